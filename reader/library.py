@@ -1,0 +1,434 @@
+"""The one facade the CLI and the UI call: open, refresh, list, search,
+show, bookmark, entities."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from array import array
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+import platformdirs
+
+from reader import corpus, resources
+from reader.model import Article, Bookmark, Extraction, ListRow, RefreshReport, SearchHit, Warning_
+from reader.search import Matcher, Query, QueryError, entity_expression, entity_tokens, fts_expression, parse
+from reader.store import FileState, Index, Indexed, State, StoreError, normalise, now, retry_locked
+from reader.text import extract
+
+BATCH = 500
+PARALLEL_FROM = 2000
+Progress = Callable[[int, int], None]
+
+
+def default_data_dir() -> Path:
+    env = os.environ.get("READER_DATA_DIR")
+    return Path(env) if env else Path(platformdirs.user_data_dir("reader", appauthor=False))
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What a query found: rowids best first, or the error in the query."""
+
+    rowids: array[int]
+    query: Query | None = None
+    error: QueryError | None = None
+    scores: dict[int, float] = field(default_factory=dict)
+
+
+def _prepare(path: str, known_hash: str | None) -> tuple[str, Indexed | None, str, str | None]:
+    """Read, hash, parse and normalise one file (in a worker process when
+    there are many). ``Indexed`` is None when the file is unchanged (same
+    hash) or holds no article; the note says which."""
+    try:
+        data = corpus.read_bytes(Path(path))
+    except corpus.ArticleError as error:
+        return path, None, "", str(error)
+    digest = corpus.content_hash(data)
+    if digest == known_hash:
+        return path, None, digest, None
+    try:
+        loaded = corpus.load(Path(path), data)
+    except corpus.ArticleError as error:
+        return path, None, digest, str(error)
+    article = loaded.article
+    title, body, meta = normalise(article)
+    return (
+        path,
+        Indexed(article, corpus.content_hash(article.body.encode("utf-8", "surrogatepass")), title, body, meta),
+        digest,
+        loaded.note,
+    )
+
+
+class Library:
+    def __init__(self, roots: Sequence[Path] | None = None, data_dir: Path | None = None) -> None:
+        self.roots = [Path(r) for r in roots] if roots else [resources.seeds()]
+        self.data_dir = data_dir or default_data_dir()
+        self.warnings: list[str] = []
+        self.readonly = False
+        self.index: Index
+        self.state: State
+
+    # -- opening ------------------------------------------------------------
+
+    def open(self) -> Library:
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            probe = self.data_dir / ".write-test"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as error:
+            self.readonly = True
+            self.warnings.append(f"{self.data_dir}: cannot write here ({corpus._os_reason(error)}); reading only, nothing will be saved")
+        warn = self.warnings.append
+        if self.readonly:
+            self.index = Index.open(None, warn)
+            state_path = self.data_dir / "state.db"
+            self.state = State.open(None, warn)
+            if state_path.exists():
+                self._copy_state(state_path)
+        else:
+            self.state = State.open(self.data_dir / "state.db", warn)
+            self.index = Index.open(self.data_dir / "index.db", warn)
+        if self.state.path is not None:
+            self.index.attach_state(self.state.path)
+        else:
+            self._attach_memory_state()
+        return self
+
+    def _copy_state(self, path: Path) -> None:
+        try:
+            source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            source.backup(self.state.conn)
+            source.close()
+        except sqlite3.DatabaseError as error:
+            self.warnings.append(f"{path}: cannot be read ({error})")
+
+    def _attach_memory_state(self) -> None:
+        # A read-only library keeps its state in memory; share it by name.
+        uri = f"file:reader-state-{id(self)}?mode=memory&cache=shared"
+        conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+        self.state.conn.backup(conn)
+        self.state.conn.close()
+        self.state.conn = conn
+        with self.index.lock:
+            self.index.conn.execute("ATTACH DATABASE ? AS state", (uri,))
+
+    def close(self) -> None:
+        self.index.close()
+        self.state.close()
+
+    def __enter__(self) -> Library:
+        return self.open()
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # -- refreshing ---------------------------------------------------------
+
+    def refresh(self, progress: Progress | None = None) -> RefreshReport:
+        """Bring the index in line with the files: read only what changed
+        (size and mtime first, then the content hash), drop what is gone."""
+        report = RefreshReport()
+        paths, report.warnings = corpus.discover(self.roots)
+        report.seen = len(paths)
+        known = self.index.files()
+        stat: dict[str, tuple[int, int]] = {}
+        todo: list[str] = []
+        for path in map(str, paths):
+            try:
+                st = os.stat(path)
+            except OSError:
+                report.warnings.append(Warning_(path, "vanished before it could be read"))
+                continue
+            stat[path] = (st.st_size, st.st_mtime_ns)
+            old = known.get(path)
+            if old is None or (old.size, old.mtime_ns) != stat[path]:
+                todo.append(path)
+        removed = [p for p in known if p not in stat]
+        if removed:
+            self.index.apply(stat, [], removed=removed)
+            report.removed = len(removed)
+        self._read(todo, known, stat, report, progress)
+        report.warnings += [Warning_(p, n) for p, n in self.index.notes()]
+        return report
+
+    def _read(
+        self,
+        todo: list[str],
+        known: dict[str, FileState],
+        stat: dict[str, tuple[int, int]],
+        report: RefreshReport,
+        progress: Progress | None,
+    ) -> None:
+        done = 0
+        if progress:
+            progress(0, len(todo))
+        hashes = [known[p].hash if p in known else None for p in todo]
+        pool = ProcessPoolExecutor(2, mp_context=get_context("spawn")) if len(todo) >= PARALLEL_FROM else None
+        try:
+            results = pool.map(_prepare, todo, hashes, chunksize=64) if pool else map(_prepare, todo, hashes)
+            batch: list[tuple[str, Indexed | None, str, str | None]] = []
+            touched: list[str] = []
+            for path, item, digest, note in results:
+                report.read += 1
+                if item is None and note is None and digest:
+                    touched.append(path)
+                elif digest or path in known:
+                    batch.append((path, item, digest or "-", note))
+                else:
+                    report.warnings.append(Warning_(path, note or "unreadable"))
+                if len(batch) + len(touched) >= BATCH:
+                    self.index.apply(stat, batch, touched)
+                    done += len(batch) + len(touched)
+                    batch, touched = [], []
+                    if progress:
+                        progress(done, len(todo))
+            self.index.apply(stat, batch, touched)
+        finally:
+            if pool:
+                pool.shutdown(cancel_futures=True)
+        if progress:
+            progress(len(todo), len(todo))
+
+    # -- reading ------------------------------------------------------------
+
+    def all_rowids(self, bookmarked_only: bool = False) -> array[int]:
+        if bookmarked_only:
+            return self.index.ordered("WHERE id IN (SELECT id FROM state.bookmarks)")
+        return self.index.ordered()
+
+    def rows(self, rowids: Sequence[int]) -> dict[int, ListRow]:
+        return self.index.rows(rowids, state=True)
+
+    def list_rows(self) -> list[ListRow]:
+        rowids = self.all_rowids()
+        rows = self.rows(rowids)
+        return [rows[r] for r in rowids]
+
+    def article(self, rowid: int) -> Article | None:
+        return self.index.article(rowid)
+
+    def find(self, key: str) -> Article | None:
+        """An article by id, or by the path of its file."""
+        rowid = self.index.rowid_of(key)
+        if rowid is None:
+            path = Path(key)
+            if path.exists():
+                rowid = self.index.rowid_of_path(str(path.absolute()))
+                if rowid is None:
+                    return corpus.load(path).article
+        return None if rowid is None else self.index.article(rowid)
+
+    def count(self) -> int:
+        return self.index.count()
+
+    # -- searching ----------------------------------------------------------
+
+    def search(self, text: str, partial: bool = False, bookmarked_only: bool = False) -> Found:
+        parsed = parse(text)
+        if isinstance(parsed, QueryError):
+            return Found(array("q"), error=parsed)
+        if parsed.empty and not bookmarked_only:
+            return Found(self.all_rowids(), parsed)
+        sql, params, ranked = self._compile(parsed, partial, bookmarked_only)
+        scores: dict[int, float] = {}
+        out = array("q")
+        for rowid, score in self.index.query(sql, params):
+            out.append(int(rowid))  # type: ignore[call-overload]
+            if ranked:
+                scores[int(rowid)] = -float(score)  # type: ignore[arg-type]
+        return Found(out, parsed, scores=scores)
+
+    def _compile(self, query: Query, partial: bool, bookmarked_only: bool) -> tuple[str, list[object], bool]:
+        where: list[str] = []
+        params: list[object] = []
+        text_terms = list(query.text_terms())
+        for term in query.terms:
+            if term.kinds:
+                where.append(f"a.rowid {'NOT ' if term.negated else ''}IN (SELECT rowid FROM efts WHERE efts MATCH ?)")
+                params.append(entity_expression(term))
+            elif term.negated:
+                where.append("a.rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
+                params.append(fts_expression(term))
+        for f in query.filters:
+            clause, values = _filter_sql(f.name, f.value, f.until)
+            where.append(f"NOT ({clause})" if f.negated else clause)
+            params += values
+        if bookmarked_only:
+            where.append("a.id IN (SELECT id FROM state.bookmarks)")
+        if text_terms:
+            last = text_terms[-1]
+            expression = " AND ".join(fts_expression(t, partial=partial and t is last) for t in text_terms)
+            conditions = " AND ".join(["fts MATCH ?", *where])
+            sql = (
+                "SELECT a.rowid, bm25(fts, 10.0, 1.0, 3.0) AS score FROM fts JOIN articles a ON a.rowid = fts.rowid"
+                f" WHERE {conditions} ORDER BY score, a.date DESC"
+            )
+            return sql, [expression, *params], True
+        conditions = " AND ".join(where) or "1"
+        return f"SELECT a.rowid, 0 FROM articles a WHERE {conditions} ORDER BY a.date DESC, a.rowid DESC", params, False
+
+    def hits(self, text: str, limit: int) -> list[SearchHit] | QueryError:
+        found = self.search(text)
+        if found.error:
+            return found.error
+        matcher = Matcher.of(found.query) if found.query else None
+        hits = []
+        for rowid in found.rowids[:limit]:
+            article = self.index.article(rowid)
+            if article is None:
+                continue
+            snippet = matcher.snippet(article.body) if matcher else ""
+            hits.append(SearchHit(article.id, article.title, article.date, article.source, found.scores.get(rowid, 0.0), snippet))
+        return hits
+
+    # -- bookmarks and read state -------------------------------------------
+
+    def _writable(self) -> None:
+        if self.readonly:
+            raise StoreError(f"{self.data_dir} is read-only: nothing can be saved")
+
+    def row_of(self, article_id: str) -> ListRow | None:
+        rowid = self.index.rowid_of(article_id)
+        return None if rowid is None else self.rows([rowid]).get(rowid)
+
+    def set_bookmark(self, article_id: str, on: bool, note: str | None = None) -> None:
+        self._writable()
+        if not on:
+            retry_locked(lambda: self.state.remove_bookmark(article_id))
+            return
+        row = self.row_of(article_id)
+        if row is None:
+            raise StoreError(f"no article with id {article_id}")
+        retry_locked(lambda: self.state.add_bookmark(row, note))
+
+    def toggle_bookmark(self, article_id: str) -> bool:
+        on = not self.state.is_bookmarked(article_id)
+        self.set_bookmark(article_id, on)
+        return on
+
+    def set_note(self, article_id: str, note: str) -> None:
+        self._writable()
+        if not retry_locked(lambda: self.state.set_note(article_id, note)):
+            raise StoreError(f"{article_id} is not bookmarked")
+
+    def note_of(self, article_id: str) -> str:
+        return self.state.note_of(article_id)
+
+    def set_read(self, article_id: str, read: bool) -> None:
+        self._writable()
+        retry_locked(lambda: self.state.set_read(article_id, read))
+
+    def toggle_read(self, article_id: str) -> bool:
+        read = not self.state.is_read(article_id)
+        self.set_read(article_id, read)
+        return read
+
+    def bookmarks(self) -> list[Bookmark]:
+        present = {r[0] for r in self.index.query("SELECT DISTINCT id FROM articles WHERE id IN (SELECT id FROM state.bookmarks)")}
+        return [Bookmark(i, t, d, s, u, n, at, bool(read), i not in present) for i, t, d, s, u, n, at, read in self.state.bookmarks()]
+
+    def import_bookmarks(self, items: Iterable[Bookmark]) -> int:
+        self._writable()
+        return retry_locked(lambda: self.state.import_bookmarks(items))
+
+    # -- entities -----------------------------------------------------------
+
+    def extraction(self, article: Article) -> Extraction:
+        """Entities and figures of an article, from the cache when it has them."""
+        digest = corpus.content_hash(article.body.encode("utf-8", "surrogatepass"))
+        cached = self.index.cached_extraction(digest, extract.VERSION)
+        if cached is not None:
+            return extract.from_json(cached)
+        found = extract.extract(article.body, article.lang, article.date)
+        rowid = self.index.rowid_of_path(article.path)
+        if rowid is not None and not self.readonly:
+            self._store_extractions([(rowid, digest, found)])
+        return found
+
+    def cached_extraction(self, article: Article) -> Extraction | None:
+        digest = corpus.content_hash(article.body.encode("utf-8", "surrogatepass"))
+        cached = self.index.cached_extraction(digest, extract.VERSION)
+        return None if cached is None else extract.from_json(cached)
+
+    def _store_extractions(self, items: Iterable[tuple[int, str, Extraction]]) -> None:
+        rows = [
+            (rowid, digest, extract.to_json(found), " zzsep ".join(entity_tokens(e.kind, e.normal) for e in found.entities))
+            for rowid, digest, found in items
+        ]
+        self.index.store_extractions(extract.VERSION, rows)
+
+    def pending_extraction(self) -> int:
+        return self.index.pending_extraction(extract.VERSION)
+
+    def extract_pending(self, progress: Progress | None = None, batch: int = 32, should_stop: Callable[[], bool] = lambda: False) -> int:
+        """Extract entities for every article that lacks them, in batches,
+        resumable at any point. Returns how many were done."""
+        total = self.pending_extraction()
+        done = 0
+        while not should_stop():
+            rowids = self.index.to_extract(extract.VERSION, batch)
+            if not rowids:
+                break
+            items = []
+            for rowid in rowids:
+                article = self.index.article(rowid)
+                if article is None:
+                    continue
+                digest = corpus.content_hash(article.body.encode("utf-8", "surrogatepass"))
+                cached = self.index.cached_extraction(digest, extract.VERSION)
+                found = extract.from_json(cached) if cached else extract.extract(article.body, article.lang, article.date)
+                items.append((rowid, digest, found))
+            self._store_extractions(items)
+            done += len(items)
+            if progress:
+                progress(done, total)
+        return done
+
+
+def _filter_sql(name: str, value: str, until: str) -> tuple[str, list[object]]:
+    if name == "source":
+        return "instr(a.source_key, ?) > 0", [value]
+    if name == "lang":
+        return "a.lang = ?", [value]
+    if name == "tag":
+        return "instr(a.tags_key, ?) > 0", [f"\x1f{value}\x1f"]
+    if name == "date":
+        return "a.date >= ? AND a.date < ?", [value, until]
+    if value == "bookmarked":
+        return "a.id IN (SELECT id FROM state.bookmarks)", []
+    if value == "read":
+        return "a.id IN (SELECT id FROM state.reads)", []
+    return "a.id NOT IN (SELECT id FROM state.reads)", []
+
+
+def bookmarks_markdown(items: Iterable[Bookmark]) -> str:
+    lines = ["# Bookmarks", ""]
+    for b in items:
+        meta = " · ".join(x for x in (b.date, b.source, b.url) if x)
+        lines.append(f"- **{b.title or b.id}** — {meta}" + (f"  \n  {b.note}" if b.note else ""))
+    return "\n".join(lines) + "\n"
+
+
+def bookmarks_from_json(text: str) -> list[Bookmark]:
+    """Bookmarks from an export; raises ValueError with a clear message."""
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"not JSON: {error.msg} at line {error.lineno}") from error
+    if not isinstance(raw, list):
+        raise ValueError("expected a JSON array of bookmarks")
+    out = []
+    for number, item in enumerate(raw, start=1):
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item["id"]:
+            raise ValueError(f"bookmark {number} has no id")
+        title, date, source, url, note, at = (str(item.get(k) or "") for k in ("title", "date", "source", "url", "note", "bookmarked_at"))
+        out.append(Bookmark(item["id"], title, date, source, url, note, at or now(), False, False))
+    return out

@@ -1,0 +1,1 @@
+"""Language work: no UI, no I/O beyond what a model needs to load."""

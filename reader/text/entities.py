@@ -1,0 +1,211 @@
+"""People, organisations and places in Russian text.
+
+natasha's news NER model finds the spans; the syntax parser tells which word
+of a multi-word name is its head. What the model alone gets wrong is mended
+here: punctuation caught at a span's edge («БЕЛТА/»), a half-closed quote,
+the «Корр.» of an agency's byline, an upper-case dateline city taken for an
+organisation, every word of a name put in the nominative (only the head and
+the adjectives that agree with it change: «Институт государства и права»),
+plural heads («Самаркандская область»), abbreviations cut by inflection
+(«БЕЛТА», never «БЕЛТ»), ё lost («Мирзиёев»), one name under two kinds, and
+a lone surname listed apart from the full name met in the same article.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from reader.model import Entity
+from reader.text.lemmas import fold
+
+NOT_NAMES = frozenset({"корр", "фото", "видео", "источник"})
+_EDGE = " \t\n.,;:!?/\\|—–-()[]{}*_#'"
+_DATELINE_AFTER = re.compile(r",\s+\d{1,2}\s+[^\W\d]{3,9}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Models:
+    segmenter: Any
+    morph_tagger: Any
+    syntax_parser: Any
+    ner_tagger: Any
+    vocab: Any
+
+
+_lock = threading.Lock()
+_models: _Models | None = None
+
+
+def _loaded() -> _Models:
+    global _models
+    with _lock:
+        if _models is None:
+            from natasha import NewsEmbedding, NewsMorphTagger, NewsNERTagger, NewsSyntaxParser, Segmenter
+
+            from reader.text.lemmas import morph
+
+            embedding = NewsEmbedding()
+            _models = _Models(Segmenter(), NewsMorphTagger(embedding), NewsSyntaxParser(embedding), NewsNERTagger(embedding), morph())
+        return _models
+
+
+def load() -> None:
+    """Load the models now (they load on first use otherwise)."""
+    _loaded()
+
+
+@dataclass(slots=True)
+class _Mention:
+    kind: str
+    start: int
+    end: int
+    text: str
+    normal: str
+
+
+def extract(text: str) -> list[Entity]:
+    models = _loaded()
+    from natasha import Doc
+
+    doc = Doc(text)
+    with _lock:
+        doc.segment(models.segmenter)
+        doc.tag_morph(models.morph_tagger)
+        doc.parse_syntax(models.syntax_parser)
+        doc.tag_ner(models.ner_tagger)
+    mentions = [m for span in doc.spans if (m := _mention(text, span, models.vocab)) is not None]
+    return _group(mentions)
+
+
+def _mention(text: str, span: Any, vocab: Any) -> _Mention | None:
+    start, end = span.start, span.stop
+    while start < end and text[start] in _EDGE:
+        start += 1
+    while end > start and text[end - 1] in _EDGE:
+        end -= 1
+    for opening, closing in (('"', '"'), ("«", "»"), ("“", "”")):
+        inside = text[start:end]
+        unclosed = inside.count(opening) % 2 if opening == closing else inside.count(opening) > inside.count(closing)
+        if unclosed and text[end : end + 1] == closing:
+            end += 1
+    surface = text[start:end]
+    if sum(c.isalpha() for c in surface) < 2 or fold(surface) in NOT_NAMES:
+        return None
+    kind = span.type
+    tokens = [t for t in span.tokens if start <= t.start and t.stop <= end]
+    if not tokens:
+        return None
+    if _is_dateline(text, start, end, surface):
+        return _Mention("LOC", start, end, surface, _shape(_inflect(vocab, surface.lower(), "PROPN", {}), surface.title()))
+    return _Mention(kind, start, end, surface, _normal_form(text, end, tokens, kind, vocab))
+
+
+def _is_dateline(text: str, start: int, end: int, surface: str) -> bool:
+    line_start = start == 0 or text[start - 1] == "\n"
+    return line_start and surface.isupper() and len(surface) >= 3 and bool(_DATELINE_AFTER.match(text, end))
+
+
+def _normal_form(text: str, end: int, tokens: list[Any], kind: str, vocab: Any) -> str:
+    ids = {t.id for t in tokens}
+    change: dict[str, dict[str, str]] = {}
+    if kind == "PER":
+        change = {t.id: {} for t in tokens}
+    else:
+        heads = [t for t in tokens if t.head_id not in ids and t.pos in ("NOUN", "PROPN")]
+        root = heads[0] if heads else tokens[-1]
+        target = {} if root.pos == "PROPN" else {"Number": "Sing"}
+        agreeing = {**target, "Gender": _gender_of(root, vocab)}
+        change[root.id] = target
+        children: dict[str, list[Any]] = defaultdict(list)
+        for token in tokens:
+            children[token.head_id].append(token)
+        modifiers = [t for t in tokens[: tokens.index(root)]] + children[root.id]
+        while modifiers:
+            token = modifiers.pop()
+            if token.id not in change and token.pos in ("ADJ", "VERB") and token.feats.get("Case") == root.feats.get("Case"):
+                change[token.id] = agreeing
+                modifiers.extend(children[token.id])
+    out: list[str] = []
+    cursor = tokens[0].start
+    for token in tokens:
+        out.append(text[cursor : token.start])
+        if token.id in change and not _is_abbreviation(token.text):
+            word = _inflect(vocab, token.text.lower(), token.pos, token.feats, change[token.id])
+            out.append(_shape(word, token.text))
+        else:
+            out.append(token.text)
+        cursor = token.stop
+    out.append(text[cursor:end])
+    return "".join(out)
+
+
+def _gender_of(token: Any, vocab: Any) -> str:
+    gender = token.feats.get("Gender")
+    if gender:
+        return str(gender)
+    parses = vocab(token.text.lower())
+    return str(parses[0].feats.get("Gender", "")) if parses else ""
+
+
+def _is_abbreviation(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _inflect(vocab: Any, word: str, pos: str, feats: dict[str, str], target: dict[str, str] | None = None) -> str:
+    """The word in the nominative (and ``target`` number or gender), keeping ё."""
+    if feats.get("Case") == "Nom" and not target:
+        return word
+    wanted = {"Nom"} | {v for v in (target or {}).values() if v}
+    parses = vocab(word)
+    same_pos = [p for p in parses if _pos_match(p.pos, pos)]
+    exact = [p for p in same_pos if all(p.feats.get(k) == feats.get(k) for k in ("Case", "Number", "Gender") if feats.get(k))]
+    for parse in (*exact, *same_pos):
+        form = parse.inflect(wanted) or parse.inflect({"Nom"})
+        if form is not None:
+            return _keep_yo(word, form.word)
+    return word
+
+
+def _pos_match(a: str, b: str) -> bool:
+    return {a, b} <= {"NOUN", "PROPN"} or a == b
+
+
+def _keep_yo(original: str, result: str) -> str:
+    if "ё" not in original or "ё" in result:
+        return result
+    chars = list(result)
+    for index, char in enumerate(original):
+        if char == "ё" and index < len(chars) and chars[index] == "е":
+            chars[index] = "ё"
+    return "".join(chars)
+
+
+def _shape(word: str, like: str) -> str:
+    if like.isupper() and len(like) > 1:
+        return word.upper()
+    if like[:1].isupper():
+        return "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
+    return word
+
+
+def _group(mentions: list[_Mention]) -> list[Entity]:
+    # One lone surname joins the full name met in the same article.
+    full = {fold(m.normal.rsplit(" ", 1)[-1]): m.normal for m in mentions if m.kind == "PER" and " " in m.normal}
+    for m in mentions:
+        if m.kind == "PER" and " " not in m.normal and fold(m.normal) in full:
+            m.normal = full[fold(m.normal)]
+    groups: dict[str, list[_Mention]] = defaultdict(list)
+    for m in mentions:
+        groups[fold(m.normal)].append(m)
+    entities = []
+    for items in groups.values():
+        votes = Counter(m.kind for m in items)
+        kind = max(votes, key=lambda k: (votes[k], -next(i for i, m in enumerate(items) if m.kind == k)))
+        normal = Counter(m.normal for m in items).most_common(1)[0][0]
+        entities.append(Entity(kind, items[0].text, normal, tuple(sorted((m.start, m.end) for m in items))))
+    return sorted(entities, key=lambda e: e.mentions[0])

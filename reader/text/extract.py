@@ -1,0 +1,46 @@
+"""One interface for every language: text in, entities and figures out.
+
+Russian has entities (natasha) and figures; any other language has figures
+and, until its model drops in here, no entities. The UI and the store only
+ever see :class:`Extraction`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from reader.model import Entity, Extraction, Figure
+from reader.text import entities, figures
+
+VERSION = "extract-1"
+
+EntityExtractor = Callable[[str], list[Entity]]
+ENTITY_EXTRACTORS: dict[str, EntityExtractor] = {"ru": entities.extract}
+
+
+def extract(text: str, lang: str, date: str) -> Extraction:
+    found = ENTITY_EXTRACTORS.get(lang)
+    return Extraction(tuple(found(text)) if found else (), tuple(figures.extract(text, date)))
+
+
+def load_models(lang: str = "ru") -> None:
+    """Load what extraction needs, so the first article does not wait."""
+    if lang in ENTITY_EXTRACTORS:
+        entities.load()
+    figures.extract("1 %", "")
+
+
+def to_json(extraction: Extraction) -> str:
+    return json.dumps(
+        {"entities": [e.as_json() for e in extraction.entities], "figures": [f.as_json() for f in extraction.figures]},
+        ensure_ascii=False,
+    )
+
+
+def from_json(data: str) -> Extraction:
+    raw = json.loads(data)
+    return Extraction(
+        tuple(Entity(e["kind"], e["text"], e["normal"], tuple((a, b) for a, b in e["mentions"])) for e in raw["entities"]),
+        tuple(Figure(f["kind"], f["text"], f["value"], f["unit"], f["start"], f["end"]) for f in raw["figures"]),
+    )

@@ -1,0 +1,240 @@
+"""Figures in text: money, percentages, counts, quantities and dates.
+
+The shapes are a yargy grammar (natasha's rule library), matched on short
+windows that start where a number starts. Finding those starts is one
+linear regex pass, and the grammar only ever sees a window of a few tokens,
+so a megabyte of digits or numbers costs a bounded amount of work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from reader.model import Figure
+
+MAX_CANDIDATES = 300
+WINDOW = 80
+MAX_DIGITS = 15
+
+SCALES = {
+    "тыс": 10**3, "тысяча": 10**3, "thousand": 10**3, "k": 10**3,
+    "млн": 10**6, "миллион": 10**6, "million": 10**6, "mln": 10**6, "m": 10**6,
+    "млрд": 10**9, "миллиард": 10**9, "billion": 10**9, "bn": 10**9, "b": 10**9,
+    "трлн": 10**12, "триллион": 10**12, "trillion": 10**12, "tn": 10**12,
+}  # fmt: skip
+CURRENCIES = {
+    "$": "USD", "usd": "USD", "доллар": "USD", "долл": "USD", "dollar": "USD",
+    "€": "EUR", "eur": "EUR", "евро": "EUR", "euro": "EUR",
+    "₽": "RUB", "rub": "RUB", "рубль": "RUB", "руб": "RUB", "ruble": "RUB", "rouble": "RUB",
+    "dollars": "USD", "euros": "EUR", "rubles": "RUB", "roubles": "RUB", "pounds": "GBP",
+    "£": "GBP", "gbp": "GBP", "фунт": "GBP", "pound": "GBP",
+    "¥": "CNY", "cny": "CNY", "юань": "CNY", "yuan": "CNY",
+    "₸": "KZT", "kzt": "KZT", "тенге": "KZT", "tenge": "KZT",
+    "uzs": "UZS", "сум": "UZS", "сумы": "UZS", "сума": "UZS", "тенг": "KZT", "byn": "BYN",
+}  # fmt: skip
+NUMBER_WORDS = {
+    "ноль": 0, "один": 1, "два": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7,
+    "восемь": 8, "девять": 9, "десять": 10, "одиннадцать": 11, "двенадцать": 12,
+    "тринадцать": 13, "четырнадцать": 14, "пятнадцать": 15, "шестнадцать": 16,
+    "семнадцать": 17, "восемнадцать": 18, "девятнадцать": 19, "двадцать": 20,
+    "тридцать": 30, "сорок": 40, "пятьдесят": 50, "шестьдесят": 60, "семьдесят": 70,
+    "восемьдесят": 80, "девяносто": 90, "сто": 100, "двести": 200, "триста": 300,
+    "четыреста": 400, "пятьсот": 500, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twenty": 20, "fifty": 50, "hundred": 100,
+}  # fmt: skip
+MONTHS = {
+    "январь": 1, "янв": 1, "февраль": 2, "фев": 2, "март": 3, "мар": 3, "апрель": 4, "апр": 4,
+    "май": 5, "мая": 5, "июнь": 6, "июн": 6, "июль": 7, "июл": 7, "август": 8, "авг": 8,
+    "сентябрь": 9, "сен": 9, "сент": 9, "октябрь": 10, "окт": 10, "ноябрь": 11, "ноя": 11,
+    "декабрь": 12, "дек": 12, "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3,
+    "april": 4, "may": 5, "june": 6, "july": 7, "august": 8, "aug": 8, "september": 9,
+    "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+YEAR_WORDS = {"год", "г", "year"}
+PERCENT_WORDS = {"процент", "%", "percent", "проц"}
+NOT_COUNTED = set(SCALES) | set(CURRENCIES) | set(MONTHS) | YEAR_WORDS | PERCENT_WORDS | {"час", "минута", "раз"}
+
+# Where a figure may start: a number (not inside a longer run of digits), a
+# currency sign or code just before one, or a number word. One pass, no
+# nested quantifiers.
+_START = re.compile(
+    r"(?:[$€₽£¥₸][ \u00a0]?|\b(?:USD|EUR|RUB|GBP|CNY|KZT|UZS|BYN)[ \u00a0]?)?(?<![\d.,])\d{1,15}(?!\d)"
+    r"|\b(?:" + "|".join(sorted((w for w in NUMBER_WORDS if not w.isascii()), key=len, reverse=True)) + r")[а-я]{0,4}\b"
+    r"|\b(?:" + "|".join(sorted((m for m in MONTHS if m.isascii()), key=len, reverse=True)) + r")\.? \d",
+    re.IGNORECASE,
+)
+
+# The window the grammar sees: at most seven whitespace-separated chunks.
+_WINDOW = re.compile(r"\S+(?:\s+\S+){0,6}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Grammar:
+    parser: Any
+    morph: Any
+
+
+_lock = threading.Lock()
+_grammar: _Grammar | None = None
+
+
+def _build() -> _Grammar:
+    from yargy import Parser, or_, rule
+    from yargy.predicates import caseless, custom, dictionary, eq, gram, in_, in_caseless
+    from yargy.tokenizer import MorphTokenizer
+
+    integer = custom(lambda v: len(v) <= MAX_DIGITS, types="INT")
+    number = or_(rule(integer, in_(",."), integer), rule(integer, integer).named("grouped"), rule(integer))
+    word_number = rule(
+        dictionary(
+            set(NUMBER_WORDS)
+            - {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twenty", "fifty", "hundred"}
+        )
+    ).repeatable(max=3)
+    latin_number = rule(in_caseless({w for w in NUMBER_WORDS if w.isascii()}))
+    amount = or_(number, word_number, latin_number)
+    scale = or_(
+        rule(in_caseless({"тыс", "млн", "млрд", "трлн", "bn", "mln", "tn", "k", "m", "b"}), eq(".").optional()),
+        rule(dictionary({"тысяча", "миллион", "миллиард", "триллион"})),
+        rule(in_caseless({"thousand", "million", "billion", "trillion"})),
+    )
+    sign = in_({"$", "€", "₽", "£", "¥", "₸"})
+    code = in_caseless({"usd", "eur", "rub", "gbp", "cny", "kzt", "uzs", "byn"})
+    currency_word = or_(
+        rule(dictionary({"доллар", "рубль", "евро", "фунт", "юань", "тенге", "сум"})),
+        rule(in_caseless({"долл", "руб"}), eq(".").optional()),
+        rule(in_caseless({"dollars", "dollar", "euros", "euro", "rubles", "roubles", "pounds", "yuan", "tenge"})),
+    )
+    money = or_(
+        rule(or_(sign, code), number, scale.optional()),
+        rule(amount, scale.optional(), or_(rule(sign), rule(code), currency_word)),
+    ).named("money")
+    percent = rule(amount, or_(rule(eq("%")), rule(dictionary({"процент"})), rule(in_caseless({"percent", "pct"})))).named("percent")
+    month = or_(
+        rule(dictionary({m for m in MONTHS if not m.isascii()})), rule(in_caseless({m for m in MONTHS if m.isascii()}), eq(".").optional())
+    )
+    day = custom(lambda v: 1 <= int(v) <= 31 and len(v) <= 2, types="INT")
+    year = custom(lambda v: len(v) == 4 and 1000 <= int(v) <= 2999, types="INT")
+    year_word = or_(rule(dictionary({"год"})), rule(caseless("г"), eq(".").optional()))
+    date = or_(
+        rule(year, eq("-"), custom(lambda v: len(v) == 2, types="INT"), eq("-"), custom(lambda v: len(v) == 2, types="INT")),
+        rule(day, month, rule(year, year_word.optional()).optional()),
+        rule(month, day, rule(eq(","), year).optional()),
+        rule(year, year_word),
+    ).named("date")
+    noun = gram("NOUN")
+    count = rule(number, scale.optional(), gram("ADJF").optional().repeatable(max=3), noun).named("count")
+    quantity = rule(number, scale).named("quantity")
+    tokenizer = MorphTokenizer()
+    return _Grammar(Parser(or_(money, percent, date, count, quantity), tokenizer=tokenizer), tokenizer.morph)
+
+
+def _loaded() -> _Grammar:
+    global _grammar
+    with _lock:
+        if _grammar is None:
+            _grammar = _build()
+        return _grammar
+
+
+def extract(text: str, article_date: str = "") -> list[Figure]:
+    """Every figure in ``text``, in order, not overlapping."""
+    grammar = _loaded()
+    figures: list[Figure] = []
+    covered = 0
+    for index, start in enumerate(_START.finditer(text)):
+        if index >= MAX_CANDIDATES:
+            break
+        if start.start() < covered:
+            continue
+        window = _WINDOW.match(text, start.start(), start.start() + WINDOW)
+        if window is None:
+            continue
+        for match in grammar.parser.findall(window.group()):
+            if match.span.start != 0:
+                continue
+            figure = _interpret(grammar, match, window.group(), start.start(), article_date)
+            if figure is not None:
+                figures.append(figure)
+                covered = figure.end
+            break
+    return figures
+
+
+def _interpret(grammar: _Grammar, match: Any, window: str, offset: int, article_date: str) -> Figure | None:
+    kind = match.tree.root.children[0].rule.name
+    tokens = match.tokens
+    words = [_normal(t) for t in tokens]
+    text = window[match.span.start : match.span.stop].removesuffix(".")
+    start = offset + match.span.start
+    end = start + len(text)
+    if kind == "date":
+        day = _date(tokens, words, article_date)
+        return None if day is None else Figure("date", text, day, "", start, end)
+    amount = _amount(tokens, words)
+    if amount is None:
+        return None
+    value = _number(amount * next((SCALES[w] for w in words if w in SCALES), 1))
+    if kind == "money":
+        return Figure("money", text, value, next((CURRENCIES[w] for w in words if w in CURRENCIES), ""), start, end)
+    if kind == "percent":
+        return Figure("percent", text, value, "%", start, end)
+    if kind == "count" and words[-1] not in NOT_COUNTED:
+        return Figure("count", text, value, words[-1], start, end)
+    if kind == "quantity":
+        return Figure("quantity", text, value, "", start, end)
+    return None
+
+
+def _normal(token: Any) -> str:
+    forms = getattr(token, "forms", None)
+    if forms:
+        return str(forms[0].normalized).replace("ё", "е")
+    return str(token.value).lower()
+
+
+def _amount(tokens: list[Any], words: list[str]) -> Decimal | None:
+    digits = [t.value for t in tokens if t.type == "INT"]
+    if digits:
+        values = [t.value for t in tokens]
+        first = values.index(digits[0])
+        if len(digits) >= 2 and first + 1 < len(values) and values[first + 1] in ",.":
+            text = f"{digits[0]}.{digits[1]}"
+        elif len(digits) >= 2 and len(digits[1]) == 3 and values[first + 1] == digits[1]:
+            text = digits[0] + digits[1]
+        else:
+            text = digits[0]
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            return None
+    values = [NUMBER_WORDS.get(str(t.value).lower(), NUMBER_WORDS.get(w)) for t, w in zip(tokens, words, strict=False)]
+    known = [v for v in values if v is not None]
+    return Decimal(sum(known)) if known else None
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _date(tokens: list[Any], words: list[str], article_date: str) -> str | None:
+    ints = [t.value for t in tokens if t.type == "INT"]
+    try:
+        if len(ints) == 3 and len(ints[0]) == 4:
+            return dt.date(int(ints[0]), int(ints[1]), int(ints[2])).isoformat()
+        month = next((MONTHS[w] for w in words if w in MONTHS), None)
+        if month is None:
+            return ints[0] if ints and len(ints[0]) == 4 else None
+        year = next((int(v) for v in ints[1:] if len(v) == 4), None)
+        if year is None:
+            year = int(article_date[:4]) if article_date[:4].isdigit() else None
+        if year is None:
+            return None
+        return dt.date(year, month, int(ints[0])).isoformat()
+    except (ValueError, IndexError):
+        return None

@@ -1,0 +1,27 @@
+"""Make untrusted text safe to show in a terminal.
+
+Every C0 and C1 control character except newline and tab becomes a visible
+placeholder, so an escape sequence in an article is shown, never obeyed.
+Bidirectional overrides, which can reorder what a terminal shows, become
+placeholders too. Line ends are normalised to ``\\n``.
+"""
+
+from __future__ import annotations
+
+PLACEHOLDER = "\ufffd"
+
+_TABLE: dict[int, str] = {code: chr(0x2400 + code) for code in range(0x20) if code not in (0x09, 0x0A)}
+_TABLE[0x7F] = "\u2421"
+_TABLE.update({code: PLACEHOLDER for code in range(0x80, 0xA0)})
+_TABLE.update({code: PLACEHOLDER for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
+_TABLE.update({0x2028: "\n", 0x2029: "\n", 0xFEFF: ""})
+
+
+def clean_text(text: str) -> str:
+    """The text with line ends normalised and every control made visible."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_TABLE)
+
+
+def clean_line(text: str) -> str:
+    """Like :func:`clean_text`, for one-line fields (titles, sources, tags)."""
+    return " ".join(clean_text(text).split())
