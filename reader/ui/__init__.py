@@ -1,0 +1,1 @@
+"""The Textual user interface. Everything else in reader works without it."""

@@ -1,0 +1,103 @@
+"""The Textual app: bindings with ids, the palette, the config's keymap."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from reader import config, resources
+from reader.library import Library
+from reader.ui.article_list import ArticleList
+from reader.ui.dialogs import HelpScreen
+from reader.ui.entity_sidebar import EntitySidebar
+from reader.ui.main_screen import MainScreen
+from reader.ui.reading_pane import ReadingPane
+
+PANES: tuple[tuple[str, type], ...] = (
+    ("Everywhere", MainScreen),
+    ("Article list", ArticleList),
+    ("Reading pane", ReadingPane),
+    ("Sidebar", EntitySidebar),
+)
+
+
+class ReaderApp(App[None]):
+    CSS_PATH = str(resources.stylesheet())
+    TITLE = "reader"
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", id="help"),
+    ]
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+        self.main = MainScreen(library)
+
+    @classmethod
+    def binding_ids(cls) -> set[str]:
+        return {b.id for _, owner in cls.binding_owners() for b in _bindings(owner) if b.id}
+
+    @classmethod
+    def binding_owners(cls) -> tuple[tuple[str, type], ...]:
+        return (("App", cls), *PANES)
+
+    def on_mount(self) -> None:
+        loaded = config.load(config.config_path(), self.binding_ids())
+        if loaded.keys:
+            self.set_keymap(loaded.keys)
+        if loaded.problem:
+            self.notify(loaded.problem, severity="error", timeout=10, markup=False)
+        self.sub_title = f"{self.library.roots[0]}" + (f" +{len(self.library.roots) - 1}" if len(self.library.roots) > 1 else "")
+        self.push_screen(self.main)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        main = self.main
+        yield SystemCommand("Search", "Focus the search box (/)", main.action_focus_search)
+        yield SystemCommand("Bookmark", "Bookmark or unbookmark the current article (b)", main.action_bookmark)
+        yield SystemCommand("Bookmarks only", "Show bookmarked articles only, or all again (B)", main.action_bookmarks_only)
+        yield SystemCommand("Edit bookmark note", "Write a short note on the current bookmark", main.action_edit_note)
+        yield SystemCommand("Toggle read", "Mark the current article read or unread (u)", main.action_toggle_read)
+        yield SystemCommand("Open URL", "Open the article's URL in the browser (o)", main.action_open_url)
+        yield SystemCommand("Next mention", "Go to the next highlighted mention (n)", lambda: main.action_mention(1))
+        yield SystemCommand("Previous mention", "Go to the previous highlighted mention (N)", lambda: main.action_mention(-1))
+        yield SystemCommand("Clear filter", "Show every article again (escape)", main.action_escape)
+        yield SystemCommand("Help", "Every key and its binding id (?)", self.action_help)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        keymap = self._keymap
+        sections = []
+        for title, owner in self.binding_owners():
+            rows = []
+            for b in _bindings(owner):
+                keys = keymap.get(b.id, b.key) if b.id else b.key
+                rows.append(
+                    (
+                        ", ".join(self.get_key_display(Binding(k.strip(), "")) for k in keys.split(",")),
+                        b.description or b.action,
+                        b.id or "",
+                    )
+                )
+            if owner is type(self):
+                rows.append((self.get_key_display(Binding(self.COMMAND_PALETTE_BINDING, "")), "Command palette", ""))
+            sections.append((title, rows))
+        self.push_screen(HelpScreen(sections))
+
+
+def _bindings(owner: type) -> list[Binding]:
+    found = []
+    for item in owner.__dict__.get("BINDINGS", []):
+        found.append(item if isinstance(item, Binding) else Binding(*item))
+    return found
+
+
+def run(library: Library) -> int:
+    with library.open():
+        ReaderApp(library).run()
+    return 0

@@ -1,0 +1,54 @@
+"""Modal screens: the help screen, made from the bindings themselves, and
+the bookmark note editor."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
+
+    def __init__(self, sections: list[tuple[str, list[tuple[str, str, str]]]]) -> None:
+        super().__init__()
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold")
+        table.add_column()
+        table.add_column(style="dim")
+        for title, rows in self.sections:
+            table.add_row(Text(title, style="bold underline"), "", "")
+            for keys, description, binding_id in rows:
+                table.add_row(Text(keys), Text(description), Text(binding_id))
+            table.add_row("", "", "")
+        with VerticalScroll(id="help"):
+            yield Static(Text("Keys  (remap by id in the config file's [keys] table)", style="bold"))
+            yield Static(table)
+
+
+class NoteScreen(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="note.cancel")]
+
+    def __init__(self, title: str, note: str) -> None:
+        super().__init__()
+        self.article_title = title
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="note-dialog"):
+            yield Label(Text(f"Note for «{self.article_title}»"))
+            yield Input(self.note, placeholder="a short note; enter saves, escape cancels", id="note-input", max_length=500)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,89 @@
+"""The reading pane: title, meta line, body with highlights.
+
+The body is a Rich ``Text``, never a markup string, so brackets in an
+article stay brackets.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from reader.highlight import body_text, meta_line
+from reader.model import Article, Extraction
+
+
+class ReadingPane(VerticalScroll, can_focus=True):
+    BINDINGS = [
+        Binding("j,down", "scroll_down", "Scroll down", show=False, id="pane.down"),
+        Binding("k,up", "scroll_up", "Scroll up", show=False, id="pane.up"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="pane.top"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="pane.bottom"),
+        Binding("space", "page_down", "Page down", show=False, id="pane.page_down"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.article: Article | None = None
+        self.extraction: Extraction | None = None
+        self.matches: list[tuple[int, int]] = []
+        self.marks: list[tuple[int, int]] = []  # what n / N walk
+        self.mark_index = -1
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Open an article with enter", style="dim"), id="title")
+        yield Static("", id="meta")
+        yield Static("", id="body")
+
+    def show(self, article: Article, extraction: Extraction | None, matches: list[tuple[int, int]]) -> None:
+        keep_scroll = self.article is not None and article.id == self.article.id
+        self.article, self.extraction, self.matches = article, extraction, matches
+        self.marks, self.mark_index = list(matches), -1
+        self.query_one("#title", Static).update(Text(article.title))
+        self.query_one("#meta", Static).update(meta_line(article))
+        self._render_body()
+        if not keep_scroll:
+            self.scroll_home(animate=False)
+
+    def clear(self) -> None:
+        self.article = self.extraction = None
+        self.matches, self.marks = [], []
+        self.query_one("#title", Static).update(Text("Nothing here", style="dim"))
+        self.query_one("#meta", Static).update("")
+        self.query_one("#body", Static).update("")
+
+    def set_extraction(self, extraction: Extraction) -> None:
+        self.extraction = extraction
+        self._render_body()
+
+    def walk(self, spans: list[tuple[int, int]]) -> None:
+        """Mark these spans and go to the first."""
+        self.marks, self.mark_index = sorted(spans), -1
+        self.next_mark(1)
+
+    def next_mark(self, step: int) -> bool:
+        if not self.marks or self.article is None:
+            return False
+        self.mark_index = (self.mark_index + step) % len(self.marks)
+        self._render_body()
+        self._scroll_to_offset(self.marks[self.mark_index][0])
+        return True
+
+    def _render_body(self) -> None:
+        if self.article is None:
+            return
+        current = [self.marks[self.mark_index]] if 0 <= self.mark_index < len(self.marks) else []
+        matches = self.marks if self.marks is not self.matches else self.matches
+        self.query_one("#body", Static).update(body_text(self.article.body, self.extraction, matches, current))
+
+    def _scroll_to_offset(self, offset: int) -> None:
+        if self.article is None:
+            return
+        body = self.query_one("#body", Static)
+        width = max(1, body.content_region.width or self.size.width - 2)
+        before = Text(self.article.body[:offset]).wrap(self.app.console, width)
+        y = body.virtual_region.y + max(0, len(before) - 1)
+        self.scroll_to(y=max(0, y - 2), animate=False)
