@@ -33,7 +33,7 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _common() -> argparse.ArgumentParser:
+def _common() -> _Parser:
     common = _Parser(add_help=False)
     common.add_argument(
         "--library", action="append", type=Path, metavar="PATH", help="article files or folders (repeatable; default: the bundled seeds)"
@@ -118,8 +118,8 @@ def _run(args: argparse.Namespace, err: Console) -> int:
                 _extract_with_bar(library, err, pending)
             return 0
         report = library.refresh()
-        for warning in report.warnings:
-            _warn(err, str(warning))
+        for problem in report.warnings:
+            _warn(err, str(problem))
         return _COMMANDS[args.command](library, args, err)
 
 

@@ -139,8 +139,8 @@ def decode(data: bytes) -> tuple[str, list[str]]:
     except UnicodeDecodeError:
         pass
     text = data.decode("cp1251", errors="replace")
-    sample = [c for c in text[:65536] if ord(c) > 127]
-    if sample and sum("\u0400" <= c <= "\u04ff" for c in sample) / len(sample) > 0.7:
+    mixed = [w for w in re.findall(r"[^\W\d_]+", text[:65536]) if not w.isascii()]
+    if mixed and sum(all("\u0400" <= c <= "\u04ff" for c in w) for w in mixed) / len(mixed) > 0.7:
         codec = "cp1251"
     else:
         codec, text = "latin-1", data.decode("latin-1")

@@ -243,7 +243,7 @@ class Library:
         for rowid, score in self.index.query(sql, params):
             out.append(int(rowid))  # type: ignore[call-overload]
             if ranked:
-                scores[int(rowid)] = -float(score)  # type: ignore[arg-type]
+                scores[int(rowid)] = -float(score)  # type: ignore[arg-type, call-overload]
         return Found(out, parsed, scores=scores)
 
     def _compile(self, query: Query, partial: bool, bookmarked_only: bool) -> tuple[str, list[object], bool]:

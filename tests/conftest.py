@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from reader.library import Library
+
+TESTS = Path(__file__).parent
+RAW_SEEDS = TESTS / "data" / "raw_seeds"
+SEEDS = TESTS.parent / "seeds"
+BELTA = "ea7f2758d4bd9c4b"
+SPUTNIK = "ae45ae0cd3712ef5"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test writes only under its own temporary dir."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("READER_DATA_DIR", str(data))
+    monkeypatch.setenv("READER_CONFIG", str(tmp_path / "config.toml"))
+    return data
+
+
+@pytest.fixture
+def data_dir(isolated: Path) -> Path:
+    return isolated
+
+
+@pytest.fixture
+def library(data_dir: Path) -> Iterator[Library]:
+    with Library([SEEDS], data_dir) as lib:
+        lib.refresh()
+        yield lib
+
+
+@pytest.fixture
+def raw_library(data_dir: Path) -> Iterator[Library]:
+    with Library([RAW_SEEDS], data_dir) as lib:
+        lib.refresh()
+        yield lib

@@ -1,0 +1,113 @@
+"""The search checks of the store issue, on the original seed files."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from reader.library import Library
+from tests.conftest import BELTA, SPUTNIK
+
+
+def ids(library: Library, query: str) -> set[str]:
+    hits = library.hits(query, 50)
+    assert isinstance(hits, list), hits
+    return {h.id for h in hits}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("проекта", {BELTA, SPUTNIK}),
+        ("Ташкенту", {BELTA, SPUTNIK}),
+        ("Плехановский", {SPUTNIK}),
+        ("Мирзиеев", {BELTA}),
+        ("Токаев", {SPUTNIK}),
+        ('"искусственного интеллекта"', {BELTA, SPUTNIK}),
+        ("Узбекистан -Токаев", {BELTA}),
+        ("date:2025-09-26", {SPUTNIK}),
+        ("source:Sputnik", {SPUTNIK}),
+        ("date:2025-09", {BELTA, SPUTNIK}),
+        ("-date:2025-09-26", {BELTA}),
+        ("проект*", {BELTA, SPUTNIK}),
+        ("cooperation", set()),
+    ],
+)
+def test_inflection_and_syntax(raw_library: Library, query: str, expected: set[str]) -> None:
+    assert ids(raw_library, query) == expected
+
+
+def test_tags_only_in_markdown(library: Library) -> None:
+    assert ids(library, "tag:цифровизация") == {SPUTNIK}
+    assert ids(library, "lang:ru") == {BELTA, SPUTNIK}
+
+
+def test_partial_last_word_matches_as_typed(raw_library: Library) -> None:
+    assert len(raw_library.search("Ташк", partial=True).rowids) == 2
+    assert len(raw_library.search("Плехан", partial=True).rowids) == 1
+    assert len(raw_library.search("Ташк", partial=False).rowids) == 0
+
+
+def test_snippet_marks_matched_words(raw_library: Library) -> None:
+    hits = raw_library.hits("проекта", 5)
+    assert isinstance(hits, list)
+    assert all("**проект" in h.snippet for h in hits)
+    assert hits[0].score > 0
+
+
+def test_title_weighs_more_than_body(library: Library) -> None:
+    hits = library.hits("ЕАЭС", 5)
+    assert isinstance(hits, list)
+    assert hits[0].id == BELTA
+
+
+def test_malformed_query_is_an_error_value(raw_library: Library) -> None:
+    found = raw_library.search('"unclosed')
+    assert found.error is not None and not found.rowids
+
+
+def _write(folder: Path, number: int, text: str = "") -> Path:
+    path = folder / f"a{number:04d}.md"
+    path.write_text(f"---\ntitle: Статья {number}\ndate: 2024-01-{number % 28 + 1:02d}\nsource: Тест\n---\nТекст номер {number}. {text}\n", encoding="utf-8")
+    return path
+
+
+def test_refresh_reads_only_what_changed(tmp_path: Path, data_dir: Path) -> None:
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    paths = [_write(folder, n) for n in range(1000)]
+    with Library([folder], data_dir) as library:
+        first = library.refresh()
+        assert (first.seen, first.read) == (1000, 1000)
+        assert library.count() == 1000
+        again = library.refresh()
+        assert again.read == 0
+        time.sleep(0.01)
+        _write(folder, 7, "Изменённый абзац про Ташкент.")
+        edited = library.refresh()
+        assert edited.read == 1
+        assert len(library.search("Ташкент").rowids) == 1
+        os.utime(paths[8], ns=(time.time_ns(), time.time_ns()))
+        touched = library.refresh()
+        assert touched.read == 1 and library.count() == 1000
+        paths[9].unlink()
+        gone = library.refresh()
+        assert gone.removed == 1 and library.count() == 999
+        assert not library.search('"Текст номер 9"').rowids
+
+
+def test_index_command_reports_files_read(tmp_path: Path, data_dir: Path) -> None:
+    from reader.cli import main
+
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    for n in range(20):
+        _write(folder, n)
+    assert main(["index", "--library", str(folder), "--data-dir", str(data_dir)]) == 0
+    time.sleep(0.01)
+    _write(folder, 3, "ещё")
+    with Library([folder], data_dir) as library:
+        assert library.refresh().read == 1
