@@ -98,6 +98,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a bug: still one line, never a traceback
+        err.print(Text(f"reader: internal error: {type(error).__name__}: {error}"))
+        return 1
 
 
 def _run(args: argparse.Namespace, err: Console) -> int:

@@ -182,6 +182,7 @@ class Index(_Db):
             return cls(conn, None)
         existed = path.exists()
         problem = None
+        conn: sqlite3.Connection | None = None
         try:
             conn = _connect(path, "NORMAL")
             problem = _looks_intact(path, conn) if existed else None
@@ -195,9 +196,10 @@ class Index(_Db):
                     problem = f"it was built by another version ({version})"
         except sqlite3.DatabaseError as error:
             problem = str(error)
-        if problem is None:
+        if problem is None and conn is not None:
             return cls(conn, path)
-        conn.close()
+        if conn is not None:
+            conn.close()
         warn(f"{path}: {problem}; rebuilding it from the article files")
         _remove_db(path)
         return cls.open(path, warn)
@@ -362,13 +364,15 @@ class State(_Db):
             cls._migrate(conn)
             return cls(conn, None)
         existed = path.exists() and path.stat().st_size > 0
+        conn: sqlite3.Connection | None = None
         try:
             conn = _connect(path, "FULL")
             problem = _looks_intact(path, conn) if existed else None
         except sqlite3.DatabaseError as error:
             problem = str(error)
-        if problem is not None:
-            conn.close()
+        if problem is not None or conn is None:
+            if conn is not None:
+                conn.close()
             aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
             os.replace(path, aside)
             for suffix in ("-wal", "-shm"):

@@ -76,7 +76,7 @@ _WINDOW = re.compile(r"\S+(?:\s+\S+){0,6}")
 @dataclass(frozen=True, slots=True)
 class _Grammar:
     parser: Any
-    morph: Any
+    money: Any  # for windows that open with a currency sign or code
 
 
 _lock = threading.Lock()
@@ -131,7 +131,7 @@ def _build() -> _Grammar:
     count = rule(number, scale.optional(), gram("ADJF").optional().repeatable(max=3), noun).named("count")
     quantity = rule(number, scale).named("quantity")
     tokenizer = MorphTokenizer()
-    return _Grammar(Parser(or_(money, percent, date, count, quantity), tokenizer=tokenizer), tokenizer.morph)
+    return _Grammar(Parser(or_(money, percent, date, count, quantity), tokenizer=tokenizer), Parser(money, tokenizer=tokenizer))
 
 
 def _loaded() -> _Grammar:
@@ -155,7 +155,8 @@ def extract(text: str, article_date: str = "") -> list[Figure]:
         window = _WINDOW.match(text, start.start(), start.start() + WINDOW)
         if window is None:
             continue
-        for match in grammar.parser.findall(window.group()):
+        parser = grammar.money if not window.group()[0].isdigit() and not window.group()[0].isalpha() else grammar.parser
+        for match in parser.findall(window.group()):
             if match.span.start != 0:
                 continue
             figure = _interpret(grammar, match, window.group(), start.start(), article_date)
@@ -167,7 +168,8 @@ def extract(text: str, article_date: str = "") -> list[Figure]:
 
 
 def _interpret(grammar: _Grammar, match: Any, window: str, offset: int, article_date: str) -> Figure | None:
-    kind = match.tree.root.children[0].rule.name
+    root = match.tree.root
+    kind = root.rule.name if root.rule.name == "money" else root.children[0].rule.name
     tokens = match.tokens
     words = [_normal(t) for t in tokens]
     text = window[match.span.start : match.span.stop].removesuffix(".")
