@@ -51,7 +51,8 @@ class ReaderApp(App[None]):
             self.set_keymap(loaded.keys)
         if loaded.problem:
             self.notify(loaded.problem, severity="error", timeout=10, markup=False)
-        self.sub_title = f"{self.library.roots[0]}" + (f" +{len(self.library.roots) - 1}" if len(self.library.roots) > 1 else "")
+        roots = self.library.roots
+        self.sub_title = roots[0].resolve().name + (f" +{len(roots) - 1}" if len(roots) > 1 else "")
         self.push_screen(self.main)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:

@@ -96,8 +96,13 @@ def test_hostile_library_lists_without_leaks(tmp_path: Path) -> None:
     folder = tmp_path / "hostile"
     folder.mkdir()
     (folder / "ok.md").write_text("---\ntitle: Хорошая\ndate: 2024-01-01\n---\nТекст.\n", encoding="utf-8")
-    (folder / "markup.md").write_text("---\ntitle: '[bold red]x[/] [@click=app.quit]y[/]'\ndate: 2024-01-02\n---\n[link=file:///etc/passwd]z[/link]\x1b]52;c;SGk=\x07\n", encoding="utf-8")
-    (folder / "evil.md").write_text(f"---\ntitle: !!python/object/apply:os.system ['touch {tmp_path}/pwned']\n---\nbody\n", encoding="utf-8")
+    (folder / "markup.md").write_text(
+        "---\ntitle: '[bold red]x[/] [@click=app.quit]y[/]'\ndate: 2024-01-02\n---\n[link=file:///etc/passwd]z[/link]\x1b]52;c;SGk=\x07\n",
+        encoding="utf-8",
+    )
+    (folder / "evil.md").write_text(
+        f"---\ntitle: !!python/object/apply:os.system ['touch {tmp_path}/pwned']\n---\nbody\n", encoding="utf-8"
+    )
     (folder / "binary.md").write_bytes(bytes(range(256)) * 100)
     (folder / "empty.md").write_bytes(b"")
     (folder / "nul.md").write_bytes(b"---\ntitle: nul\ndate: 2024-01-03\n---\na\x00b\n")

@@ -65,7 +65,7 @@ def test_yaml_tags_are_refused_and_run_nothing(tmp_path: Path) -> None:
 
 def test_control_sequences_become_visible(tmp_path: Path) -> None:
     path = tmp_path / "esc.md"
-    path.write_text("---\ntitle: \"x\\e[2J\"\ndate: 2024-01-01\n---\nA\x1b[2J\x1b]52;c;SGVsbG8=\x07B\x9b1mC\r\nD\n", encoding="utf-8")
+    path.write_text('---\ntitle: "x\\e[2J"\ndate: 2024-01-01\n---\nA\x1b[2J\x1b]52;c;SGVsbG8=\x07B\x9b1mC\r\nD\n', encoding="utf-8")
     article = corpus.load(path).article
     for text in (article.title, article.body):
         assert not any(ord(c) < 32 and c not in "\n\t" for c in text)

@@ -71,7 +71,10 @@ def test_malformed_query_is_an_error_value(raw_library: Library) -> None:
 
 def _write(folder: Path, number: int, text: str = "") -> Path:
     path = folder / f"a{number:04d}.md"
-    path.write_text(f"---\ntitle: Статья {number}\ndate: 2024-01-{number % 28 + 1:02d}\nsource: Тест\n---\nТекст номер {number}. {text}\n", encoding="utf-8")
+    path.write_text(
+        f"---\ntitle: Статья {number}\ndate: 2024-01-{number % 28 + 1:02d}\nsource: Тест\n---\nТекст номер {number}. {text}\n",
+        encoding="utf-8",
+    )
     return path
 
 

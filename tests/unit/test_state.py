@@ -153,7 +153,6 @@ def test_bad_import_is_one_clear_line(tmp_path: Path, data_dir: Path) -> None:
     assert result.stderr.strip().count("\n") == 0 and "not JSON" in result.stderr
 
 
-
 def test_data_dir_that_cannot_be_made_reads_only(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")

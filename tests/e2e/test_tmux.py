@@ -1,0 +1,61 @@
+"""The installed ``reader`` command in a real terminal (tmux), as a person
+would run it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+READER = Path(sys.executable).with_name("reader")
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True, timeout=30).stdout
+
+
+def screen_until(session: str, needle: str, seconds: float = 60) -> str:
+    deadline = time.monotonic() + seconds
+    text = ""
+    while time.monotonic() < deadline:
+        text = tmux("capture-pane", "-p", "-t", session)
+        if needle in text:
+            return text
+        time.sleep(0.3)
+    raise AssertionError(f"{needle!r} never showed; the screen was:\n{text}")
+
+
+@pytest.fixture
+def session(data_dir: Path, tmp_path: Path) -> Iterator[str]:
+    if shutil.which("tmux") is None:
+        pytest.fail("tmux is needed for the end-to-end test (README: make, Python and tmux)")
+    assert READER.exists(), f"the installed command is missing: {READER}"
+    name = f"reader-{uuid.uuid4().hex[:8]}"
+    command = f"READER_DATA_DIR={data_dir} READER_CONFIG={tmp_path / 'none.toml'} {READER}; echo EXITED-$?; sleep 60"
+    tmux("new-session", "-d", "-s", name, "-x", "150", "-y", "40", command)
+    try:
+        yield name
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True, timeout=30)
+
+
+def test_open_an_article_in_a_real_terminal(session: str) -> None:
+    screen = screen_until(session, "Арипов назвал ключевые направления")
+    assert "Казахстан и Узбекистан реализуют" in screen
+    tmux("send-keys", "-t", session, "Enter")
+    screen = screen_until(session, "Премьер-министр")
+    assert "2025-09-29 · БЕЛТА" in screen
+    screen_until(session, "Абдулла Арипов  3")  # the sidebar, once entities are in
+    tmux("send-keys", "-t", session, "?")
+    screen_until(session, "binding id")
+    tmux("send-keys", "-t", session, "Escape")
+    tmux("send-keys", "-t", session, "q")
+    screen_until(session, "EXITED-0")

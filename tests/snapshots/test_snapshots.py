@@ -1,0 +1,44 @@
+"""SVG snapshots of the key screens (update with --snapshot-update)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from reader.library import Library
+from reader.ui.app import ReaderApp
+from tests.conftest import SEEDS
+
+
+def make_app(data_dir: Path) -> ReaderApp:
+    return ReaderApp(Library([SEEDS], data_dir).open())
+
+
+async def quiet(pilot: Pilot[Any]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.app.workers.wait_for_complete()
+    pilot.app.screen.query_one("#search", Input).cursor_blink = False
+
+
+def test_start_screen(snap_compare: Any, data_dir: Path) -> None:
+    assert snap_compare(make_app(data_dir), terminal_size=(130, 32), run_before=quiet)
+
+
+def test_article_with_entities(snap_compare: Any, data_dir: Path) -> None:
+    async def open_article(pilot: Pilot[Any]) -> None:
+        await quiet(pilot)
+        await pilot.press("j", "enter")
+        await quiet(pilot)
+
+    assert snap_compare(make_app(data_dir), terminal_size=(130, 32), run_before=open_article)
+
+
+def test_help_screen(snap_compare: Any, data_dir: Path) -> None:
+    async def help_open(pilot: Pilot[Any]) -> None:
+        await quiet(pilot)
+        await pilot.press("question_mark")
+
+    assert snap_compare(make_app(data_dir), terminal_size=(130, 40), run_before=help_open)

@@ -1,0 +1,173 @@
+"""The app as a person uses it, through Textual's Pilot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, OptionList
+
+from reader.library import Library
+from reader.ui.app import ReaderApp
+from reader.ui.article_list import ArticleList
+from reader.ui.dialogs import HelpScreen
+from reader.ui.entity_sidebar import EntitySidebar
+from reader.ui.reading_pane import ReadingPane
+from tests.conftest import BELTA, SEEDS, SPUTNIK
+
+
+def make_app(data_dir: Path) -> ReaderApp:
+    return ReaderApp(Library([SEEDS], data_dir).open())
+
+
+async def settle(app: ReaderApp) -> None:
+    await app.workers.wait_for_complete()
+    await app.workers.wait_for_complete()
+
+
+async def test_launch_move_open_and_quit(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app)
+        articles = app.screen.query_one(ArticleList)
+        assert len(articles.rowids) == 2 and articles.cursor == 0
+        await pilot.press("j")
+        assert articles.cursor == 1
+        await pilot.press("k", "G")
+        assert articles.cursor == 1
+        await pilot.press("g", "enter")
+        await settle(app)
+        pane = app.screen.query_one(ReadingPane)
+        assert pane.article is not None and pane.article.id == BELTA
+        assert pane.extraction is not None
+        assert any(e.normal == "Абдулла Арипов" for e in pane.extraction.entities)
+        sidebar = app.screen.query_one(EntitySidebar)
+        assert sidebar.option_count > 10
+        assert app.library.state.is_read(BELTA)
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_help_lists_every_binding(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        ids = {row[2] for _, rows in app.screen.sections for row in rows}
+        assert ReaderApp.binding_ids() <= ids
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_palette_offers_reader_commands(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Bookmark", "Bookmarks only", "Edit bookmark note", "Open URL", "Help"} <= titles
+        await pilot.press("escape")
+
+
+async def test_search_narrows_while_typing_and_escape_restores(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app)
+        articles = app.screen.query_one(ArticleList)
+        await pilot.press("slash")
+        assert app.screen.query_one("#search", Input).has_focus
+        await pilot.press(*"Плехан")
+        await settle(app)
+        assert len(articles.rowids) == 1
+        await pilot.press(*"овский")
+        await settle(app)
+        assert [app.library.article(r).id for r in articles.rowids] == [SPUTNIK]  # type: ignore[union-attr]
+        await pilot.press("escape")
+        await settle(app)
+        assert len(articles.rowids) == 2
+
+
+async def test_bad_query_shows_error_and_keeps_list(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app)
+        await pilot.press("slash", *'"open')
+        await settle(app)
+        error = app.screen.query_one("#search-error")
+        assert error.display
+        assert len(app.screen.query_one(ArticleList).rowids) == 2
+
+
+async def test_bookmark_persists_across_launches(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app)
+        await pilot.press("j", "b")
+        await pilot.pause()
+        assert app.library.state.is_bookmarked(SPUTNIK)
+        await pilot.press("q")
+    again = make_app(data_dir)
+    async with again.run_test(size=(140, 40)) as pilot:
+        await settle(again)
+        rows = again.library.rows(list(again.screen.query_one(ArticleList).rowids))
+        assert [r.bookmarked for r in rows.values() if r.id == SPUTNIK] == [True]
+        await pilot.press("B")
+        await settle(again)
+        assert len(again.screen.query_one(ArticleList).rowids) == 1
+
+
+async def test_sidebar_enter_jumps_and_f_filters(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app)
+        await pilot.press("j", "enter")
+        await settle(app)
+        await pilot.press("tab", "tab")
+        sidebar = app.screen.query_one(EntitySidebar)
+        assert sidebar.has_focus
+        await pilot.press("down", "enter")
+        pane = app.screen.query_one(ReadingPane)
+        assert pane.marks and pane.mark_index == 0
+        await pilot.press("n")
+        assert pane.mark_index == 1 % len(pane.marks)
+        await pilot.press("f")
+        await settle(app)
+        assert app.screen.query_one("#search", Input).value.startswith("person:")
+        assert isinstance(sidebar, OptionList)
+
+
+async def test_bad_config_is_a_message_not_a_crash(data_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text("[keys\nquit = ", encoding="utf-8")
+    app = make_app(data_dir)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        assert any("not valid TOML" in n.message for n in app._notifications)
+
+
+async def test_config_remaps_keys(data_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('[keys]\nquit = "x"\n', encoding="utf-8")
+    app = make_app(data_dir)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app)
+        await pilot.press("q")
+        assert app.is_running
+        await pilot.press("x")
+    assert app.return_code == 0
+
+
+async def test_markup_in_articles_is_literal(data_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    (folder / "m.md").write_text(
+        "---\ntitle: '[@click=app.quit]x[/]'\ndate: 2024-01-01\n---\n[bold red]y[/] [@click=app.quit]z[/]\n", encoding="utf-8"
+    )
+    app = ReaderApp(Library([folder], data_dir).open())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app)
+        await pilot.press("enter")
+        await settle(app)
+        pane = app.screen.query_one(ReadingPane)
+        assert pane.article is not None
+        body = pane.query_one("#body")
+        assert "[bold red]y[/]" in str(body.render())
+        await pilot.click("#body")
+        assert app.is_running
