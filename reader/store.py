@@ -360,9 +360,9 @@ class State(_Db):
         """Open (or create) the state; a damaged file is moved aside, never
         overwritten, and a new one started."""
         if path is None:
-            conn = _connect(":memory:", "FULL")
-            cls._migrate(conn)
-            return cls(conn, None)
+            memory = _connect(":memory:", "FULL")
+            cls._migrate(memory)
+            return cls(memory, None)
         existed = path.exists() and path.stat().st_size > 0
         conn: sqlite3.Connection | None = None
         try:

@@ -55,7 +55,7 @@ def test_open_an_article_in_a_real_terminal(session: str) -> None:
     assert "2025-09-29 · БЕЛТА" in screen
     screen_until(session, "Абдулла Арипов  3")  # the sidebar, once entities are in
     tmux("send-keys", "-t", session, "?")
-    screen_until(session, "binding id")
+    screen_until(session, "remap by id")
     tmux("send-keys", "-t", session, "Escape")
     tmux("send-keys", "-t", session, "q")
     screen_until(session, "EXITED-0")
