@@ -176,10 +176,10 @@ class Index(_Db):
         """Open (or create) the index; a damaged or foreign one is rebuilt with
         one warning. ``path=None`` keeps it in memory."""
         if path is None:
-            conn = _connect(":memory:", "OFF")
-            _run_script(conn, INDEX_SCHEMA)
-            conn.execute("INSERT INTO meta VALUES ('version', ?)", (INDEX_VERSION,))
-            return cls(conn, None)
+            memory = _connect(":memory:", "OFF")
+            _run_script(memory, INDEX_SCHEMA)
+            memory.execute("INSERT INTO meta VALUES ('version', ?)", (INDEX_VERSION,))
+            return cls(memory, None)
         existed = path.exists()
         problem = None
         conn: sqlite3.Connection | None = None

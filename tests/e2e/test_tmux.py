@@ -22,15 +22,16 @@ def tmux(*args: str) -> str:
     return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True, timeout=30).stdout
 
 
-def screen_until(session: str, needle: str, seconds: float = 60) -> str:
+def screen_until(session: str, needle: str, seconds: float = 60, gone: bool = False) -> str:
+    """The screen once ``needle`` is on it (or, with ``gone``, off it)."""
     deadline = time.monotonic() + seconds
     text = ""
     while time.monotonic() < deadline:
         text = tmux("capture-pane", "-p", "-t", session)
-        if needle in text:
+        if (needle in text) != gone:
             return text
         time.sleep(0.3)
-    raise AssertionError(f"{needle!r} never showed; the screen was:\n{text}")
+    raise AssertionError(f"{needle!r} never {'left' if gone else 'showed'}; the screen was:\n{text}")
 
 
 @pytest.fixture
@@ -57,5 +58,6 @@ def test_open_an_article_in_a_real_terminal(session: str) -> None:
     tmux("send-keys", "-t", session, "?")
     screen_until(session, "remap by id")
     tmux("send-keys", "-t", session, "Escape")
+    screen_until(session, "remap by id", gone=True)
     tmux("send-keys", "-t", session, "q")
     screen_until(session, "EXITED-0")
