@@ -67,7 +67,8 @@ class _Mention:
     normal: str
 
 
-def extract(text: str) -> list[Entity]:
+def natasha_spans(text: str) -> list[Any]:
+    """natasha's own spans, with the tokens' morphology and syntax."""
     models = _loaded()
     from natasha import Doc
 
@@ -77,7 +78,12 @@ def extract(text: str) -> list[Entity]:
         doc.tag_morph(models.morph_tagger)
         doc.parse_syntax(models.syntax_parser)
         doc.tag_ner(models.ner_tagger)
-    mentions = [m for span in doc.spans if (m := _mention(text, span, models.vocab)) is not None]
+    return list(doc.spans)
+
+
+def extract(text: str) -> list[Entity]:
+    vocab = _loaded().vocab
+    mentions = [m for span in natasha_spans(text) if (m := _mention(text, span, vocab)) is not None]
     return _group(mentions)
 
 

@@ -1,0 +1,330 @@
+"""``python -m reader.bench``: synthetic corpora and measurements.
+
+    python -m reader.bench corpus --articles N DIR [--seed S]
+    python -m reader.bench [--articles N] [--json FILE] [--repeat R]
+    python -m reader.bench ner [--factru DIR]
+
+Figures are medians over repeated runs; nothing here is a test and nothing
+asserts on time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from reader import corpus, resources
+
+SOURCES = (
+    "БЕЛТА", "Sputnik Узбекистан", "Kun.uz", "Газета.uz", "Tengrinews", "Kapital.kz",
+    "Интерфакс", "ТАСС", "РИА Новости", "АКИpress", "Trend", "Reuters",
+)  # fmt: skip
+TAGS = ("ЕАЭС", "экономика", "энергетика", "инвестиции", "промышленность", "образование", "цифровизация", "торговля", "транспорт", "сельское хозяйство")
+FACTRU_CANDIDATES = (Path("../shared/eval/factru"), Path(__file__).resolve().parents[2] / "shared" / "eval" / "factru")
+
+
+def factru_dir(given: Path | None = None) -> Path | None:
+    for candidate in (given,) if given else FACTRU_CANDIDATES:
+        if candidate and (candidate / "devset").is_dir():
+            return candidate
+    return None
+
+
+def _sentences(factru: Path | None) -> list[str]:
+    from razdel import sentenize
+
+    texts = [corpus.load(p).article.body for p in sorted(resources.seeds().glob("*.md"))]
+    if factru is not None:
+        texts += [p.read_text(encoding="utf-8").replace("\r\n", "\n") for p in sorted((factru / "devset").glob("*.txt"))]
+    out = []
+    for text in texts:
+        for paragraph in text.split("\n"):
+            out += [s.text for s in sentenize(paragraph) if 20 <= len(s.text) <= 600]
+    return out
+
+
+def make_corpus(folder: Path, articles: int, seed: int = 1, factru: Path | None = None) -> int:
+    """Write ``articles`` Markdown articles to ``folder``; the same arguments
+    always write the same files. Returns the bytes written."""
+    rng = random.Random(seed)
+    sentences = _sentences(factru)
+    written = 0
+    for number in range(articles):
+        target = rng.randint(1024, 8192)
+        paragraphs: list[str] = []
+        size = 0
+        while size < target:
+            paragraph = " ".join(rng.choice(sentences) for _ in range(rng.randint(2, 5)))
+            paragraphs.append(paragraph)
+            size += len(paragraph.encode("utf-8"))
+        words = paragraphs[0].split()
+        title = " ".join(words[: rng.randint(6, 12)]).rstrip(",.;:—-")
+        day = 18000 + rng.randrange(2500)
+        date = time.strftime("%Y-%m-%d", time.gmtime(day * 86400))
+        tags = rng.sample(TAGS, rng.randint(1, 3))
+        text = (
+            f"---\nid: b{number:07d}\ntitle: {json.dumps(title, ensure_ascii=False)}\ndate: {date}\n"
+            f"source: {rng.choice(SOURCES)}\nlang: ru\ntags: [{', '.join(tags)}]\n---\n\n" + "\n\n".join(paragraphs) + "\n"
+        )
+        shard = folder / f"{number // 1000:03d}"
+        shard.mkdir(parents=True, exist_ok=True)
+        data = text.encode("utf-8")
+        (shard / f"{number:07d}.md").write_bytes(data)
+        written += len(data)
+    return written
+
+
+# -- measurements ---------------------------------------------------------------
+
+QUERIES = {
+    "frequent": ["узбекистан", "развитие", "президент"],
+    "rare": ["плехановский", "технопарк", "ауэзов"],
+    "prefix1": ["к", "п", "т"],
+    "prefix2": ["ка", "пр", "со"],
+    "prefix3": ["каз", "про", "сот"],
+    "phrase": ['"искусственного интеллекта"', '"центральной азии"', '"промышленной кооперации"'],
+    "filters": ["source:Sputnik", "date:2023-05", "tag:энергетика узбекистан", "-узбекистан lang:ru"],
+    "entities": ["person:Токаев", "place:Ташкент", "org:ЕАЭС"],
+}
+PARTIAL = {"prefix1", "prefix2", "prefix3"}
+
+
+def _timed(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def _start_time(script: str, repeat: int) -> float:
+    """Median seconds from process start until the app's first full paint."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, timeout=300)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+BASELINE_APP = """
+from textual.app import App
+from textual.widgets import Static
+class Bare(App):
+    def compose(self):
+        yield Static("hello")
+    def on_mount(self):
+        self.call_after_refresh(self.exit)
+Bare().run(headless=True, size=(120, 40))
+"""
+
+READER_APP = """
+import sys
+from pathlib import Path
+from reader.library import Library
+from reader.ui.app import ReaderApp
+from reader.ui.article_list import ArticleList
+class Timed(ReaderApp):
+    def on_mount(self):
+        super().on_mount()
+        self.call_after_refresh(self._ready)
+    def _ready(self):
+        if len(self.screen.query_one(ArticleList).rowids) == 0:
+            raise SystemExit("the list was empty")
+        self.exit()
+Timed(Library([Path(sys.argv[1])], Path(sys.argv[2]))).run(headless=True, size=(120, 40))
+"""
+
+
+def _frames(library_root: Path, data_dir: Path, pages: int) -> list[float]:
+    """Seconds per frame while paging through the list in the real app."""
+    import asyncio
+
+    from reader.library import Library
+    from reader.ui.app import ReaderApp
+
+    async def page() -> list[float]:
+        app = ReaderApp(Library([library_root], data_dir).open())
+        frames = []
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            for _ in range(pages):
+                started = time.perf_counter()
+                await pilot.press("pagedown")
+                await pilot.pause()
+                frames.append(time.perf_counter() - started)
+            app.workers.cancel_all()
+        return frames
+
+    return asyncio.run(page())
+
+
+def measure(articles: int, repeat: int, factru: Path | None, log: Callable[[str], None]) -> dict[str, float | int]:
+    from rich.console import Console
+
+    from reader.highlight import body_text
+    from reader.library import Library
+    from reader.search import Matcher, Query, parse
+    from reader.text import extract
+
+    results: dict[str, float | int] = {"articles": articles}
+    with tempfile.TemporaryDirectory(prefix="reader-bench-") as tmp:
+        root, data = Path(tmp, "library"), Path(tmp, "data")
+        log(f"writing {articles:,} articles")
+        make_corpus(root, articles, factru=factru)
+        library = Library([root], data).open()
+        log("indexing (cold)")
+        cold = _timed(library.refresh)
+        results["index_articles_per_s"] = round(articles / cold, 1)
+        results["reindex_unchanged_s"] = round(statistics.median(_timed(library.refresh) for _ in range(repeat)), 3)
+
+        sample = min(articles, 200)
+        log(f"extracting entities (a sample of {sample})")
+        extract.load_models()
+        spent = _timed(lambda: library.extract_pending(batch=sample, should_stop=lambda: library.pending_extraction() <= articles - sample))
+        results["entities_articles_per_s"] = round(sample / spent, 2)
+
+        log("searching")
+        per_class: dict[str, list[float]] = {}
+        for name, queries in QUERIES.items():
+            times = per_class.setdefault(name, [])
+            for _ in range(max(5, repeat * 3)):
+                for query in queries:
+                    times.append(_timed(lambda q=query, n=name: library.search(q, partial=n in PARTIAL)))  # type: ignore[misc]
+        everything = [t for times in per_class.values() for t in times]
+        results["search_p50_ms"] = round(1000 * statistics.median(everything), 2)
+        results["search_p95_ms"] = round(1000 * max(_percentile(t, 0.95) for t in per_class.values()), 2)
+        for name, times in per_class.items():
+            results[f"search_{name}_p95_ms"] = round(1000 * _percentile(times, 0.95), 2)
+
+        log("opening articles")
+        console = Console(width=80, file=open("/dev/null", "w"), force_terminal=True)  # noqa: SIM115
+        query = parse("узбекистан")
+        assert isinstance(query, Query)
+        matcher = Matcher.of(query)
+        rowids = list(library.all_rowids()[:sample])
+
+        def open_article(rowid: int, cached: bool) -> None:
+            article = library.article(rowid)
+            assert article is not None
+            found = library.cached_extraction(article) if cached else extract.extract(article.body, article.lang, article.date)
+            console.render_lines(body_text(article.body, found, matcher.spans(article.body)), console.options)
+
+        results["open_cached_ms"] = round(1000 * statistics.median(_timed(lambda r=r: open_article(r, True)) for r in rowids[:50]), 2)  # type: ignore[misc]
+        results["open_uncached_ms"] = round(1000 * statistics.median(_timed(lambda r=r: open_article(r, False)) for r in rowids[:20]), 2)  # type: ignore[misc]
+        library.close()
+
+        log("starting the app")
+        results["baseline_start_s"] = round(_start_time(BASELINE_APP, repeat), 3)
+        results["warm_start_s"] = round(_start_time(READER_APP.replace("sys.argv[1]", repr(str(root))).replace("sys.argv[2]", repr(str(data))), repeat), 3)
+
+        log("scrolling")
+        frames = _frames(root, data, pages=60)
+        results["scroll_frame_ms"] = round(1000 * _percentile(frames, 0.95), 2)
+    results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return results
+
+
+TARGETS = {
+    "search_p95_ms": ("≤", 50),
+    "open_cached_ms": ("≤", 30),
+    "scroll_frame_ms": ("≤", 16),
+    "reindex_unchanged_s": ("≤", 2),
+    "peak_rss_mb": ("≤", 500),
+    "index_articles_per_s": ("≥", 1000),
+}
+
+
+def table(results: dict[str, float | int]) -> Iterator[str]:
+    yield f"{'measure':<28} {'value':>12}  target"
+    for key, value in results.items():
+        target = TARGETS.get(key)
+        note = f"{target[0]} {target[1]}" if target else ""
+        if key == "warm_start_s":
+            note = f"≤ 2.5 × baseline = {2.5 * float(results.get('baseline_start_s', 0)):.3f}"
+        yield f"{key:<28} {value:>12}  {note}"
+
+
+# -- NER scoring on factRuEval --------------------------------------------------
+
+
+def ner_scores(factru: Path) -> dict[str, dict[str, dict[str, float]]]:
+    """Token-level precision, recall and F1 per type on the factRuEval
+    development set, scored with naeval as the published numbers are: for
+    natasha's model alone and for reader's pipeline, on the same texts."""
+    from corus import load_factru
+    from naeval.ner.datasets.factru import parse_factru
+    from naeval.ner.markup import Markup
+    from naeval.ner.score import score_markups
+    from naeval.span import Span
+
+    from reader.text import entities
+
+    targets, ours, alone = [], [], []
+    for record in load_factru(str(factru), sets=["devset"]):
+        gold = parse_factru(record).adapted
+        text = gold.text
+        targets.append(gold)
+        ours.append(Markup(text, sorted((Span(a, b, e.kind) for e in entities.extract(text) for a, b in e.mentions), key=lambda s: s.start)))
+        alone.append(Markup(text, [Span(s.start, s.stop, s.type) for s in entities.natasha_spans(text)]))
+    out = {}
+    for name, preds in (("natasha alone", alone), ("reader", ours)):
+        scores = score_markups(preds, targets, types=["PER", "LOC", "ORG"])
+        out[name] = {kind: {"precision": f.prec.value, "recall": f.recall.value, "f1": f.value} for kind, f in scores.items()}
+    return out
+
+
+# -- command line ---------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["corpus"]:
+        parser = argparse.ArgumentParser(prog="python -m reader.bench corpus")
+        parser.add_argument("--articles", type=int, required=True)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--factru", type=Path)
+        parser.add_argument("dir", type=Path)
+        options = parser.parse_args(args[1:])
+        written = make_corpus(options.dir, options.articles, options.seed, factru_dir(options.factru))
+        print(f"wrote {options.articles:,} articles ({written / 2**20:.1f} MiB) to {options.dir}")
+        return 0
+    if args[:1] == ["ner"]:
+        parser = argparse.ArgumentParser(prog="python -m reader.bench ner")
+        parser.add_argument("--factru", type=Path)
+        options = parser.parse_args(args[1:])
+        found = factru_dir(options.factru)
+        if found is None:
+            print("factRuEval not found: pass --factru DIR", file=sys.stderr)
+            return 1
+        for name, scores in ner_scores(found).items():
+            for kind, score in scores.items():
+                print(f"{name:<14} {kind}  precision {score['precision']:.3f}  recall {score['recall']:.3f}  F1 {score['f1']:.3f}")
+        return 0
+    parser = argparse.ArgumentParser(prog="python -m reader.bench")
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--factru", type=Path)
+    options = parser.parse_args(args)
+    results = measure(options.articles, options.repeat, factru_dir(options.factru), lambda m: print(f"… {m}", file=sys.stderr))
+    print("\n".join(table(results)))
+    if options.json:
+        options.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
