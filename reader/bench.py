@@ -28,7 +28,18 @@ SOURCES = (
     "БЕЛТА", "Sputnik Узбекистан", "Kun.uz", "Газета.uz", "Tengrinews", "Kapital.kz",
     "Интерфакс", "ТАСС", "РИА Новости", "АКИpress", "Trend", "Reuters",
 )  # fmt: skip
-TAGS = ("ЕАЭС", "экономика", "энергетика", "инвестиции", "промышленность", "образование", "цифровизация", "торговля", "транспорт", "сельское хозяйство")
+TAGS = (
+    "ЕАЭС",
+    "экономика",
+    "энергетика",
+    "инвестиции",
+    "промышленность",
+    "образование",
+    "цифровизация",
+    "торговля",
+    "транспорт",
+    "сельское хозяйство",
+)
 FACTRU_CANDIDATES = (Path("../shared/eval/factru"), Path(__file__).resolve().parents[2] / "shared" / "eval" / "factru")
 
 
@@ -228,7 +239,9 @@ def measure(articles: int, repeat: int, factru: Path | None, log: Callable[[str]
 
         log("starting the app")
         results["baseline_start_s"] = round(_start_time(BASELINE_APP, repeat), 3)
-        results["warm_start_s"] = round(_start_time(READER_APP.replace("sys.argv[1]", repr(str(root))).replace("sys.argv[2]", repr(str(data))), repeat), 3)
+        results["warm_start_s"] = round(
+            _start_time(READER_APP.replace("sys.argv[1]", repr(str(root))).replace("sys.argv[2]", repr(str(data))), repeat), 3
+        )
 
         log("scrolling")
         frames = _frames(root, data, pages=60)
@@ -277,7 +290,9 @@ def ner_scores(factru: Path) -> dict[str, dict[str, dict[str, float]]]:
         gold = parse_factru(record).adapted
         text = gold.text
         targets.append(gold)
-        ours.append(Markup(text, sorted((Span(a, b, e.kind) for e in entities.extract(text) for a, b in e.mentions), key=lambda s: s.start)))
+        ours.append(
+            Markup(text, sorted((Span(a, b, e.kind) for e in entities.extract(text) for a, b in e.mentions), key=lambda s: s.start))
+        )
         alone.append(Markup(text, [Span(s.start, s.stop, s.type) for s in entities.natasha_spans(text)]))
     out = {}
     for name, preds in (("natasha alone", alone), ("reader", ours)):

@@ -199,6 +199,18 @@ def _shape(word: str, like: str) -> str:
     return word
 
 
+def _kind_of(items: list[_Mention]) -> str:
+    """The kind most mentions have; a tie between place and organisation
+    goes to the organisation for an abbreviation («ЕАЭС»), else the place
+    (a country acting as an organisation is still a place)."""
+    votes = Counter(m.kind for m in items)
+    best = max(votes.values())
+    tied = {k for k, v in votes.items() if v == best}
+    if tied == {"LOC", "ORG"}:
+        return "ORG" if _is_abbreviation(items[0].text) else "LOC"
+    return next(m.kind for m in items if m.kind in tied)
+
+
 def _group(mentions: list[_Mention]) -> list[Entity]:
     # One lone surname joins the full name met in the same article.
     full = {fold(m.normal.rsplit(" ", 1)[-1]): m.normal for m in mentions if m.kind == "PER" and " " in m.normal}
@@ -207,11 +219,13 @@ def _group(mentions: list[_Mention]) -> list[Entity]:
             m.normal = full[fold(m.normal)]
     groups: dict[str, list[_Mention]] = defaultdict(list)
     for m in mentions:
-        groups[fold(m.normal)].append(m)
+        # An abbreviation is one entity whatever kind the model gave each
+        # mention; a name keeps its kinds apart (a country as a place, and as
+        # the state acting: factRuEval's LocOrg).
+        groups[fold(m.normal) if _is_abbreviation(m.normal) else f"{m.kind}:{fold(m.normal)}"].append(m)
     entities = []
     for items in groups.values():
-        votes = Counter(m.kind for m in items)
-        kind = max(votes, key=lambda k: (votes[k], -next(i for i, m in enumerate(items) if m.kind == k)))
+        kind = _kind_of(items)
         normal = Counter(m.normal for m in items).most_common(1)[0][0]
         entities.append(Entity(kind, items[0].text, normal, tuple(sorted((m.start, m.end) for m in items))))
     return sorted(entities, key=lambda e: e.mentions[0])
