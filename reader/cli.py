@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -16,7 +17,7 @@ from rich.text import Text
 
 from reader import __version__, corpus
 from reader.highlight import body_text, meta_line
-from reader.library import Library, bookmarks_from_json, bookmarks_markdown
+from reader.library import BackgroundExtraction, Library, bookmarks_from_json, bookmarks_markdown
 from reader.model import Article, RefreshReport
 from reader.search import QueryError
 from reader.store import StoreError
@@ -144,9 +145,17 @@ def _refresh_with_bar(library: Library, err: Console) -> RefreshReport:
 
 
 def _extract_with_bar(library: Library, err: Console, pending: int) -> None:
-    with _bar(err) as bar:
-        task = bar.add_task("entities", total=pending)
-        library.extract_pending(lambda done, total: bar.update(task, completed=done))
+    work = BackgroundExtraction(library).start()
+    try:
+        with _bar(err) as bar:
+            task = bar.add_task("entities", total=pending)
+            while work.running:
+                bar.update(task, completed=work.done())
+                time.sleep(0.5)
+    finally:
+        work.stop()
+    if work.failed():
+        raise StoreError("entity extraction stopped with an error; run `reader index` again to resume")
 
 
 def _print_json(data: object) -> None:

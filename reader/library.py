@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -368,13 +370,21 @@ class Library:
     def pending_extraction(self) -> int:
         return self.index.pending_extraction(extract.VERSION)
 
-    def extract_pending(self, progress: Progress | None = None, batch: int = 32, should_stop: Callable[[], bool] = lambda: False) -> int:
-        """Extract entities for every article that lacks them, in batches,
-        resumable at any point. Returns how many were done."""
+    def extract_pending(
+        self,
+        progress: Progress | None = None,
+        batch: int = 32,
+        should_stop: Callable[[], bool] = lambda: False,
+        part: int = 0,
+        parts: int = 1,
+    ) -> int:
+        """Extract entities for every article that lacks them (this process's
+        ``part`` of ``parts``), in batches, resumable at any point. Returns
+        how many were done."""
         total = self.pending_extraction()
         done = 0
         while not should_stop():
-            rowids = self.index.to_extract(extract.VERSION, batch)
+            rowids = self.index.to_extract(extract.VERSION, batch, part, parts)
             if not rowids:
                 break
             items = []
@@ -391,6 +401,47 @@ class Library:
             if progress:
                 progress(done, total)
         return done
+
+
+class BackgroundExtraction:
+    """Entity extraction for the whole library in worker processes
+    (``python -m reader.worker``, one a core): no GIL shared with the UI, each
+    batch committed, so it resumes wherever it was stopped."""
+
+    def __init__(self, library: Library, processes: int = 0) -> None:
+        self.library = library
+        self.count = processes or max(1, min(2, os.cpu_count() or 1))
+        self.processes: list[subprocess.Popen[bytes]] = []
+        self.total = library.pending_extraction()
+
+    def start(self) -> BackgroundExtraction:
+        log = open(self.library.data_dir / "extract.log", "ab")  # noqa: SIM115 - handed to the children
+        with log:
+            for part in range(self.count):
+                command = [sys.executable, "-m", "reader.worker", "--data-dir", str(self.library.data_dir)]
+                command += ["--part", str(part), "--parts", str(self.count), *map(str, self.library.roots)]
+                self.processes.append(subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log))
+        return self
+
+    @property
+    def running(self) -> bool:
+        return any(p.poll() is None for p in self.processes)
+
+    def done(self) -> int:
+        return self.total - self.library.pending_extraction()
+
+    def failed(self) -> bool:
+        return any(p.poll() not in (None, 0) for p in self.processes)
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def _filter_sql(name: str, value: str, until: str) -> tuple[str, list[object]]:

@@ -331,8 +331,12 @@ class Index(_Db):
         rows = self.query("SELECT data FROM extractions WHERE hash=? AND version=?", (digest, version))
         return str(rows[0][0]) if rows else None
 
-    def to_extract(self, version: str, limit: int) -> list[int]:
-        rows = self.query("SELECT rowid FROM articles WHERE extracted IS NOT ? ORDER BY rowid LIMIT ?", (version, limit))
+    def to_extract(self, version: str, limit: int, part: int = 0, parts: int = 1) -> list[int]:
+        """Rowids still to extract; ``part`` of ``parts`` splits the work
+        between processes without overlap."""
+        rows = self.query(
+            "SELECT rowid FROM articles WHERE extracted IS NOT ? AND rowid % ? = ? ORDER BY rowid LIMIT ?", (version, parts, part, limit)
+        )
         return [int(r[0]) for r in rows]  # type: ignore[call-overload]
 
     def pending_extraction(self, version: str) -> int:

@@ -7,6 +7,7 @@ results back to the main thread.
 
 from __future__ import annotations
 
+import time
 import webbrowser
 
 from rich.text import Text
@@ -18,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
-from reader.library import Found, Library
+from reader.library import BackgroundExtraction, Found, Library
 from reader.model import Article, Extraction
 from reader.search import Matcher
 from reader.store import StoreError
@@ -109,16 +110,19 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="extract-all")
     def extract_all(self) -> None:
-        worker = get_current_worker()
-        library = self._worker_library()
-        pending = library.pending_extraction()
-        if not pending:
+        """Entities for the whole library, in worker processes; this thread
+        only watches their progress."""
+        if self.library.readonly or not self.library.pending_extraction():
             return
-
-        def progress(done: int, total: int) -> None:
-            self.app.call_from_thread(self._set_status, entities=f"entities {done}/{total}" if done < total else "")
-
-        library.extract_pending(progress, should_stop=lambda: worker.is_cancelled)
+        worker = get_current_worker()
+        extraction = BackgroundExtraction(self._worker_library()).start()
+        try:
+            while extraction.running and not worker.is_cancelled:
+                self.app.call_from_thread(self._set_status, entities=f"entities {extraction.done():,}/{extraction.total:,}")
+                time.sleep(0.25)
+        finally:
+            extraction.stop()
+        self.app.call_from_thread(self._set_status, entities="")
 
     def run_search(self, keep: bool = False) -> None:
         search = self.query_one("#search", Input)
