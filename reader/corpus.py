@@ -184,6 +184,8 @@ def _from_markdown(path: Path, text: str, notes: list[str]) -> Article:
             notes.append("front matter is not a mapping; ignored")
             meta = {}
     body = clean_text(body).strip("\n")
+    if not body.strip():
+        notes.append("no body text")
     url = _meta_str(meta, "url")
     title = _meta_str(meta, "title") or _title_from(body, url, path)
     date = _meta_date(meta.get("date"))

@@ -154,10 +154,15 @@ class Library:
             if old is None or (old.size, old.mtime_ns) != stat[path]:
                 todo.append(path)
         removed = [p for p in known if p not in stat]
-        if removed:
-            self.index.apply(stat, [], removed=removed)
-            report.removed = len(removed)
-        self._read(todo, known, stat, report, progress)
+        try:
+            if removed:
+                self.index.apply(stat, [], removed=removed)
+                report.removed = len(removed)
+            self._read(todo, known, stat, report, progress)
+        except sqlite3.OperationalError as error:
+            # Each batch is one transaction: what was written stays, the
+            # batch in hand is rolled back, and the index stays usable.
+            report.warnings.append(Warning_(str(self.data_dir / "index.db"), f"not fully updated ({error}); the previous index is used"))
         report.warnings += [Warning_(p, n) for p, n in self.index.notes()]
         return report
 

@@ -14,6 +14,10 @@ from reader.model import Entity, Extraction, Figure
 from reader.text import entities, figures
 
 VERSION = "extract-1"
+# Named entities are looked for in this much of an article: a news article
+# is a few thousand characters; a book-sized file would hold the model for
+# minutes. Figures are found everywhere.
+MAX_ENTITY_CHARS = 100_000
 
 EntityExtractor = Callable[[str], list[Entity]]
 ENTITY_EXTRACTORS: dict[str, EntityExtractor] = {"ru": entities.extract}
@@ -21,7 +25,7 @@ ENTITY_EXTRACTORS: dict[str, EntityExtractor] = {"ru": entities.extract}
 
 def extract(text: str, lang: str, date: str) -> Extraction:
     found = ENTITY_EXTRACTORS.get(lang)
-    return Extraction(tuple(found(text)) if found else (), tuple(figures.extract(text, date)))
+    return Extraction(tuple(found(text[:MAX_ENTITY_CHARS])) if found else (), tuple(figures.extract(text, date)))
 
 
 def load_models(lang: str = "ru") -> None:
