@@ -28,7 +28,7 @@ from reader.text.sanitize import clean_line, clean_text
 
 SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 MAX_FILE_BYTES = 64 * 1024 * 1024
-MAX_BODY_CHARS = 1_000_000
+MAX_BODY_CHARS = 300_000
 TITLE_CHARS = 120
 
 _SEED_FIRST_LINE = re.compile(r"[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})(?:[ \t]+(https?://\S+))?[ \t]*(.*)")

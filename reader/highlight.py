@@ -46,6 +46,6 @@ def meta_line(article: Article) -> Text:
 
 def figure_value(value: object, unit: str) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        number = f"{value:.3g}" if abs(value) >= 1e6 else f"{value:,}".replace(",", " ")
+        number = f"{value:.1e}".replace("e+0", "e").replace("e+", "e") if abs(value) >= 1e6 else f"{value:,}".replace(",", " ")
         return f"{number} {unit}".strip()
     return f"{value} {unit}".strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -10,7 +11,9 @@ MARKUP_BODY = "[link=file:///etc/passwd]passwd[/link] [bold]not bold[/bold]"
 
 
 def front(title: str, body: str, date: str = "2024-03-01") -> str:
-    return f"---\ntitle: {title!r}\ndate: {date}\nsource: Test\n---\n{body}\n"
+    """An article; the title is a YAML double-quoted string, whose escapes
+    put any character, controls too, into it."""
+    return f"---\ntitle: {json.dumps(title)}\ndate: {date}\nsource: Test\n---\n{body}\n"
 
 
 def build(folder: Path) -> dict[str, int]:

@@ -17,7 +17,7 @@ VERSION = "extract-1"
 # Named entities are looked for in this much of an article: a news article
 # is a few thousand characters; a book-sized file would hold the model for
 # minutes. Figures are found everywhere.
-MAX_ENTITY_CHARS = 100_000
+MAX_ENTITY_CHARS = 30_000
 
 EntityExtractor = Callable[[str], list[Entity]]
 ENTITY_EXTRACTORS: dict[str, EntityExtractor] = {"ru": entities.extract}

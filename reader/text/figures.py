@@ -99,10 +99,11 @@ def _build() -> _Grammar:
     latin_number = rule(in_caseless({w for w in NUMBER_WORDS if w.isascii()}))
     amount = or_(number, word_number, latin_number)
     scale = or_(
-        rule(in_caseless({"тыс", "млн", "млрд", "трлн", "bn", "mln", "tn", "k", "m", "b"}), eq(".").optional()),
+        rule(in_caseless({"тыс", "млн", "млрд", "трлн", "bn", "mln", "tn"}), eq(".").optional()),
         rule(dictionary({"тысяча", "миллион", "миллиард", "триллион"})),
         rule(in_caseless({"thousand", "million", "billion", "trillion"})),
     )
+    money_scale = or_(scale, rule(in_caseless({"k", "m", "b"})))
     sign = in_({"$", "€", "₽", "£", "¥", "₸"})
     code = in_caseless({"usd", "eur", "rub", "gbp", "cny", "kzt", "uzs", "byn"})
     currency_word = or_(
@@ -111,7 +112,7 @@ def _build() -> _Grammar:
         rule(in_caseless({"dollars", "dollar", "euros", "euro", "rubles", "roubles", "pounds", "yuan", "tenge"})),
     )
     money = or_(
-        rule(or_(sign, code), number, scale.optional()),
+        rule(or_(sign, code), number, money_scale.optional()),
         rule(amount, scale.optional(), or_(rule(sign), rule(code), currency_word)),
     ).named("money")
     percent = rule(amount, or_(rule(eq("%")), rule(dictionary({"процент"})), rule(in_caseless({"percent", "pct"})))).named("percent")

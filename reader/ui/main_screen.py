@@ -100,10 +100,9 @@ class MainScreen(Screen[None]):
 
     def _refreshed(self, read: int, warnings: list[str]) -> None:
         self._set_status(index="")
-        for warning in warnings[:5]:
-            self.notify(warning, severity="warning", timeout=8)
-        if len(warnings) > 5:
-            self.notify(f"{len(warnings) - 5} more files could not be loaded fully", severity="warning")
+        if warnings:
+            more = f"\n… and {len(warnings) - 5} more (`reader index` lists them all)" if len(warnings) > 5 else ""
+            self.notify("\n".join(warnings[:5]) + more, title=f"{len(warnings)} files not loaded as they are", severity="warning", timeout=10, markup=False)
         if read:
             self.run_search(keep=True)
         self.extract_all()
@@ -149,8 +148,11 @@ class MainScreen(Screen[None]):
         shown = len(found.rowids)
         view = " bookmarked" if self.bookmarked_only else ""
         self._set_status(count=f"{shown:,}{view} of {total:,} articles" if shown != total or view else f"{total:,} articles")
+        pane = self.query_one(ReadingPane)
         if not found.rowids:
-            self.query_one(ReadingPane).clear()
+            pane.clear("Nothing matches")
+        elif pane.article is None:
+            pane.clear("Open an article with enter")
 
     @work(thread=True, exclusive=True, group="extract")
     def _extract(self, article: Article) -> None:

@@ -48,10 +48,10 @@ class ReadingPane(VerticalScroll, can_focus=True):
         if not keep_scroll:
             self.scroll_home(animate=False)
 
-    def clear(self) -> None:
+    def clear(self, message: str) -> None:
         self.article = self.extraction = None
         self.matches, self.marks = [], []
-        self.query_one("#title", Static).update(Text("Nothing here", style="dim"))
+        self.query_one("#title", Static).update(Text(message, style="dim"))
         self.query_one("#meta", Static).update("")
         self.query_one("#body", Static).update("")
 

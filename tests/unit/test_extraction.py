@@ -126,3 +126,8 @@ def test_figure_spans_cut_their_text(text: str) -> None:
     for figure in figures.extract(text, "2025-01-01"):
         assert 0 <= figure.start < figure.end <= len(text)
         assert text[figure.start : figure.end] == figure.text
+
+
+def test_letters_are_scales_only_for_money() -> None:
+    assert figures.extract("C1 31m. and 5k runners") == []
+    assert [(f.value, f.unit) for f in figures.extract("raised $5m today")] == [(5_000_000, "USD")]
