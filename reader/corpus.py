@@ -49,44 +49,63 @@ class Loaded:
     note: str | None  # what was wrong but mended, said once
 
 
-def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Warning_]]:
-    """Every article file under ``paths``, sorted, and what could not be walked.
+@dataclass(frozen=True, slots=True)
+class FileInfo:
+    path: str
+    size: int
+    mtime_ns: int
 
-    Folders are walked without following symbolic links, so a link loop
-    cannot trap the walk; hidden files and folders are passed over.
+
+def discover(paths: Iterable[Path]) -> tuple[list[FileInfo], list[Warning_]]:
+    """Every article file under ``paths`` with its size and mtime, sorted by
+    path, and what could not be walked.
+
+    Folders are walked with ``os.scandir`` (one stat a file) without
+    following symbolic links to folders, so a link loop cannot trap the
+    walk; hidden files and folders are passed over.
     """
-    found: set[Path] = set()
+    found: dict[str, FileInfo] = {}
     warnings: list[Warning_] = []
     for path in paths:
         try:
             if path.is_dir():
-                found.update(_walk(path, warnings))
+                _walk(str(path.absolute()), found, warnings)
             elif path.is_file():
-                found.add(path.absolute())
+                st = path.stat()
+                name = str(path.absolute())
+                found[name] = FileInfo(name, st.st_size, st.st_mtime_ns)
             else:
                 warnings.append(Warning_(str(path), "no such file or folder"))
         except OSError as error:
             warnings.append(Warning_(str(path), _os_reason(error)))
-    return sorted(found), warnings
+    return [found[k] for k in sorted(found)], warnings
 
 
-def _walk(root: Path, warnings: list[Warning_]) -> Iterable[Path]:
-    def on_error(error: OSError) -> None:
-        warnings.append(Warning_(str(error.filename or root), _os_reason(error)))
-
-    for folder, dirs, files in os.walk(root, onerror=on_error):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in files:
-            path = Path(folder, name)
-            if name.startswith(".") or path.suffix.lower() not in SUFFIXES:
+def _walk(root: str, found: dict[str, FileInfo], warnings: list[Warning_]) -> None:
+    folders = [root]
+    while folders:
+        folder = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as error:
+            warnings.append(Warning_(folder, _os_reason(error)))
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
                 continue
             try:
-                if path.is_file():
-                    yield path.absolute()
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                    continue
+                if os.path.splitext(entry.name)[1].lower() not in SUFFIXES:
+                    continue
+                if entry.is_file():
+                    st = entry.stat()
+                    found[entry.path] = FileInfo(entry.path, st.st_size, st.st_mtime_ns)
                 else:
-                    warnings.append(Warning_(str(path), "not a regular file (a broken or looping link?)"))
+                    warnings.append(Warning_(entry.path, "not a regular file (a broken or looping link?)"))
             except OSError as error:
-                warnings.append(Warning_(str(path), _os_reason(error)))
+                warnings.append(Warning_(entry.path, _os_reason(error)))
 
 
 def _os_reason(error: OSError) -> str:

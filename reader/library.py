@@ -138,21 +138,11 @@ class Library:
         """Bring the index in line with the files: read only what changed
         (size and mtime first, then the content hash), drop what is gone."""
         report = RefreshReport()
-        paths, report.warnings = corpus.discover(self.roots)
-        report.seen = len(paths)
+        files, report.warnings = corpus.discover(self.roots)
+        report.seen = len(files)
         known = self.index.files()
-        stat: dict[str, tuple[int, int]] = {}
-        todo: list[str] = []
-        for path in map(str, paths):
-            try:
-                st = os.stat(path)
-            except OSError:
-                report.warnings.append(Warning_(path, "vanished before it could be read"))
-                continue
-            stat[path] = (st.st_size, st.st_mtime_ns)
-            old = known.get(path)
-            if old is None or (old.size, old.mtime_ns) != stat[path]:
-                todo.append(path)
+        stat = {f.path: (f.size, f.mtime_ns) for f in files}
+        todo = [f.path for f in files if (old := known.get(f.path)) is None or (old.size, old.mtime_ns) != stat[f.path]]
         removed = [p for p in known if p not in stat]
         try:
             if removed:

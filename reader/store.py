@@ -25,7 +25,7 @@ from typing import TypeVar
 from reader.model import Article, Bookmark, ListRow
 from reader.text import lemmas
 
-INDEX_VERSION = f"index-3/{lemmas.VERSION}"
+INDEX_VERSION = f"index-4/{lemmas.VERSION}"
 BUSY_TIMEOUT_S = 30.0
 QUICK_CHECK_MAX_BYTES = 32 * 2**20
 T = TypeVar("T")
@@ -37,8 +37,10 @@ CREATE TABLE files(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGE
 CREATE TABLE articles(
     rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, path TEXT NOT NULL, title TEXT NOT NULL,
     date TEXT NOT NULL, source TEXT NOT NULL, url TEXT NOT NULL, lang TEXT NOT NULL,
-    tags TEXT NOT NULL, body TEXT NOT NULL, hash TEXT NOT NULL,
+    tags TEXT NOT NULL, hash TEXT NOT NULL,
     source_key TEXT NOT NULL, tags_key TEXT NOT NULL, extracted TEXT);
+-- Bodies apart, so that a scan of the metadata (source:, tag:) stays small.
+CREATE TABLE bodies(rowid INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE INDEX articles_by_date ON articles(date DESC, rowid DESC);
 CREATE INDEX articles_by_id ON articles(id);
 CREATE INDEX articles_to_extract ON articles(extracted, rowid);
@@ -252,8 +254,8 @@ class Index(_Db):
         a = item.article
         tags_key = "\x1f" + "\x1f".join(lemmas.fold(t) for t in a.tags) + "\x1f"
         cursor = tx.execute(
-            "INSERT INTO articles(id, path, title, date, source, url, lang, tags, body, hash, source_key, tags_key)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO articles(id, path, title, date, source, url, lang, tags, hash, source_key, tags_key)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
                 a.id,
                 a.path,
@@ -263,13 +265,13 @@ class Index(_Db):
                 a.url,
                 a.lang,
                 json.dumps(a.tags, ensure_ascii=False),
-                a.body,
                 item.hash,
                 lemmas.fold(a.source),
                 tags_key,
             ),
         )
         rowid = int(cursor.lastrowid or 0)
+        tx.execute("INSERT INTO bodies(rowid, body) VALUES (?,?)", (rowid, a.body))
         tx.execute("INSERT INTO fts(rowid, title, body, meta) VALUES (?,?,?,?)", (rowid, item.title_norm, item.body_norm, item.meta_norm))
         return rowid
 
@@ -284,11 +286,14 @@ class Index(_Db):
                 tx.execute("INSERT INTO fts(fts, rowid, title, body, meta) VALUES ('delete',?,?,?,?)", (row[0], title, body, meta))
             tx.execute("DELETE FROM efts WHERE rowid=?", (row[0],))
             tx.execute("DELETE FROM articles WHERE rowid=?", (row[0],))
+            tx.execute("DELETE FROM bodies WHERE rowid=?", (row[0],))
         tx.execute("DELETE FROM files WHERE path=?", (path,))
 
     @staticmethod
     def _article(conn: sqlite3.Connection, rowid: int) -> Article | None:
-        row = conn.execute("SELECT id, title, date, source, url, lang, tags, body, path FROM articles WHERE rowid=?", (rowid,)).fetchone()
+        row = conn.execute(
+            "SELECT id, title, date, source, url, lang, tags, body, path FROM articles JOIN bodies USING (rowid) WHERE rowid=?", (rowid,)
+        ).fetchone()
         if row is None:
             return None
         id_, title, date, source, url, lang, tags, body, path = row

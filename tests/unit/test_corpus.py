@@ -15,9 +15,9 @@ EXPECTED = {
 
 @pytest.mark.parametrize("folder", [SEEDS, RAW_SEEDS], ids=["markdown", "raw"])
 def test_both_seeds_parse(folder: Path) -> None:
-    paths, warnings = corpus.discover([folder])
+    files, warnings = corpus.discover([folder])
     assert warnings == []
-    articles = {a.id: a for a in (corpus.load(p).article for p in paths)}
+    articles = {a.id: a for a in (corpus.load(Path(f.path)).article for f in files)}
     assert set(articles) == set(EXPECTED)
     for article_id, (date, source, opening) in EXPECTED.items():
         article = articles[article_id]
@@ -119,6 +119,6 @@ def test_discover_survives_symlink_loops(tmp_path: Path) -> None:
     (tmp_path / "loop").symlink_to(tmp_path)
     (tmp_path / "x.md").symlink_to(tmp_path / "y.md")
     (tmp_path / "y.md").symlink_to(tmp_path / "x.md")
-    paths, warnings = corpus.discover([tmp_path])
-    assert [p.name for p in paths] == ["a.md"]
+    files, warnings = corpus.discover([tmp_path])
+    assert [Path(f.path).name for f in files] == ["a.md"]
     assert {Path(w.path).name for w in warnings} == {"x.md", "y.md"}
