@@ -24,6 +24,8 @@ from reader.store import FileState, Index, Indexed, State, StoreError, normalise
 from reader.text import extract
 
 BATCH = 500
+RANK_LIMIT = 2000
+RANKED = "SELECT rowid, bm25(fts, 10.0, 1.0, 3.0) AS score FROM fts WHERE fts MATCH ? ORDER BY score"
 PARALLEL_FROM = 2000
 Progress = Callable[[int, int], None]
 
@@ -76,6 +78,8 @@ class Library:
         self.readonly = False
         self.index: Index
         self.state: State
+        self._date_order: array[int] | None = None
+        self._date_order_stamp = -1
 
     # -- opening ------------------------------------------------------------
 
@@ -196,10 +200,8 @@ class Library:
 
     # -- reading ------------------------------------------------------------
 
-    def all_rowids(self, bookmarked_only: bool = False) -> array[int]:
-        if bookmarked_only:
-            return self.index.ordered("WHERE id IN (SELECT id FROM state.bookmarks)")
-        return self.index.ordered()
+    def all_rowids(self) -> array[int]:
+        return array("q", self._by_date())
 
     def rows(self, rowids: Sequence[int]) -> dict[int, ListRow]:
         return self.index.rows(rowids, state=True)
@@ -228,52 +230,57 @@ class Library:
 
     # -- searching ----------------------------------------------------------
 
-    def search(self, text: str, partial: bool = False, bookmarked_only: bool = False) -> Found:
+    def search(self, text: str, partial: bool = False, bookmarked_only: bool = False, ranked: bool | None = None) -> Found:
+        """Every article the query finds. Ranking by BM25 is bounded: a query
+        with more than ``RANK_LIMIT`` hits lists them newest first, unless
+        ``ranked`` asks for the ranking whatever it costs (the CLI does)."""
         parsed = parse(text)
         if isinstance(parsed, QueryError):
             return Found(array("q"), error=parsed)
         if parsed.empty and not bookmarked_only:
             return Found(self.all_rowids(), parsed)
-        sql, params, ranked = self._compile(parsed, partial, bookmarked_only)
-        scores: dict[int, float] = {}
-        out = array("q")
-        for rowid, score in self.index.query(sql, params):
-            out.append(int(rowid))  # type: ignore[call-overload]
-            if ranked:
-                scores[int(rowid)] = -float(score)  # type: ignore[arg-type, call-overload]
-        return Found(out, parsed, scores=scores)
-
-    def _compile(self, query: Query, partial: bool, bookmarked_only: bool) -> tuple[str, list[object], bool]:
+        text_terms = list(parsed.text_terms())
+        positive = " AND ".join(fts_expression(t, partial=partial and t is text_terms[-1]) for t in text_terms)
+        negative = [fts_expression(t) for t in parsed.terms if t.negated and not t.kinds]
+        expression = positive + "".join(f" NOT {n}" for n in negative) if positive else ""
         where: list[str] = []
         params: list[object] = []
-        text_terms = list(query.text_terms())
-        for term in query.terms:
+        if negative and not positive:
+            where.append("a.rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
+            params.append(" OR ".join(negative))
+        for term in parsed.terms:
             if term.kinds:
                 where.append(f"a.rowid {'NOT ' if term.negated else ''}IN (SELECT rowid FROM efts WHERE efts MATCH ?)")
                 params.append(entity_expression(term))
-            elif term.negated:
-                where.append("a.rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
-                params.append(fts_expression(term))
-        for f in query.filters:
+        for f in parsed.filters:
             clause, values = _filter_sql(f.name, f.value, f.until)
             where.append(f"NOT ({clause})" if f.negated else clause)
             params += values
         if bookmarked_only:
             where.append("a.id IN (SELECT id FROM state.bookmarks)")
-        if text_terms:
-            last = text_terms[-1]
-            expression = " AND ".join(fts_expression(t, partial=partial and t is last) for t in text_terms)
-            conditions = " AND ".join(["fts MATCH ?", *where])
-            sql = (
-                "SELECT a.rowid, bm25(fts, 10.0, 1.0, 3.0) AS score FROM fts JOIN articles a ON a.rowid = fts.rowid"
-                f" WHERE {conditions} ORDER BY score, a.date DESC"
-            )
-            return sql, [expression, *params], True
-        conditions = " AND ".join(where) or "1"
-        return f"SELECT a.rowid, 0 FROM articles a WHERE {conditions} ORDER BY a.date DESC, a.rowid DESC", params, False
+        if expression and not where:
+            keep = self._ids("SELECT rowid FROM fts WHERE fts MATCH ?", expression)
+        else:
+            if expression:
+                where.insert(0, "a.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
+                params.insert(0, expression)
+            keep = self._ids(f"SELECT a.rowid FROM articles a WHERE {' AND '.join(where)}", *params)
+        if expression and (ranked or (ranked is None and len(keep) <= RANK_LIMIT)):
+            scores = {r: -float(score) for r, score in self.index.query(RANKED, [expression]) if r in keep}  # type: ignore[arg-type]
+            return Found(array("q", scores), parsed, scores=scores)
+        return Found(array("q", [r for r in self._by_date() if r in keep]), parsed)
+
+    def _ids(self, sql: str, *params: object) -> set[int]:
+        return {r for (r,) in self.index.query(sql, params)}  # type: ignore[misc]
+
+    def _by_date(self) -> array[int]:
+        if self._date_order is None or self._date_order_stamp != self.index.generation():
+            self._date_order_stamp = self.index.generation()
+            self._date_order = self.index.ordered()
+        return self._date_order
 
     def hits(self, text: str, limit: int) -> list[SearchHit] | QueryError:
-        found = self.search(text)
+        found = self.search(text, ranked=True)
         if found.error:
             return found.error
         matcher = Matcher.of(found.query) if found.query else None

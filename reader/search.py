@@ -22,6 +22,9 @@ IS_VALUES = ("bookmarked", "unread", "read")
 MAX_TERMS = 32
 MAX_VARIANTS = 8
 SNIPPET_CHARS = 160
+# A word still being typed also matches as a prefix from this many letters
+# on: one or two letters would match half the vocabulary.
+MIN_PREFIX = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +217,7 @@ def fts_expression(term: Term, partial: bool = False, prefix: str = "") -> str:
     variants = [sorted(lemmas.query_forms(w)) for w in term.words]
     phrases = [" ".join(prefix + f for f in combo) for combo in itertools.islice(itertools.product(*variants), MAX_VARIANTS)]
     options = [_quote(p) for p in dict.fromkeys(phrases)]
-    if partial and len(term.words) == 1:
+    if partial and len(term.words) == 1 and len(term.words[0]) >= MIN_PREFIX:
         options.append(_quote(prefix + lemmas.fold(term.words[0])) + "*")
     return options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")"
 
@@ -246,7 +249,7 @@ class Matcher:
         prefixes: list[str] = []
         terms = list(query.text_terms())
         for index, term in enumerate(terms):
-            if term.prefix or (partial and index == len(terms) - 1 and len(term.words) == 1):
+            if term.prefix or (partial and index == len(terms) - 1 and len(term.words) == 1 and len(term.words[0]) >= MIN_PREFIX):
                 prefixes.append(lemmas.fold(term.words[0]))
             if not term.prefix:
                 for word in term.words:

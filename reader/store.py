@@ -25,7 +25,7 @@ from typing import TypeVar
 from reader.model import Article, Bookmark, ListRow
 from reader.text import lemmas
 
-INDEX_VERSION = f"index-4/{lemmas.VERSION}"
+INDEX_VERSION = f"index-5/{lemmas.VERSION}"
 BUSY_TIMEOUT_S = 30.0
 QUICK_CHECK_MAX_BYTES = 32 * 2**20
 T = TypeVar("T")
@@ -44,6 +44,10 @@ CREATE TABLE bodies(rowid INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE INDEX articles_by_date ON articles(date DESC, rowid DESC);
 CREATE INDEX articles_by_id ON articles(id);
 CREATE INDEX articles_to_extract ON articles(extracted, rowid);
+-- Narrow covering indexes: the filters scan these, not the table.
+CREATE INDEX articles_by_lang ON articles(lang);
+CREATE INDEX articles_by_source ON articles(source_key);
+CREATE INDEX articles_by_tags ON articles(tags_key);
 CREATE VIRTUAL TABLE fts USING fts5(title, body, meta, content='', prefix='1 2 3',
                                     tokenize='unicode61 remove_diacritics 0');
 CREATE VIRTUAL TABLE efts USING fts5(ents, tokenize='unicode61 remove_diacritics 0');
@@ -119,6 +123,7 @@ class _Db:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.lock = threading.RLock()
+        self._writes = 0  # own commits, which PRAGMA data_version does not count
 
     def close(self) -> None:
         with self.lock:
@@ -140,6 +145,7 @@ class _Db:
                 self.conn.execute("ROLLBACK")
                 raise
             self.conn.execute("COMMIT")
+            self._writes += 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,11 +320,14 @@ class Index(_Db):
     def count(self) -> int:
         return int(self.query("SELECT count(*) FROM articles")[0][0])  # type: ignore[call-overload]
 
-    def ordered(self, where: str = "", params: Sequence[object] = ()) -> array[int]:
-        """Rowids, newest first, of the articles that pass ``where``."""
-        sql = f"SELECT rowid FROM articles {where} ORDER BY date DESC, rowid DESC"
+    def generation(self) -> int:
+        """Changes whenever any connection commits a change to the index."""
+        return int(self.query("PRAGMA data_version")[0][0]) + self._writes  # type: ignore[call-overload]
+
+    def ordered(self) -> array[int]:
+        """Every rowid, newest first."""
         with self.lock:
-            return array("q", (r[0] for r in self.conn.execute(sql, params)))
+            return array("q", (r[0] for r in self.conn.execute("SELECT rowid FROM articles ORDER BY date DESC, rowid DESC")))
 
     def rows(self, rowids: Sequence[int], state: bool) -> dict[int, ListRow]:
         """List rows for these rowids (with bookmark and read flags when

@@ -26,7 +26,10 @@ def build(folder: Path) -> dict[str, int]:
         "front_only.md": "---\ntitle: Only front matter\ndate: 2024-01-02\n---\n",
         "crlf.md": front("CRLF", "Line one.\r\n\r\nLine two.").replace("\n", "\r\n"),
         "markup.md": front(MARKUP_TITLE, MARKUP_BODY),
-        "controls.md": front("Controls \x1b[31mred", "Clear \x1b[2J screen. Clipboard \x1b]52;c;SGVsbG8=\x07. Link \x1b]8;;http://x\x1b\\x\x1b]8;;\x1b\\. Bare \x1b. C1 \x9b31m."),
+        "controls.md": front(
+            "Controls \x1b[31mred",
+            "Clear \x1b[2J screen. Clipboard \x1b]52;c;SGVsbG8=\x07. Link \x1b]8;;http://x\x1b\\x\x1b]8;;\x1b\\. Bare \x1b. C1 \x9b31m.",
+        ),
         "zero_width_rtl.md": front("Zero\u200bwidth \u202eRTL", "Hidden\u200b\u200d text \u202egnp.exe\u202c and \u2066isolate\u2069."),
         "digits.md": front("Digits", "1" * 100_000),
         "one_line.md": front("One long line", "слово " * 170_000),

@@ -70,7 +70,7 @@ class MainScreen(Screen[None]):
         self.query_one(ArticleList).focus()
         for warning in self.library.warnings:
             self.notify(warning, severity="warning", timeout=8)
-        self.refresh_library()
+        self.call_after_refresh(self.refresh_library)  # the first paint comes first
 
     # -- status -------------------------------------------------------------
 
@@ -102,7 +102,13 @@ class MainScreen(Screen[None]):
         self._set_status(index="")
         if warnings:
             more = f"\n… and {len(warnings) - 5} more (`reader index` lists them all)" if len(warnings) > 5 else ""
-            self.notify("\n".join(warnings[:5]) + more, title=f"{len(warnings)} files not loaded as they are", severity="warning", timeout=10, markup=False)
+            self.notify(
+                "\n".join(warnings[:5]) + more,
+                title=f"{len(warnings)} files not loaded as they are",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
         if read:
             self.run_search(keep=True)
         self.extract_all()

@@ -61,7 +61,10 @@ def test_cli_over_the_hostile_corpus(hostile_dir: tuple[Path, dict[str, int]], d
 
 def test_loader_notes_for_mended_files(hostile_dir: tuple[Path, dict[str, int]]) -> None:
     folder, _ = hostile_dir
-    notes = {name: corpus.load(folder / name).note or "" for name in ("utf16.md", "cp1251.md", "latin1.md", "huge.md", "front_only.md", "yaml_tag.md")}
+    notes = {
+        name: corpus.load(folder / name).note or ""
+        for name in ("utf16.md", "cp1251.md", "latin1.md", "huge.md", "front_only.md", "yaml_tag.md")
+    }
     assert "UTF-16" in notes["utf16.md"]
     assert "cp1251" in notes["cp1251.md"]
     assert "latin-1" in notes["latin1.md"]
@@ -123,7 +126,9 @@ def test_kill_during_index_then_resume(tmp_path: Path, data_dir: Path) -> None:
     folder.mkdir()
     for n in range(3000):
         (folder / f"{n:05d}.md").write_text(hostile.front(f"Статья {n}", f"Текст {n} про Ташкент и Минск. " * 20), encoding="utf-8")
-    process = subprocess.Popen([sys.executable, "-m", "reader", "index", "--library", str(folder), "--data-dir", str(data_dir)], stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reader", "index", "--library", str(folder), "--data-dir", str(data_dir)], stderr=subprocess.PIPE
+    )
     index = data_dir / "index.db"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not (index.exists() and index.stat().st_size > 200_000):
