@@ -19,7 +19,7 @@ from reader import __version__, corpus
 from reader.highlight import body_text, meta_line
 from reader.library import BackgroundExtraction, Library, bookmarks_from_json, bookmarks_markdown
 from reader.model import Article, RefreshReport
-from reader.search import QueryError
+from reader.search import Query, QueryError, parse
 from reader.store import StoreError
 
 COMMANDS = ("index", "list", "show", "entities", "search", "bookmark", "bookmarks")
@@ -219,6 +219,11 @@ def _entities(library: Library, args: argparse.Namespace, err: Console) -> int:
 
 
 def _search(library: Library, args: argparse.Namespace, err: Console) -> int:
+    query = parse(args.query)
+    pending = library.pending_extraction()
+    if isinstance(query, Query) and any(t.kinds for t in query.terms) and pending:
+        # Entity queries answer from the entity index: fill it first.
+        _extract_with_bar(library, err, pending)
     hits = library.hits(args.query, args.limit)
     if isinstance(hits, QueryError):
         raise UsageError(f"bad query: {hits}")

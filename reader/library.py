@@ -8,6 +8,8 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -45,6 +47,19 @@ class Found:
     scores: dict[int, float] = field(default_factory=dict)
 
 
+def exit_with_parent() -> None:
+    """In a helper process: leave when the process that started it is gone
+    (even by kill -9), rather than linger as an orphan."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
+
+
 def _prepare(path: str, known_hash: str | None) -> tuple[str, Indexed | None, str, str | None]:
     """Read, hash, parse and normalise one file (in a worker process when
     there are many). ``Indexed`` is None when the file is unchanged (same
@@ -78,8 +93,10 @@ class Library:
         self.readonly = False
         self.index: Index
         self.state: State
+        self._stamp = -1
         self._date_order: array[int] | None = None
-        self._date_order_stamp = -1
+        self._language_counts: dict[str, int] | None = None
+        self._count: int | None = None
 
     # -- opening ------------------------------------------------------------
 
@@ -172,7 +189,7 @@ class Library:
         if progress:
             progress(0, len(todo))
         hashes = [known[p].hash if p in known else None for p in todo]
-        pool = ProcessPoolExecutor(2, mp_context=get_context("spawn")) if len(todo) >= PARALLEL_FROM else None
+        pool = ProcessPoolExecutor(2, mp_context=get_context("spawn"), initializer=exit_with_parent) if len(todo) >= PARALLEL_FROM else None
         try:
             results = pool.map(_prepare, todo, hashes, chunksize=64) if pool else map(_prepare, todo, hashes)
             batch: list[tuple[str, Indexed | None, str, str | None]] = []
@@ -226,7 +243,10 @@ class Library:
         return None if rowid is None else self.index.article(rowid)
 
     def count(self) -> int:
-        return self.index.count()
+        self._fresh()
+        if self._count is None:
+            self._count = self.index.count()
+        return self._count
 
     # -- searching ----------------------------------------------------------
 
@@ -245,39 +265,55 @@ class Library:
         expression = positive + "".join(f" NOT {n}" for n in negative) if positive else ""
         where: list[str] = []
         params: list[object] = []
-        if negative and not positive:
-            where.append("a.rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
-            params.append(" OR ".join(negative))
+        drop = self._ids("SELECT rowid FROM fts WHERE fts MATCH ?", " OR ".join(negative)) if negative and not positive else set()
         for term in parsed.terms:
             if term.kinds:
                 where.append(f"a.rowid {'NOT ' if term.negated else ''}IN (SELECT rowid FROM efts WHERE efts MATCH ?)")
                 params.append(entity_expression(term))
         for f in parsed.filters:
+            if f.name == "lang" and not f.negated and self._languages().get(f.value) == self.count():
+                continue  # every article is in that language: nothing to filter
             clause, values = _filter_sql(f.name, f.value, f.until)
             where.append(f"NOT ({clause})" if f.negated else clause)
             params += values
         if bookmarked_only:
             where.append("a.id IN (SELECT id FROM state.bookmarks)")
+        keep: set[int] | None = None
         if expression and not where:
             keep = self._ids("SELECT rowid FROM fts WHERE fts MATCH ?", expression)
-        else:
+        elif where:
             if expression:
                 where.insert(0, "a.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
                 params.insert(0, expression)
             keep = self._ids(f"SELECT a.rowid FROM articles a WHERE {' AND '.join(where)}", *params)
-        if expression and (ranked or (ranked is None and len(keep) <= RANK_LIMIT)):
+        if expression and keep is not None and (ranked or (ranked is None and len(keep) <= RANK_LIMIT)):
             scores = {r: -float(score) for r, score in self.index.query(RANKED, [expression]) if r in keep}  # type: ignore[arg-type]
             return Found(array("q", scores), parsed, scores=scores)
-        return Found(array("q", [r for r in self._by_date() if r in keep]), parsed)
+        order = self._by_date()
+        if keep is None:
+            return Found(array("q", [r for r in order if r not in drop]), parsed)
+        return Found(array("q", [r for r in order if r in keep and r not in drop]), parsed)
 
     def _ids(self, sql: str, *params: object) -> set[int]:
         return {r for (r,) in self.index.query(sql, params)}  # type: ignore[misc]
 
     def _by_date(self) -> array[int]:
-        if self._date_order is None or self._date_order_stamp != self.index.generation():
-            self._date_order_stamp = self.index.generation()
+        self._fresh()
+        if self._date_order is None:
             self._date_order = self.index.ordered()
         return self._date_order
+
+    def _languages(self) -> dict[str, int]:
+        self._fresh()
+        if self._language_counts is None:
+            self._language_counts = {str(lang): int(n) for lang, n in self.index.query("SELECT lang, count(*) FROM articles GROUP BY lang")}  # type: ignore[call-overload]
+        return self._language_counts
+
+    def _fresh(self) -> None:
+        """Forget what was derived from the index once anybody changed it."""
+        stamp = self.index.generation()
+        if stamp != self._stamp:
+            self._stamp, self._date_order, self._language_counts, self._count = stamp, None, None, None
 
     def hits(self, text: str, limit: int) -> list[SearchHit] | QueryError:
         found = self.search(text, ranked=True)

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+
+
+def _json(record: object, drop: tuple[str, ...] = (), **changes: object) -> dict[str, object]:
+    """A record's fields as JSON-ready values, less ``drop``, with ``changes`` on top."""
+    out: dict[str, object] = {}
+    for f in fields(record):  # type: ignore[arg-type]
+        if f.name not in drop:
+            value = getattr(record, f.name)
+            out[f.name] = list(value) if isinstance(value, tuple) else value
+    out.update(changes)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,16 +29,7 @@ class Article:
     path: str
 
     def as_json(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "date": self.date,
-            "source": self.source,
-            "url": self.url,
-            "lang": self.lang,
-            "tags": list(self.tags),
-            "body": self.body,
-        }
+        return _json(self, drop=("path",))
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,12 +42,7 @@ class Entity:
     mentions: tuple[tuple[int, int], ...]
 
     def as_json(self) -> dict[str, object]:
-        return {
-            "kind": self.kind,
-            "text": self.text,
-            "normal": self.normal,
-            "mentions": [list(m) for m in self.mentions],
-        }
+        return _json(self, mentions=[list(m) for m in self.mentions])
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,14 +55,7 @@ class Figure:
     end: int
 
     def as_json(self) -> dict[str, object]:
-        return {
-            "kind": self.kind,
-            "text": self.text,
-            "value": self.value,
-            "unit": self.unit,
-            "start": self.start,
-            "end": self.end,
-        }
+        return _json(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,15 +79,7 @@ class ListRow:
     missing: bool = False
 
     def as_json(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "date": self.date,
-            "source": self.source,
-            "url": self.url,
-            "bookmarked": self.bookmarked,
-            "read": self.read,
-        }
+        return _json(self, drop=("rowid", "missing"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,18 +95,7 @@ class Bookmark:
     missing: bool
 
     def as_json(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "date": self.date,
-            "source": self.source,
-            "url": self.url,
-            "bookmarked": True,
-            "read": self.read,
-            "bookmarked_at": self.bookmarked_at,
-            "note": self.note,
-            "missing": self.missing,
-        }
+        return _json(self, bookmarked=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,14 +108,7 @@ class SearchHit:
     snippet: str
 
     def as_json(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "date": self.date,
-            "source": self.source,
-            "score": round(self.score, 4),
-            "snippet": self.snippet,
-        }
+        return _json(self, score=round(self.score, 4))
 
 
 @dataclass(frozen=True, slots=True)

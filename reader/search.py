@@ -23,8 +23,9 @@ MAX_TERMS = 32
 MAX_VARIANTS = 8
 SNIPPET_CHARS = 160
 # A word still being typed also matches as a prefix from this many letters
-# on: one or two letters would match half the vocabulary.
-MIN_PREFIX = 3
+# on: a shorter Russian prefix («про», «сот») matches half the vocabulary
+# and costs more than it tells.
+MIN_PREFIX = 4
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ import argparse
 import os
 from pathlib import Path
 
-from reader.library import Library
+from reader.library import Library, exit_with_parent
 
 
 def main() -> int:
@@ -22,6 +22,7 @@ def main() -> int:
     parser.add_argument("roots", nargs="+", type=Path)
     args = parser.parse_args()
     os.nice(10)
+    exit_with_parent()
     with Library(args.roots, args.data_dir) as library:
         library.extract_pending(part=args.part, parts=args.parts)
     return 0

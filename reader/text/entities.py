@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reader.model import Entity
+from reader.text.lazy import Once
 from reader.text.lemmas import fold
 
 NOT_NAMES = frozenset({"корр", "фото", "видео", "источник"})
@@ -36,21 +37,17 @@ class _Models:
     vocab: Any
 
 
-_lock = threading.Lock()
-_models: _Models | None = None
+def _load() -> _Models:
+    from natasha import NewsEmbedding, NewsMorphTagger, NewsNERTagger, NewsSyntaxParser, Segmenter
+
+    from reader.text.lemmas import morph
+
+    embedding = NewsEmbedding()
+    return _Models(Segmenter(), NewsMorphTagger(embedding), NewsSyntaxParser(embedding), NewsNERTagger(embedding), morph())
 
 
-def _loaded() -> _Models:
-    global _models
-    with _lock:
-        if _models is None:
-            from natasha import NewsEmbedding, NewsMorphTagger, NewsNERTagger, NewsSyntaxParser, Segmenter
-
-            from reader.text.lemmas import morph
-
-            embedding = NewsEmbedding()
-            _models = _Models(Segmenter(), NewsMorphTagger(embedding), NewsSyntaxParser(embedding), NewsNERTagger(embedding), morph())
-        return _models
+_loaded = Once(_load)
+_lock = threading.Lock()  # the models are not made for two threads at once
 
 
 def load() -> None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from reader.model import Figure
+from reader.text.lazy import Once
 
 MAX_CANDIDATES = 300
 WINDOW = 80
@@ -79,10 +79,6 @@ class _Grammar:
     money: Any  # for windows that open with a currency sign or code
 
 
-_lock = threading.Lock()
-_grammar: _Grammar | None = None
-
-
 def _build() -> _Grammar:
     from yargy import Parser, or_, rule
     from yargy.predicates import caseless, custom, dictionary, eq, gram, in_, in_caseless
@@ -135,12 +131,7 @@ def _build() -> _Grammar:
     return _Grammar(Parser(or_(money, percent, date, count, quantity), tokenizer=tokenizer), Parser(money, tokenizer=tokenizer))
 
 
-def _loaded() -> _Grammar:
-    global _grammar
-    with _lock:
-        if _grammar is None:
-            _grammar = _build()
-        return _grammar
+_loaded = Once(_build)
 
 
 def extract(text: str, article_date: str = "") -> list[Figure]:

@@ -14,12 +14,13 @@ is taken as the surname itself, so every form of a surname shares one lemma.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import snowballstemmer
+
+from reader.text.lazy import Once
 
 if TYPE_CHECKING:
     from natasha import MorphVocab
@@ -28,8 +29,6 @@ VERSION = "lemmas-1"
 MAX_WORD = 48
 WORD = re.compile(r"[^\W_]+")
 _NAME_TAGS = ("Name", "Patr", "Geox", "Orgn")
-_lock = threading.Lock()
-_vocab: MorphVocab | None = None
 _english = snowballstemmer.stemmer("english")
 
 
@@ -37,15 +36,13 @@ def fold(word: str) -> str:
     return word.lower().replace("ё", "е")
 
 
-def morph() -> MorphVocab:
-    """The shared pymorphy2 analyser, loaded on first use (thread-safe)."""
-    global _vocab
-    with _lock:
-        if _vocab is None:
-            from natasha import MorphVocab
+def _load_morph() -> MorphVocab:
+    from natasha import MorphVocab
 
-            _vocab = MorphVocab()
-        return _vocab
+    return MorphVocab()
+
+
+morph = Once(_load_morph)  # the shared pymorphy2 analyser
 
 
 def words(text: str) -> Iterator[re.Match[str]]:

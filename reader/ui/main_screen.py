@@ -8,7 +8,6 @@ results back to the main thread.
 from __future__ import annotations
 
 import time
-import webbrowser
 
 from rich.text import Text
 from textual import on, work
@@ -282,7 +281,7 @@ class MainScreen(Screen[None]):
             self.notify("This article has no URL", severity="warning")
             return
         self.notify(f"Opening {article.url}", markup=False, timeout=3)
-        self.run_worker(lambda: webbrowser.open(article.url), thread=True, group="browser")
+        self.app.open_url(article.url)
 
     def action_mention(self, step: int) -> None:
         if not self.query_one(ReadingPane).next_mark(step):

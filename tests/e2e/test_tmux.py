@@ -3,6 +3,7 @@ would run it."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -18,8 +19,13 @@ pytestmark = pytest.mark.e2e
 READER = Path(sys.executable).with_name("reader")
 
 
+# The test process may carry COLUMNS and LINES (pytest sets them); a shell
+# in tmux that inherited them would make every program think it is 80x24.
+CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+
+
 def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True, timeout=30).stdout
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True, timeout=30, env=CLEAN_ENV).stdout
 
 
 def screen_until(session: str, needle: str, seconds: float = 60, gone: bool = False) -> str:
@@ -40,7 +46,9 @@ def session(data_dir: Path, tmp_path: Path) -> Iterator[str]:
         pytest.fail("tmux is needed for the end-to-end test (README: make, Python and tmux)")
     assert READER.exists(), f"the installed command is missing: {READER}"
     name = f"reader-{uuid.uuid4().hex[:8]}"
-    command = f"READER_DATA_DIR={data_dir} READER_CONFIG={tmp_path / 'none.toml'} {READER}; echo EXITED-$?; sleep 60"
+    command = (
+        f"env -u COLUMNS -u LINES READER_DATA_DIR={data_dir} READER_CONFIG={tmp_path / 'none.toml'} {READER}; echo EXITED-$?; sleep 60"
+    )
     tmux("new-session", "-d", "-s", name, "-x", "150", "-y", "40", command)
     try:
         yield name

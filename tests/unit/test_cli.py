@@ -118,3 +118,9 @@ def test_hostile_library_lists_without_leaks(tmp_path: Path) -> None:
     shown = run("show", markup_id, "--library", str(folder))
     assert "[link=file:///etc/passwd]z[/link]" in shown.stdout
     assert "\x1b]52" not in shown.stdout
+
+
+def test_entity_search_extracts_first() -> None:
+    result = run("search", "person:Токаева", "--json")
+    assert result.returncode == 0, result.stderr
+    assert [h["id"] for h in json.loads(result.stdout)] == [SPUTNIK]
