@@ -69,3 +69,30 @@ def test_open_an_article_in_a_real_terminal(session: str) -> None:
     screen_until(session, "remap by id", gone=True)
     tmux("send-keys", "-t", session, "q")
     screen_until(session, "EXITED-0")
+
+
+def test_walk_the_hostile_corpus(tmp_path: Path, data_dir: Path) -> None:
+    from tests import hostile
+
+    folder = tmp_path / "hostile"
+    counts = hostile.build(folder)
+    name = f"reader-{uuid.uuid4().hex[:8]}"
+    command = f"env -u COLUMNS -u LINES READER_DATA_DIR={data_dir} READER_CONFIG={tmp_path / 'none.toml'} {READER} {folder}; echo EXITED-$?; sleep 60"
+    tmux("new-session", "-d", "-s", name, "-x", "150", "-y", "40", command)
+    try:
+        screen_until(name, f"{counts['loadable']} articles")
+        seen_markup = False
+        for _ in range(counts["loadable"]):
+            tmux("send-keys", "-t", name, "Enter")
+            time.sleep(0.4)
+            screen = tmux("capture-pane", "-p", "-t", name)
+            assert "reader" in screen.splitlines()[0], screen  # the header: the screen was not cleared
+            assert "Quit" in screen.splitlines()[-1], screen  # the footer: the app still runs
+            assert "\x1b" not in screen
+            seen_markup = seen_markup or hostile.MARKUP_TITLE in screen
+            tmux("send-keys", "-t", name, "j")
+        assert seen_markup
+        tmux("send-keys", "-t", name, "q")
+        screen_until(name, "EXITED-0")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True, timeout=30, env=CLEAN_ENV)

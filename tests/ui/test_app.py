@@ -171,3 +171,31 @@ async def test_markup_in_articles_is_literal(data_dir: Path, tmp_path: Path) -> 
         assert "[bold red]y[/]" in str(body.render())
         await pilot.click("#body")
         assert app.is_running
+
+
+async def test_bookmark_note_from_the_palette_action(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app)
+        await pilot.press("b")
+        await pilot.pause()
+        app.main.action_edit_note()
+        await pilot.pause()
+        await pilot.press(*"важно", "enter")
+        await pilot.pause()
+        assert app.library.note_of(BELTA) == "важно"
+        [mark] = app.library.bookmarks()
+        assert mark.note == "важно"
+
+
+async def test_u_toggles_read(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app)
+        assert not app.library.state.is_read(BELTA)
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.library.state.is_read(BELTA)
+        await pilot.press("u")
+        await pilot.pause()
+        assert not app.library.state.is_read(BELTA)

@@ -1,0 +1,41 @@
+"""The bench runs and writes every key (a smoke test: nothing about time)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from reader import bench
+
+KEYS = {
+    "articles", "index_articles_per_s", "entities_articles_per_s", "reindex_unchanged_s", "warm_start_s",
+    "baseline_start_s", "search_p50_ms", "search_p95_ms", "open_cached_ms", "open_uncached_ms",
+    "scroll_frame_ms", "peak_rss_mb",
+}  # fmt: skip
+
+
+def test_corpus_is_deterministic(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    bench.make_corpus(first, 30, seed=7)
+    bench.make_corpus(second, 30, seed=7)
+    files = sorted(p.relative_to(first) for p in first.rglob("*.md"))
+    assert len(files) == 30
+    assert all((first / f).read_bytes() == (second / f).read_bytes() for f in files)
+    sizes = [len((first / f).read_bytes()) for f in files]
+    assert min(sizes) > 1000 and max(sizes) < 12_000
+
+
+def test_bench_writes_every_key(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "reader.bench", "--articles", "1000", "--repeat", "1", "--json", str(out)],
+        capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    results = json.loads(out.read_text(encoding="utf-8"))
+    assert set(results) >= KEYS
+    assert results["articles"] == 1000
+    assert all(isinstance(results[k], (int, float)) and results[k] >= 0 for k in KEYS)
+    assert "search_p95_ms" in done.stdout
