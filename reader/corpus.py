@@ -77,7 +77,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[FileInfo], list[Warning_]]:
             else:
                 warnings.append(Warning_(str(path), "no such file or folder"))
         except OSError as error:
-            warnings.append(Warning_(str(path), _os_reason(error)))
+            warnings.append(Warning_(str(path), os_reason(error)))
     return [found[k] for k in sorted(found)], warnings
 
 
@@ -88,7 +88,7 @@ def _walk(root: str, found: dict[str, FileInfo], warnings: list[Warning_]) -> No
         try:
             entries = list(os.scandir(folder))
         except OSError as error:
-            warnings.append(Warning_(folder, _os_reason(error)))
+            warnings.append(Warning_(folder, os_reason(error)))
             continue
         for entry in entries:
             if entry.name.startswith("."):
@@ -105,10 +105,10 @@ def _walk(root: str, found: dict[str, FileInfo], warnings: list[Warning_]) -> No
                 else:
                     warnings.append(Warning_(entry.path, "not a regular file (a broken or looping link?)"))
             except OSError as error:
-                warnings.append(Warning_(entry.path, _os_reason(error)))
+                warnings.append(Warning_(entry.path, os_reason(error)))
 
 
-def _os_reason(error: OSError) -> str:
+def os_reason(error: OSError) -> str:
     return error.strerror.lower() if error.strerror else type(error).__name__
 
 
@@ -122,7 +122,7 @@ def read_bytes(path: Path) -> bytes:
     except IsADirectoryError as error:
         raise ArticleError("is a folder") from error
     except OSError as error:
-        raise ArticleError(f"cannot be read: {_os_reason(error)}") from error
+        raise ArticleError(f"cannot be read: {os_reason(error)}") from error
 
 
 def content_hash(data: bytes) -> str:

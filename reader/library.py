@@ -108,40 +108,32 @@ class Library:
             probe.unlink()
         except OSError as error:
             self.readonly = True
-            self.warnings.append(f"{self.data_dir}: cannot write here ({corpus._os_reason(error)}); reading only, nothing will be saved")
+            self.warnings.append(f"{self.data_dir}: cannot write here ({corpus.os_reason(error)}); reading only, nothing will be saved")
         warn = self.warnings.append
         if self.readonly:
             self.index = Index.open(None, warn)
-            state_path = self.data_dir / "state.db"
-            self.state = State.open(None, warn)
-            if state_path.exists():
-                self._copy_state(state_path)
+            self.state = self._memory_state(self.data_dir / "state.db")
         else:
             self.state = State.open(self.data_dir / "state.db", warn)
             self.index = Index.open(self.data_dir / "index.db", warn)
-        if self.state.path is not None:
-            self.index.attach_state(self.state.path)
-        else:
-            self._attach_memory_state()
+            self.index.attach_state(self.data_dir / "state.db")
         return self
 
-    def _copy_state(self, path: Path) -> None:
-        try:
-            source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-            source.backup(self.state.conn)
-            source.close()
-        except sqlite3.DatabaseError as error:
-            self.warnings.append(f"{path}: cannot be read ({error})")
-
-    def _attach_memory_state(self) -> None:
-        # A read-only library keeps its state in memory; share it by name.
+    def _memory_state(self, path: Path) -> State:
+        """A read-only library keeps a copy of the state in memory, shared by
+        name so the index can join it; the file is only read."""
         uri = f"file:reader-state-{id(self)}?mode=memory&cache=shared"
         conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
-        self.state.conn.backup(conn)
-        self.state.conn.close()
-        self.state.conn = conn
-        with self.index.lock:
-            self.index.conn.execute("ATTACH DATABASE ? AS state", (uri,))
+        if path.exists():
+            try:
+                source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+                source.backup(conn)
+                source.close()
+            except sqlite3.DatabaseError as error:
+                self.warnings.append(f"{path}: cannot be read ({error})")
+        State.migrate(conn)
+        self.index.attach_state(uri)
+        return State(conn, None)
 
     def close(self) -> None:
         self.index.close()

@@ -222,7 +222,7 @@ class Index(_Db):
         row = conn.execute("SELECT value FROM meta WHERE key='version'").fetchone()
         return str(row[0]) if row else "unknown"
 
-    def attach_state(self, path: Path) -> None:
+    def attach_state(self, path: Path | str) -> None:
         with self.lock:
             self.conn.execute("ATTACH DATABASE ? AS state", (str(path),))
 
@@ -379,7 +379,7 @@ class State(_Db):
         overwritten, and a new one started."""
         if path is None:
             memory = _connect(":memory:", "FULL")
-            cls._migrate(memory)
+            cls.migrate(memory)
             return cls(memory, None)
         existed = path.exists() and path.stat().st_size > 0
         conn: sqlite3.Connection | None = None
@@ -399,11 +399,11 @@ class State(_Db):
                     os.replace(side, f"{aside}{suffix}")
             warn(f"{path}: {problem}; kept aside as {aside.name}, starting a new one")
             conn = _connect(path, "FULL")
-        cls._migrate(conn)
+        cls.migrate(conn)
         return cls(conn, path)
 
     @staticmethod
-    def _migrate(conn: sqlite3.Connection) -> None:
+    def migrate(conn: sqlite3.Connection) -> None:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > len(STATE_MIGRATIONS):
             raise StoreError(f"state.db was written by a newer reader (schema {version}); not touching it")
