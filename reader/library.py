@@ -3,6 +3,7 @@ show, bookmark, entities."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -247,42 +248,44 @@ class Library:
     # -- searching ----------------------------------------------------------
 
     def search(self, text: str, partial: bool = False, bookmarked_only: bool = False, ranked: bool | None = None) -> Found:
-        """Every article the query finds. Ranking by BM25 is bounded: a query
-        with more than ``RANK_LIMIT`` hits lists them newest first, unless
-        ``ranked`` asks for the ranking whatever it costs (the CLI does)."""
+        """Every article the query finds. Ranking by BM25 is bounded: when
+        the words match more than ``RANK_LIMIT`` articles the hits are listed
+        newest first, unless ``ranked`` asks for the ranking whatever it
+        costs (the CLI does)."""
         parsed = parse(text)
         if isinstance(parsed, QueryError):
             return Found(array("q"), error=parsed)
         if parsed.empty and not bookmarked_only:
             return Found(self.all_rowids(), parsed)
+        import numpy as np  # on first search, not at start-up
+
         text_terms = list(parsed.text_terms())
         positive = " AND ".join(fts_expression(t, partial=partial and t is text_terms[-1]) for t in text_terms)
         negative = [fts_expression(t) for t in parsed.terms if t.negated and not t.kinds]
         expression = positive + "".join(f" NOT {n}" for n in negative) if positive else ""
-        where: list[str] = []
-        params: list[object] = []
-        drop = self._ids("SELECT rowid FROM fts WHERE fts MATCH ?", " OR ".join(negative)) if negative and not positive else None
+        # Each part of the query is one set of rowids from SQLite; numpy
+        # intersects them, so no part is evaluated row by row against another.
+        keeps: list[np.ndarray] = []
+        drops: list[np.ndarray] = []
+        if expression:
+            keeps.append(self._ids("SELECT rowid FROM fts WHERE fts MATCH ?", expression))
+        elif negative:
+            drops.append(self._ids("SELECT rowid FROM fts WHERE fts MATCH ?", " OR ".join(negative)))
         for term in parsed.terms:
             if term.kinds:
-                where.append(f"a.rowid {'NOT ' if term.negated else ''}IN (SELECT rowid FROM efts WHERE efts MATCH ?)")
-                params.append(entity_expression(term))
+                (drops if term.negated else keeps).append(self._ids("SELECT rowid FROM efts WHERE efts MATCH ?", entity_expression(term)))
         for f in parsed.filters:
             if f.name == "lang" and not f.negated and self._languages().get(f.value) == self.count():
                 continue  # every article is in that language: nothing to filter
             clause, values = _filter_sql(f.name, f.value, f.until)
-            where.append(f"NOT ({clause})" if f.negated else clause)
-            params += values
+            keeps.append(self._ids(f"SELECT a.rowid FROM articles a WHERE {'NOT ' if f.negated else ''}({clause})", *values))
         if bookmarked_only:
-            where.append("a.id IN (SELECT id FROM state.bookmarks)")
-        keep = None
-        if expression and not where:
-            keep = self._ids("SELECT rowid FROM fts WHERE fts MATCH ?", expression)
-        elif where:
-            if expression:
-                where.insert(0, "a.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
-                params.insert(0, expression)
-            keep = self._ids(f"SELECT a.rowid FROM articles a WHERE {' AND '.join(where)}", *params)
-        if expression and keep is not None and (ranked or (ranked is None and len(keep) <= RANK_LIMIT)):
+            keeps.append(self._ids("SELECT a.rowid FROM articles a WHERE a.id IN (SELECT id FROM state.bookmarks)"))
+        keep = functools.reduce(np.intersect1d, keeps) if keeps else None
+        drop = np.concatenate(drops) if drops else None
+        # BM25 costs in proportion to what the words match, whatever the
+        # filters leave: rank when that is bounded, else list newest first.
+        if expression and keep is not None and (ranked or (ranked is None and len(keeps[0]) <= RANK_LIMIT)):
             wanted = set(keep.tolist())
             scores = {int(r): -float(score) for r, score in self.index.query(RANKED, [expression]) if r in wanted}  # type: ignore[call-overload, arg-type]
             return Found(array("q", scores), parsed, scores=scores)
