@@ -148,20 +148,36 @@ def extract(text: str, article_date: str = "") -> list[Figure]:
         if window is None:
             continue
         parser = grammar.money if not window.group()[0].isdigit() and not window.group()[0].isalpha() else grammar.parser
-        for match in parser.findall(window.group()):
-            if match.span.start != 0:
-                continue
+        for match in _anchored(parser, window.group()):
             figure = _interpret(grammar, match, window.group(), start.start(), article_date)
             if figure is not None:
                 figures.append(figure)
                 covered = figure.end
-            break
+                break
     return figures
 
 
-def _interpret(grammar: _Grammar, match: Any, window: str, offset: int, article_date: str) -> Figure | None:
+KINDS = ("money", "percent", "date", "count", "quantity")
+
+
+def _anchored(parser: Any, text: str) -> list[Any]:
+    """Matches that start where the window starts, longest first, then by
+    ``KINDS``. Only the first column is predicted: the parser does no work
+    for matches that would start later in the window."""
+    from yargy.parser import Match, prepare_trees
+
+    chart = parser.chart(text, all=False)
+    matches = [Match(tree.normalized) for tree in prepare_trees(chart.matches(parser.rule))]
+    return sorted(matches, key=lambda m: (-m.span.stop, KINDS.index(_kind(m))))
+
+
+def _kind(match: Any) -> str:
     root = match.tree.root
-    kind = root.rule.name if root.rule.name == "money" else root.children[0].rule.name
+    return str(root.rule.name if root.rule.name in KINDS else root.children[0].rule.name)
+
+
+def _interpret(grammar: _Grammar, match: Any, window: str, offset: int, article_date: str) -> Figure | None:
+    kind = _kind(match)
     tokens = match.tokens
     words = [_normal(t) for t in tokens]
     text = window[match.span.start : match.span.stop].removesuffix(".")
