@@ -131,3 +131,19 @@ def test_figure_spans_cut_their_text(text: str) -> None:
 def test_letters_are_scales_only_for_money() -> None:
     assert figures.extract("C1 31m. and 5k runners") == []
     assert [(f.value, f.unit) for f in figures.extract("raised $5m today")] == [(5_000_000, "USD")]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "normal"),
+    [
+        ("Компания ОАО «Газпром» сообщила о росте добычи.", "ORG", "Газпром"),
+        ("Страны ЕС договорились в Брюсселе.", "ORG", "ЕС"),
+        ("Решение Европейского союза вступило в силу.", "ORG", "Европейский союз"),
+        ("Представитель Национального фронта (FN) заявил об этом.", "ORG", "Национальный фронт (FN)"),
+    ],
+)
+def test_organisation_mends(text: str, kind: str, normal: str) -> None:
+    from reader.text import entities
+
+    found = {(e.kind, e.normal) for e in entities.extract(text)}
+    assert (kind, normal) in found
