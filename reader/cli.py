@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -17,7 +18,7 @@ from rich.text import Text
 
 from reader import __version__, corpus
 from reader.highlight import body_text, meta_line
-from reader.library import BackgroundExtraction, Library, bookmarks_from_json, bookmarks_markdown
+from reader.library import SINGLE_THREADED, BackgroundExtraction, Library, bookmarks_from_json, bookmarks_markdown
 from reader.model import Article, RefreshReport
 from reader.search import Query, QueryError, parse
 from reader.store import StoreError
@@ -84,6 +85,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    for name, value in SINGLE_THREADED.items():
+        os.environ.setdefault(name, value)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         launch = not any(a in COMMANDS for a in args_list) and "-h" not in args_list and "--help" not in args_list
