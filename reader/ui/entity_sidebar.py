@@ -60,7 +60,7 @@ class EntitySidebar(OptionList):
         for number, figure in enumerate(extraction.figures):
             key = f"FIG-{number}"
             self._items[key] = figure
-            line = Text.assemble((figure.text, STYLES["FIG"]), f"  {figure_value(figure.value, figure.unit)}", style="")
+            line = Text.assemble((figure.text, STYLES["FIG"]), "\n", (f"  = {figure_value(figure.value, figure.unit)}", "dim"))
             self.add_option(Option(line, id=key))
 
     def _chosen(self) -> Entity | Figure | None:
