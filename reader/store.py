@@ -120,8 +120,9 @@ def _remove_db(path: Path) -> None:
 class _Db:
     """A connection shared by threads, one statement sequence at a time."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
         self.conn = conn
+        self.path = path  # None: in memory
         self.lock = threading.RLock()
         self._writes = 0  # own commits, which PRAGMA data_version does not count
 
@@ -174,10 +175,6 @@ def normalise(article: Article) -> tuple[str, str, str]:
 
 class Index(_Db):
     """``index.db``: articles, full-text index, entity cache."""
-
-    def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
-        super().__init__(conn)
-        self.path = path
 
     @classmethod
     def open(cls, path: Path | None, warn: Callable[[str], None]) -> Index:
@@ -368,10 +365,6 @@ class Index(_Db):
 
 class State(_Db):
     """``state.db``: bookmarks and read state, keyed by article id."""
-
-    def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
-        super().__init__(conn)
-        self.path = path
 
     @classmethod
     def open(cls, path: Path | None, warn: Callable[[str], None]) -> State:
