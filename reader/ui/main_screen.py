@@ -22,6 +22,7 @@ from reader.library import BackgroundExtraction, Found, Library
 from reader.model import Article, Extraction
 from reader.search import Matcher
 from reader.store import StoreError
+from reader.text import extract
 from reader.ui.article_list import ArticleList
 from reader.ui.dialogs import NoteScreen
 from reader.ui.entity_sidebar import EntitySidebar
@@ -70,6 +71,7 @@ class MainScreen(Screen[None]):
         for warning in self.library.warnings:
             self.notify(warning, severity="warning", timeout=8)
         self.call_after_refresh(self.refresh_library)  # the first paint comes first
+        self.call_after_refresh(self._load_models)
 
     # -- status -------------------------------------------------------------
 
@@ -87,6 +89,12 @@ class MainScreen(Screen[None]):
 
         report = self._worker_library().refresh(progress)
         self.app.call_from_thread(self._refreshed, report.read, [str(w) for w in report.warnings])
+
+    @work(thread=True, exclusive=True, group="models")
+    def _load_models(self) -> None:
+        """The NER models, loaded once after the first paint, so the first
+        article opened gets its highlights without the wait."""
+        extract.load_models()
 
     def _worker_library(self) -> Library:
         """Workers write through a connection of their own, so the list never
