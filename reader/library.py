@@ -111,7 +111,7 @@ class Library:
     def open(self) -> Library:
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
-            probe = self.data_dir / ".write-test"
+            probe = self.data_dir / f".write-test-{os.getpid()}-{threading.get_ident()}"  # one a process and thread: no race
             probe.write_bytes(b"")
             probe.unlink()
         except OSError as error:

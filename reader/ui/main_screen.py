@@ -8,6 +8,7 @@ results back to the main thread.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from rich.text import Text
 from textual import on, work
@@ -222,9 +223,10 @@ class MainScreen(Screen[None]):
 
     # -- actions ------------------------------------------------------------
 
-    def _save(self, change: object) -> bool:
+    def _save(self, change: Callable[[], object]) -> bool:
+        """Run a change to the user's state; a refusal is said, not raised."""
         try:
-            change()  # type: ignore[operator]
+            change()
         except StoreError as error:
             self.notify(str(error), severity="error")
             return False
@@ -262,10 +264,12 @@ class MainScreen(Screen[None]):
         article = self._article_in_focus()
         if article is None:
             return
-        on = not self.library.state.is_bookmarked(article.id)
-        if self._save(lambda: self.library.set_bookmark(article.id, on)):
+        if self._save(
+            lambda: self.notify(
+                f"{'★ Bookmarked' if self.library.toggle_bookmark(article.id) else 'Bookmark removed'}: {article.title}", markup=False
+            )
+        ):
             self.query_one(ArticleList).forget_rows()
-            self.notify(f"{'★ Bookmarked' if on else 'Bookmark removed'}: {article.title}", markup=False)
             if self.bookmarked_only:
                 self.run_search(keep=True)
 
@@ -278,10 +282,8 @@ class MainScreen(Screen[None]):
         article = self._article_in_focus()
         if article is None:
             return
-        read = not self.library.state.is_read(article.id)
-        if self._save(lambda: self.library.set_read(article.id, read)):
+        if self._save(lambda: self.notify("Marked read" if self.library.toggle_read(article.id) else "Marked unread", timeout=2)):
             self.query_one(ArticleList).forget_rows()
-            self.notify("Marked read" if read else "Marked unread", timeout=2)
 
     def action_open_url(self) -> None:
         article = self._article_in_focus()
