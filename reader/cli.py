@@ -22,6 +22,7 @@ from reader.library import SINGLE_THREADED, BackgroundExtraction, Library, bookm
 from reader.model import Article, RefreshReport
 from reader.search import Query, QueryError, parse
 from reader.store import StoreError
+from reader.text.sanitize import clean_line
 
 COMMANDS = ("index", "list", "show", "entities", "search", "bookmark", "bookmarks")
 
@@ -95,15 +96,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise UsageError("--limit must be at least 1")
         return _run(args, err)
     except UsageError as error:
-        err.print(Text(f"reader: error: {error}"))
+        _say(err, f"reader: error: {error}")
         return 2
     except (StoreError, corpus.ArticleError, OSError, ValueError) as error:
-        err.print(Text(f"reader: error: {error}"))
+        _say(err, f"reader: error: {error}")
         return 1
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # a bug: still one line, never a traceback
-        err.print(Text(f"reader: internal error: {type(error).__name__}: {error}"))
+        _say(err, f"reader: internal error: {type(error).__name__}: {error}")
         return 1
 
 
@@ -119,7 +120,7 @@ def _run(args: argparse.Namespace, err: Console) -> int:
             _warn(err, warning)
         if args.command == "index":
             report = _refresh_with_bar(library, err)
-            err.print(Text(f"{report.seen} files, {report.read} read, {report.removed} removed, {library.count()} articles"))
+            _say(err, f"{report.seen} files, {report.read} read, {report.removed} removed, {library.count()} articles")
             pending = library.pending_extraction()
             if pending:
                 _extract_with_bar(library, err, pending)
@@ -130,8 +131,13 @@ def _run(args: argparse.Namespace, err: Console) -> int:
         return _COMMANDS[args.command](library, args, err)
 
 
+def _say(err: Console, line: str) -> None:
+    """One line on stderr; paths and messages may carry untrusted text."""
+    err.print(Text(clean_line(line)), soft_wrap=True)
+
+
 def _warn(err: Console, message: str) -> None:
-    err.print(Text(f"reader: warning: {message}"))
+    _say(err, f"reader: warning: {message}")
 
 
 def _bar(err: Console) -> Progress:
@@ -199,6 +205,7 @@ def _show(library: Library, args: argparse.Namespace, err: Console) -> int:
 
 def _entities(library: Library, args: argparse.Namespace, err: Console) -> int:
     articles = [_article(library, key) for key in args.keys]
+    records = []
     for article in articles:
         found = library.extraction(article)
         record = {
@@ -210,7 +217,7 @@ def _entities(library: Library, args: argparse.Namespace, err: Console) -> int:
         if args.jsonl:
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
         elif args.json:
-            _print_json(record)
+            records.append(record)
         else:
             out = Console(highlight=False)
             out.print(Text(f"{article.id}  {article.title}", style="bold"))
@@ -218,6 +225,8 @@ def _entities(library: Library, args: argparse.Namespace, err: Console) -> int:
                 out.print(Text(f"  {e.kind:<4} {e.normal}  ×{len(e.mentions)}"))
             for f in found.figures:
                 out.print(Text(f"  {f.kind:<8} {f.text}  = {f.value} {f.unit}".rstrip()))
+    if args.json:
+        _print_json(records[0] if len(records) == 1 else records)  # one object for one article, else an array
     return 0
 
 
@@ -242,14 +251,14 @@ def _search(library: Library, args: argparse.Namespace, err: Console) -> int:
 
 def _bookmark(library: Library, args: argparse.Namespace, err: Console) -> int:
     library.set_bookmark(args.id, args.action == "add", args.note)
-    err.print(Text(f"{'bookmarked' if args.action == 'add' else 'removed bookmark'} {args.id}"))
+    _say(err, f"{'bookmarked' if args.action == 'add' else 'removed bookmark'} {args.id}")
     return 0
 
 
 def _bookmarks(library: Library, args: argparse.Namespace, err: Console) -> int:
     if args.import_:
         added = library.import_bookmarks(bookmarks_from_json(args.import_.read_text(encoding="utf-8")))
-        err.print(Text(f"imported {added} new bookmarks"))
+        _say(err, f"imported {added} new bookmarks")
     items = library.bookmarks()
     if args.export:
         suffix = args.export.suffix.lower()
@@ -259,7 +268,7 @@ def _bookmarks(library: Library, args: argparse.Namespace, err: Console) -> int:
             args.export.write_text(bookmarks_markdown(items), encoding="utf-8")
         else:
             raise UsageError("--export takes a .md or .json file")
-        err.print(Text(f"exported {len(items)} bookmarks to {args.export}"))
+        _say(err, f"exported {len(items)} bookmarks to {args.export}")
         return 0
     if args.json:
         _print_json([b.as_json() for b in items])

@@ -26,6 +26,7 @@ from reader.model import Article, Bookmark, Extraction, ListRow, RefreshReport, 
 from reader.search import Matcher, Query, QueryError, entity_expression, entity_tokens, fts_expression, parse
 from reader.store import FileState, Index, Indexed, State, StoreError, normalise, now, retry_locked
 from reader.text import extract
+from reader.text.sanitize import clean_line
 
 if TYPE_CHECKING:
     import numpy as np
@@ -116,8 +117,13 @@ class Library:
             probe.unlink()
         except OSError as error:
             self.readonly = True
-            self.warnings.append(f"{self.data_dir}: cannot write here ({corpus.os_reason(error)}); reading only, nothing will be saved")
-        warn = self.warnings.append
+            self.warnings.append(
+                clean_line(f"{self.data_dir}: cannot write here ({corpus.os_reason(error)}); reading only, nothing will be saved")
+            )
+
+        def warn(message: str) -> None:
+            self.warnings.append(clean_line(message))
+
         if self.readonly:
             self.index = Index.open(None, warn)
             self.state = self._memory_state(self.data_dir / "state.db")
@@ -138,7 +144,7 @@ class Library:
                 source.backup(conn)
                 source.close()
             except sqlite3.DatabaseError as error:
-                self.warnings.append(f"{path}: cannot be read ({error})")
+                self.warnings.append(clean_line(f"{path}: cannot be read ({error})"))
         State.migrate(conn)
         self.index.attach_state(uri)
         return State(conn, None)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
+from reader.text.sanitize import clean_line
+
 
 def _json(record: object, drop: tuple[str, ...] = (), **changes: object) -> dict[str, object]:
     """A record's fields as JSON-ready values, less ``drop``, with ``changes`` on top."""
@@ -119,7 +121,7 @@ class Warning_:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
+        return clean_line(f"{self.path}: {self.message}")  # file names are untrusted text too
 
 
 @dataclass(slots=True)

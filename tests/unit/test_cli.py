@@ -124,3 +124,19 @@ def test_entity_search_extracts_first() -> None:
     result = run("search", "person:Токаева", "--json")
     assert result.returncode == 0, result.stderr
     assert [h["id"] for h in json.loads(result.stdout)] == [SPUTNIK]
+
+
+def test_entities_json_for_several_is_an_array() -> None:
+    result = run("entities", BELTA, SPUTNIK, "--json")
+    records = json.loads(result.stdout)
+    assert [r["id"] for r in records] == [BELTA, SPUTNIK]
+
+
+def test_file_names_with_controls_are_said_cleanly(tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    (folder / "bad\x1b[2Jname.md").write_bytes(b"")
+    (folder / "ok.md").write_text("---\ntitle: Fine\ndate: 2024-01-01\n---\nText.\n", encoding="utf-8")
+    result = run("list", "--json", "--library", str(folder))
+    assert result.returncode == 0
+    assert "\x1b" not in result.stderr and "empty file" in result.stderr
