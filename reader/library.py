@@ -88,7 +88,7 @@ def _prepare(path: str, known_hash: str | None) -> tuple[str, Indexed | None, st
     title, body, meta = normalise(article)
     return (
         path,
-        Indexed(article, corpus.content_hash(article.body.encode("utf-8", "surrogatepass")), title, body, meta),
+        Indexed(article, _digest(article), title, body, meta),
         digest,
         loaded.note,
     )
@@ -394,19 +394,17 @@ class Library:
 
     def extraction(self, article: Article) -> Extraction:
         """Entities and figures of an article, from the cache when it has them."""
-        digest = corpus.content_hash(article.body.encode("utf-8", "surrogatepass"))
-        cached = self.index.cached_extraction(digest, extract.VERSION)
-        if cached is not None:
-            return extract.from_json(cached)
+        found = self.cached_extraction(article)
+        if found is not None:
+            return found
         found = extract.extract(article.body, article.lang, article.date)
         rowid = self.index.rowid_of_path(article.path)
         if rowid is not None and not self.readonly:
-            self._store_extractions([(rowid, digest, found)])
+            self._store_extractions([(rowid, _digest(article), found)])
         return found
 
     def cached_extraction(self, article: Article) -> Extraction | None:
-        digest = corpus.content_hash(article.body.encode("utf-8", "surrogatepass"))
-        cached = self.index.cached_extraction(digest, extract.VERSION)
+        cached = self.index.cached_extraction(_digest(article), extract.VERSION)
         return None if cached is None else extract.from_json(cached)
 
     def _store_extractions(self, items: Iterable[tuple[int, str, Extraction]]) -> None:
@@ -419,36 +417,17 @@ class Library:
     def pending_extraction(self) -> int:
         return self.index.pending_extraction(extract.VERSION)
 
-    def extract_pending(
-        self,
-        progress: Progress | None = None,
-        batch: int = 32,
-        should_stop: Callable[[], bool] = lambda: False,
-        part: int = 0,
-        parts: int = 1,
-    ) -> int:
+    def extract_pending(self, batch: int = 32, part: int = 0, parts: int = 1) -> int:
         """Extract entities for every article that lacks them (this process's
-        ``part`` of ``parts``), in batches, resumable at any point. Returns
-        how many were done."""
-        total = self.pending_extraction()
+        ``part`` of ``parts``), a batch a transaction, so it resumes wherever
+        it stops. Returns how many were done."""
         done = 0
-        while not should_stop():
-            rowids = self.index.to_extract(extract.VERSION, batch, part, parts)
-            if not rowids:
-                break
-            items = []
-            for rowid in rowids:
-                article = self.index.article(rowid)
-                if article is None:
-                    continue
-                digest = corpus.content_hash(article.body.encode("utf-8", "surrogatepass"))
-                cached = self.index.cached_extraction(digest, extract.VERSION)
-                found = extract.from_json(cached) if cached else extract.extract(article.body, article.lang, article.date)
-                items.append((rowid, digest, found))
-            self._store_extractions(items)
-            done += len(items)
-            if progress:
-                progress(done, total)
+        while rowids := self.index.to_extract(extract.VERSION, batch, part, parts):
+            articles = [(rowid, a) for rowid in rowids if (a := self.index.article(rowid)) is not None]
+            self._store_extractions(
+                [(rowid, _digest(a), self.cached_extraction(a) or extract.extract(a.body, a.lang, a.date)) for rowid, a in articles]
+            )
+            done += len(articles)
         return done
 
 
@@ -492,6 +471,11 @@ class BackgroundExtraction:
                 process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def _digest(article: Article) -> str:
+    """The extraction cache key's text part: a hash of what the pane shows."""
+    return corpus.content_hash(article.body.encode("utf-8", "surrogatepass"))
 
 
 def _newest_first(order: array[int], keep: np.ndarray | None, drop: np.ndarray | None) -> array[int]:
