@@ -20,7 +20,8 @@ test: $(VENV)/.installed
 	$(BIN)/ruff check reader tests
 	$(BIN)/ruff format --check reader tests
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest -q -m "slow or not slow"
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m reader.bench

@@ -200,8 +200,7 @@ def measure(articles: int, repeat: int, factru: Path | None, log: Callable[[str]
     from rich.console import Console
 
     from reader.highlight import body_text
-    from reader.library import BackgroundExtraction, Library
-    from reader.search import Matcher, Query, parse
+    from reader.library import Library
     from reader.text import extract
 
     results: dict[str, float | int] = {"articles": articles}
@@ -218,7 +217,8 @@ def measure(articles: int, repeat: int, factru: Path | None, log: Callable[[str]
         sample = min(articles, 400)
         log(f"extracting entities in the background (until {sample} are done)")
         started = time.perf_counter()
-        work = BackgroundExtraction(library).start()
+        work = library.start_extraction()
+        assert work is not None
         try:
             while work.done() < sample and work.running:
                 time.sleep(0.2)
@@ -242,9 +242,8 @@ def measure(articles: int, repeat: int, factru: Path | None, log: Callable[[str]
 
         log("opening articles")
         console = Console(width=80, file=open("/dev/null", "w"), force_terminal=True)  # noqa: SIM115
-        parsed = parse("узбекистан")
-        assert isinstance(parsed, Query)
-        matcher = Matcher.of(parsed)
+        matcher = library.search("узбекистан").matcher
+        assert matcher is not None
         rowids = list(library.all_rowids()[:sample])
 
         def open_article(rowid: int, cached: bool) -> None:
@@ -348,7 +347,11 @@ def main(argv: list[str] | None = None) -> int:
             for kind, score in scores.items():
                 print(f"{name:<14} {kind}  precision {score['precision']:.3f}  recall {score['recall']:.3f}  F1 {score['f1']:.3f}")
         return 0
-    parser = argparse.ArgumentParser(prog="python -m reader.bench")
+    parser = argparse.ArgumentParser(
+        prog="python -m reader.bench",
+        description="Measures the reader on a synthetic library. Other subcommands: "
+        "`corpus --articles N DIR` (write the corpus alone), `ner [--factru DIR]` (NER scores).",
+    )
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", type=Path)

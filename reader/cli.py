@@ -1,14 +1,19 @@
 """The ``reader`` command (SPEC §6). Usage errors exit 2, any other error 1,
-each with one line on stderr and never a traceback."""
+each with one line on stderr and never a traceback; a crash also writes
+its traceback to ``reader.log`` in the data dir."""
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
+import re
 import sys
 import time
+import traceback
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
@@ -16,15 +21,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from reader import __version__, corpus
-from reader.highlight import body_text, meta_line
-from reader.library import SINGLE_THREADED, BackgroundExtraction, Library, bookmarks_from_json, bookmarks_markdown
-from reader.model import Article, RefreshReport
-from reader.search import Query, QueryError, parse
-from reader.store import StoreError
-from reader.text.sanitize import clean_line
+from reader import __version__, bookmark_files
+from reader.highlight import body_text, figure_value, meta_line
+from reader.library import SINGLE_THREADED, Library
+from reader.model import Article, ReaderError, RefreshReport
+from reader.sanitize import clean_line
 
-COMMANDS = ("index", "list", "show", "entities", "search", "bookmark", "bookmarks")
+COMMANDS = ("index", "list", "show", "entities", "search", "bookmark", "bookmarks", "sources")
+GLOBAL_OPTIONS = {"--library": "library", "--data-dir": "data_dir", "--config": "config"}
+_MARKED = re.compile(r"\*\*(.+?)\*\*")
 
 
 class UsageError(Exception):
@@ -36,52 +41,108 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _common() -> _Parser:
-    common = _Parser(add_help=False)
-    common.add_argument(
-        "--library", action="append", type=Path, metavar="PATH", help="article files or folders (repeatable; default: the bundled seeds)"
-    )
-    common.add_argument("--data-dir", type=Path, metavar="PATH", help="where index.db and state.db live (env READER_DATA_DIR)")
-    common.add_argument("--version", action="version", version=f"reader {__version__}")
-    return common
+@dataclass(slots=True)
+class Globals:
+    """The options every command takes, wherever they stand on the line."""
+
+    library: list[Path] = field(default_factory=list)
+    data_dir: Path | None = None
+    config: Path | None = None
 
 
-def _launch_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="reader", description="A terminal news reader: launches on PATHs or the library.", parents=[_common()])
-    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH")
-    parser.set_defaults(command=None)
-    return parser
+def split_globals(argv: Sequence[str]) -> tuple[Globals, list[str]]:
+    """The global options (before or after the subcommand) and the rest."""
+    found = Globals()
+    rest: list[str] = []
+    items = iter(argv)
+    for arg in items:
+        if arg == "--":
+            rest += [arg, *items]
+            break
+        name, eq, value = arg.partition("=")
+        if name not in GLOBAL_OPTIONS:
+            rest.append(arg)
+            continue
+        if not eq:
+            value = next(items, "")
+        if not value:
+            raise UsageError(f"{name} needs a value")
+        if name == "--library":
+            found.library.append(Path(value))
+        else:
+            setattr(found, GLOBAL_OPTIONS[name], Path(value))
+    return found, rest
 
 
 def _parser() -> argparse.ArgumentParser:
-    common = _common()
-    parser = _Parser(prog="reader", description=f"A terminal news reader. Commands: {', '.join(COMMANDS)}.", parents=[common])
+    options = "options anywhere: --library PATH (repeatable), --data-dir PATH, --config FILE"
+    parser = _Parser(prog="reader", description=f"A terminal news reader. Commands: {', '.join(COMMANDS)}; {options}.")
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
-    index = commands.add_parser("index", parents=[common], help="build or refresh the index")
+    index = commands.add_parser("index", help="build or refresh the index (new paths become sources)")
     index.add_argument("paths", nargs="*", type=Path)
-    listing = commands.add_parser("list", parents=[common], help="every article")
+    listing = commands.add_parser("list", help="every article")
     listing.add_argument("--json", action="store_true")
-    show = commands.add_parser("show", parents=[common], help="print one article")
+    show = commands.add_parser("show", help="print one article")
     show.add_argument("key", metavar="ID|PATH")
     show.add_argument("--json", action="store_true")
-    ents = commands.add_parser("entities", parents=[common], help="entities and figures of articles")
+    ents = commands.add_parser("entities", help="entities and figures of articles")
     ents.add_argument("keys", nargs="+", metavar="ID|PATH")
     shape = ents.add_mutually_exclusive_group()
     shape.add_argument("--json", action="store_true")
     shape.add_argument("--jsonl", action="store_true")
-    search = commands.add_parser("search", parents=[common], help="search the library")
-    search.add_argument("query")
+    search = commands.add_parser("search", help="search the library")
+    search.add_argument("query", nargs="+", help="words, -exclusions, filters: all one query")
     search.add_argument("--json", action="store_true")
     search.add_argument("--limit", type=int, default=20)
-    mark = commands.add_parser("bookmark", parents=[common], help="add or remove a bookmark")
+    mark = commands.add_parser("bookmark", help="add or remove a bookmark")
     mark.add_argument("action", choices=("add", "remove"))
     mark.add_argument("id")
     mark.add_argument("--note", default=None)
-    marks = commands.add_parser("bookmarks", parents=[common], help="list, export or import bookmarks")
+    marks = commands.add_parser("bookmarks", help="list, export or import bookmarks")
     marks.add_argument("--json", action="store_true")
     marks.add_argument("--export", type=Path, metavar="FILE.md|FILE.json")
     marks.add_argument("--import", dest="import_", type=Path, metavar="FILE.json")
+    sources = commands.add_parser("sources", help="the library's sources: add, remove, list")
+    sources.add_argument("action", choices=("add", "remove", "list"))
+    sources.add_argument("target", nargs="?", metavar="PATH|NAME")
+    sources.add_argument("--json", action="store_true")
     return parser
+
+
+def _search_args(rest: list[str]) -> list[str]:
+    """``search`` takes words like ``-Токаев`` as query, not options."""
+    known = {"--json", "--limit", "-h", "--help"}
+    flags: list[str] = []
+    words: list[str] = []
+    items = iter(rest[1:])
+    for arg in items:
+        name = arg.partition("=")[0]
+        if name in known:
+            flags.append(arg)
+            if arg == "--limit":
+                flags.append(next(items, ""))
+        elif arg == "--":
+            words += list(items)
+        else:
+            words.append(arg)
+    return [rest[0], *flags, "--", *words]
+
+
+def _launch_paths(rest: list[str]) -> list[Path]:
+    """The paths of ``reader PATH ...``; a word that is neither a command nor
+    a path is a usage error, with the nearest command."""
+    paths = []
+    for word in rest:
+        if word == "--":
+            continue
+        if word.startswith("-") or not Path(word).exists():
+            near = difflib.get_close_matches(word, COMMANDS, n=1)
+            hint = f"; did you mean `reader {near[0]}`?" if near else f"; commands: {', '.join(COMMANDS)}"
+            kind = "option" if word.startswith("-") else "command, file or folder"
+            raise UsageError(f"no such {kind}: {word!r}{hint}")
+        paths.append(Path(word))
+    return paths
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -89,38 +150,73 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, value in SINGLE_THREADED.items():
         os.environ.setdefault(name, value)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
+    given = Globals()
     try:
-        launch = not any(a in COMMANDS for a in args_list) and "-h" not in args_list and "--help" not in args_list
-        args = (_launch_parser() if launch else _parser()).parse_args(args_list)
-        if getattr(args, "limit", 1) < 1:
-            raise UsageError("--limit must be at least 1")
-        return _run(args, err)
+        given, rest = split_globals(args_list)
+        if (rest and rest[0] in COMMANDS) or rest[:1] in (["-h"], ["--help"], ["--version"]):
+            if rest[0] == "search":
+                rest = _search_args(rest)
+            args = _parser().parse_args(rest)
+            if getattr(args, "limit", 1) < 1:
+                raise UsageError("--limit must be at least 1")
+            for path in given.library:
+                if not path.exists():
+                    raise ReaderError(f"{path}: no such file or folder")
+            return _run(args, given, err)
+        return _launch(given, _launch_paths(rest), err)
     except UsageError as error:
         _say(err, f"reader: error: {error}")
         return 2
-    except (StoreError, corpus.ArticleError, OSError, ValueError) as error:
+    except (ReaderError, OSError, ValueError) as error:
         _say(err, f"reader: error: {error}")
         return 1
     except KeyboardInterrupt:
         return 130
-    except Exception as error:  # a bug: still one line, never a traceback
-        _say(err, f"reader: internal error: {type(error).__name__}: {error}")
+    except Exception as error:  # a bug: one line here, the traceback in the log
+        _say(err, f"reader: internal error: {type(error).__name__}: {error} (details in {log_crash(given.data_dir)})")
         return 1
 
 
-def _run(args: argparse.Namespace, err: Console) -> int:
-    roots = getattr(args, "paths", None) or args.library
-    library = Library(roots, args.data_dir)
-    if args.command is None:
-        from reader.ui.app import run
+def log_crash(data_dir: Path | None) -> Path:
+    """Append the traceback being handled to the log; returns where it went."""
+    try:
+        return Library(data_dir=data_dir).log(traceback.format_exc())
+    except OSError:
+        return Path("(no log: the data dir cannot be written)")
 
-        return run(library)
+
+def _launch(given: Globals, paths: list[Path], err: Console) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError("the reader needs a terminal; without one, use a command such as `reader list` or `reader search WORDS`")
+    with Library(data_dir=given.data_dir) as registry:
+        for path in paths if not registry.readonly else []:
+            if registry.add_source(path):
+                _say(err, f"reader: added {path.absolute()} to the library's sources")
+    library = Library(paths or given.library or None, given.data_dir)
+    from reader.ui.app import run
+
+    code = run(library, given.config)
+    if code:
+        _say(err, f"reader: the app stopped on an error (details in {library.log_path})")
+    return code
+
+
+def _run(args: argparse.Namespace, given: Globals, err: Console) -> int:
+    paths = getattr(args, "paths", None) or []
+    library = Library(paths or given.library or None, given.data_dir)
     with library.open():
         for warning in library.warnings:
             _warn(err, warning)
+        if args.command == "sources":
+            return _sources(library, args, err)
+        for path in paths:
+            if not path.exists():
+                raise ReaderError(f"{path}: no such file or folder")
+            if not library.readonly and library.add_source(path):
+                _say(err, f"reader: added {path.absolute()} to the library's sources")
         if args.command == "index":
             report = _refresh_with_bar(library, err)
-            _say(err, f"{report.seen} files, {report.read} read, {report.removed} removed, {library.count()} articles")
+            _say(err, f"{report.seen} files, {report.read} read, {report.removed} removed, {_plural(library.count(), 'article')}")
             pending = library.pending_extraction()
             if pending:
                 _extract_with_bar(library, err, pending)
@@ -129,6 +225,10 @@ def _run(args: argparse.Namespace, err: Console) -> int:
         for problem in report.warnings:
             _warn(err, str(problem))
         return _COMMANDS[args.command](library, args, err)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
 def _say(err: Console, line: str) -> None:
@@ -154,7 +254,9 @@ def _refresh_with_bar(library: Library, err: Console) -> RefreshReport:
 
 
 def _extract_with_bar(library: Library, err: Console, pending: int) -> None:
-    work = BackgroundExtraction(library).start()
+    work = library.start_extraction()
+    if work is None:
+        return
     try:
         with _bar(err) as bar:
             task = bar.add_task("entities", total=pending)
@@ -163,8 +265,13 @@ def _extract_with_bar(library: Library, err: Console, pending: int) -> None:
                 time.sleep(0.5)
     finally:
         work.stop()
+    for event in work.events:
+        _warn(err, event)
     if work.failed():
-        raise StoreError("entity extraction stopped with an error; run `reader index` again to resume")
+        raise ReaderError(f"entity extraction stopped with an error (see {library.log_path}); run `reader index` again to resume")
+    failed = library.failed_extractions()
+    if failed:
+        _warn(err, f"entity extraction failed on {_plural(failed, 'article')} (reader sources list); they are skipped until they change")
 
 
 def _print_json(data: object) -> None:
@@ -186,7 +293,7 @@ def _list(library: Library, args: argparse.Namespace, err: Console) -> int:
 def _article(library: Library, key: str) -> Article:
     article = library.find(key)
     if article is None:
-        raise StoreError(f"no article with id or path {key!r}")
+        raise ReaderError(f"no article with id or path {key!r}")
     return article
 
 
@@ -224,51 +331,67 @@ def _entities(library: Library, args: argparse.Namespace, err: Console) -> int:
             for e in found.entities:
                 out.print(Text(f"  {e.kind:<4} {e.normal}  ×{len(e.mentions)}"))
             for f in found.figures:
-                out.print(Text(f"  {f.kind:<8} {f.text}  = {f.value} {f.unit}".rstrip()))
+                out.print(Text(f"  {f.kind:<8} {f.text}  = {figure_value(f.value, f.unit)}"))
     if args.json:
         _print_json(records[0] if len(records) == 1 else records)  # one object for one article, else an array
     return 0
 
 
 def _search(library: Library, args: argparse.Namespace, err: Console) -> int:
-    query = parse(args.query)
+    query = " ".join(args.query)
     pending = library.pending_extraction()
-    if isinstance(query, Query) and any(t.kinds for t in query.terms) and pending:
+    if pending and library.asks_for_entities(query):
         # Entity queries answer from the entity index: fill it first.
         _extract_with_bar(library, err, pending)
-    hits = library.hits(args.query, args.limit)
-    if isinstance(hits, QueryError):
-        raise UsageError(f"bad query: {hits}")
+    try:
+        hits = library.hits(query, args.limit)
+    except ValueError as error:
+        raise UsageError(str(error)) from error
     if args.json:
         _print_json([h.as_json() for h in hits])
         return 0
     out = Console(highlight=False)
     for h in hits:
         out.print(Text(f"{h.id}  {h.date}  {h.source}  {h.title}", style="bold"))
-        out.print(Text(f"    {h.snippet}"))
+        out.print(Text("    ") + _marked(h.snippet))
     return 0
 
 
+def _marked(snippet: str) -> Text:
+    """A snippet with its ``**matches**`` shown in bold, the rest literal."""
+    text = Text()
+    cursor = 0
+    for match in _MARKED.finditer(snippet):
+        text.append(snippet[cursor : match.start()])
+        text.append(match.group(1), style="bold reverse")
+        cursor = match.end()
+    text.append(snippet[cursor:])
+    return text
+
+
 def _bookmark(library: Library, args: argparse.Namespace, err: Console) -> int:
-    library.set_bookmark(args.id, args.action == "add", args.note)
-    _say(err, f"{'bookmarked' if args.action == 'add' else 'removed bookmark'} {args.id}")
+    adding = args.action == "add"
+    changed = library.set_bookmark(args.id, adding, args.note).result()
+    if not changed:
+        raise ReaderError(f"{args.id} is not bookmarked")
+    _say(err, f"{'bookmarked' if adding else 'removed the bookmark of'} {args.id}")
     return 0
 
 
 def _bookmarks(library: Library, args: argparse.Namespace, err: Console) -> int:
     if args.import_:
-        added = library.import_bookmarks(bookmarks_from_json(args.import_.read_text(encoding="utf-8")))
-        _say(err, f"imported {added} new bookmarks")
+        added = library.import_bookmarks(bookmark_files.from_json(args.import_.read_text(encoding="utf-8"), library.now())).result()
+        _say(err, f"imported {_plural(added, 'new bookmark')}")
     items = library.bookmarks()
     if args.export:
         suffix = args.export.suffix.lower()
         if suffix == ".json":
-            args.export.write_text(json.dumps([b.as_json() for b in items], ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            args.export.write_text(bookmark_files.to_json(items), encoding="utf-8")
         elif suffix in (".md", ".markdown"):
-            args.export.write_text(bookmarks_markdown(items), encoding="utf-8")
+            args.export.write_text(bookmark_files.to_markdown(items), encoding="utf-8")
         else:
             raise UsageError("--export takes a .md or .json file")
-        _say(err, f"exported {len(items)} bookmarks to {args.export}")
+        _say(err, f"exported {_plural(len(items), 'bookmark')} to {args.export}")
         return 0
     if args.json:
         _print_json([b.as_json() for b in items])
@@ -282,6 +405,33 @@ def _bookmarks(library: Library, args: argparse.Namespace, err: Console) -> int:
                     + (f"\n    {b.note}" if b.note else "")
                 )
             )
+    return 0
+
+
+def _sources(library: Library, args: argparse.Namespace, err: Console) -> int:
+    if args.action != "list" and not args.target:
+        raise UsageError(f"sources {args.action} needs a PATH or NAME")
+    if args.action == "add":
+        path = Path(args.target)
+        new = library.add_source(path)
+        _say(err, f"reader: {'added' if new else 'already a source:'} {path.absolute()}")
+        if new:
+            report = _refresh_with_bar(library, err)
+            _say(err, f"{_plural(report.read, 'file')} read")
+        return 0
+    if args.action == "remove":
+        gone = library.remove_source(args.target)
+        _say(err, f"reader: removed {gone.location}; its bookmarks stay")
+        return 0
+    library.refresh()
+    listed = library.sources()
+    if args.json:
+        _print_json([s.as_json() for s in listed])
+        return 0
+    out = Console(highlight=False)
+    for s in listed:
+        line = f"{s.kind:<6} {s.name}  {s.location}  {_plural(s.articles, 'article')}, {s.unread:,} unread"
+        out.print(Text(line + (f"  ⚠ {s.error}" if s.error else "")))
     return 0
 
 

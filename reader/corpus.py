@@ -22,9 +22,9 @@ from urllib.parse import urlsplit
 import frontmatter
 import yaml
 
-from reader.model import Article, Warning_
+from reader.model import Article, ReaderError, Warning_
+from reader.sanitize import clean_line, clean_text
 from reader.text.lang import detect
-from reader.text.sanitize import clean_line, clean_text
 
 SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -39,7 +39,7 @@ _DATELINE = re.compile(r"\d{1,2} [^\W\d]{3,9}, [^/\n]{1,40}/Корр\.[^/\n]{1,4
 _HOSTS = {"belta.by": "БЕЛТА", "sputniknews.ru": "Sputnik", "sputniknews.com": "Sputnik"}
 
 
-class ArticleError(Exception):
+class ArticleError(ReaderError):
     """A file that cannot be loaded as an article."""
 
 

@@ -1,72 +1,47 @@
-"""The one facade the CLI and the UI call: open, refresh, list, search,
-show, bookmark, entities."""
+"""The one facade the CLI and the UI call: open, sources, refresh, list,
+search, show, bookmark, entities.
+
+Reads go through this process's reading connections (``state.db``
+attached read-only). Every change goes through :class:`Writer`, one thread
+with connections of its own, so a caller that must not wait (the UI)
+gets a future, and a caller that must (the CLI) waits on it.
+"""
 
 from __future__ import annotations
 
-import functools
-import json
 import os
+import queue
 import sqlite3
-import subprocess
-import sys
 import threading
-import time
 from array import array
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TypeVar
 
 import platformdirs
 
 from reader import corpus, resources
-from reader.model import Article, Bookmark, Extraction, ListRow, RefreshReport, SearchHit, Warning_
-from reader.search import Matcher, Query, QueryError, entity_expression, entity_tokens, fts_expression, parse
-from reader.store import FileState, Index, Indexed, State, StoreError, normalise, now, retry_locked
-from reader.text import extract
-from reader.text.sanitize import clean_line
+from reader.background import LOG, SINGLE_THREADED, BackgroundExtraction, append_log, exit_with_parent, index_in_background
+from reader.model import Article, Bookmark, Extraction, Found, ListRow, ReaderError, RefreshReport, SearchHit, Source, Warning_
+from reader.sanitize import clean_line
+from reader.search import Query, Searcher, entity_tokens, parse
+from reader.store import FileState, Index, Indexed, SourceRow, State, StoreError, normalise, now, retry_locked
+from reader.text import extract, lemmas
 
-if TYPE_CHECKING:
-    import numpy as np
-
-# The models multiply small matrices: one BLAS thread a process. Parallel
-# BLAS in two worker processes on two cores made extraction five times slower.
-SINGLE_THREADED = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 BATCH = 500
-RANK_LIMIT = 2000
-RANKED = "SELECT rowid, bm25(fts, 10.0, 1.0, 3.0) AS score FROM fts WHERE fts MATCH ? ORDER BY score"
 PARALLEL_FROM = 2000
+SEEDS_NAME = "seeds"
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
+
+__all__ = ["SINGLE_THREADED", "Library", "ReaderError", "StoreError", "default_data_dir"]
 
 
 def default_data_dir() -> Path:
     env = os.environ.get("READER_DATA_DIR")
     return Path(env) if env else Path(platformdirs.user_data_dir("reader", appauthor=False))
-
-
-@dataclass(frozen=True, slots=True)
-class Found:
-    """What a query found: rowids best first, or the error in the query."""
-
-    rowids: array[int]
-    query: Query | None = None
-    error: QueryError | None = None
-    scores: dict[int, float] = field(default_factory=dict)
-
-
-def exit_with_parent() -> None:
-    """In a helper process: leave when the process that started it is gone
-    (even by kill -9), rather than linger as an orphan."""
-    parent = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
 
 
 def _prepare(path: str, known_hash: str | None) -> tuple[str, Indexed | None, str, str | None]:
@@ -86,26 +61,61 @@ def _prepare(path: str, known_hash: str | None) -> tuple[str, Indexed | None, st
         return path, None, digest, str(error)
     article = loaded.article
     title, body, meta = normalise(article)
-    return (
-        path,
-        Indexed(article, _digest(article), title, body, meta),
-        digest,
-        loaded.note,
-    )
+    return path, Indexed(article, _digest(article), title, body, meta), digest, loaded.note
+
+
+class Writer:
+    """The one thread through which this process changes the data dir, in
+    the order asked. A lock held by another process is waited on there,
+    never on the caller's thread."""
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[tuple[Callable[[], object], Future[object]] | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._guard = threading.Lock()
+
+    def submit(self, action: Callable[[], T]) -> Future[T]:
+        future: Future[T] = Future()
+        with self._guard:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, daemon=True, name="reader-writer")
+                self._thread.start()
+        self._queue.put((action, future))  # type: ignore[arg-type]
+        return future
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not None:
+            action, future = item
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(retry_locked(action))
+                except BaseException as error:
+                    future.set_exception(error)
+
+    def close(self) -> None:
+        """Finish what was asked, then stop."""
+        with self._guard:
+            thread, self._thread = self._thread, None
+        if thread is not None:
+            self._queue.put(None)
+            thread.join()
 
 
 class Library:
-    def __init__(self, roots: Sequence[Path] | None = None, data_dir: Path | None = None) -> None:
-        self.roots = [Path(r) for r in roots] if roots else [resources.seeds()]
-        self.data_dir = data_dir or default_data_dir()
+    """The articles of every source (or of ``paths`` alone), the user's
+    state, and the work on them."""
+
+    def __init__(self, paths: Sequence[Path] | None = None, data_dir: Path | None = None) -> None:
+        self.paths = [Path(p).absolute() for p in paths] if paths else None
+        self.data_dir = (data_dir or default_data_dir()).absolute()
         self.warnings: list[str] = []
         self.readonly = False
         self.index: Index
         self.state: State
-        self._stamp = -1
-        self._date_order: array[int] | None = None
-        self._language_counts: dict[str, int] | None = None
-        self._count: int | None = None
+        self._index_w: Index
+        self._state_w: State
+        self.writer = Writer()
+        self._searcher: Searcher
 
     # -- opening ------------------------------------------------------------
 
@@ -125,33 +135,23 @@ class Library:
             self.warnings.append(clean_line(message))
 
         if self.readonly:
-            self.index = Index.open(None, warn)
-            self.state = self._memory_state(self.data_dir / "state.db")
+            self.state, uri = State.memory(self.data_dir / "state.db", warn)
+            self.index = Index.memory()
+            self.index.attach_state(uri, readonly=False)
+            self._index_w, self._state_w = self.index, self.state
         else:
-            self.state = State.open(self.data_dir / "state.db", warn)
-            self.index = Index.open(self.data_dir / "index.db", warn)
-            self.index.attach_state(self.data_dir / "state.db")
+            self._state_w = State.open(self.data_dir / "state.db", warn)
+            self._index_w = Index.open(self.data_dir / "index.db", warn)
+            self.state = self._state_w.sibling()
+            self.index = self._index_w.sibling()
+            self.index.attach_state(self.data_dir / "state.db", readonly=True)
+        self._searcher = Searcher(self.index, self.scope, self._resolve)
         return self
 
-    def _memory_state(self, path: Path) -> State:
-        """A read-only library keeps a copy of the state in memory, shared by
-        name so the index can join it; the file is only read."""
-        uri = f"file:reader-state-{id(self)}?mode=memory&cache=shared"
-        conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
-        if path.exists():
-            try:
-                source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-                source.backup(conn)
-                source.close()
-            except sqlite3.DatabaseError as error:
-                self.warnings.append(clean_line(f"{path}: cannot be read ({error})"))
-        State.migrate(conn)
-        self.index.attach_state(uri)
-        return State(conn, None)
-
     def close(self) -> None:
-        self.index.close()
-        self.state.close()
+        self.writer.close()
+        for db in {id(d): d for d in (self.index, self.state, self._index_w, self._state_w)}.values():
+            db.close()
 
     def __enter__(self) -> Library:
         return self.open()
@@ -159,75 +159,186 @@ class Library:
     def __exit__(self, *_: object) -> None:
         self.close()
 
+    def _write(self, action: Callable[[], T]) -> Future[T]:
+        """A change to the index (in memory when the data dir is read-only)."""
+        return self.writer.submit(action)
+
+    def _save(self, action: Callable[[], T]) -> Future[T]:
+        """A change to the user's state: refused when nothing can be saved."""
+        if self.readonly:
+            failed: Future[T] = Future()
+            failed.set_exception(StoreError(f"{self.data_dir} is read-only: nothing can be saved"))
+            return failed
+        return self.writer.submit(action)
+
+    @property
+    def log_path(self) -> Path:
+        return self.data_dir / LOG
+
+    def log(self, text: str) -> Path:
+        """Add an entry (a traceback, say) to the log in the data dir."""
+        return append_log(self.data_dir, text)
+
+    def flush(self) -> None:
+        """Wait until every change asked for so far is written."""
+        if not self.readonly:
+            self.writer.submit(lambda: None).result()
+
+    def generation(self) -> int:
+        """Changes whenever anybody (this process or another) changes the index."""
+        return self.index.generation()
+
+    # -- sources ------------------------------------------------------------
+
+    def _configured(self) -> list[SourceRow]:
+        return self.state.sources()
+
+    def scope(self) -> list[str]:
+        """The roots in view: the paths asked for, else every source, else
+        the bundled seeds."""
+        if self.paths is not None:
+            return [str(p) for p in self.paths]
+        configured = [s.location for s in self._configured() if s.kind == "folder"]
+        return configured or [str(resources.seeds())]
+
+    def _resolve(self, name: str) -> str | None:
+        """The root a source's name or location (an ``in:`` value) names."""
+        for source in self.sources():
+            if name in (lemmas.fold(source.name), lemmas.fold(source.location)):
+                return source.location
+        return None
+
+    def sources(self) -> list[Source]:
+        configured = self._configured()
+        rows = [(s.kind, s.name, s.location) for s in configured] or [("folder", SEEDS_NAME, str(resources.seeds()))]
+        counts = self.index.counts([location for _, _, location in rows])
+        failures = self.index.failed_extractions(extract.VERSION)
+        out = []
+        for kind, name, location in rows:
+            articles, unread = counts.get(location, (0, 0))
+            error = None if Path(location).exists() else "no such file or folder"
+            if error is None and failures.get(location):
+                error = f"entity extraction failed on {failures[location]} article(s)"
+            out.append(Source(kind, name, location, articles, unread, error))
+        return out
+
+    def add_source(self, path: Path) -> bool:
+        """Add a folder (or file) as a source; returns whether it was new."""
+        location = path.absolute()
+        if not location.exists():
+            raise StoreError(f"{path}: no such file or folder")
+        return self._save(lambda: self._state_w.add_source("folder", str(location), location.name or str(location))).result()
+
+    def remove_source(self, key: str) -> Source:
+        """Remove a source by location or name and drop its articles from the
+        index; their bookmarks stay (listed as missing until it returns)."""
+        wanted = str(Path(key).absolute()) if Path(key).exists() else key
+        for source in self._configured():
+            if wanted in (source.location, source.name):
+                self._save(lambda: self._state_w.remove_source(source.location)).result()  # noqa: B023 - waited on here
+                self._write(lambda: self._index_w.drop_root(source.location)).result()  # noqa: B023 - waited on here
+                return Source(source.kind, source.name, source.location)
+        raise StoreError(f"no source {key!r} (reader sources list)")
+
     # -- refreshing ---------------------------------------------------------
 
-    def refresh(self, progress: Progress | None = None) -> RefreshReport:
-        """Bring the index in line with the files: read only what changed
-        (size and mtime first, then the content hash), drop what is gone."""
+    def refresh(self, progress: Progress | None = None, roots: Sequence[str] | None = None, pool: bool = True) -> RefreshReport:
+        """Bring the index in line with the files of ``roots`` (default: the
+        roots in view): read only what changed (size and mtime first, then the
+        content hash), drop what is gone. Other roots are left as they are.
+        ``pool``: many files are read in worker processes (never from inside
+        the app, whose terminal they would inherit)."""
         report = RefreshReport()
-        files, report.warnings = corpus.discover(self.roots)
-        report.seen = len(files)
-        known = self.index.files()
-        stat = {f.path: (f.size, f.mtime_ns) for f in files}
-        todo = [f.path for f in files if (old := known.get(f.path)) is None or (old.size, old.mtime_ns) != stat[f.path]]
-        removed = [p for p in known if p not in stat]
+        plans = []
+        for root in roots if roots is not None else self.scope():
+            files, warnings = corpus.discover([Path(root)])
+            report.warnings += warnings
+            report.seen += len(files)
+            known = self.index.files([root])
+            stat = {f.path: (f.size, f.mtime_ns) for f in files}
+            todo = [f.path for f in files if (old := known.get(f.path)) is None or (old.size, old.mtime_ns) != stat[f.path]]
+            plans.append((root, known, stat, todo, [p for p in known if p not in stat]))
+        total = sum(len(todo) for *_, todo, _ in plans)
+        pooled = pool and total >= PARALLEL_FROM
+        executor = ProcessPoolExecutor(2, mp_context=get_context("spawn"), initializer=exit_with_parent) if pooled else None
+        done = 0
         try:
-            if removed:
-                self.index.apply(stat, [], removed=removed)
-                report.removed = len(removed)
-            self._read(todo, known, stat, report, progress)
+            if progress:
+                progress(0, total)
+            for root, known, stat, todo, removed in plans:
+                if removed:
+                    self._write(lambda: self._index_w.apply(root, stat, [], removed=removed)).result()  # noqa: B023 - waited on here
+                    report.removed += len(removed)
+                done = self._read(root, todo, known, stat, report, executor, progress, done, total)
         except sqlite3.OperationalError as error:
             # Each batch is one transaction: what was written stays, the
             # batch in hand is rolled back, and the index stays usable.
             report.warnings.append(Warning_(str(self.data_dir / "index.db"), f"not fully updated ({error}); the previous index is used"))
-        report.warnings += [Warning_(p, n) for p, n in self.index.notes()]
+        finally:
+            if executor:
+                executor.shutdown(cancel_futures=True)
+        report.warnings += [Warning_(p, n) for p, n in self.index.notes([root for root, *_ in plans])]
         return report
 
     def _read(
         self,
+        root: str,
         todo: list[str],
         known: dict[str, FileState],
         stat: dict[str, tuple[int, int]],
         report: RefreshReport,
+        executor: ProcessPoolExecutor | None,
         progress: Progress | None,
-    ) -> None:
-        done = 0
-        if progress:
-            progress(0, len(todo))
+        done: int,
+        total: int,
+    ) -> int:
         hashes = [known[p].hash if p in known else None for p in todo]
-        pool = ProcessPoolExecutor(2, mp_context=get_context("spawn"), initializer=exit_with_parent) if len(todo) >= PARALLEL_FROM else None
-        try:
-            results = pool.map(_prepare, todo, hashes, chunksize=64) if pool else map(_prepare, todo, hashes)
-            batch: list[tuple[str, Indexed | None, str, str | None]] = []
-            touched: list[str] = []
-            for path, item, digest, note in results:
-                report.read += 1
-                if item is None and note is None and digest:
-                    touched.append(path)
-                elif digest or path in known:
-                    batch.append((path, item, digest or "-", note))
-                else:
-                    report.warnings.append(Warning_(path, note or "unreadable"))
-                if len(batch) + len(touched) >= BATCH:
-                    self.index.apply(stat, batch, touched)
-                    done += len(batch) + len(touched)
-                    batch, touched = [], []
-                    if progress:
-                        progress(done, len(todo))
-            self.index.apply(stat, batch, touched)
-        finally:
-            if pool:
-                pool.shutdown(cancel_futures=True)
+        results = executor.map(_prepare, todo, hashes, chunksize=64) if executor else map(_prepare, todo, hashes)
+        batch: list[tuple[str, Indexed | None, str, str | None]] = []
+        touched: list[str] = []
+
+        def flush() -> None:
+            self._write(lambda: self._index_w.apply(root, stat, list(batch), list(touched))).result()
+
+        for path, item, digest, note in results:
+            report.read += 1
+            if item is None and note is None and digest:
+                touched.append(path)
+            elif digest or path in known:
+                batch.append((path, item, digest or "-", note))
+            else:
+                report.warnings.append(Warning_(path, note or "unreadable"))
+            if len(batch) + len(touched) >= BATCH:
+                flush()
+                done += len(batch) + len(touched)
+                batch, touched = [], []
+                if progress:
+                    progress(done, total)
+        flush()
+        done += len(batch) + len(touched)
         if progress:
-            progress(len(todo), len(todo))
+            progress(done, total)
+        return done
+
+    def refresh_elsewhere(self, progress: Progress) -> list[str]:
+        """Refresh every root in view in a worker process (the app's way: no
+        indexing work shares this process's GIL or terminal); returns the
+        warnings. A read-only library has only its memory: it refreshes here."""
+        if self.readonly:
+            return [str(w) for w in self.refresh(progress, pool=False).warnings]
+        return list(index_in_background(self.data_dir, self.scope(), progress))
+
+    def watched_folders(self) -> list[Path]:
+        """The folders in view, to watch for changes."""
+        return [p for p in map(Path, self.scope()) if p.is_dir()]
 
     # -- reading ------------------------------------------------------------
 
     def all_rowids(self) -> array[int]:
-        return array("q", self._by_date())
+        return self._searcher.order()
 
     def rows(self, rowids: Sequence[int]) -> dict[int, ListRow]:
-        return self.index.rows(rowids, state=True)
+        return self.index.rows(rowids)
 
     def list_rows(self) -> list[ListRow]:
         rowids = self.all_rowids()
@@ -238,8 +349,8 @@ class Library:
         return self.index.article(rowid)
 
     def find(self, key: str) -> Article | None:
-        """An article by id, or by the path of its file."""
-        rowid = self.index.rowid_of(key)
+        """An article in view by id, or any article by the path of its file."""
+        rowid = self.index.rowid_of(key, self.scope())
         if rowid is None:
             path = Path(key)
             if path.exists():
@@ -249,282 +360,157 @@ class Library:
         return None if rowid is None else self.index.article(rowid)
 
     def count(self) -> int:
-        self._fresh()
-        if self._count is None:
-            self._count = self.index.count()
-        return self._count
+        return self._searcher.count()
 
     # -- searching ----------------------------------------------------------
 
     def search(self, text: str, partial: bool = False, bookmarked_only: bool = False, ranked: bool | None = None) -> Found:
-        """Every article the query finds. Ranking by BM25 is bounded: when
-        the words match more than ``RANK_LIMIT`` articles the hits are listed
-        newest first, unless ``ranked`` asks for the ranking whatever it
-        costs (the CLI does)."""
+        """Every article in view the query finds (see :meth:`Searcher.find`)."""
+        return self._searcher.find(text, partial, bookmarked_only, ranked)
+
+    def asks_for_entities(self, text: str) -> bool:
+        """Whether a query filters on entities (answered from the entity index)."""
         parsed = parse(text)
-        if isinstance(parsed, QueryError):
-            return Found(array("q"), error=parsed)
-        if parsed.empty and not bookmarked_only:
-            return Found(self.all_rowids(), parsed)
-        import numpy as np  # on first search, not at start-up
+        return isinstance(parsed, Query) and any(t.kinds for t in parsed.terms)
 
-        text_terms = list(parsed.text_terms())
-        positive = " AND ".join(fts_expression(t, partial=partial and t is text_terms[-1]) for t in text_terms)
-        negative = [fts_expression(t) for t in parsed.terms if t.negated and not t.kinds]
-        expression = positive + "".join(f" NOT {n}" for n in negative) if positive else ""
-        # Each part of the query is one set of rowids from SQLite; numpy
-        # intersects them, so no part is evaluated row by row against another.
-        keeps: list[np.ndarray] = []
-        drops: list[np.ndarray] = []
-        if expression:
-            keeps.append(self._ids("SELECT rowid FROM fts WHERE fts MATCH ?", expression))
-        elif negative:
-            drops.append(self._ids("SELECT rowid FROM fts WHERE fts MATCH ?", " OR ".join(negative)))
-        for term in parsed.terms:
-            if term.kinds:
-                (drops if term.negated else keeps).append(self._ids("SELECT rowid FROM efts WHERE efts MATCH ?", entity_expression(term)))
-        for f in parsed.filters:
-            if f.name == "lang" and not f.negated and self._languages().get(f.value) == self.count():
-                continue  # every article is in that language: nothing to filter
-            clause, values = _filter_sql(f.name, f.value, f.until)
-            keeps.append(self._ids(f"SELECT a.rowid FROM articles a WHERE {'NOT ' if f.negated else ''}({clause})", *values))
-        if bookmarked_only:
-            keeps.append(self._ids("SELECT a.rowid FROM articles a WHERE a.id IN (SELECT id FROM state.bookmarks)"))
-        keep = functools.reduce(np.intersect1d, keeps) if keeps else None
-        drop = np.concatenate(drops) if drops else None
-        # BM25 costs in proportion to what the words match, whatever the
-        # filters leave: rank when that is bounded, else list newest first.
-        if expression and keep is not None and (ranked or (ranked is None and len(keeps[0]) <= RANK_LIMIT)):
-            wanted = set(keep.tolist())
-            scores = {int(r): -float(score) for r, score in self.index.query(RANKED, [expression]) if r in wanted}  # type: ignore[call-overload, arg-type]
-            return Found(array("q", scores), parsed, scores=scores)
-        return Found(_newest_first(self._by_date(), keep, drop), parsed)
-
-    def _ids(self, sql: str, *params: object) -> np.ndarray:
-        """The rowids a query returns, as one array (one string from SQLite,
-        parsed in C: a hundred thousand rows cost milliseconds, not tuples)."""
-        import numpy as np  # on first search, not at start-up
-
-        text = self.index.query(f"SELECT group_concat(rowid) FROM ({sql})", params)[0][0]
-        return np.fromstring(str(text), dtype=np.int64, sep=",") if text else np.empty(0, dtype=np.int64)
-
-    def _by_date(self) -> array[int]:
-        self._fresh()
-        if self._date_order is None:
-            self._date_order = self.index.ordered()
-        return self._date_order
-
-    def _languages(self) -> dict[str, int]:
-        self._fresh()
-        if self._language_counts is None:
-            self._language_counts = {str(lang): int(n) for lang, n in self.index.query("SELECT lang, count(*) FROM articles GROUP BY lang")}  # type: ignore[call-overload]
-        return self._language_counts
-
-    def _fresh(self) -> None:
-        """Forget what was derived from the index once anybody changed it."""
-        stamp = self.index.generation()
-        if stamp != self._stamp:
-            self._stamp, self._date_order, self._language_counts, self._count = stamp, None, None, None
-
-    def hits(self, text: str, limit: int) -> list[SearchHit] | QueryError:
+    def hits(self, text: str, limit: int) -> list[SearchHit]:
+        """The best ``limit`` hits, ranked, with snippets; raises
+        ValueError for a malformed query."""
         found = self.search(text, ranked=True)
         if found.error:
-            return found.error
-        matcher = Matcher.of(found.query) if found.query else None
+            raise ValueError(f"bad query: {found.error}")
         hits = []
         for rowid in found.rowids[:limit]:
             article = self.index.article(rowid)
-            if article is None:
-                continue
-            snippet = matcher.snippet(article.body) if matcher else ""
-            hits.append(SearchHit(article.id, article.title, article.date, article.source, found.scores.get(rowid, 0.0), snippet))
+            if article is not None:
+                snippet = self._searcher.snippet(found, article.body)
+                hits.append(SearchHit(article.id, article.title, article.date, article.source, found.scores.get(rowid, 0.0), snippet))
         return hits
 
     # -- bookmarks and read state -------------------------------------------
-
-    def _writable(self) -> None:
-        if self.readonly:
-            raise StoreError(f"{self.data_dir} is read-only: nothing can be saved")
 
     def row_of(self, article_id: str) -> ListRow | None:
         rowid = self.index.rowid_of(article_id)
         return None if rowid is None else self.rows([rowid]).get(rowid)
 
-    def set_bookmark(self, article_id: str, on: bool, note: str | None = None) -> None:
-        self._writable()
+    def set_bookmark(self, article_id: str, on: bool, note: str | None = None) -> Future[bool]:
+        """Bookmark an article or remove its bookmark; the future tells
+        whether anything changed."""
         if not on:
-            retry_locked(lambda: self.state.remove_bookmark(article_id))
-            return
+            return self._save(lambda: self._state_w.remove_bookmark(article_id))
         row = self.row_of(article_id)
         if row is None:
-            raise StoreError(f"no article with id {article_id}")
-        retry_locked(lambda: self.state.add_bookmark(row, note))
+            failed: Future[bool] = Future()
+            failed.set_exception(StoreError(f"no article with id {article_id}"))
+            return failed
 
-    def toggle_bookmark(self, article_id: str) -> bool:
-        on = not self.state.is_bookmarked(article_id)
-        self.set_bookmark(article_id, on)
-        return on
+        def add() -> bool:
+            self._state_w.add_bookmark(row, note)
+            return True
 
-    def set_note(self, article_id: str, note: str) -> None:
-        self._writable()
-        if not retry_locked(lambda: self.state.set_note(article_id, note)):
-            raise StoreError(f"{article_id} is not bookmarked")
+        return self._save(add)
+
+    def is_bookmarked(self, article_id: str) -> bool:
+        return self.state.is_bookmarked(article_id)
+
+    def toggle_bookmark(self, article_id: str) -> tuple[bool, Future[bool]]:
+        on = not self.is_bookmarked(article_id)
+        return on, self.set_bookmark(article_id, on)
+
+    def set_note(self, article_id: str, note: str) -> Future[None]:
+        def change() -> None:
+            if not self._state_w.set_note(article_id, note):
+                raise StoreError(f"{article_id} is not bookmarked")
+
+        return self._save(change)
 
     def note_of(self, article_id: str) -> str:
         return self.state.note_of(article_id)
 
-    def set_read(self, article_id: str, read: bool) -> None:
-        self._writable()
-        retry_locked(lambda: self.state.set_read(article_id, read))
+    def set_read(self, article_ids: Sequence[str], read: bool) -> Future[None]:
+        return self._save(lambda: self._state_w.set_read(article_ids, read))
 
-    def toggle_read(self, article_id: str) -> bool:
+    def toggle_read(self, article_id: str) -> tuple[bool, Future[None]]:
         read = not self.state.is_read(article_id)
-        self.set_read(article_id, read)
-        return read
+        return read, self.set_read([article_id], read)
 
     def bookmarks(self) -> list[Bookmark]:
-        present = {r[0] for r in self.index.query("SELECT DISTINCT id FROM articles WHERE id IN (SELECT id FROM state.bookmarks)")}
-        return [Bookmark(i, t, d, s, u, n, at, bool(read), i not in present) for i, t, d, s, u, n, at, read in self.state.bookmarks()]
+        marks = self.state.bookmarks()
+        present = self.index.present(m[0] for m in marks)
+        return [Bookmark(i, t, d, s, u, n, at, bool(read), i not in present) for i, t, d, s, u, n, at, read in marks]
 
-    def import_bookmarks(self, items: Iterable[Bookmark]) -> int:
-        self._writable()
-        return retry_locked(lambda: self.state.import_bookmarks(items))
+    def import_bookmarks(self, items: Iterable[Bookmark]) -> Future[int]:
+        """Merge bookmarks: one already here keeps its own note and time."""
+        listed = list(items)
+        return self._save(lambda: self._state_w.import_bookmarks(listed))
+
+    @staticmethod
+    def now() -> str:
+        return now()
 
     # -- entities -----------------------------------------------------------
 
     def extraction(self, article: Article) -> Extraction:
-        """Entities and figures of an article, from the cache when it has them."""
+        """Entities and figures of an article, from the cache when it has
+        them; a new one is stored in the background."""
         found = self.cached_extraction(article)
-        if found is not None:
-            return found
-        found = extract.extract(article.body, article.lang, article.date)
-        rowid = self.index.rowid_of_path(article.path)
-        if rowid is not None and not self.readonly:
-            self._store_extractions([(rowid, _digest(article), found)])
+        if found is None:
+            found = extract.extract(article.body, article.lang, article.date)
+            self._write(lambda: self._store([(_digest(article), found)]))
         return found
 
     def cached_extraction(self, article: Article) -> Extraction | None:
         cached = self.index.cached_extraction(_digest(article), extract.VERSION)
         return None if cached is None else extract.from_json(cached)
 
-    def _store_extractions(self, items: Iterable[tuple[int, str, Extraction]]) -> None:
+    def _store(self, items: Iterable[tuple[str, Extraction]], failures: Iterable[tuple[str, str]] = ()) -> None:
         rows = [
-            (rowid, digest, extract.to_json(found), " zzsep ".join(entity_tokens(e.kind, e.normal) for e in found.entities))
-            for rowid, digest, found in items
+            (digest, extract.to_json(found), " zzsep ".join(entity_tokens(e.kind, e.normal) for e in found.entities))
+            for digest, found in items
         ]
-        self.index.store_extractions(extract.VERSION, rows)
+        self._index_w.store_extractions(extract.VERSION, rows, failures)
 
     def pending_extraction(self) -> int:
         return self.index.pending_extraction(extract.VERSION)
 
+    def failed_extractions(self) -> int:
+        return sum(self.index.failed_extractions(extract.VERSION).values())
+
+    def load_models(self) -> None:
+        extract.load_models()
+
+    def start_extraction(self) -> BackgroundExtraction | None:
+        """Entity extraction of everything pending, in worker processes; None
+        when there is nothing to do or nothing can be saved."""
+        if self.readonly or not self.pending_extraction():
+            return None
+        return BackgroundExtraction(self.data_dir, self.pending_extraction).start()
+
     def extract_pending(self, batch: int = 32, part: int = 0, parts: int = 1) -> int:
-        """Extract entities for every article that lacks them (this process's
-        ``part`` of ``parts``), a batch a transaction, so it resumes wherever
-        it stops. Returns how many were done."""
+        """Extract entities for every article in the index that lacks them
+        (this process's ``part`` of ``parts``), a batch a transaction, so it
+        resumes wherever it stops. An article the extractor raises on is
+        recorded as failed and skipped until its text or the extractor
+        changes. Returns how many were done."""
         done = 0
         while rowids := self.index.to_extract(extract.VERSION, batch, part, parts):
-            articles = [(rowid, a) for rowid in rowids if (a := self.index.article(rowid)) is not None]
-            self._store_extractions(
-                [(rowid, _digest(a), self.cached_extraction(a) or extract.extract(a.body, a.lang, a.date)) for rowid, a in articles]
-            )
-            done += len(articles)
+            found: list[tuple[str, Extraction]] = []
+            failed: list[tuple[str, str]] = []
+            for rowid in rowids:
+                article = self.index.article(rowid)
+                if article is None:
+                    continue
+                try:
+                    found.append(
+                        (_digest(article), self.cached_extraction(article) or extract.extract(article.body, article.lang, article.date))
+                    )
+                except Exception as error:  # one article's fault stops nothing else
+                    failed.append((_digest(article), clean_line(f"{type(error).__name__}: {error}")))
+            self._write(lambda: self._store(found, failed)).result()  # noqa: B023 - waited on here
+            done += len(found) + len(failed)
         return done
-
-
-class BackgroundExtraction:
-    """Entity extraction for the whole library in worker processes
-    (``python -m reader.worker``, one a core): no GIL shared with the UI, each
-    batch committed, so it resumes wherever it was stopped."""
-
-    def __init__(self, library: Library, processes: int = 0) -> None:
-        self.library = library
-        self.count = processes or max(1, min(2, os.cpu_count() or 1))
-        self.processes: list[subprocess.Popen[bytes]] = []
-        self.total = library.pending_extraction()
-
-    def start(self) -> BackgroundExtraction:
-        log = open(self.library.data_dir / "extract.log", "ab")  # noqa: SIM115 - handed to the children
-        with log:
-            for part in range(self.count):
-                command = [sys.executable, "-m", "reader.worker", "--data-dir", str(self.library.data_dir)]
-                command += ["--part", str(part), "--parts", str(self.count), *map(str, self.library.roots)]
-                env = {**os.environ, **SINGLE_THREADED}
-                self.processes.append(subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log, env=env))
-        return self
-
-    @property
-    def running(self) -> bool:
-        return any(p.poll() is None for p in self.processes)
-
-    def done(self) -> int:
-        return self.total - self.library.pending_extraction()
-
-    def failed(self) -> bool:
-        return any(p.poll() not in (None, 0) for p in self.processes)
-
-    def stop(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 def _digest(article: Article) -> str:
     """The extraction cache key's text part: a hash of what the pane shows."""
     return corpus.content_hash(article.body.encode("utf-8", "surrogatepass"))
-
-
-def _newest_first(order: array[int], keep: np.ndarray | None, drop: np.ndarray | None) -> array[int]:
-    """The rowids of ``order`` (newest first) in ``keep`` and not in ``drop``."""
-    import numpy as np
-
-    everything = np.frombuffer(order, dtype=np.int64)
-    mask = np.ones(len(everything), dtype=bool) if keep is None else np.isin(everything, keep)
-    if drop is not None and len(drop):
-        mask &= ~np.isin(everything, drop)
-    return array("q", everything[mask].tobytes())
-
-
-def _filter_sql(name: str, value: str, until: str) -> tuple[str, list[object]]:
-    if name == "source":
-        return "instr(a.source_key, ?) > 0", [value]
-    if name == "lang":
-        return "a.lang = ?", [value]
-    if name == "tag":
-        return "instr(a.tags_key, ?) > 0", [f"\x1f{value}\x1f"]
-    if name == "date":
-        return "a.date >= ? AND a.date < ?", [value, until]
-    if value == "bookmarked":
-        return "a.id IN (SELECT id FROM state.bookmarks)", []
-    if value == "read":
-        return "a.id IN (SELECT id FROM state.reads)", []
-    return "a.id NOT IN (SELECT id FROM state.reads)", []
-
-
-def bookmarks_markdown(items: Iterable[Bookmark]) -> str:
-    lines = ["# Bookmarks", ""]
-    for b in items:
-        meta = " · ".join(x for x in (b.date, b.source, b.url) if x)
-        lines.append(f"- **{b.title or b.id}** — {meta}" + (f"  \n  {b.note}" if b.note else ""))
-    return "\n".join(lines) + "\n"
-
-
-def bookmarks_from_json(text: str) -> list[Bookmark]:
-    """Bookmarks from an export; raises ValueError with a clear message."""
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(f"not JSON: {error.msg} at line {error.lineno}") from error
-    if not isinstance(raw, list):
-        raise ValueError("expected a JSON array of bookmarks")
-    out = []
-    for number, item in enumerate(raw, start=1):
-        if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item["id"]:
-            raise ValueError(f"bookmark {number} has no id")
-        title, date, source, url, note, at = (str(item.get(k) or "") for k in ("title", "date", "source", "url", "note", "bookmarked_at"))
-        out.append(Bookmark(item["id"], title, date, source, url, note, at or now(), False, False))
-    return out

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field, fields
+from typing import Protocol
 
-from reader.text.sanitize import clean_line
+from reader.sanitize import clean_line
+
+
+class ReaderError(Exception):
+    """Anything wrong to tell the user in one line (a file, the store, a source)."""
 
 
 def _json(record: object, drop: tuple[str, ...] = (), **changes: object) -> dict[str, object]:
@@ -110,7 +116,7 @@ class SearchHit:
     snippet: str
 
     def as_json(self) -> dict[str, object]:
-        return _json(self, score=round(self.score, 4))
+        return _json(self, score=float(f"{self.score:.6g}"))  # BM25 scores are small: keep their digits
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +128,37 @@ class Warning_:
 
     def __str__(self) -> str:
         return clean_line(f"{self.path}: {self.message}")  # file names are untrusted text too
+
+
+class Spans(Protocol):
+    """Where a query's words stand in a text."""
+
+    def spans(self, text: str) -> list[tuple[int, int]]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What a query found: rowids best first, or the error in the query."""
+
+    rowids: array[int]
+    error: str | None = None
+    scores: dict[int, float] = field(default_factory=dict)
+    matcher: Spans | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One source of the library: a folder (or a single file) or a feed."""
+
+    kind: str  # folder, feed
+    name: str
+    location: str  # absolute path or URL
+    articles: int = 0
+    unread: int = 0
+    error: str | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return _json(self)
 
 
 @dataclass(slots=True)

@@ -1,4 +1,5 @@
-"""The query language of SPEC §5: text -> tokens -> :class:`Query` -> SQL.
+"""The query language of SPEC §5: text -> tokens -> :class:`Query` -> a
+query plan over the index (:class:`Searcher`).
 
 A malformed query is a :class:`QueryError` value with the position of the
 fault; :func:`parse` never raises. Matching of words goes through the same
@@ -9,15 +10,23 @@ form of a word finds the others.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
-from collections.abc import Iterator
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from reader.model import Found
+from reader.store import Index
 from reader.text import lemmas
 
+if TYPE_CHECKING:
+    import numpy as np
+
 TEXT_FIELDS = {"person": ("per",), "org": ("org",), "place": ("loc",), "entity": ("per", "org", "loc")}
-FILTER_FIELDS = ("source", "lang", "tag", "date", "is")
+FILTER_FIELDS = ("source", "lang", "tag", "date", "is", "in")
 IS_VALUES = ("bookmarked", "unread", "read")
 MAX_TERMS = 32
 MAX_VARIANTS = 8
@@ -26,6 +35,9 @@ SNIPPET_CHARS = 160
 # on: a shorter Russian prefix («про», «сот») matches half the vocabulary
 # and costs more than it tells.
 MIN_PREFIX = 4
+# BM25 costs in proportion to what the words match: past this many, hits are
+# listed newest first unless ranking is asked for whatever it costs (the CLI).
+RANK_LIMIT = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,3 +305,120 @@ class Matcher:
 def _clip(text: str, start: int, size: int) -> str:
     out = " ".join(text[start : start + size].split())
     return out + ("…" if start + size < len(text) else "")
+
+
+# -- the query plan -------------------------------------------------------------
+
+
+class Searcher:
+    """Runs queries over the part of the index in view (``scope``: roots, or
+    None for all). Each part of a query is one set of rowids from SQLite;
+    numpy intersects them, so no part is evaluated row by row against
+    another. What is derived from the index (date order, counts) is kept
+    until anybody changes the index."""
+
+    def __init__(self, index: Index, scope: Callable[[], Sequence[str] | None], resolve: Callable[[str], str | None]) -> None:
+        self.index = index
+        self._scope = scope
+        self._resolve = resolve  # an in: value -> the root it names
+        self._stamp = -1
+        self._order: array[int] | None = None
+        self._in_view: np.ndarray | None = None  # None: everything is in view
+        self._languages: dict[str, int] | None = None
+
+    def _fresh(self) -> None:
+        stamp = self.index.generation()
+        if stamp != self._stamp:
+            self._stamp, self._order, self._in_view, self._languages = stamp, None, None, None
+
+    def order(self) -> array[int]:
+        """Every rowid in view, newest first."""
+        self._fresh()
+        if self._order is None:
+            everything = self.index.ordered()
+            roots = self._scope()
+            if roots is not None and set(self.index.roots()) - set(roots):
+                self._in_view = self.index.ids_in_roots(roots)
+                everything = _newest_first(everything, self._in_view, None)
+            self._order = everything
+        return self._order
+
+    def count(self) -> int:
+        return len(self.order())
+
+    def _one_language(self, lang: str) -> bool:
+        self._fresh()
+        if self._languages is None:
+            self._languages = self.index.language_counts()
+        return self._languages.get(lang) == sum(self._languages.values())
+
+    def find(self, text: str, partial: bool = False, bookmarked_only: bool = False, ranked: bool | None = None) -> Found:
+        """Every article in view the query finds. Ranking by BM25 is bounded:
+        when the words match more than ``RANK_LIMIT`` articles the hits are
+        listed newest first, unless ``ranked`` asks for the ranking."""
+        parsed = parse(text)
+        if isinstance(parsed, QueryError):
+            return Found(array("q"), error=str(parsed))
+        matcher = Matcher.of(parsed, partial=partial)
+        if parsed.empty and not bookmarked_only:
+            return Found(self.order(), matcher=matcher)
+        import numpy as np  # on first search, not at start-up
+
+        text_terms = list(parsed.text_terms())
+        positive = " AND ".join(fts_expression(t, partial=partial and t is text_terms[-1]) for t in text_terms)
+        negative = [fts_expression(t) for t in parsed.terms if t.negated and not t.kinds]
+        expression = positive + "".join(f" NOT {n}" for n in negative) if positive else ""
+        self.order()
+        keeps: list[np.ndarray] = []
+        drops: list[np.ndarray] = []
+        if expression:
+            keeps.append(self.index.ids_matching(expression))
+        elif negative:
+            drops.append(self.index.ids_matching(" OR ".join(negative)))
+        for term in parsed.terms:
+            if term.kinds:
+                (drops if term.negated else keeps).append(self.index.ids_with_entities(entity_expression(term)))
+        for f in parsed.filters:
+            if f.name == "lang" and not f.negated and self._one_language(f.value):
+                continue  # every article is in that language: nothing to filter
+            name, values = self._filter(f)
+            if name is None:
+                return Found(array("q"), error=f"no source named '{f.value}' (reader sources list)")
+            keeps.append(self.index.ids_filtered(name, values, f.negated))
+        if bookmarked_only:
+            keeps.append(self.index.ids_filtered("is:bookmarked", []))
+        if self._in_view is not None:
+            keeps.append(self._in_view)
+        keep = functools.reduce(np.intersect1d, keeps) if keeps else None
+        drop = np.concatenate(drops) if drops else None
+        if expression and keep is not None and (ranked or (ranked is None and len(keeps[0]) <= RANK_LIMIT)):
+            wanted = set(keep.tolist()) - (set(drop.tolist()) if drop is not None else set())
+            scores = {rowid: score for rowid, score in self.index.ranked(expression) if rowid in wanted}
+            return Found(array("q", scores), scores=scores, matcher=matcher)
+        return Found(_newest_first(self.order(), keep, drop), matcher=matcher)
+
+    def _filter(self, f: Filter) -> tuple[str | None, list[object]]:
+        if f.name == "is":
+            return f"is:{f.value}", []
+        if f.name == "date":
+            return "date", [f.value, f.until]
+        if f.name == "tag":
+            return "tag", [f"\x1f{f.value}\x1f"]
+        if f.name == "in":
+            root = self._resolve(f.value)
+            return ("in", [root]) if root is not None else (None, [])
+        return f.name, [f.value]
+
+    def snippet(self, found: Found, body: str) -> str:
+        return found.matcher.snippet(body) if isinstance(found.matcher, Matcher) else _clip(body, 0, SNIPPET_CHARS)
+
+
+def _newest_first(order: array[int], keep: np.ndarray | None, drop: np.ndarray | None) -> array[int]:
+    """The rowids of ``order`` (newest first) in ``keep`` and not in ``drop``."""
+    import numpy as np
+
+    everything = np.frombuffer(order, dtype=np.int64)
+    mask = np.ones(len(everything), dtype=bool) if keep is None else np.isin(everything, keep)
+    if drop is not None and len(drop):
+        mask &= ~np.isin(everything, drop)
+    return array("q", everything[mask].tobytes())

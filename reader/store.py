@@ -1,15 +1,20 @@
 """SQLite storage (SPEC §7): ``index.db``, rebuilt at will from the article
-files, and ``state.db``, the user's own bookmarks and read state, which is
-never rebuilt, only migrated.
+files, and ``state.db``, the user's own bookmarks, read state and sources,
+which is never rebuilt, only migrated. Every SQL statement of the project is
+here, behind typed methods.
 
-Both are in WAL mode with a busy timeout, and every write is one
-``BEGIN IMMEDIATE`` transaction, so two processes on one data dir serialise
-their writes instead of failing on a locked database.
+Both files are in WAL mode with a busy timeout, and every write is one
+``BEGIN IMMEDIATE`` transaction, so processes sharing a data dir serialise
+their writes. A lock or a busy database is waited on and retried; only
+``SQLITE_CORRUPT``, ``SQLITE_NOTADB`` or a failed integrity check mean a
+damaged file, and a damaged file is replaced only when no other process
+holds it open (an advisory ``flock`` on a lock file beside it says so).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import os
 import sqlite3
@@ -20,22 +25,27 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from reader.model import Article, Bookmark, ListRow
+from reader.model import Article, Bookmark, ListRow, ReaderError
 from reader.text import lemmas
 
-INDEX_VERSION = f"index-5/{lemmas.VERSION}"
+if TYPE_CHECKING:
+    import numpy as np
+
+INDEX_VERSION = f"index-6/{lemmas.VERSION}"
 BUSY_TIMEOUT_S = 30.0
 QUICK_CHECK_MAX_BYTES = 32 * 2**20
 T = TypeVar("T")
+D = TypeVar("D", bound="_Db")
 
 INDEX_SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE files(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+CREATE TABLE files(path TEXT PRIMARY KEY, root TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
                    hash TEXT NOT NULL, article INTEGER, note TEXT);
+CREATE INDEX files_by_root ON files(root);
 CREATE TABLE articles(
-    rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, path TEXT NOT NULL, title TEXT NOT NULL,
+    rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, path TEXT NOT NULL, root TEXT NOT NULL, title TEXT NOT NULL,
     date TEXT NOT NULL, source TEXT NOT NULL, url TEXT NOT NULL, lang TEXT NOT NULL,
     tags TEXT NOT NULL, hash TEXT NOT NULL,
     source_key TEXT NOT NULL, tags_key TEXT NOT NULL, extracted TEXT);
@@ -43,8 +53,10 @@ CREATE TABLE articles(
 CREATE TABLE bodies(rowid INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE INDEX articles_by_date ON articles(date DESC, rowid DESC);
 CREATE INDEX articles_by_id ON articles(id);
+CREATE INDEX articles_by_hash ON articles(hash);
 CREATE INDEX articles_to_extract ON articles(extracted, rowid);
 -- Narrow covering indexes: the filters scan these, not the table.
+CREATE INDEX articles_by_root ON articles(root);
 CREATE INDEX articles_by_lang ON articles(lang);
 CREATE INDEX articles_by_source ON articles(source_key);
 CREATE INDEX articles_by_tags ON articles(tags_key);
@@ -53,6 +65,9 @@ CREATE VIRTUAL TABLE fts USING fts5(title, body, meta, content='', prefix='1 2 3
 CREATE VIRTUAL TABLE efts USING fts5(ents, tokenize='unicode61 remove_diacritics 0');
 CREATE TABLE extractions(hash TEXT NOT NULL, version TEXT NOT NULL, data TEXT NOT NULL,
                          PRIMARY KEY(hash, version)) WITHOUT ROWID;
+-- Texts the extractor raised on: skipped until the text or the extractor changes.
+CREATE TABLE extraction_failures(hash TEXT NOT NULL, version TEXT NOT NULL, error TEXT NOT NULL,
+                                 PRIMARY KEY(hash, version)) WITHOUT ROWID;
 """
 
 STATE_MIGRATIONS: tuple[str, ...] = (
@@ -61,33 +76,76 @@ STATE_MIGRATIONS: tuple[str, ...] = (
                            title TEXT NOT NULL, date TEXT NOT NULL, source TEXT NOT NULL, url TEXT NOT NULL);
     CREATE TABLE reads(id TEXT PRIMARY KEY, read_at TEXT NOT NULL);
     """,
+    """
+    CREATE TABLE sources(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, location TEXT NOT NULL UNIQUE,
+                         name TEXT NOT NULL, tags TEXT NOT NULL DEFAULT '[]', added_at TEXT NOT NULL,
+                         settings TEXT NOT NULL DEFAULT '{}');
+    """,
 )
 
+# What each search filter keeps (SPEC §5); ``a`` is the articles table.
+_FILTERS = {
+    "source": "instr(a.source_key, ?) > 0",
+    "lang": "a.lang = ?",
+    "tag": "instr(a.tags_key, ?) > 0",
+    "date": "a.date >= ? AND a.date < ?",
+    "in": "a.root = ?",
+    "is:bookmarked": "a.id IN (SELECT id FROM state.bookmarks)",
+    "is:read": "a.id IN (SELECT id FROM state.reads)",
+    "is:unread": "a.id NOT IN (SELECT id FROM state.reads)",
+}
+_RANKED = "SELECT rowid, bm25(fts, 10.0, 1.0, 3.0) AS score FROM fts WHERE fts MATCH ? ORDER BY score"
 
-class StoreError(Exception):
+
+class StoreError(ReaderError):
     """A storage fault to tell the user about in one line."""
-
-
-class CorruptDatabase(StoreError):
-    pass
 
 
 def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+def is_damage(error: sqlite3.Error) -> bool:
+    """Whether an error says the file is damaged (and not merely locked)."""
+    name = getattr(error, "sqlite_errorname", None) or ""
+    return name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
+
+
+def is_busy(error: sqlite3.Error) -> bool:
+    name = getattr(error, "sqlite_errorname", None) or ""
+    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+
+
+def retry_locked(action: Callable[[], T], attempts: int = 5) -> T:
+    """Run an action again when another process held the database past the
+    busy timeout; any other error passes through."""
+    for attempt in range(attempts - 1):
+        try:
+            return action()
+        except sqlite3.OperationalError as error:
+            if not is_busy(error):
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    return action()
+
+
 def _connect(path: Path | str, synchronous: str) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
-    conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
-    if str(path) != ":memory:":
-        conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute(f"PRAGMA synchronous={synchronous}")
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False, uri=True)
+    try:
+        conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+        if str(path) != ":memory:" and not str(path).startswith("file:"):
+            conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute(f"PRAGMA synchronous={synchronous}")
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
-def _looks_intact(path: Path, conn: sqlite3.Connection) -> str | None:
+def _damage(path: Path, conn: sqlite3.Connection) -> str | None:
     """Why the file is damaged, or None. Cheap: a header read, a size check,
-    and an integrity check only on small files."""
+    and an integrity check only on small files. A busy or locked database
+    raises: that is no damage."""
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         pages = conn.execute("PRAGMA page_count").fetchone()[0]
@@ -101,8 +159,29 @@ def _looks_intact(path: Path, conn: sqlite3.Connection) -> str | None:
             if result != "ok":
                 return f"integrity check failed: {result}"
     except sqlite3.DatabaseError as error:
-        return str(error)
+        if is_damage(error):
+            return str(error)
+        raise
     return None
+
+
+def _open_checked(
+    path: Path, synchronous: str, prepare: Callable[[sqlite3.Connection], str | None]
+) -> tuple[sqlite3.Connection | None, str | None]:
+    """A connection to a database file and why it cannot serve (None: it
+    can); ``prepare`` makes or checks the schema. Damage is a reason; any
+    other error (a lock held too long) is raised, to be waited on."""
+    conn: sqlite3.Connection | None = None
+    try:
+        conn = _connect(path, synchronous)
+        problem = _damage(path, conn) if path.stat().st_size > 0 else None
+        return conn, problem or prepare(conn)
+    except sqlite3.DatabaseError as error:
+        if conn is not None:
+            conn.close()
+        if not is_damage(error):
+            raise
+        return None, str(error)
 
 
 def _run_script(conn: sqlite3.Connection, script: str) -> None:
@@ -117,36 +196,83 @@ def _remove_db(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+class FileLock:
+    """An advisory lock beside a database: every process that has the file
+    open holds it shared; replacing the file takes it exclusively, which
+    fails while anybody else has the file open."""
+
+    def __init__(self, path: Path) -> None:
+        self.fd = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(self.fd, fcntl.LOCK_SH)
+
+    def alone(self) -> bool:
+        """Take the lock exclusively if nobody else holds it (then keep it shared again later)."""
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def share(self) -> None:
+        fcntl.flock(self.fd, fcntl.LOCK_SH)
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
 class _Db:
     """A connection shared by threads, one statement sequence at a time."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None, lock: FileLock | None = None) -> None:
         self.conn = conn
         self.path = path  # None: in memory
         self.lock = threading.RLock()
+        self._file_lock = lock
         self._writes = 0  # own commits, which PRAGMA data_version does not count
 
     def close(self) -> None:
         with self.lock:
             self.conn.close()
+            if self._file_lock is not None:
+                self._file_lock.close()
 
-    def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple[object, ...]]:
+    def sibling(self: D) -> D:
+        """Another connection to the same file, for reads (in memory: this one)."""
+        return self if self.path is None else type(self)(_connect(self.path, "NORMAL"), self.path)
+
+    def _rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple[object, ...]]:
         with self.lock:
             return self.conn.execute(sql, params).fetchall()
+
+    def _int(self, sql: str, params: Sequence[object] = ()) -> int:
+        return int(self._rows(sql, params)[0][0])  # type: ignore[call-overload]
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One ``BEGIN IMMEDIATE`` transaction, committed on leaving, rolled
         back on any error."""
-        with self.lock:
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-            self.conn.execute("COMMIT")
-            self._writes += 1
+        with self.lock, _transaction(self.conn) as tx:
+            yield tx
+        self._writes += 1
+
+    def _ids(self, sql: str, params: Sequence[object] = ()) -> np.ndarray:
+        """The rowids a query returns, as one array (one string from SQLite,
+        parsed in C: a hundred thousand rows cost milliseconds, not tuples)."""
+        import numpy as np  # on first search, not at start-up
+
+        text = self._rows(f"SELECT group_concat(rowid) FROM ({sql})", params)[0][0]
+        return np.fromstring(str(text), dtype=np.int64, sep=",") if text else np.empty(0, dtype=np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,73 +300,101 @@ def normalise(article: Article) -> tuple[str, str, str]:
 
 
 class Index(_Db):
-    """``index.db``: articles, full-text index, entity cache."""
+    """``index.db``: articles of every source, full-text index, entity cache."""
 
     @classmethod
-    def open(cls, path: Path | None, warn: Callable[[str], None]) -> Index:
-        """Open (or create) the index; a damaged or foreign one is rebuilt with
-        one warning. ``path=None`` keeps it in memory."""
-        if path is None:
-            memory = _connect(":memory:", "OFF")
-            _run_script(memory, INDEX_SCHEMA)
-            memory.execute("INSERT INTO meta VALUES ('version', ?)", (INDEX_VERSION,))
-            return cls(memory, None)
-        existed = path.exists()
-        problem = None
-        conn: sqlite3.Connection | None = None
+    def memory(cls) -> Index:
+        conn = _connect(":memory:", "OFF")
+        _run_script(conn, INDEX_SCHEMA)
+        conn.execute("INSERT INTO meta VALUES ('version', ?)", (INDEX_VERSION,))
+        return cls(conn, None)
+
+    @classmethod
+    def open(cls, path: Path, warn: Callable[[str], None]) -> Index:
+        """Open (or create) the index. A damaged or foreign one is rebuilt
+        with one warning when no other process has it open; while one does,
+        this process works on a temporary index in memory."""
+        lock = FileLock(path)
         try:
-            conn = _connect(path, "NORMAL")
-            problem = _looks_intact(path, conn) if existed else None
-            if problem is None:
-                version = cls._version(conn)
-                if version is None:
-                    with _Db(conn).write() as tx:
-                        _run_script(tx, INDEX_SCHEMA)
-                        tx.execute("INSERT INTO meta VALUES ('version', ?)", (INDEX_VERSION,))
-                elif version != INDEX_VERSION:
-                    problem = f"it was built by another version ({version})"
-        except sqlite3.DatabaseError as error:
-            problem = str(error)
-        if problem is None and conn is not None:
-            return cls(conn, path)
-        if conn is not None:
-            conn.close()
-        warn(f"{path}: {problem}; rebuilding it from the article files")
-        _remove_db(path)
-        return cls.open(path, warn)
+            conn, problem = retry_locked(lambda: cls._check(path))
+            if problem is None and conn is not None:
+                return cls(conn, path, lock)
+            if conn is not None:
+                conn.close()
+            if not lock.alone():
+                warn(f"{path}: {problem}; another reader process has it open, so this one uses a temporary index")
+                lock.close()
+                return cls.memory()
+            warn(f"{path}: {problem}; rebuilding it from the article files")
+            _remove_db(path)
+            conn, problem = retry_locked(lambda: cls._check(path))
+            lock.share()
+            if problem is not None or conn is None:
+                raise StoreError(f"{path}: {problem}")
+            return cls(conn, path, lock)
+        except BaseException:
+            lock.close()
+            raise
+
+    @classmethod
+    def _check(cls, path: Path) -> tuple[sqlite3.Connection | None, str | None]:
+        return _open_checked(path, "NORMAL", cls._prepare)
+
+    @classmethod
+    def _prepare(cls, conn: sqlite3.Connection) -> str | None:
+        """Make the schema, once, whichever process comes first; or why the
+        file is not ours."""
+        with _transaction(conn):
+            version = cls._version(conn)  # read again inside the write lock
+            if version is None:
+                _run_script(conn, INDEX_SCHEMA)
+                conn.execute("INSERT INTO meta VALUES ('version', ?)", (INDEX_VERSION,))
+            elif version != INDEX_VERSION:
+                return f"it was built by another version ({version})"
+        return None
 
     @staticmethod
     def _version(conn: sqlite3.Connection) -> str | None:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "meta" not in tables:
-            if tables:
-                return "unknown"
-            return None
+            return "unknown" if tables else None
         row = conn.execute("SELECT value FROM meta WHERE key='version'").fetchone()
         return str(row[0]) if row else "unknown"
 
-    def attach_state(self, path: Path | str) -> None:
+    def attach_state(self, path: Path | str, readonly: bool = True) -> None:
+        """``state.db`` beside the index, for the joins of the list and the
+        filters; read-only, so no index transaction ever locks it."""
+        uri = f"{Path(path).absolute().as_uri()}?mode=ro" if readonly else str(path)  # str: a name in memory
         with self.lock:
-            self.conn.execute("ATTACH DATABASE ? AS state", (str(path),))
+            self.conn.execute("ATTACH DATABASE ? AS state", (uri,))
 
     # -- files and articles -------------------------------------------------
 
-    def files(self) -> dict[str, FileState]:
-        rows = self.query("SELECT path, size, mtime_ns, hash, article FROM files")
+    def files(self, roots: Sequence[str]) -> dict[str, FileState]:
+        """What the index knows of the files under these roots."""
+        marks = ",".join("?" * len(roots))
+        rows = self._rows(f"SELECT path, size, mtime_ns, hash, article FROM files WHERE root IN ({marks})", list(roots))
         return {str(p): FileState(int(s), int(m), str(h), a if a is None else int(a)) for p, s, m, h, a in rows}  # type: ignore[call-overload]
 
-    def notes(self) -> list[tuple[str, str]]:
-        return [(str(p), str(n)) for p, n in self.query("SELECT path, note FROM files WHERE note IS NOT NULL ORDER BY path")]
+    def roots(self) -> dict[str, int]:
+        """Every root the index holds articles of, with their counts."""
+        return {str(r): int(n) for r, n in self._rows("SELECT root, count(*) FROM articles GROUP BY root")}  # type: ignore[call-overload]
+
+    def notes(self, roots: Sequence[str]) -> list[tuple[str, str]]:
+        marks = ",".join("?" * len(roots))
+        sql = f"SELECT path, note FROM files WHERE note IS NOT NULL AND root IN ({marks}) ORDER BY path"
+        return [(str(p), str(n)) for p, n in self._rows(sql, list(roots))]
 
     def apply(
         self,
+        root: str,
         stat: dict[str, tuple[int, int]],
         indexed: Iterable[tuple[str, Indexed | None, str, str | None]],
         touched: Iterable[str] = (),
         removed: Iterable[str] = (),
     ) -> None:
-        """Write one batch in one transaction. ``indexed``: (path, article or
-        None when unloadable, hash, note)."""
+        """Write one batch of one root in one transaction. ``indexed``: (path,
+        article or None when unloadable, hash, note)."""
         with self.write() as tx:
             for path in removed:
                 self._drop_file(tx, path)
@@ -249,19 +403,29 @@ class Index(_Db):
                 tx.execute("UPDATE files SET size=?, mtime_ns=? WHERE path=?", (size, mtime, path))
             for path, item, digest, note in indexed:
                 self._drop_file(tx, path)
-                rowid = None if item is None else self._insert(tx, item)
+                rowid = None if item is None else self._insert(tx, root, item)
                 size, mtime = stat[path]
-                tx.execute("INSERT INTO files VALUES (?,?,?,?,?,?)", (path, size, mtime, digest, rowid, note))
+                tx.execute("INSERT INTO files VALUES (?,?,?,?,?,?,?)", (path, root, size, mtime, digest, rowid, note))
 
-    def _insert(self, tx: sqlite3.Connection, item: Indexed) -> int:
+    def drop_root(self, root: str) -> int:
+        """Forget every file of a root; returns how many articles went."""
+        with self.write() as tx:
+            paths = [str(r[0]) for r in tx.execute("SELECT path FROM files WHERE root=?", (root,))]
+            gone = tx.execute("SELECT count(*) FROM articles WHERE root=?", (root,)).fetchone()[0]
+            for path in paths:
+                self._drop_file(tx, path)
+        return int(gone)
+
+    def _insert(self, tx: sqlite3.Connection, root: str, item: Indexed) -> int:
         a = item.article
         tags_key = "\x1f" + "\x1f".join(lemmas.fold(t) for t in a.tags) + "\x1f"
         cursor = tx.execute(
-            "INSERT INTO articles(id, path, title, date, source, url, lang, tags, hash, source_key, tags_key)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO articles(id, path, root, title, date, source, url, lang, tags, hash, source_key, tags_key)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 a.id,
                 a.path,
+                root,
                 a.title,
                 a.date,
                 a.source,
@@ -306,116 +470,199 @@ class Index(_Db):
         with self.lock:
             return self._article(self.conn, rowid)
 
-    def rowid_of(self, article_id: str) -> int | None:
-        rows = self.query("SELECT rowid FROM articles WHERE id=? ORDER BY rowid LIMIT 1", (article_id,))
+    def rowid_of(self, article_id: str, roots: Sequence[str] | None = None) -> int | None:
+        if roots is None:
+            rows = self._rows("SELECT rowid FROM articles WHERE id=? ORDER BY rowid LIMIT 1", (article_id,))
+        else:
+            marks = ",".join("?" * len(roots))
+            rows = self._rows(f"SELECT rowid FROM articles WHERE id=? AND root IN ({marks}) ORDER BY rowid LIMIT 1", (article_id, *roots))
         return int(rows[0][0]) if rows else None  # type: ignore[call-overload]
 
     def rowid_of_path(self, path: str) -> int | None:
-        rows = self.query("SELECT article FROM files WHERE path=?", (path,))
+        rows = self._rows("SELECT article FROM files WHERE path=?", (path,))
         return int(rows[0][0]) if rows and rows[0][0] is not None else None  # type: ignore[call-overload]
 
-    def count(self) -> int:
-        return int(self.query("SELECT count(*) FROM articles")[0][0])  # type: ignore[call-overload]
+    def present(self, ids: Iterable[str]) -> set[str]:
+        """Which of these article ids the index holds."""
+        wanted = list(dict.fromkeys(ids))
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            found |= {str(r[0]) for r in self._rows(f"SELECT DISTINCT id FROM articles WHERE id IN ({','.join('?' * len(part))})", part)}
+        return found
 
     def generation(self) -> int:
         """Changes whenever any connection commits a change to the index."""
-        return int(self.query("PRAGMA data_version")[0][0]) + self._writes  # type: ignore[call-overload]
+        return self._int("PRAGMA data_version") + self._writes
 
     def ordered(self) -> array[int]:
         """Every rowid, newest first."""
         with self.lock:
             return array("q", (r[0] for r in self.conn.execute("SELECT rowid FROM articles ORDER BY date DESC, rowid DESC")))
 
-    def rows(self, rowids: Sequence[int], state: bool) -> dict[int, ListRow]:
-        """List rows for these rowids (with bookmark and read flags when
-        ``state`` is attached)."""
+    def rows(self, rowids: Sequence[int]) -> dict[int, ListRow]:
+        """List rows for these rowids, with their bookmark and read flags."""
         if not rowids:
             return {}
-        marks = ", b.id IS NOT NULL, r.id IS NOT NULL" if state else ", 0, 0"
-        joins = " LEFT JOIN state.bookmarks b ON b.id=a.id LEFT JOIN state.reads r ON r.id=a.id" if state else ""
-        sql = f"SELECT a.rowid, a.id, a.title, a.date, a.source, a.url{marks} FROM articles a{joins} WHERE a.rowid IN ({','.join('?' * len(rowids))})"
-        return {int(r[0]): ListRow(int(r[0]), r[1], r[2], r[3], r[4], r[5], bool(r[6]), bool(r[7])) for r in self.query(sql, list(rowids))}  # type: ignore[call-overload, arg-type]
+        sql = (
+            "SELECT a.rowid, a.id, a.title, a.date, a.source, a.url, b.id IS NOT NULL, r.id IS NOT NULL FROM articles a"
+            " LEFT JOIN state.bookmarks b ON b.id=a.id LEFT JOIN state.reads r ON r.id=a.id"
+            f" WHERE a.rowid IN ({','.join('?' * len(rowids))})"
+        )
+        return {int(r[0]): ListRow(int(r[0]), r[1], r[2], r[3], r[4], r[5], bool(r[6]), bool(r[7])) for r in self._rows(sql, list(rowids))}  # type: ignore[call-overload, arg-type]
+
+    def counts(self, roots: Sequence[str]) -> dict[str, tuple[int, int]]:
+        """Articles and unread articles of each root."""
+        marks = ",".join("?" * len(roots))
+        sql = (
+            "SELECT a.root, count(*), sum(r.id IS NULL) FROM articles a LEFT JOIN state.reads r ON r.id=a.id"
+            f" WHERE a.root IN ({marks}) GROUP BY a.root"
+        )
+        return {str(root): (int(n), int(unread or 0)) for root, n, unread in self._rows(sql, list(roots))}  # type: ignore[call-overload]
+
+    # -- search ---------------------------------------------------------------
+
+    def ids_matching(self, expression: str) -> np.ndarray:
+        return self._ids("SELECT rowid FROM fts WHERE fts MATCH ?", [expression])
+
+    def ids_with_entities(self, expression: str) -> np.ndarray:
+        return self._ids("SELECT rowid FROM efts WHERE efts MATCH ?", [expression])
+
+    def ids_filtered(self, name: str, values: Sequence[object], negated: bool = False) -> np.ndarray:
+        """Rowids that a filter of :data:`_FILTERS` keeps (or drops)."""
+        return self._ids(f"SELECT a.rowid FROM articles a WHERE {'NOT ' if negated else ''}({_FILTERS[name]})", values)
+
+    def ids_in_roots(self, roots: Sequence[str]) -> np.ndarray:
+        return self._ids(f"SELECT rowid FROM articles WHERE root IN ({','.join('?' * len(roots))})", list(roots))
+
+    def ranked(self, expression: str) -> list[tuple[int, float]]:
+        """BM25 scores of what the words match, best first (higher is better)."""
+        return [(int(r), -float(s)) for r, s in self._rows(_RANKED, [expression])]  # type: ignore[call-overload, arg-type]
+
+    def language_counts(self) -> dict[str, int]:
+        return {str(lang): int(n) for lang, n in self._rows("SELECT lang, count(*) FROM articles GROUP BY lang")}  # type: ignore[call-overload]
 
     # -- entities -----------------------------------------------------------
 
     def cached_extraction(self, digest: str, version: str) -> str | None:
-        rows = self.query("SELECT data FROM extractions WHERE hash=? AND version=?", (digest, version))
+        rows = self._rows("SELECT data FROM extractions WHERE hash=? AND version=?", (digest, version))
         return str(rows[0][0]) if rows else None
 
     def to_extract(self, version: str, limit: int, part: int = 0, parts: int = 1) -> list[int]:
         """Rowids still to extract; ``part`` of ``parts`` splits the work
         between processes without overlap."""
-        rows = self.query(
+        rows = self._rows(
             "SELECT rowid FROM articles WHERE extracted IS NOT ? AND rowid % ? = ? ORDER BY rowid LIMIT ?", (version, parts, part, limit)
         )
         return [int(r[0]) for r in rows]  # type: ignore[call-overload]
 
     def pending_extraction(self, version: str) -> int:
-        return int(self.query("SELECT count(*) FROM articles WHERE extracted IS NOT ?", (version,))[0][0])  # type: ignore[call-overload]
+        return self._int("SELECT count(*) FROM articles WHERE extracted IS NOT ?", (version,))
 
-    def store_extractions(self, version: str, items: Iterable[tuple[int, str, str, str]]) -> None:
-        """(rowid, text hash, extraction JSON, entity tokens) for each article."""
+    def failed_extractions(self, version: str, roots: Sequence[str] | None = None) -> dict[str, int]:
+        """How many articles of each root the extractor failed on."""
+        sql = "SELECT a.root, count(*) FROM articles a JOIN extraction_failures f ON f.hash=a.hash AND f.version=? GROUP BY a.root"
+        counts = {str(r): int(n) for r, n in self._rows(sql, (version,))}  # type: ignore[call-overload]
+        return counts if roots is None else {r: n for r, n in counts.items() if r in roots}
+
+    def store_extractions(self, version: str, items: Iterable[tuple[str, str, str]], failures: Iterable[tuple[str, str]] = ()) -> None:
+        """(text hash, extraction JSON, entity tokens) for each text, and
+        (text hash, error) for each text the extractor raised on; every
+        article with that text is marked done."""
         with self.write() as tx:
-            for rowid, digest, data, tokens in items:
+            for digest, data, tokens in items:
                 tx.execute("INSERT OR REPLACE INTO extractions VALUES (?,?,?)", (digest, version, data))
-                tx.execute("DELETE FROM efts WHERE rowid=?", (rowid,))
-                tx.execute("INSERT INTO efts(rowid, ents) VALUES (?,?)", (rowid, tokens))
-                tx.execute("UPDATE articles SET extracted=? WHERE rowid=?", (version, rowid))
+                for (rowid,) in tx.execute("SELECT rowid FROM articles WHERE hash=?", (digest,)).fetchall():
+                    tx.execute("DELETE FROM efts WHERE rowid=?", (rowid,))
+                    tx.execute("INSERT INTO efts(rowid, ents) VALUES (?,?)", (rowid, tokens))
+                tx.execute("UPDATE articles SET extracted=? WHERE hash=?", (version, digest))
+            for digest, error in failures:
+                tx.execute("INSERT OR REPLACE INTO extraction_failures VALUES (?,?,?)", (digest, version, error))
+                tx.execute("UPDATE articles SET extracted=? WHERE hash=?", (version, digest))
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    id: int
+    kind: str
+    location: str
+    name: str
+    tags: tuple[str, ...]
+    settings: dict[str, object]
 
 
 class State(_Db):
-    """``state.db``: bookmarks and read state, keyed by article id."""
+    """``state.db``: bookmarks, read state and sources, keyed by article id
+    and location."""
 
     @classmethod
-    def open(cls, path: Path | None, warn: Callable[[str], None]) -> State:
-        """Open (or create) the state; a damaged file is moved aside, never
-        overwritten, and a new one started."""
-        if path is None:
-            memory = _connect(":memory:", "FULL")
-            cls.migrate(memory)
-            return cls(memory, None)
-        existed = path.exists() and path.stat().st_size > 0
-        conn: sqlite3.Connection | None = None
-        try:
-            conn = _connect(path, "FULL")
-            problem = _looks_intact(path, conn) if existed else None
-        except sqlite3.DatabaseError as error:
-            problem = str(error)
-        if problem is not None or conn is None:
-            if conn is not None:
-                conn.close()
-            aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
-            os.replace(path, aside)
-            for suffix in ("-wal", "-shm"):
-                side = Path(f"{path}{suffix}")
-                if side.exists():
-                    os.replace(side, f"{aside}{suffix}")
-            warn(f"{path}: {problem}; kept aside as {aside.name}, starting a new one")
-            conn = _connect(path, "FULL")
+    def memory(cls, copy_of: Path | None, warn: Callable[[str], None]) -> tuple[State, str]:
+        """A copy in memory (a read-only data dir: the file is only read),
+        shared by name so that an index can attach it; returns it and that name."""
+        uri = f"file:reader-state-{os.getpid()}-{id(copy_of)}-{time.monotonic_ns()}?mode=memory&cache=shared"
+        conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+        if copy_of is not None and copy_of.exists():
+            try:
+                source = sqlite3.connect(f"{copy_of.absolute().as_uri()}?mode=ro", uri=True)
+                source.backup(conn)
+                source.close()
+            except sqlite3.DatabaseError as error:
+                warn(f"{copy_of}: cannot be read ({error})")
         cls.migrate(conn)
-        return cls(conn, path)
+        return cls(conn, None), uri
+
+    @classmethod
+    def open(cls, path: Path, warn: Callable[[str], None]) -> State:
+        """Open (or create) the state. A damaged file is moved aside, never
+        overwritten, and a new one started, when no other process has it
+        open; a locked one is waited on."""
+        lock = FileLock(path)
+        try:
+            conn, problem = retry_locked(lambda: cls._check(path))
+            if problem is not None or conn is None:
+                if conn is not None:
+                    conn.close()
+                if not lock.alone():
+                    raise StoreError(f"{path}: {problem}; another reader process has it open: close it and try again")
+                aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+                os.replace(path, aside)
+                for suffix in ("-wal", "-shm"):
+                    side = Path(f"{path}{suffix}")
+                    if side.exists():
+                        os.replace(side, f"{aside}{suffix}")
+                warn(f"{path}: {problem}; kept aside as {aside.name}, starting a new one")
+                conn, problem = retry_locked(lambda: cls._check(path))
+                lock.share()
+                if problem is not None or conn is None:
+                    raise StoreError(f"{path}: {problem}")
+            return cls(conn, path, lock)
+        except BaseException:
+            lock.close()
+            raise
+
+    @classmethod
+    def _check(cls, path: Path) -> tuple[sqlite3.Connection | None, str | None]:
+        return _open_checked(path, "FULL", cls.migrate)
 
     @staticmethod
     def migrate(conn: sqlite3.Connection) -> None:
+        """Bring the schema up to date, once, whichever process comes first."""
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > len(STATE_MIGRATIONS):
             raise StoreError(f"state.db was written by a newer reader (schema {version}); not touching it")
         if version == len(STATE_MIGRATIONS):
             return
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        with _transaction(conn):
+            version = conn.execute("PRAGMA user_version").fetchone()[0]  # read again inside the write lock
             for number, script in enumerate(STATE_MIGRATIONS[version:], start=version + 1):
                 _run_script(conn, script)
                 conn.execute(f"PRAGMA user_version={number}")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
 
-    def remove_bookmark(self, article_id: str) -> None:
+    # -- bookmarks and read state ----------------------------------------------
+
+    def remove_bookmark(self, article_id: str) -> bool:
         with self.write() as tx:
-            tx.execute("DELETE FROM bookmarks WHERE id=?", (article_id,))
+            return tx.execute("DELETE FROM bookmarks WHERE id=?", (article_id,)).rowcount > 0
 
     def add_bookmark(self, article: ListRow, note: str | None = None) -> None:
         with self.write() as tx:
@@ -444,37 +691,44 @@ class State(_Db):
             return tx.execute("UPDATE bookmarks SET note=? WHERE id=?", (note, article_id)).rowcount > 0
 
     def is_bookmarked(self, article_id: str) -> bool:
-        return bool(self.query("SELECT 1 FROM bookmarks WHERE id=?", (article_id,)))
+        return bool(self._rows("SELECT 1 FROM bookmarks WHERE id=?", (article_id,)))
 
     def note_of(self, article_id: str) -> str:
-        rows = self.query("SELECT note FROM bookmarks WHERE id=?", (article_id,))
+        rows = self._rows("SELECT note FROM bookmarks WHERE id=?", (article_id,))
         return str(rows[0][0]) if rows else ""
 
     def bookmarks(self) -> list[tuple[str, str, str, str, str, str, str, bool]]:
-        return self.query(  # type: ignore[return-value]
+        return self._rows(  # type: ignore[return-value]
             "SELECT b.id, b.title, b.date, b.source, b.url, b.note, b.bookmarked_at, r.id IS NOT NULL"
             " FROM bookmarks b LEFT JOIN reads r ON r.id=b.id ORDER BY b.bookmarked_at DESC, b.id"
         )
 
-    def set_read(self, article_id: str, read: bool) -> None:
+    def set_read(self, article_ids: Sequence[str], read: bool) -> None:
         with self.write() as tx:
             if read:
-                tx.execute("INSERT OR IGNORE INTO reads VALUES (?,?)", (article_id, now()))
+                stamp = now()
+                tx.executemany("INSERT OR IGNORE INTO reads VALUES (?,?)", [(i, stamp) for i in article_ids])
             else:
-                tx.execute("DELETE FROM reads WHERE id=?", (article_id,))
+                tx.executemany("DELETE FROM reads WHERE id=?", [(i,) for i in article_ids])
 
     def is_read(self, article_id: str) -> bool:
-        return bool(self.query("SELECT 1 FROM reads WHERE id=?", (article_id,)))
+        return bool(self._rows("SELECT 1 FROM reads WHERE id=?", (article_id,)))
 
+    # -- sources ----------------------------------------------------------------
 
-def retry_locked(action: Callable[[], T], attempts: int = 5) -> T:
-    """Run a write again when another process held the lock past the busy
-    timeout; any other error passes through."""
-    for attempt in range(attempts - 1):
-        try:
-            return action()
-        except sqlite3.OperationalError as error:
-            if "locked" not in str(error) and "busy" not in str(error):
-                raise
-            time.sleep(0.05 * (attempt + 1))
-    return action()
+    def sources(self) -> list[SourceRow]:
+        rows = self._rows("SELECT id, kind, location, name, tags, settings FROM sources ORDER BY id")
+        return [SourceRow(int(i), str(k), str(loc), str(n), tuple(json.loads(str(t))), json.loads(str(s))) for i, k, loc, n, t, s in rows]  # type: ignore[call-overload]
+
+    def add_source(self, kind: str, location: str, name: str, tags: Sequence[str] = ()) -> bool:
+        """Add a source unless its location is known; returns whether it was new."""
+        with self.write() as tx:
+            cursor = tx.execute(
+                "INSERT OR IGNORE INTO sources(kind, location, name, tags, added_at) VALUES (?,?,?,?,?)",
+                (kind, location, name, json.dumps(list(tags), ensure_ascii=False), now()),
+            )
+            return cursor.rowcount > 0
+
+    def remove_source(self, location: str) -> bool:
+        with self.write() as tx:
+            return tx.execute("DELETE FROM sources WHERE location=?", (location,)).rowcount > 0

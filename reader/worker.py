@@ -1,30 +1,49 @@
-"""``python -m reader.worker``: one background entity-extraction process.
+"""``python -m reader.worker``: one background process of
+:mod:`reader.background`.
 
-Started by :class:`reader.library.BackgroundExtraction`, one a core. It runs
-niced, so the UI stays first in line for the CPU, and commits each batch, so
-killing it loses nothing but the batch in hand.
+``index ROOT ...`` refreshes those roots for the app and reports on stdout,
+one JSON object a line (``{"progress": [done, total]}``, ``{"warning":
+text}``); ``extract --part K --parts N`` extracts entities for its share of
+the index. Both run niced, so the UI stays first in line for the CPU, and
+commit batch by batch, so killing one loses nothing but the batch in hand.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import sys
 from pathlib import Path
 
-from reader.library import Library, exit_with_parent
+from reader.background import exit_with_parent
+from reader.library import Library
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m reader.worker")
     parser.add_argument("--data-dir", type=Path, required=True)
-    parser.add_argument("--part", type=int, required=True)
-    parser.add_argument("--parts", type=int, required=True)
-    parser.add_argument("roots", nargs="+", type=Path)
+    commands = parser.add_subparsers(dest="command", required=True)
+    index = commands.add_parser("index")
+    index.add_argument("roots", nargs="+")
+    work = commands.add_parser("extract")
+    work.add_argument("--part", type=int, required=True)
+    work.add_argument("--parts", type=int, required=True)
     args = parser.parse_args()
     os.nice(10)
     exit_with_parent()
-    with Library(args.roots, args.data_dir) as library:
-        library.extract_pending(part=args.part, parts=args.parts)
+
+    def say(event: dict[str, object]) -> None:
+        sys.stdout.write(json.dumps(event, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+
+    with Library(data_dir=args.data_dir) as library:
+        if args.command == "index":
+            report = library.refresh(lambda done, total: say({"progress": [done, total]}), roots=args.roots)
+            for warning in [*library.warnings, *map(str, report.warnings)]:
+                say({"warning": warning})
+        else:
+            library.extract_pending(part=args.part, parts=args.parts)
     return 0
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Iterable
+from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -32,9 +34,10 @@ class ReaderApp(App[None]):
         Binding("question_mark", "help", "Help", id="help"),
     ]
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, config_file: Path | None = None) -> None:
         super().__init__()
         self.library = library
+        self.config_file = config_file
         self.main = MainScreen(library)
 
     @classmethod
@@ -46,14 +49,23 @@ class ReaderApp(App[None]):
         return (("App", cls), *PANES)
 
     def on_mount(self) -> None:
-        loaded = config.load(config.config_path(), self.binding_ids())
+        loaded = config.load(self.config_file or config.config_path(), self.binding_ids())
         if loaded.keys:
             self.set_keymap(loaded.keys)
         if loaded.problem:
             self.notify(loaded.problem, severity="error", timeout=10, markup=False)
-        roots = self.library.roots
-        self.sub_title = roots[0].resolve().name + (f" +{len(roots) - 1}" if len(roots) > 1 else "")
+        roots = [Path(r) for r in self.library.scope()]
+        self.sub_title = roots[0].name + (f" +{len(roots) - 1}" if len(roots) > 1 else "")
         self.push_screen(self.main)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A crash: its traceback goes to the log in the data dir; the command
+        line says one line (see :func:`run`)."""
+        self.library.log("".join(traceback.format_exception(error)))
+        super()._handle_exception(error)
+
+    def _print_error_renderables(self) -> None:
+        self._exit_renderables.clear()  # the traceback is in the log, not on the terminal
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -66,6 +78,7 @@ class ReaderApp(App[None]):
         yield SystemCommand("Open URL", "Open the article's URL in the browser (o)", main.action_open_url)
         yield SystemCommand("Next mention", "Go to the next highlighted mention (n)", lambda: main.action_mention(1))
         yield SystemCommand("Previous mention", "Go to the previous highlighted mention (N)", lambda: main.action_mention(-1))
+        yield SystemCommand("Refresh", "Read what changed in every source now (r)", main.action_refresh)
         yield SystemCommand("Clear filter", "Show every article again (escape)", main.action_escape)
         yield SystemCommand("Help", "Every key and its binding id (?)", self.action_help)
 
@@ -98,7 +111,9 @@ def _bindings(owner: type) -> list[Binding]:
     return found
 
 
-def run(library: Library) -> int:
+def run(library: Library, config_file: Path | None = None) -> int:
+    """Run the app; its exit status (1 after a crash, logged in the data dir)."""
     with library.open():
-        ReaderApp(library).run()
-    return 0
+        app = ReaderApp(library, config_file)
+        app.run()
+    return app.return_code or 0

@@ -7,8 +7,12 @@ results back to the main thread.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
+from pathlib import Path
+from typing import TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -19,16 +23,17 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
-from reader.library import BackgroundExtraction, Found, Library
-from reader.model import Article, Extraction
-from reader.search import Matcher
-from reader.store import StoreError
-from reader.text import extract
+from reader.library import Library
+from reader.model import Article, Extraction, Found, ReaderError, Spans
 from reader.ui.article_list import ArticleList
 from reader.ui.dialogs import NoteScreen
 from reader.ui.entity_sidebar import EntitySidebar
 from reader.ui.messages import ArticleOpened, EntityChosen, FigureChosen
 from reader.ui.reading_pane import ReadingPane
+
+T = TypeVar("T")
+POLL_S = 1.0  # how often the index is asked whether another process changed it
+SETTLE_S = 0.3  # file events closer than this are one change
 
 
 class MainScreen(Screen[None]):
@@ -41,6 +46,7 @@ class MainScreen(Screen[None]):
         Binding("B", "bookmarks_only", "Bookmarks", id="bookmarks"),
         Binding("u", "toggle_read", "Read/unread", show=False, id="read"),
         Binding("o", "open_url", "Open URL", show=False, id="open_url"),
+        Binding("r", "refresh", "Refresh", id="refresh"),
         Binding("n", "mention(1)", "Next mention", show=False, id="mention.next"),
         Binding("N", "mention(-1)", "Previous mention", show=False, id="mention.previous"),
     ]
@@ -50,8 +56,10 @@ class MainScreen(Screen[None]):
         self.library = library
         self.current: Article | None = None
         self.bookmarked_only = False
-        self.matcher: Matcher | None = None
+        self.matcher: Spans | None = None
         self.status = {"count": "", "index": "", "entities": ""}
+        self._generation = -1
+        self._watching = threading.Event()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -73,6 +81,20 @@ class MainScreen(Screen[None]):
             self.notify(warning, severity="warning", timeout=8)
         self.call_after_refresh(self.refresh_library)  # the first paint comes first
         self.call_after_refresh(self._load_models)
+        self.call_after_refresh(self._watch)
+        self._generation = self.library.generation()
+        self.set_interval(POLL_S, self._poll)
+
+    def on_unmount(self) -> None:
+        self._watching.set()
+
+    def _poll(self) -> None:
+        """Show what any process (a refresh, `reader index`, a fetch) changed."""
+        generation = self.library.generation()
+        if generation != self._generation:
+            self._generation = generation
+            self.query_one(ArticleList).forget_rows()
+            self.run_search(keep=True)
 
     # -- status -------------------------------------------------------------
 
@@ -84,29 +106,42 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="refresh")
     def refresh_library(self) -> None:
+        """Read what changed in the sources, in a worker process."""
+
         def progress(done: int, total: int) -> None:
             if total:
-                self.app.call_from_thread(self._set_status, index=f"indexing {done}/{total}")
+                self.app.call_from_thread(self._set_status, index=f"indexing {done:,}/{total:,}")
 
-        report = self._worker_library().refresh(progress)
-        self.app.call_from_thread(self._refreshed, report.read, [str(w) for w in report.warnings])
+        try:
+            warnings = self.library.refresh_elsewhere(progress)
+        except (RuntimeError, ReaderError) as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            warnings = []
+        self.app.call_from_thread(self._refreshed, warnings)
+
+    def _watch(self) -> None:
+        """Refresh when a file changes in a folder in view: inotify through
+        watchfiles (no polling of large trees), on a thread of its own that
+        lives as long as the screen (not a worker: it never completes)."""
+        folders = self.library.watched_folders()
+        if folders:
+            threading.Thread(target=self._watch_folders, args=(folders,), daemon=True, name="reader-watch").start()
+
+    def _watch_folders(self, folders: list[Path]) -> None:
+        from watchfiles import watch
+
+        for _ in watch(*folders, stop_event=self._watching, step=int(SETTLE_S * 1000), rust_timeout=1000, yield_on_timeout=False):
+            if self._watching.is_set():
+                return
+            self.app.call_from_thread(self.refresh_library)
 
     @work(thread=True, exclusive=True, group="models")
     def _load_models(self) -> None:
         """The NER models, loaded once after the first paint, so the first
         article opened gets its highlights without the wait."""
-        extract.load_models()
+        self.library.load_models()
 
-    def _worker_library(self) -> Library:
-        """Workers write through a connection of their own, so the list never
-        waits on a write; a read-only library has only the one."""
-        if self.library.readonly:
-            return self.library
-        worker = Library(self.library.roots, self.library.data_dir)
-        worker.open()
-        return worker
-
-    def _refreshed(self, read: int, warnings: list[str]) -> None:
+    def _refreshed(self, warnings: list[str]) -> None:
         self._set_status(index="")
         if warnings:
             more = f"\n… and {len(warnings) - 5} more (`reader index` lists them all)" if len(warnings) > 5 else ""
@@ -117,25 +152,29 @@ class MainScreen(Screen[None]):
                 timeout=10,
                 markup=False,
             )
-        if read:
-            self.run_search(keep=True)
+        self._poll()
         self.extract_all()
 
     @work(thread=True, exclusive=True, group="extract-all")
     def extract_all(self) -> None:
         """Entities for the whole library, in worker processes; this thread
         only watches their progress."""
-        if self.library.readonly or not self.library.pending_extraction():
+        extraction = self.library.start_extraction()
+        if extraction is None:
             return
         worker = get_current_worker()
-        extraction = BackgroundExtraction(self._worker_library()).start()
+        said = 0
         try:
             while extraction.running and not worker.is_cancelled:
                 self.app.call_from_thread(self._set_status, entities=f"entities {extraction.done():,}/{extraction.total:,}")
+                for event in extraction.events[said:]:
+                    self.app.call_from_thread(self.notify, event, severity="warning", markup=False)
+                said = len(extraction.events)
                 time.sleep(0.25)
         finally:
             extraction.stop()
-        self.app.call_from_thread(self._set_status, entities="")
+        failed = self.library.failed_extractions()
+        self.app.call_from_thread(self._set_status, entities=f"entities failed on {failed:,}" if failed else "")
 
     def run_search(self, keep: bool = False) -> None:
         search = self.query_one("#search", Input)
@@ -156,7 +195,7 @@ class MainScreen(Screen[None]):
         error.display = False
         articles = self.query_one(ArticleList)
         current = articles.current if keep else None
-        self.matcher = Matcher.of(found.query, partial=True) if found.query else None
+        self.matcher = found.matcher
         articles.set_rowids(found.rowids, keep=current)
         total = self.library.count()
         shown = len(found.rowids)
@@ -205,8 +244,7 @@ class MainScreen(Screen[None]):
         else:
             sidebar.show_extraction(cached)
         if not self.library.readonly:
-            self._save(lambda: self.library.set_read(article.id, True))
-            self.query_one(ArticleList).forget_rows()
+            self._after(self.library.set_read([article.id], True), lambda _: self.query_one(ArticleList).forget_rows())
 
     def on_entity_chosen(self, message: EntityChosen) -> None:
         if message.filter:
@@ -223,14 +261,27 @@ class MainScreen(Screen[None]):
 
     # -- actions ------------------------------------------------------------
 
-    def _save(self, change: Callable[[], object]) -> bool:
-        """Run a change to the user's state; a refusal is said, not raised."""
-        try:
-            change()
-        except StoreError as error:
-            self.notify(str(error), severity="error")
-            return False
-        return True
+    def _after(self, change: Future[T], then: Callable[[T], object]) -> None:
+        """When a change made by the library's writer is done (never waited
+        for here), run ``then`` on this thread; a refusal is said, not raised."""
+
+        def done(future: Future[T]) -> None:
+            error = future.exception()
+            if error is None:
+                self.app.call_from_thread(then, future.result())
+            elif isinstance(error, ReaderError):
+                self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            else:
+                self.app.call_from_thread(self.app._handle_exception, error)
+
+        if change.done():
+            error = change.exception()
+            if error is None:
+                then(change.result())
+            else:
+                self.notify(str(error), severity="error", markup=False)
+            return
+        change.add_done_callback(done)
 
     def _article_in_focus(self) -> Article | None:
         articles = self.query_one(ArticleList)
@@ -264,14 +315,15 @@ class MainScreen(Screen[None]):
         article = self._article_in_focus()
         if article is None:
             return
-        if self._save(
-            lambda: self.notify(
-                f"{'★ Bookmarked' if self.library.toggle_bookmark(article.id) else 'Bookmark removed'}: {article.title}", markup=False
-            )
-        ):
+        on, change = self.library.toggle_bookmark(article.id)
+
+        def done(_: bool) -> None:
+            self.notify(f"{'★ Bookmarked' if on else 'Bookmark removed'}: {article.title}", markup=False)
             self.query_one(ArticleList).forget_rows()
             if self.bookmarked_only:
                 self.run_search(keep=True)
+
+        self._after(change, done)
 
     def action_bookmarks_only(self) -> None:
         self.bookmarked_only = not self.bookmarked_only
@@ -282,8 +334,17 @@ class MainScreen(Screen[None]):
         article = self._article_in_focus()
         if article is None:
             return
-        if self._save(lambda: self.notify("Marked read" if self.library.toggle_read(article.id) else "Marked unread", timeout=2)):
+        read, change = self.library.toggle_read(article.id)
+
+        def done(_: None) -> None:
+            self.notify("Marked read" if read else "Marked unread", timeout=2)
             self.query_one(ArticleList).forget_rows()
+
+        self._after(change, done)
+
+    def action_refresh(self) -> None:
+        self.notify("Refreshing every source", timeout=2)
+        self.refresh_library()
 
     def action_open_url(self) -> None:
         article = self._article_in_focus()
@@ -301,12 +362,12 @@ class MainScreen(Screen[None]):
         article = self._article_in_focus()
         if article is None:
             return
-        if not self.library.state.is_bookmarked(article.id):
+        if not self.library.is_bookmarked(article.id):
             self.notify("Bookmark the article first (b)", severity="warning")
             return
 
         def save(note: str | None) -> None:
-            if note is not None and self._save(lambda: self.library.set_note(article.id, note)):
-                self.notify("Note saved", timeout=2)
+            if note is not None:
+                self._after(self.library.set_note(article.id, note), lambda _: self.notify("Note saved", timeout=2))
 
         self.app.push_screen(NoteScreen(article.title, self.library.note_of(article.id)), save)

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from reader import bench
 
 KEYS = {
@@ -27,6 +29,7 @@ def test_corpus_is_deterministic(tmp_path: Path) -> None:
     assert min(sizes) > 1000 and max(sizes) < 12_000
 
 
+@pytest.mark.slow
 def test_bench_writes_every_key(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     done = subprocess.run(
@@ -39,3 +42,9 @@ def test_bench_writes_every_key(tmp_path: Path) -> None:
     assert results["articles"] == 1000
     assert all(isinstance(results[k], (int, float)) and results[k] >= 0 for k in KEYS)
     assert "search_p95_ms" in done.stdout
+
+
+def test_bench_help_lists_its_subcommands() -> None:
+    done = subprocess.run([sys.executable, "-m", "reader.bench", "--help"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    assert "corpus" in done.stdout and "ner" in done.stdout

@@ -140,3 +140,68 @@ def test_file_names_with_controls_are_said_cleanly(tmp_path: Path) -> None:
     result = run("list", "--json", "--library", str(folder))
     assert result.returncode == 0
     assert "\x1b" not in result.stderr and "empty file" in result.stderr
+
+
+def test_options_anywhere(tmp_path: Path) -> None:
+    data = tmp_path / "elsewhere"
+    for args in (
+        ["--library", str(RAW_SEEDS), "--data-dir", str(data), "list", "--json"],
+        ["list", "--json", "--library", str(RAW_SEEDS), f"--data-dir={data}"],
+    ):
+        result = run(*args)
+        assert result.returncode == 0, result.stderr
+        assert [r["id"] for r in json.loads(result.stdout)] == [BELTA, SPUTNIK]
+    assert (data / "index.db").exists()
+    missing = run("--library", str(tmp_path / "nowhere"), "list")
+    assert missing.returncode == 1
+    assert missing.stderr.count("\n") == 1 and "no such file or folder" in missing.stderr
+
+
+@pytest.mark.parametrize(("word", "hint"), [("serch", "did you mean `reader search`"), ("feeds", "commands: index")])
+def test_an_unknown_word_is_a_usage_error(word: str, hint: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "reader", word, "import", "x.opml"], capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and f"no such command, file or folder: '{word}'" in result.stderr and hint in result.stderr
+
+
+def test_the_app_never_starts_without_a_terminal() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "reader", str(RAW_SEEDS)], capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
+    )
+    assert result.returncode == 2
+    assert "needs a terminal" in result.stderr
+
+
+def test_search_takes_exclusions_without_dashes_and_keeps_score_digits() -> None:
+    excluded = run("search", "Узбекистан", "-Токаев", "--json")
+    assert excluded.returncode == 0, excluded.stderr
+    ids = [h["id"] for h in json.loads(excluded.stdout)]
+    assert ids == [BELTA]  # the Sputnik article names Токаев
+    ranked = json.loads(run("search", "Ташкент", "--json").stdout)
+    assert ranked and all(h["score"] > 0 for h in ranked)
+
+
+def test_search_in_a_terminal_marks_matches_not_asterisks() -> None:
+    code = "import sys; from rich.console import Console; from reader import cli; cli.Console = lambda **k: Console(force_terminal=True, **k); sys.exit(cli.main(['search', 'Ташкенте']))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "**" not in result.stdout
+    assert "\x1b[1;7mТашкенте" in result.stdout
+
+
+def test_bookmark_messages(tmp_path: Path) -> None:
+    removed = run("bookmark", "remove", BELTA)
+    assert removed.returncode == 1 and f"{BELTA} is not bookmarked" in removed.stderr
+    assert run("bookmark", "add", BELTA).returncode == 0
+    exported = run("bookmarks", "--export", str(tmp_path / "one.json"))
+    assert f"exported 1 bookmark to {tmp_path / 'one.json'}" in exported.stderr
+
+
+def test_a_crash_is_one_line_and_a_logged_traceback(data_dir: Path) -> None:
+    code = "import sys; from reader import cli; cli._COMMANDS['list'] = lambda *a: 1 / 0; sys.exit(cli.main(['list']))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "internal error: ZeroDivisionError" in result.stderr
+    assert "Traceback" in (data_dir / "reader.log").read_text(encoding="utf-8")

@@ -73,6 +73,7 @@ def test_extraction_is_cached(raw_library: Library) -> None:
     assert article is not None
     assert raw_library.cached_extraction(article) is None
     first = raw_library.extraction(article)
+    raw_library.flush()  # the cache is written by the library's writer thread
     assert raw_library.cached_extraction(article) == first
 
 

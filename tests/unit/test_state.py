@@ -22,8 +22,8 @@ def reader(*args: str, data_dir: Path, library: Path = SEEDS) -> subprocess.Comp
 
 
 def test_bookmark_and_read_state(library: Library) -> None:
-    library.set_bookmark(SPUTNIK, True, note="про ИИ")
-    library.set_read(BELTA, True)
+    library.set_bookmark(SPUTNIK, True, note="про ИИ").result()
+    library.set_read([BELTA], True).result()
     rows = {r.id: r for r in library.list_rows()}
     assert rows[SPUTNIK].bookmarked and not rows[SPUTNIK].read
     assert rows[BELTA].read and not rows[BELTA].bookmarked
@@ -31,13 +31,14 @@ def test_bookmark_and_read_state(library: Library) -> None:
     assert (mark.id, mark.note, mark.missing) == (SPUTNIK, "про ИИ", False)
     assert {library.article(r).id for r in library.search("is:bookmarked").rowids} == {SPUTNIK}  # type: ignore[union-attr]
     assert {library.article(r).id for r in library.search("is:unread").rowids} == {SPUTNIK}  # type: ignore[union-attr]
-    assert library.toggle_bookmark(SPUTNIK) is False
+    on, change = library.toggle_bookmark(SPUTNIK)
+    assert on is False and change.result() is True
     assert library.bookmarks() == []
 
 
 def test_unknown_article_cannot_be_bookmarked(library: Library) -> None:
-    with pytest.raises(StoreError):
-        library.set_bookmark("no-such-id", True)
+    with pytest.raises(StoreError, match="no article with id no-such-id"):
+        library.set_bookmark("no-such-id", True).result()
 
 
 def test_vanished_article_stays_bookmarked_and_returns(tmp_path: Path, data_dir: Path) -> None:
@@ -45,7 +46,7 @@ def test_vanished_article_stays_bookmarked_and_returns(tmp_path: Path, data_dir:
     shutil.copytree(SEEDS, folder)
     with Library([folder], data_dir) as library:
         library.refresh()
-        library.set_bookmark(BELTA, True)
+        library.set_bookmark(BELTA, True).result()
         moved = tmp_path / "away.md"
         (folder / "000_ea7f2758d4bd9c4b.md").rename(moved)
         library.refresh()
@@ -117,8 +118,8 @@ def test_two_processes_bookmark_concurrently(tmp_path: Path, data_dir: Path) -> 
         "start = int(sys.argv[1])\n"
         f"with Library([Path(r'{folder}')], Path(r'{data_dir}')) as lib:\n"
         "    for n in range(start, start + 200):\n"
-        "        lib.set_bookmark(f'art{n:03d}', True)\n"
-        "        lib.set_read(f'art{n:03d}', True)\n"
+        "        lib.set_bookmark(f'art{n:03d}', True).result()\n"
+        "        lib.set_read([f'art{n:03d}'], True).result()\n"
     )
     workers = [subprocess.Popen([sys.executable, "-c", script, str(start)], stderr=subprocess.PIPE, text=True) for start in (0, 200)]
     for worker in workers:
@@ -143,6 +144,22 @@ def test_export_import_round_trip(tmp_path: Path, data_dir: Path) -> None:
     again = tmp_path / "again.json"
     assert reader("bookmarks", "--export", str(again), data_dir=fresh).returncode == 0
     assert json.loads(again.read_text(encoding="utf-8")) == json.loads(exported.read_text(encoding="utf-8"))
+
+
+def test_import_never_replaces_a_newer_bookmark(tmp_path: Path, data_dir: Path) -> None:
+    assert reader("bookmark", "add", SPUTNIK, "--note", "старая", data_dir=data_dir).returncode == 0
+    exported = tmp_path / "old.json"
+    assert reader("bookmarks", "--export", str(exported), data_dir=data_dir).returncode == 0
+    [old] = json.loads(exported.read_text(encoding="utf-8"))
+    old["bookmarked_at"] = "2020-01-01T00:00:00+00:00"
+    exported.write_text(json.dumps([old], ensure_ascii=False), encoding="utf-8")
+    assert reader("bookmark", "add", SPUTNIK, "--note", "новая", data_dir=data_dir).returncode == 0
+    [before] = json.loads(reader("bookmarks", "--json", data_dir=data_dir).stdout)
+    result = reader("bookmarks", "--import", str(exported), data_dir=data_dir)
+    assert result.returncode == 0 and "imported 0 new bookmarks" in result.stderr
+    [after] = json.loads(reader("bookmarks", "--json", data_dir=data_dir).stdout)
+    assert after == before
+    assert (after["note"], after["bookmarked_at"]) != ("старая", "2020-01-01T00:00:00+00:00")
 
 
 def test_bad_import_is_one_clear_line(tmp_path: Path, data_dir: Path) -> None:
