@@ -193,6 +193,6 @@ def export_urls(subscriptions: Iterable[Subscription]) -> str:
     for sub in subscriptions:
         words = [sub.url, *(shlex.quote(t) if t else "" for t in sub.tags)]
         if sub.name:
-            words.append('"~' + sub.name.replace('"', "'") + '"')
+            words.append('"~' + sub.name.replace("\\", "\\\\").replace('"', '\\"') + '"')
         lines.append(" ".join(w for w in words if w))
     return "\n".join(lines) + "\n"

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import email.utils
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -67,6 +68,7 @@ _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
 _XML_DECL_ENCODING = re.compile(rb"""^(\s*<\?xml[^>]*?encoding\s*=\s*["'])([A-Za-z0-9._:-]+)(["'])""")
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE | re.DOTALL)
+_LANGUAGE = re.compile(rb"<(?:dc:)?language>\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)\s*</(?:dc:)?language>")
 _FEED_ROOT = re.compile(rb"<(?:[A-Za-z0-9_]+:)?(?:rss|RDF|feed|entry)[\s>/]")
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -86,9 +88,10 @@ def parse(data: bytes, url: str = "", content_type: str = "") -> ParsedFeed | Fe
     media = content_type.split(";", 1)[0].strip().lower()
     if stripped[:1] in (b"{", b"[") or (media.endswith("json") and not stripped.startswith(b"<")):
         return _parse_json(data, url)
-    data = _to_utf8(data, _charset(content_type))
-    if isinstance(data, FeedError):
-        return data
+    converted = _to_utf8(data, _charset(content_type))
+    if isinstance(converted, FeedError):
+        return converted
+    data = converted
     head = data[:4096]
     if _HTML_START.match(data) and not _FEED_ROOT.search(head):
         return FeedError("an HTML page, not a feed")
@@ -154,7 +157,14 @@ def _parse_xml(data: bytes, url: str) -> ParsedFeed | FeedError:
         except Exception as again:  # same as above
             return FeedError(_one_line(f"not a feed: {again}"))
     bases = _entry_bases(data, url) if b"xml:base" in data else None
-    return _from_parsed(parsed, url, bases)
+    feed = _from_parsed(parsed, url, bases)
+    if not feed.language:  # fastfeedparser reads xml:lang, not RSS's <language> nor <dc:language>
+        found = _LANGUAGE.search(data, 0, 65536)
+        language = _lang(found.group(1).decode("ascii")) if found else ""
+        if language:
+            items = tuple(replace(i, language=i.language or language) for i in feed.items)
+            feed = replace(feed, language=language, items=items)
+    return feed
 
 
 def _hardened_parser() -> etree.XMLParser:
@@ -266,9 +276,11 @@ def _parse_json(data: bytes, url: str) -> ParsedFeed | FeedError:
         text = raw.get("content_text")
         summary = raw.get("summary")
         content = html if isinstance(html, str) and html else _text_to_html(text if isinstance(text, str) else "")
-        authors = raw.get("authors") if isinstance(raw.get("authors"), list) else [raw.get("author")]
+        given_authors = raw.get("authors")
+        authors: list[Any] = given_authors if isinstance(given_authors, list) else [raw.get("author")]
         names = [str(a.get("name")) for a in authors if isinstance(a, dict) and a.get("name")]
-        tags = raw.get("tags") if isinstance(raw.get("tags"), list) else []
+        given_tags = raw.get("tags")
+        tags: list[Any] = given_tags if isinstance(given_tags, list) else []
         categories: list[str] = []
         for tag in tags:
             label = clean_one_line(str(tag))
@@ -349,15 +361,9 @@ def normalise_date(value: object) -> str | None:
             return dt.date.fromisoformat(text).isoformat()
         except ValueError:
             return None
-    try:
-        moment = dt.datetime.fromisoformat(text.replace("z", "Z"))
-    except ValueError:
-        try:
-            from dateutil import parser as dateutil_parser
-
-            moment = dateutil_parser.parse(text)
-        except (ValueError, OverflowError, TypeError):
-            return None
+    moment = _read_date(text)
+    if moment is None:
+        return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     try:
@@ -365,6 +371,25 @@ def normalise_date(value: object) -> str | None:
     except (OverflowError, ValueError):
         return None
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _read_date(text: str) -> dt.datetime | None:
+    """ISO 8601 first, then RFC 822 (with its zone names: EST, PDT, ...),
+    then whatever dateutil reads."""
+    try:
+        return dt.datetime.fromisoformat(text.replace("z", "Z"))
+    except ValueError:
+        pass
+    try:
+        return email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        pass
+    try:
+        from dateutil import parser as dateutil_parser
+
+        return dateutil_parser.parse(text)
+    except (ValueError, OverflowError, TypeError):
+        return None
 
 
 def _one_line(text: str) -> str:

@@ -176,7 +176,7 @@ def _result(
         new_url=new_url,
         status=status,
         error=error,
-        etag=etag if etag is not None else (feed.etag if error is None else feed.etag),
+        etag=etag if etag is not None else feed.etag,
         last_modified=last_modified if last_modified is not None else feed.last_modified,
         not_modified=not_modified,
         items=0,

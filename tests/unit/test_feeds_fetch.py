@@ -28,8 +28,13 @@ ATOM = (FEED_RS / "atom" / "atom_example_6.xml").read_bytes()  # four entries
 
 
 def _rss(*items: tuple[str, str]) -> bytes:
-    body = "".join(f"<item><guid>{g}</guid><title>{t}</title><link>http://example.com/{g}</link><description>{t} text</description></item>" for g, t in items)
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>http://example.com/</link>{body}</channel></rss>'.encode()
+    body = "".join(
+        f"<item><guid>{g}</guid><title>{t}</title><link>http://example.com/{g}</link><description>{t} text</description></item>"
+        for g, t in items
+    )
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>http://example.com/</link>{body}</channel></rss>'.encode()
+    )
 
 
 def _feed(url: str, folder: Path, **kwargs: object) -> Feed:
@@ -56,7 +61,7 @@ def test_second_fetch_sends_if_none_match_and_gets_304(routes: Routes, tmp_path:
     assert first.last_modified == "Mon, 02 Nov 2026 10:00:00 GMT"
     mtimes = {p: p.stat().st_mtime_ns for p in feed.folder.glob("*.md")}
     second = fetch_all([_again(feed, first)])[0]
-    path, headers, status = routes.seen[-1]
+    _, headers, status = routes.seen[-1]
     assert headers.get("If-None-Match") == '"v1"'
     assert headers.get("If-Modified-Since") == "Mon, 02 Nov 2026 10:00:00 GMT"
     assert status == 304
@@ -273,7 +278,22 @@ def test_tls_failure_is_an_error_line(tmp_path: Path) -> None:
         pytest.skip("openssl is needed to make a self-signed certificate")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1"],
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
         check=True,
         capture_output=True,
     )
