@@ -260,7 +260,7 @@ def test_every_fault_is_recorded_on_its_feed_and_earlier_items_stay(routes: Rout
     routes.set("/to-data.xml", status=302, headers={"Location": "data:text/xml,<rss/>"})
     feeds = [_feed(good_url, tmp_path / "good")] + [_feed(url, folders[name]) for name, (url, _) in faults.items()]
     seen: list[FeedResult] = []
-    results = fetch_all(feeds, timeout=1.5, max_bytes=256 * 1024, on_result=seen.append)
+    results = fetch_all(feeds, timeout=3, max_bytes=256 * 1024, on_result=seen.append)
     assert len(seen) == len(results) == len(feeds)
     good, rest = results[0], results[1:]
     assert good.error is None and good.items == 4 and good.new == 4
@@ -376,3 +376,14 @@ def test_feed_links_types_and_schemes() -> None:
     <link rel="alternate" type="application/atom+xml" href="javascript:alert(1)">
     </head></html>"""
     assert feed_links(page, "https://example.org/blog/") == ["https://example.org/rss", "https://example.org/feed.json"]
+
+
+def test_dns_failure_message() -> None:
+    # No real lookup: this machine's resolver is not on 127.0.0.1, and tests
+    # send traffic nowhere else. The error a failed lookup raises is mapped.
+    import urllib.error
+
+    error = urllib.error.URLError(socket.gaierror(-2, "Name or service not known"))
+    assert fetch.describe(error, 5) == "host not found (DNS): Name or service not known"
+    assert fetch.describe(urllib.error.URLError(ConnectionRefusedError(111, "Connection refused")), 5) == "connection refused"
+    assert fetch.describe(TimeoutError("timed out"), 2.5) == "timed out after 2.5 s"
