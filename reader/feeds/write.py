@@ -18,21 +18,19 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import json
 import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from reader.feeds.html import html_to_markdown
 from reader.feeds.parse import Item
 from reader.feeds.textclean import clean_one_line
 
 _ID_FILE = re.compile(r"[0-9a-f]{16}\.md")
-_DATE_LINE = re.compile(r"^date: '?([0-9T:Z-]+)'?$", re.MULTILINE)
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_DATE_LINE = re.compile(r"""^date: ["']?([0-9T:Z-]+)["']?$""", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -88,9 +86,32 @@ def render(item_key: str, item: Item, feed: FeedMeta, date: str) -> str:
     lang = item.language or feed.language
     if lang:
         meta["lang"] = lang
-    front = yaml.dump(meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1 << 30)
+    front = front_matter(meta)
     body = html_to_markdown(item.content, item.base)
     return f"---\n{front}---\n\n{body}\n"
+
+
+def front_matter(meta: dict[str, object]) -> str:
+    """YAML for a mapping of one-line strings and lists of them.
+
+    Each string is written as a JSON string, which is a YAML double-quoted
+    scalar: once control characters, lone surrogates and non-characters are
+    gone (:mod:`reader.feeds.textclean`), every character JSON leaves as it
+    is is printable YAML and every escape JSON writes YAML reads the same,
+    so any title round-trips through ``yaml.safe_load``. Three times faster
+    than PyYAML's dumper, which showed in the fetch profile; the tests load
+    every file back with python-frontmatter's safe loader."""
+    lines = []
+    for key, value in meta.items():
+        if isinstance(value, list):
+            lines.append(f"{key}: [{', '.join(_scalar(v) for v in value)}]")
+        else:
+            lines.append(f"{key}: {_scalar(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def _scalar(value: object) -> str:
+    return json.dumps(clean_one_line(str(value)), ensure_ascii=False)
 
 
 def _fallback_title(item: Item) -> str:
