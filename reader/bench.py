@@ -370,7 +370,7 @@ def _fetch_main(args: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m reader.bench fetch")
     parser.add_argument("--feeds", type=int, default=1000)
     parser.add_argument("--fixtures", type=Path, help="the feed-rs fixtures (default: ../shared/feeds/feed-rs)")
-    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--concurrency", type=int, default=8, help="fetches at once (default 8, as newsboat's reload-threads here)")
     parser.add_argument("--json", type=Path)
     options = parser.parse_args(args)
     found = feeds_bench.fixtures_dir(options.fixtures)

@@ -143,7 +143,7 @@ class ServerProcess:
         self.process.join(10)
 
 
-def measure(count: int, fixtures: Path, log: Callable[[str], None], concurrency: int = 16) -> dict[str, float | int]:
+def measure(count: int, fixtures: Path, log: Callable[[str], None], concurrency: int = 8) -> dict[str, float | int]:
     from reader.feeds.run import Feed, fetch_all
     from reader.feeds.write import feed_folder
     from reader.library import Library

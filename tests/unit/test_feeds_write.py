@@ -254,3 +254,46 @@ def test_a_bookmark_on_a_feed_item_survives_refetch_retention_and_rebuild(tmp_pa
         article = library.find(oldest)
         assert article is not None and article.title == "Item 0, updated" and "New text" in article.body
         assert [(b.id, b.note) for b in library.bookmarks()] == [(oldest, "keep")]
+
+
+_html_bits = st.sampled_from(
+    [
+        "<p>",
+        "</p>",
+        "<b>",
+        "</b>",
+        "<a href='/x'>",
+        "</a>",
+        "<ul>",
+        "<li>",
+        "</ul>",
+        "<script>",
+        "</script>",
+        "<pre>",
+        "&amp;",
+        "&#0;",
+        "<br>",
+        "<img alt='x'>",
+        "<!--",
+        "-->",
+        "<![CDATA[",
+        "\x00",
+        "\x1b",
+        "word ",
+        "слово ",
+        "\n",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_html_bits, st.text(max_size=8)), max_size=40))
+def test_html_conversion_never_raises_and_never_leaks_controls(bits: list[str]) -> None:
+    md = html_to_markdown("".join(bits), "https://example.com/")
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", md)
+    assert "<script" not in md.lower()
+
+
+def test_pathologically_deep_html_is_handled() -> None:
+    for html in ("<div>" * 5000 + "x", "<b>" * 5000 + "x", "<ul><li>" * 3000 + "x", "<blockquote>" * 3000 + "x"):
+        assert isinstance(html_to_markdown("<p>intro</p>" + html), str)
