@@ -143,7 +143,7 @@ class ServerProcess:
         self.process.join(10)
 
 
-def measure(count: int, fixtures: Path, log: Callable[[str], None], concurrency: int = 8) -> dict[str, float | int]:
+def measure(count: int, fixtures: Path, log: Callable[[str], None], concurrency: int = 8, newsboat: bool = True) -> dict[str, float | int]:
     from reader.feeds.run import Feed, fetch_all
     from reader.feeds.write import feed_folder
     from reader.library import Library
@@ -193,14 +193,14 @@ def measure(count: int, fixtures: Path, log: Callable[[str], None], concurrency:
             }
         finally:
             library.close()
-        newsboat = shutil.which("newsboat")
-        if newsboat:
+        command_path = shutil.which("newsboat") if newsboat else None
+        if command_path:
             log("newsboat -x reload with reload-threads 8")
             work = Path(temp) / "newsboat"
             work.mkdir()
             (work / "urls").write_text("\n".join(urls) + "\n", encoding="utf-8")
             (work / "config").write_text("reload-threads 8\n", encoding="utf-8")
-            command = [newsboat, "-x", "reload", "-u", str(work / "urls"), "-c", str(work / "cache.db"), "-C", str(work / "config")]
+            command = [command_path, "-x", "reload", "-u", str(work / "urls"), "-c", str(work / "cache.db"), "-C", str(work / "config")]
             start = time.perf_counter()
             done = subprocess.run(command, capture_output=True, timeout=3600, check=False, stdin=subprocess.DEVNULL)
             elapsed = time.perf_counter() - start
