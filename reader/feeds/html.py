@@ -4,11 +4,11 @@ as their alt text, tables as rows of cells; no tags, no character entities,
 no script, style, frames, forms, media or tracking pixels.
 
 Written here on lxml's HTML parser rather than taken from markdownify
-(MIT; on BeautifulSoup), by measurement: on the feed-rs fixtures' 306
-items served 200 times over, markdownify took 1.9 ms an item, half of the
-whole fetch-parse-write time, and this walk of the lxml tree about a tenth
-of that, with the same blocks out. The walk is small: block elements are
-separated by blank lines, inline ones concatenated, whitespace collapsed
+(MIT; on BeautifulSoup), by measurement: the 102 items of the 65 feed-rs
+fixtures took markdownify 1.2.3 0.144 s and this walk 0.012 s (12x), and
+in the fetch profile markdownify had been half of all fetch-parse-write
+time. The walk is small: block elements are separated by blank lines,
+inline ones concatenated, whitespace collapsed
 outside ``<pre>``.
 """
 
