@@ -255,13 +255,16 @@ def _safe_link(href: str, base: str) -> str:
     href = href.strip()
     if not href:
         return ""
-    try:
-        absolute = urljoin(base, href) if base else href
-        scheme = urlsplit(absolute).scheme.lower()
-    except ValueError:
-        return ""
-    if scheme not in _LINK_SCHEMES:
-        return ""
+    if href.startswith(("https://", "http://")):
+        absolute = href
+    else:
+        try:
+            absolute = urljoin(base, href) if base else href
+            scheme = urlsplit(absolute).scheme.lower()
+        except ValueError:
+            return ""
+        if scheme not in _LINK_SCHEMES:
+            return ""
     return absolute.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
 
 

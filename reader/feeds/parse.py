@@ -75,6 +75,7 @@ _DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
 _XML_DECL_ENCODING = re.compile(rb"""^(\s*<\?xml[^>]*?encoding\s*=\s*["'])([A-Za-z0-9._:-]+)(["'])""")
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE | re.DOTALL)
 _LANGUAGE = re.compile(rb"<(?:dc:)?language>\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)\s*</(?:dc:)?language>")
+_PLAIN_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f-\x9f\u2028\u2029\x85]+")
 _FEED_ROOT = re.compile(rb"<(?:[A-Za-z0-9_]+:)?(?:rss|RDF|feed|entry)[\s>/]")
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -330,6 +331,8 @@ def _resolve(base: str, link: str) -> str:
     link = link.strip()
     if not link:
         return ""
+    if link.startswith(("https://", "http://")) and _PLAIN_URL.fullmatch(link):
+        return link  # already absolute: no parsing needed
     try:
         absolute = urljoin(base, link) if base else link
         scheme = urlsplit(absolute).scheme.lower()
