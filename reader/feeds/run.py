@@ -47,7 +47,7 @@ class FeedResult:
     etag: str | None  # store these for the next conditional GET
     last_modified: str | None
     not_modified: bool  # a 304: nothing parsed, nothing written
-    items: int  # items in the feed now
+    items: int  # items in the feed now (0 on a 304 or an error: keep the count stored before)
     new: int  # files written for the first time
     updated: int  # files rewritten because the item changed
     title: str | None  # the feed's own title
