@@ -16,7 +16,6 @@ a document that declares entities is refused outright.
 
 from __future__ import annotations
 
-import re
 import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
+from reader.feeds.parse import declares_entities
 from reader.feeds.textclean import clean_one_line
 
 
@@ -40,9 +40,6 @@ class Imported:
     feeds: tuple[Subscription, ...]
     skipped: tuple[str, ...]  # one line each: what was left out and why
     error: str | None  # the whole file could not be read
-
-
-_DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
 
 
 def import_bytes(data: bytes) -> Imported:
@@ -61,8 +58,7 @@ def import_bytes(data: bytes) -> Imported:
 
 
 def read_opml(data: bytes) -> Imported:
-    subset = _DOCTYPE_SUBSET.search(data, 0, 65536)
-    if subset and b"<!ENTITY" in data[subset.end() :].upper():
+    if declares_entities(data):
         return Imported((), (), "refused: the OPML declares XML entities")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False)
     try:

@@ -71,7 +71,8 @@ class FeedError:
 
 
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
-_DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
+_DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE(?:[^>\[\"']|\"[^\"]*\"|'[^']*')*\[", re.IGNORECASE)
+_PROLOG_ITEM = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->|(<!DOCTYPE))", re.IGNORECASE | re.DOTALL)
 _XML_DECL_ENCODING = re.compile(rb"""^(\s*<\?xml[^>]*?encoding\s*=\s*["'])([A-Za-z0-9._:-]+)(["'])""")
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE | re.DOTALL)
 _LANGUAGE = re.compile(rb"<(?:dc:)?language>\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)\s*</(?:dc:)?language>")
@@ -102,10 +103,25 @@ def parse(data: bytes, url: str = "", content_type: str = "") -> ParsedFeed | Fe
     head = data[:4096]
     if _HTML_START.match(data) and not _FEED_ROOT.search(head):
         return FeedError("an HTML page, not a feed")
-    subset = _DOCTYPE_SUBSET.search(data, 0, 65536)
-    if subset and _ENTITY_DECL.search(data, subset.end()):
+    if declares_entities(data):
         return FeedError("refused: the document declares XML entities (entity expansion is not allowed)")
     return _parse_xml(data, url)
+
+
+def declares_entities(data: bytes) -> bool:
+    """Whether a document has an internal DTD subset with an entity
+    declaration in it. The prolog (comments, processing instructions) is
+    walked to its DOCTYPE however long it is; past an internal subset any
+    ``<!ENTITY`` counts, so nothing hidden in the subset slips through."""
+    position = 3 if data.startswith(codecs.BOM_UTF8) else 0
+    while True:
+        item = _PROLOG_ITEM.match(data, position)
+        if item is None:
+            return False
+        if item.group(1) is not None:
+            subset = _DOCTYPE_SUBSET.match(data, item.start(1))
+            return subset is not None and _ENTITY_DECL.search(data, subset.end()) is not None
+        position = item.end()
 
 
 # -- encodings -----------------------------------------------------------------

@@ -146,3 +146,15 @@ def test_language_is_the_primary_subtag() -> None:
     )
     feed = _ok(parse(doc))
     assert feed.language == "ru" and feed.items[0].language == "ru"
+
+
+def test_entity_declarations_are_found_wherever_the_prolog_hides_them() -> None:
+    from reader.feeds.parse import declares_entities
+
+    padded = b'<?xml version="1.0"?><!-- ' + b"x" * 100_000 + b' --><!DOCTYPE r [<!ENTITY a "b">]><rss/>'
+    assert declares_entities(padded)
+    assert isinstance(parse(padded), FeedError)
+    assert declares_entities(b'\xef\xbb\xbf<!DOCTYPE r [<!-- ]> --><!ENTITY a "b">]><rss/>')
+    # An external DTD reference is no declaration, and a CDATA section about XML is content.
+    assert not declares_entities(b'<!DOCTYPE rss PUBLIC "-//N//DTD RSS 0.91//EN" "http://x/[rss].dtd"><rss/>')
+    assert not declares_entities(b'<rss><![CDATA[<!DOCTYPE x [<!ENTITY a "b">]>]]></rss>')
