@@ -3,6 +3,7 @@
     python -m reader.bench corpus --articles N DIR [--seed S]
     python -m reader.bench [--articles N] [--json FILE] [--repeat R]
     python -m reader.bench ner [--factru DIR]
+    python -m reader.bench fetch [--feeds N] [--fixtures DIR] [--json FILE]
 
 Figures are medians over repeated runs; nothing here is a test and nothing
 asserts on time.
@@ -347,10 +348,14 @@ def main(argv: list[str] | None = None) -> int:
             for kind, score in scores.items():
                 print(f"{name:<14} {kind}  precision {score['precision']:.3f}  recall {score['recall']:.3f}  F1 {score['f1']:.3f}")
         return 0
+    if args[:1] == ["fetch"]:
+        return _fetch_main(args[1:])
     parser = argparse.ArgumentParser(
         prog="python -m reader.bench",
         description="Measures the reader on a synthetic library. Other subcommands: "
-        "`corpus --articles N DIR` (write the corpus alone), `ner [--factru DIR]` (NER scores).",
+        "`corpus --articles N DIR` (write the corpus alone), `ner [--factru DIR]` (NER scores), "
+        "`fetch [--feeds N]` (fetch, store and index feeds from a local server, beside newsboat), "
+        "`responsive [--articles N]` (the app's answer to a key while other processes index and bookmark).",
     )
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
@@ -359,6 +364,26 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(args)
     results = measure(options.articles, options.repeat, factru_dir(options.factru), lambda m: print(f"… {m}", file=sys.stderr))
     print("\n".join(table(results)))
+    if options.json:
+        options.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+def _fetch_main(args: list[str]) -> int:
+    from reader.feeds import bench as feeds_bench
+
+    parser = argparse.ArgumentParser(prog="python -m reader.bench fetch")
+    parser.add_argument("--feeds", type=int, default=1000)
+    parser.add_argument("--fixtures", type=Path, help="the feed-rs fixtures (default: ../shared/feeds/feed-rs)")
+    parser.add_argument("--concurrency", type=int, default=8, help="fetches at once (default 8, as newsboat's reload-threads here)")
+    parser.add_argument("--json", type=Path)
+    options = parser.parse_args(args)
+    found = feeds_bench.fixtures_dir(options.fixtures)
+    if found is None:
+        print("feed fixtures not found: pass --fixtures DIR", file=sys.stderr)
+        return 1
+    results = feeds_bench.measure(options.feeds, found, lambda m: print(f"… {m}", file=sys.stderr), options.concurrency)
+    print("\n".join(f"{name:<28} {value}" for name, value in results.items()))
     if options.json:
         options.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0

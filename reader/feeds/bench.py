@@ -1,0 +1,216 @@
+"""``python -m reader.bench fetch``: fetch, store and index N feeds served
+from 127.0.0.1, then refetch them unchanged; and newsboat's reload of the
+same feeds when ``newsboat`` is on PATH.
+
+The feeds are the feed-rs fixtures (``.xml`` and ``.json``, their
+``.serde.json`` expectations left out) replicated to N distinct URLs
+(``/f/<n>/<fixture>``), served by a threaded HTTP server that answers
+``If-None-Match`` / ``If-Modified-Since`` with 304. Every feed is on the
+same host here, so the per-host bound is lifted to the overall one.
+Nothing here is a test and nothing asserts on time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import multiprocessing
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+FIXTURE_CANDIDATES = (Path("../shared/feeds/feed-rs"), Path(__file__).resolve().parents[3] / "shared" / "feeds" / "feed-rs")
+LAST_MODIFIED = "Mon, 02 Nov 2026 10:00:00 GMT"
+
+
+def fixtures_dir(given: Path | None = None) -> Path | None:
+    for candidate in (given,) if given else FIXTURE_CANDIDATES:
+        if candidate and candidate.is_dir():
+            return candidate
+    return None
+
+
+def load_fixtures(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.suffix in (".xml", ".json") and not p.name.endswith(".serde.json")
+    }
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256  # the default backlog of 5 drops connects, and a dropped SYN costs a second
+
+
+class FeedServer:
+    """Serves ``/f/<n>/<name>`` for every fixture name, with an ETag and a
+    Last-Modified; counts requests and 304s."""
+
+    def __init__(self, fixtures: dict[str, bytes]) -> None:
+        self.fixtures = fixtures
+        self.requests = 0
+        self.not_modified = 0
+        self._lock = threading.Lock()
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: object) -> None:
+                return None
+
+            def do_GET(self) -> None:
+                with server._lock:
+                    server.requests += 1
+                parts = self.path.split("/", 3)
+                body = server.fixtures.get(parts[3]) if len(parts) == 4 and parts[1] == "f" else None
+                if body is None:
+                    self.send_response(404)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                etag = '"' + hashlib.sha1(self.path.encode() + body).hexdigest()[:20] + '"'
+                if self.headers.get("If-None-Match") == etag or (
+                    self.headers.get("If-None-Match") is None and self.headers.get("If-Modified-Since") == LAST_MODIFIED
+                ):
+                    with server._lock:
+                        server.not_modified += 1
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json" if self.path.endswith(".json") else "application/xml")
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("ETag", etag)
+                self.send_header("Last-Modified", LAST_MODIFIED)
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.httpd = _Server(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def urls(self, count: int) -> list[str]:
+        names = list(self.fixtures)
+        return [f"{self.base}/f/{n}/{names[n % len(names)]}" for n in range(count)]
+
+    def __enter__(self) -> FeedServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def _serve(folder: str, ports: Any) -> None:
+    """The server in its own process, so that it does not share the
+    fetcher's interpreter lock (newsboat does not have to either)."""
+    server = FeedServer(load_fixtures(Path(folder)))
+    ports.put(server.httpd.server_address[1])
+    server.httpd.serve_forever()
+
+
+class ServerProcess:
+    def __init__(self, folder: Path) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.fixtures = load_fixtures(folder)
+        self._ports: Any = context.Queue()
+        self.process = context.Process(target=_serve, args=(str(folder), self._ports), daemon=True)
+        self.base = ""
+
+    def urls(self, count: int) -> list[str]:
+        names = list(self.fixtures)
+        return [f"{self.base}/f/{n}/{names[n % len(names)]}" for n in range(count)]
+
+    def __enter__(self) -> ServerProcess:
+        self.process.start()
+        self.base = f"http://127.0.0.1:{self._ports.get(timeout=60)}"
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.process.terminate()
+        self.process.join(10)
+
+
+def measure(count: int, fixtures: Path, log: Callable[[str], None], concurrency: int = 8, newsboat: bool = True) -> dict[str, float | int]:
+    from reader.feeds.run import Feed, fetch_all
+    from reader.feeds.write import feed_folder
+    from reader.library import Library
+
+    results: dict[str, float | int] = {"feeds": count}
+    with tempfile.TemporaryDirectory(prefix="reader-fetch-bench-") as temp, ServerProcess(fixtures) as server:
+        root = Path(temp) / "feeds"
+        urls = server.urls(count)
+        feeds = [Feed(key=u, url=u, name="", tags=("bench",), folder=feed_folder(root, u)) for u in urls]
+        log(f"first fetch of {count:,} feeds from {server.base}")
+        start = time.perf_counter()
+        first = fetch_all(feeds, concurrency=concurrency, per_host=concurrency)
+        fetched = time.perf_counter() - start
+        log("indexing the items")
+        library = Library(roots=[root], data_dir=Path(temp) / "data").open()
+        try:
+            start = time.perf_counter()
+            report = library.refresh()
+            indexed = time.perf_counter() - start
+            items = sum(r.new for r in first)
+            failed = sum(1 for r in first if r.error)
+            results |= {
+                "fetch_feeds_per_s": round(count / (fetched + indexed), 1),
+                "fetch_items_per_s": round(items / (fetched + indexed), 1),
+                "fetch_store_s": round(fetched, 3),
+                "fetch_index_s": round(indexed, 3),
+                "fetch_items": items,
+                "fetch_failed": failed,
+                "fetch_indexed_files": report.seen,
+            }
+            again = [
+                Feed(key=f.key, url=f.url, name=f.name, tags=f.tags, folder=f.folder, etag=r.etag, last_modified=r.last_modified)
+                for f, r in zip(feeds, first, strict=True)
+            ]
+            log("refetch, nothing changed")
+            start = time.perf_counter()
+            second = fetch_all(again, concurrency=concurrency, per_host=concurrency)
+            refetched = time.perf_counter() - start
+            start = time.perf_counter()
+            library.refresh()
+            reindexed = time.perf_counter() - start
+            results |= {
+                "refetch_unchanged_s": round(refetched, 3),
+                "refetch_reindex_s": round(reindexed, 3),
+                "refetch_304": sum(1 for r in second if r.not_modified),
+                "refetch_written": sum(r.new + r.updated for r in second),
+            }
+        finally:
+            library.close()
+        command_path = shutil.which("newsboat") if newsboat else None
+        if command_path:
+            log("newsboat -x reload with reload-threads 8")
+            work = Path(temp) / "newsboat"
+            work.mkdir()
+            (work / "urls").write_text("\n".join(urls) + "\n", encoding="utf-8")
+            (work / "config").write_text("reload-threads 8\n", encoding="utf-8")
+            command = [command_path, "-x", "reload", "-u", str(work / "urls"), "-c", str(work / "cache.db"), "-C", str(work / "config")]
+            start = time.perf_counter()
+            done = subprocess.run(command, capture_output=True, timeout=3600, check=False, stdin=subprocess.DEVNULL)
+            elapsed = time.perf_counter() - start
+            if done.returncode == 0:
+                results["newsboat_reload_s"] = round(elapsed, 3)
+                results["newsboat_feeds_per_s"] = round(count / elapsed, 1)
+                results["ratio_vs_newsboat"] = round(float(results["fetch_feeds_per_s"]) / (count / elapsed), 2)
+                start = time.perf_counter()
+                subprocess.run(command, capture_output=True, timeout=3600, check=False, stdin=subprocess.DEVNULL)
+                results["newsboat_second_reload_s"] = round(time.perf_counter() - start, 3)
+            else:
+                log(f"newsboat failed ({done.returncode}): {done.stderr.decode('utf-8', 'replace')[:200]}")
+    return results

@@ -1,0 +1,194 @@
+"""Subscriptions in and out: OPML 1.0/2.0 import and export, and newsboat's
+``urls`` file import.
+
+Mapped as newsboat maps them: a feed's name is its outline's ``text``, else
+its ``title``; the folders around it become one tag joined with ``/``
+(``Blogs/friends``), each folder named by its ``text``, else its ``title``;
+a ``category`` attribute adds its comma-separated entries as tags (a leading
+``/`` dropped). Outlines newsboat would turn into ``exec:`` (``xmlUrl``
+starting with ``|``) or ``filter:`` (``filtercmd``) feeds, and the
+``query:``, ``exec:`` and ``filter:`` lines of a urls file, are reported as
+skipped: reader fetches only http and https.
+
+The XML parser is lxml with entities never resolved, no DTD and no network;
+a document that declares entities is refused outright.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+from xml.sax.saxutils import quoteattr
+
+from lxml import etree
+
+from reader.feeds.parse import declares_entities
+from reader.feeds.textclean import clean_one_line
+
+
+@dataclass(frozen=True)
+class Subscription:
+    url: str
+    name: str = ""  # "" when the file names none: the feed's own title is used
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Imported:
+    feeds: tuple[Subscription, ...]
+    skipped: tuple[str, ...]  # one line each: what was left out and why
+    error: str | None  # the whole file could not be read
+
+
+def import_bytes(data: bytes) -> Imported:
+    """OPML when the document is XML, else a newsboat urls file."""
+    head = data.lstrip()[:256].lstrip(b"\xef\xbb\xbf")
+    if head.startswith(b"<"):
+        return read_opml(data)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return Imported((), (), "neither OPML nor a urls file: the file is not UTF-8 text")
+    return read_urls(text)
+
+
+# -- OPML --------------------------------------------------------------------------
+
+
+def read_opml(data: bytes) -> Imported:
+    if declares_entities(data):
+        return Imported((), (), "refused: the OPML declares XML entities")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        return Imported((), (), clean_one_line(f"not valid XML: {error}"))
+    if root is None or not isinstance(root.tag, str) or etree.QName(root).localname != "opml":
+        return Imported((), (), "not an OPML file: the root element is not <opml>")
+    body = next((child for child in root if isinstance(child.tag, str) and etree.QName(child).localname == "body"), None)
+    if body is None:
+        return Imported((), (), "not a usable OPML file: it has no <body>")
+    found: dict[str, Subscription] = {}
+    skipped: list[str] = []
+    _walk(body, "", found, skipped)
+    return Imported(tuple(found.values()), tuple(skipped), None)
+
+
+def _walk(parent: etree._Element, path: str, found: dict[str, Subscription], skipped: list[str]) -> None:
+    for outline in parent:
+        if not isinstance(outline.tag, str) or etree.QName(outline).localname != "outline":
+            continue
+        label = clean_one_line(outline.get("text") or "") or clean_one_line(outline.get("title") or "")
+        url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
+        if not url:
+            if label or len(outline):
+                _walk(outline, f"{path}/{label}" if path and label else (label or path), found, skipped)
+            continue
+        if url.startswith("|"):
+            skipped.append(clean_one_line(f"{label or url}: exec feeds (xmlUrl starting with |) are not supported"))
+            continue
+        if outline.get("filtercmd"):
+            skipped.append(clean_one_line(f"{label or url}: filter feeds (filtercmd) are not supported"))
+            continue
+        if urlsplit(url).scheme.lower() not in ("http", "https"):
+            skipped.append(clean_one_line(f"{url}: only http and https feeds are supported"))
+            continue
+        tags = [path] if path else []
+        for entry in (outline.get("category") or "").split(","):
+            tag = clean_one_line(entry).strip("/")
+            if tag and tag not in tags:
+                tags.append(tag)
+        _add(found, Subscription(clean_one_line(url), label, tuple(tags)))
+
+
+def _add(found: dict[str, Subscription], subscription: Subscription) -> None:
+    """A URL listed twice is one subscription with the tags of both."""
+    old = found.get(subscription.url)
+    if old is None:
+        found[subscription.url] = subscription
+        return
+    tags = list(old.tags) + [t for t in subscription.tags if t not in old.tags]
+    found[subscription.url] = Subscription(old.url, old.name or subscription.name, tuple(tags))
+
+
+def export_opml(subscriptions: Iterable[Subscription], title: str = "reader subscriptions") -> bytes:
+    """OPML 2.0: one flat outline a feed, its tags in ``category``
+    (a comma inside a tag becomes a space: OPML cannot carry it)."""
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<opml version="2.0">',
+        "  <head>",
+        f"    <title>{_escape(clean_one_line(title))}</title>",
+        "  </head>",
+        "  <body>",
+    ]
+    for sub in subscriptions:
+        name = clean_one_line(sub.name)
+        attributes = [f"type={quoteattr('rss')}", f"text={quoteattr(name)}"]
+        if name:
+            attributes.append(f"title={quoteattr(name)}")
+        attributes.append(f"xmlUrl={quoteattr(clean_one_line(sub.url))}")
+        tags = [clean_one_line(t.replace(",", " ")) for t in sub.tags]
+        if any(tags):
+            attributes.append(f"category={quoteattr(','.join(t for t in tags if t))}")
+        lines.append(f"    <outline {' '.join(attributes)}/>")
+    lines += ["  </body>", "</opml>", ""]
+    return "\n".join(lines).encode("utf-8")
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# -- newsboat urls -------------------------------------------------------------------
+
+
+def read_urls(text: str) -> Imported:
+    """A newsboat ``urls`` file: ``URL [tag ...] ["~Name"]`` a line; ``#``
+    starts a comment line; ``query:``, ``exec:`` and ``filter:`` lines are
+    skipped with a note; a tag starting with ``!`` (hidden) is kept without it."""
+    found: dict[str, Subscription] = {}
+    skipped: list[str] = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            words = shlex.split(line, posix=True)
+        except ValueError as error:
+            skipped.append(clean_one_line(f"line {number}: cannot be read ({error})"))
+            continue
+        if not words:
+            continue
+        url, rest = words[0], words[1:]
+        kind = url.split(":", 1)[0].lower()
+        if kind in ("query", "exec", "filter"):
+            skipped.append(clean_one_line(f"line {number}: {kind}: feeds are not supported"))
+            continue
+        if urlsplit(url).scheme.lower() not in ("http", "https"):
+            skipped.append(clean_one_line(f"line {number}: only http and https feeds are supported ({url})"))
+            continue
+        name = ""
+        tags: list[str] = []
+        for word in rest:
+            if word.startswith("~"):
+                name = clean_one_line(word[1:])
+                continue
+            tag = clean_one_line(word.removeprefix("!"))
+            if tag and tag not in tags:
+                tags.append(tag)
+        _add(found, Subscription(clean_one_line(url), name, tuple(tags)))
+    return Imported(tuple(found.values()), tuple(skipped), None)
+
+
+def export_urls(subscriptions: Iterable[Subscription]) -> str:
+    """A newsboat ``urls`` file (for comparisons and for going back)."""
+    lines = []
+    for sub in subscriptions:
+        words = [sub.url, *(shlex.quote(t) if t else "" for t in sub.tags)]
+        if sub.name:
+            words.append('"~' + sub.name.replace("\\", "\\\\").replace('"', '\\"') + '"')
+        lines.append(" ".join(w for w in words if w))
+    return "\n".join(lines) + "\n"

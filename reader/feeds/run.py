@@ -1,0 +1,253 @@
+"""The feeds feature in one call: fetch, parse and write many feeds.
+
+The library facade builds one :class:`Feed` a subscription (from state.db),
+calls :func:`fetch_all`, and persists what each :class:`FeedResult` says
+(``etag``, ``last_modified``, ``status``, ``error``, ``new_url``, fetch
+time), then indexes the feeds' folders. Nothing here touches SQLite; the
+only files written are ``<id>.md`` items under each feed's folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from reader.feeds import fetch, parse, write
+from reader.feeds.textclean import clean_one_line
+
+DEFAULT_CONCURRENCY = 16
+DEFAULT_PER_HOST = 4
+
+
+@dataclass(frozen=True)
+class Feed:
+    key: str  # the URL it was subscribed with: item ids hang on it, it never changes
+    url: str  # the URL to fetch (after permanent redirects)
+    name: str  # ``source:`` of its items
+    tags: tuple[str, ...]
+    folder: Path  # where its items are written (see :func:`reader.feeds.write.feed_folder`)
+    etag: str | None = None
+    last_modified: str | None = None
+    max_items: int | None = None
+    keep_days: int | None = None
+
+
+@dataclass(frozen=True)
+class FeedResult:
+    key: str
+    url: str  # as fetched (the last URL of a redirect chain)
+    new_url: str | None  # a permanent redirect: store this as the feed's URL
+    status: int | None  # the HTTP status, None when no answer came
+    error: str | None  # one line, or None
+    etag: str | None  # store these for the next conditional GET
+    last_modified: str | None
+    not_modified: bool  # a 304: nothing parsed, nothing written
+    items: int  # items in the feed now (0 on a 304 or an error: keep the count stored before)
+    new: int  # files written for the first time
+    updated: int  # files rewritten because the item changed
+    title: str | None  # the feed's own title
+    removed: int = 0  # files removed by retention
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def fetch_all(
+    feeds: Sequence[Feed],
+    *,
+    protected_ids: Iterable[str] = frozenset(),
+    on_result: Callable[[FeedResult], None] | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    per_host: int = DEFAULT_PER_HOST,
+    timeout: float = fetch.DEFAULT_TIMEOUT,
+    max_bytes: int = fetch.DEFAULT_MAX_BYTES,
+) -> list[FeedResult]:
+    """Fetch, parse and write every feed; at most ``concurrency`` at once and
+    ``per_host`` to one host. ``on_result`` is called in the calling thread
+    as each feed finishes. Results come back in the order of ``feeds``. One
+    feed's failure is its result's ``error``; it never stops the others, and
+    its earlier items stay."""
+    protected = frozenset(protected_ids)
+    limits: dict[str, threading.Semaphore] = {}
+    lock = threading.Lock()
+
+    def host_limit(url: str) -> threading.Semaphore:
+        try:
+            host = (urlsplit(url).hostname or "").lower()
+        except ValueError:
+            host = ""
+        with lock:
+            if host not in limits:
+                limits[host] = threading.Semaphore(max(per_host, 1))
+            return limits[host]
+
+    def one(feed: Feed) -> FeedResult:
+        try:
+            return fetch_one(feed, protected_ids=protected, timeout=timeout, max_bytes=max_bytes, limit=host_limit(feed.url))
+        except Exception as error:  # a bug or a full disk in one feed must not stop the rest
+            return _result(feed, error=clean_one_line(f"{type(error).__name__}: {error}")[:300])
+
+    results: list[FeedResult | None] = [None] * len(feeds)
+    if not feeds:
+        return []
+    with ThreadPoolExecutor(max(1, min(concurrency, len(feeds))), thread_name_prefix="reader-fetch") as pool:
+        futures = {pool.submit(one, feed): number for number, feed in enumerate(feeds)}
+        for future in as_completed(futures):
+            result = future.result()
+            results[futures[future]] = result
+            if on_result is not None:
+                on_result(result)
+    return [r for r in results if r is not None]
+
+
+def fetch_one(
+    feed: Feed,
+    *,
+    protected_ids: frozenset[str] = frozenset(),
+    timeout: float = fetch.DEFAULT_TIMEOUT,
+    max_bytes: int = fetch.DEFAULT_MAX_BYTES,
+    limit: threading.Semaphore | None = None,
+    now: dt.datetime | None = None,
+) -> FeedResult:
+    """One feed: conditional GET, parse, write, retention."""
+    if limit is not None:
+        with limit:
+            response = fetch.get(feed.url, etag=feed.etag, last_modified=feed.last_modified, timeout=timeout, max_bytes=max_bytes)
+    else:
+        response = fetch.get(feed.url, etag=feed.etag, last_modified=feed.last_modified, timeout=timeout, max_bytes=max_bytes)
+    if response.error is not None:
+        return _result(feed, url=response.url, status=response.status, error=response.error)
+    if response.not_modified:
+        return _result(
+            feed,
+            url=response.url,
+            new_url=response.permanent_url,
+            status=304,
+            etag=response.etag,
+            last_modified=response.last_modified,
+            not_modified=True,
+        )
+    parsed = parse.parse(response.body, response.url, response.content_type)
+    if isinstance(parsed, parse.FeedError):
+        return _result(feed, url=response.url, new_url=response.permanent_url, status=response.status, error=parsed.message)
+    # ``feed:`` is the key, so a permanent redirect does not rewrite every item.
+    meta = write.FeedMeta(key=feed.key, url=feed.key, name=feed.name or parsed.title or feed.key, tags=feed.tags, language=parsed.language)
+    report = write.write_items(feed.folder, meta, parsed.items, now)
+    removed = write.apply_retention(
+        feed.folder, max_items=feed.max_items, keep_days=feed.keep_days, protected_ids=protected_ids, present_ids=report.ids, now=now
+    )
+    return FeedResult(
+        key=feed.key,
+        url=response.url,
+        new_url=response.permanent_url,
+        status=response.status,
+        error=None,
+        etag=response.etag,
+        last_modified=response.last_modified,
+        not_modified=False,
+        items=len(report.ids),
+        new=report.new,
+        updated=report.updated,
+        title=parsed.title or None,
+        removed=len(removed),
+    )
+
+
+def _result(
+    feed: Feed,
+    *,
+    url: str | None = None,
+    new_url: str | None = None,
+    status: int | None = None,
+    error: str | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    not_modified: bool = False,
+) -> FeedResult:
+    return FeedResult(
+        key=feed.key,
+        url=url or feed.url,
+        new_url=new_url,
+        status=status,
+        error=error,
+        etag=etag if etag is not None else feed.etag,
+        last_modified=last_modified if last_modified is not None else feed.last_modified,
+        not_modified=not_modified,
+        items=0,
+        new=0,
+        updated=0,
+        title=None,
+    )
+
+
+# -- a web page's feed -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Discovered:
+    url: str | None  # the feed's URL (the given one when it is a feed itself)
+    title: str | None  # the feed's title, when the feed itself was read
+    error: str | None
+
+
+_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/json")
+
+
+def discover(url: str, *, timeout: float = fetch.DEFAULT_TIMEOUT, max_bytes: int = fetch.DEFAULT_MAX_BYTES) -> Discovered:
+    """``url`` if it is a feed; else the first feed a web page at ``url``
+    links to with ``<link rel="alternate" type="application/rss+xml|atom+xml|feed+json">``
+    (checked by fetching it)."""
+    response = fetch.get(url, timeout=timeout, max_bytes=max_bytes)
+    if response.error is not None:
+        return Discovered(None, None, response.error)
+    final = response.permanent_url or url
+    parsed = parse.parse(response.body, response.url, response.content_type)
+    if isinstance(parsed, parse.ParsedFeed):
+        return Discovered(final, parsed.title or None, None)
+    candidates = feed_links(response.body, response.url)
+    if not candidates:
+        return Discovered(None, None, "not a feed, and the page links to no feed")
+    errors = []
+    for candidate in candidates[:3]:
+        answer = fetch.get(candidate, timeout=timeout, max_bytes=max_bytes)
+        if answer.error is not None:
+            errors.append(answer.error)
+            continue
+        found = parse.parse(answer.body, answer.url, answer.content_type)
+        if isinstance(found, parse.ParsedFeed):
+            return Discovered(answer.permanent_url or candidate, found.title or None, None)
+        errors.append(found.message)
+    return Discovered(None, None, clean_one_line(f"the page's feed links failed: {errors[0]}"))
+
+
+def feed_links(page: bytes, base: str) -> list[str]:
+    """The feed URLs an HTML page declares, in page order, made absolute
+    (``<base href>`` honoured); http and https only."""
+    import lxml.html
+    from lxml import etree
+
+    try:
+        document = lxml.html.document_fromstring(page[: 4 * 2**20])
+    except (etree.ParserError, ValueError):
+        return []
+    for element in document.iter("base"):
+        if element.get("href"):
+            base = urljoin(base, element.get("href") or "")
+            break
+    found: list[str] = []
+    for element in document.iter("link", "a"):
+        rel = (element.get("rel") or "").lower().split()
+        kind = (element.get("type") or "").split(";")[0].strip().lower()
+        href = (element.get("href") or "").strip()
+        if "alternate" not in rel or kind not in _FEED_TYPES or not href:
+            continue
+        absolute = urljoin(base, href)
+        if urlsplit(absolute).scheme.lower() in ("http", "https") and absolute not in found:
+            found.append(absolute)
+    return found

@@ -1,0 +1,160 @@
+"""Feed bytes -> items: formats, encodings, bases, dates, and bad bodies as
+error values."""
+
+from __future__ import annotations
+
+import pytest
+
+from reader.feeds.parse import FeedError, ParsedFeed, normalise_date, parse
+
+from .feeds_helpers import FEED_RS, fixtures
+
+
+def _ok(result: ParsedFeed | FeedError) -> ParsedFeed:
+    assert isinstance(result, ParsedFeed), result
+    return result
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Sun, 06 Sep 2009 16:20:00 +0000", "2009-09-06T16:20:00Z"),
+        ("Sun, 06 Sep 2009 16:20:00 GMT", "2009-09-06T16:20:00Z"),
+        ("Sun, 06 Sep 2009 16:20:00 EST", "2009-09-06T21:20:00Z"),
+        ("Sun, 6 Sep 2009 16:20 +0300", "2009-09-06T13:20:00Z"),
+        ("06 Sep 2009 16:20:00 -0700", "2009-09-06T23:20:00Z"),
+        ("2009-09-06T16:20:00Z", "2009-09-06T16:20:00Z"),
+        ("2009-09-06T16:20:00.123456+02:00", "2009-09-06T14:20:00Z"),
+        ("2009-09-06 16:20:00", "2009-09-06T16:20:00Z"),
+        ("2009-09-06", "2009-09-06"),
+        ("  2009-09-06T16:20:00z ", "2009-09-06T16:20:00Z"),
+        ("not a date", None),
+        ("", None),
+    ],
+)
+def test_dates_in_real_world_shapes(text: str, want: str | None) -> None:
+    assert normalise_date(text) == want
+
+
+def test_all_formats_parse() -> None:
+    kinds = {p.parent.name for p in fixtures()}
+    assert kinds == {"atom", "jsonfeed", "rss0", "rss1", "rss2"}
+    for path in fixtures():
+        result = _ok(parse(path.read_bytes(), "https://example.net/feed"))
+        if path.name != "rss_2.0_invalid_1.xml":
+            assert result.items, path.name
+
+
+def test_atom_without_namespace_and_a_lone_entry_are_read() -> None:
+    no_ns = _ok(parse((FEED_RS / "atom" / "atom_example_1.xml").read_bytes()))
+    assert no_ns.title == "dive into mark" and no_ns.items[0].link == "http://example.org/2005/04/02/atom"
+    entry = _ok(parse((FEED_RS / "atom" / "atom_entry_1.xml").read_bytes()))
+    assert entry.items[0].title == "Specifications"
+
+
+def test_relative_links_resolve_against_xml_base_then_the_feed_url() -> None:
+    doc = b"""<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://a.example/blog/">
+    <title>t</title>
+    <entry><id>1</id><title>one</title><link href="posts/1"/><updated>2020-01-01T00:00:00Z</updated></entry>
+    <entry xml:base="https://b.example/x/"><id>2</id><title>two</title><link href="../2"/><updated>2020-01-01T00:00:00Z</updated>
+      <content type="html">&lt;a href="img/p.png"&gt;pic&lt;/a&gt;</content></entry>
+    </feed>"""
+    feed = _ok(parse(doc, "https://feed.example/atom.xml"))
+    assert [i.link for i in feed.items] == ["https://a.example/blog/posts/1", "https://b.example/2"]
+    assert feed.items[1].base == "https://b.example/x/"
+    plain = _ok(parse((FEED_RS / "atom" / "atom_relative.xml").read_bytes(), "https://example.com/blog/feed.xml"))
+    assert plain.items[0].link == "https://example.com/blog/2003/12/13/atom03"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "windows-1251", "koi8-r", "iso-8859-5"])
+def test_every_encoding(encoding: str) -> None:
+    title = "Новости Ташкента"
+    declared = "utf-16" if encoding.startswith("utf-16") else encoding
+    doc = f'<?xml version="1.0" encoding="{declared}"?><rss version="2.0"><channel><title>{title}</title><item><guid>1</guid><title>{title}</title></item></channel></rss>'
+    data = doc.encode(encoding)
+    if encoding == "utf-16":
+        assert data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    feed = _ok(parse(data))
+    assert feed.title == title and feed.items[0].title == title
+
+
+def test_undeclared_legacy_encoding_uses_the_http_charset() -> None:
+    doc = '<rss version="2.0"><channel><title>Café</title><item><guid>1</guid><title>Ça va</title></item></channel></rss>'
+    feed = _ok(parse(doc.encode("iso-8859-1"), content_type="application/rss+xml; charset=ISO-8859-1"))
+    assert feed.items[0].title == "Ça va"
+
+
+def test_iso8859_fixture() -> None:
+    feed = _ok(parse((FEED_RS / "rss1" / "rss_1.0_iso8859.xml").read_bytes()))
+    assert feed.items[0].title == "Digitalministerium: Neue Glasfaserförderung mit Schnellkasse"
+
+
+def test_json_feed_fields() -> None:
+    feed = _ok(parse((FEED_RS / "jsonfeed" / "jsonfeed_example_1.json").read_bytes(), "https://daringfireball.net/feeds/json"))
+    first = feed.items[0]
+    assert feed.title == "Daring Fireball"
+    assert first.date == "2020-01-24T23:46:57Z" and first.link.startswith("https://daringfireball.net/")
+    assert first.content
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "words"),
+    [
+        (b"", "", "empty"),
+        (b"\x00\x01\x02garbage\xff\xfe" * 10, "", "not a feed"),
+        (b"<!DOCTYPE html><html><body><p>hi</p></body></html>", "text/html", "HTML page"),
+        (b"<html><head><title>x</title></head><body></body></html>", "", "HTML page"),
+        (b"{not json", "application/json", "invalid JSON"),
+        (b'{"version": "x"}', "application/json", "items"),
+        (b"<?xml version='1.0'?><note><to>x</to></note>", "", "not a feed"),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><rss><channel><title>&b;</title></channel></rss>',
+            "",
+            "entities",
+        ),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss><channel><title>&x;</title></channel></rss>',
+            "",
+            "entities",
+        ),
+    ],
+)
+def test_bad_bodies_are_error_values(body: bytes, content_type: str, words: str) -> None:
+    result = parse(body, "https://example.com/feed", content_type)
+    assert isinstance(result, FeedError)
+    assert words in result.message and "\n" not in result.message
+
+
+def test_an_external_dtd_is_never_loaded() -> None:
+    doc = b"""<?xml version="1.0"?><!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "http://127.0.0.1:9/rss-0.91.dtd">
+    <rss version="0.91"><channel><title>Old</title><item><title>Caf&eacute;</title><link>http://x.example/1</link></item></channel></rss>"""
+    feed = _ok(parse(doc))
+    assert feed.title == "Old" and feed.items[0].link == "http://x.example/1"
+
+
+def test_links_other_than_http_are_dropped() -> None:
+    doc = b"""<rss version="2.0"><channel><title>t</title>
+    <item><guid>1</guid><title>a</title><link>javascript:alert(1)</link></item>
+    <item><guid>2</guid><title>b</title><link>file:///etc/passwd</link></item></channel></rss>"""
+    feed = _ok(parse(doc, "https://example.com/"))
+    assert [i.link for i in feed.items] == ["", ""]
+
+
+def test_language_is_the_primary_subtag() -> None:
+    doc = (
+        b'<rss version="2.0"><channel><title>t</title><language>ru-RU</language><item><guid>1</guid><title>a</title></item></channel></rss>'
+    )
+    feed = _ok(parse(doc))
+    assert feed.language == "ru" and feed.items[0].language == "ru"
+
+
+def test_entity_declarations_are_found_wherever_the_prolog_hides_them() -> None:
+    from reader.feeds.parse import declares_entities
+
+    padded = b'<?xml version="1.0"?><!-- ' + b"x" * 100_000 + b' --><!DOCTYPE r [<!ENTITY a "b">]><rss/>'
+    assert declares_entities(padded)
+    assert isinstance(parse(padded), FeedError)
+    assert declares_entities(b'\xef\xbb\xbf<!DOCTYPE r [<!-- ]> --><!ENTITY a "b">]><rss/>')
+    # An external DTD reference is no declaration, and a CDATA section about XML is content.
+    assert not declares_entities(b'<!DOCTYPE rss PUBLIC "-//N//DTD RSS 0.91//EN" "http://x/[rss].dtd"><rss/>')
+    assert not declares_entities(b'<rss><![CDATA[<!DOCTYPE x [<!ENTITY a "b">]>]]></rss>')

@@ -1,0 +1,299 @@
+"""Items -> Markdown files: stable ids, updates in place, untouched files
+left alone, retention that never removes a protected id, YAML that
+round-trips any title, HTML reduced to clean Markdown, and the result
+indexed by the library."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+
+import frontmatter
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reader.feeds.html import html_to_markdown, html_to_text
+from reader.feeds.parse import Item
+from reader.feeds.write import FeedMeta, apply_retention, feed_folder, item_id, render, write_items
+from reader.library import Library
+
+from .feeds_helpers import stored
+
+FEED = FeedMeta(
+    key="https://example.com/feed.xml", url="https://example.com/feed.xml", name="Example", tags=("news", "tech"), language="en"
+)
+NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
+
+
+def _item(
+    guid: str = "g1", title: str = "Title", content: str = "<p>Body</p>", date: str | None = "2026-11-20T10:00:00Z", **kw: object
+) -> Item:
+    fields: dict[str, object] = {
+        "guid": guid,
+        "title": title,
+        "link": f"https://example.com/{guid}" if guid else "",
+        "date": date,
+        "author": "Ann",
+        "categories": ("world",),
+        "content": content,
+        "summary": "",
+        "language": "",
+        "base": "https://example.com/",
+    }
+    fields.update(kw)
+    return Item(**fields)  # type: ignore[arg-type]
+
+
+def test_id_is_stable_and_falls_back_from_guid_to_link_to_title_and_date() -> None:
+    a = _item(guid="g1")
+    assert item_id(FEED.key, a) == item_id(FEED.key, _item(guid="g1", title="Other", content="<p>x</p>"))
+    assert item_id(FEED.key, a) != item_id("https://other.example/feed", a)
+    assert re.fullmatch(r"[0-9a-f]{16}", item_id(FEED.key, a))
+    by_link = _item(guid="", link="https://example.com/x")
+    assert item_id(FEED.key, by_link) == item_id(FEED.key, _item(guid="", link="https://example.com/x", title="Changed"))
+    by_title = _item(guid="", link="", title="Only a title")
+    assert item_id(FEED.key, by_title) != item_id(FEED.key, _item(guid="", link="", title="Only a title", date="2026-01-01T00:00:00Z"))
+
+
+def test_front_matter_fields(tmp_path: Path) -> None:
+    report = write_items(tmp_path, FEED, [_item(categories=("world", "news"))], NOW)
+    assert report.new == 1
+    (meta,) = stored(tmp_path).values()
+    assert meta["path"].name == f"{meta['id']}.md"
+    assert meta["title"] == "Title"
+    assert meta["date"] == "2026-11-20T10:00:00Z"
+    assert meta["source"] == "Example"
+    assert meta["url"] == "https://example.com/g1"
+    assert meta["feed"] == FEED.url
+    assert meta["author"] == "Ann"
+    assert meta["tags"] == ["world", "news", "tech"]
+    assert meta["lang"] == "en"
+    assert meta["body"] == "Body"
+
+
+def test_lang_is_left_out_when_neither_item_nor_feed_has_one(tmp_path: Path) -> None:
+    write_items(tmp_path, FeedMeta(key="k", url="k", name="n"), [_item()], NOW)
+    (meta,) = stored(tmp_path).values()
+    assert "lang" not in meta
+
+
+def test_changed_item_is_rewritten_in_place_and_unchanged_items_are_untouched(tmp_path: Path) -> None:
+    write_items(tmp_path, FEED, [_item("a"), _item("b")], NOW)
+    files = {p.name: p for p in tmp_path.glob("*.md")}
+    old = 1_600_000_000_000_000_000
+    for path in files.values():
+        os.utime(path, ns=(old, old))
+    report = write_items(tmp_path, FEED, [_item("a"), _item("b", content="<p>Body, corrected</p>")], NOW)
+    assert (report.new, report.updated) == (0, 1)
+    assert {p.name for p in tmp_path.glob("*.md")} == set(files)
+    changed = files[f"{item_id(FEED.key, _item('b'))}.md"]
+    same = files[f"{item_id(FEED.key, _item('a'))}.md"]
+    assert changed.stat().st_mtime_ns != old and "Body, corrected" in changed.read_text()
+    assert same.stat().st_mtime_ns == old
+    assert not [p for p in tmp_path.iterdir() if p.suffix != ".md"]  # no temporary files left
+
+
+def test_an_item_gone_from_the_feed_stays(tmp_path: Path) -> None:
+    write_items(tmp_path, FEED, [_item("a"), _item("b")], NOW)
+    write_items(tmp_path, FEED, [_item("b")], NOW)
+    assert len(list(tmp_path.glob("*.md"))) == 2
+
+
+def test_an_undated_item_keeps_the_date_it_was_first_seen(tmp_path: Path) -> None:
+    write_items(tmp_path, FEED, [_item(date=None)], NOW)
+    later = NOW + dt.timedelta(days=3)
+    report = write_items(tmp_path, FEED, [_item(date=None)], later)
+    assert (report.new, report.updated) == (0, 0)
+    (meta,) = stored(tmp_path).values()
+    assert meta["date"] == "2026-11-23T12:00:00Z"
+
+
+def test_duplicate_guids_in_one_feed_are_one_file(tmp_path: Path) -> None:
+    report = write_items(tmp_path, FEED, [_item("a", title="First"), _item("a", title="Second")], NOW)
+    assert report.new == 1 and len(report.ids) == 1
+    (meta,) = stored(tmp_path).values()
+    assert meta["title"] == "First"
+
+
+def test_retention_keeps_protected_and_present_ids(tmp_path: Path) -> None:
+    items = [_item(f"g{n}", date=f"2026-11-{10 + n:02d}T00:00:00Z") for n in range(10)]
+    write_items(tmp_path, FEED, items, NOW)
+    ids = [item_id(FEED.key, i) for i in items]  # oldest first
+    protected = {ids[0], ids[1]}
+    removed = apply_retention(tmp_path, max_items=3, keep_days=None, protected_ids=protected, present_ids={ids[5]}, now=NOW)
+    left = set(stored(tmp_path))
+    assert left == {ids[9], ids[8], ids[7], ids[5], ids[0], ids[1]}
+    assert set(removed) == set(ids) - left
+    apply_retention(tmp_path, max_items=None, keep_days=6, protected_ids=protected, now=NOW)
+    assert set(stored(tmp_path)) == {ids[9], ids[8], ids[0], ids[1]}  # since 2026-11-17 12:00, plus the protected
+    assert apply_retention(tmp_path, max_items=0, keep_days=0, protected_ids=protected, now=NOW)
+    assert set(stored(tmp_path)) == protected
+
+
+def test_retention_off_removes_nothing(tmp_path: Path) -> None:
+    write_items(tmp_path, FEED, [_item("a", date="2001-01-01T00:00:00Z")], NOW)
+    assert apply_retention(tmp_path, max_items=None, keep_days=None, now=NOW) == []
+    assert len(list(tmp_path.glob("*.md"))) == 1
+
+
+def test_feed_folder_is_a_safe_name(tmp_path: Path) -> None:
+    folder = feed_folder(tmp_path, "https://example.com/../../etc/passwd?x=/")
+    assert folder.parent == tmp_path and re.fullmatch(r"[0-9a-f]{16}", folder.name)
+
+
+@settings(max_examples=200, deadline=None)
+@given(title=st.text(), author=st.text(max_size=50), tag=st.text(max_size=30))
+def test_any_title_round_trips_through_the_front_matter(title: str, author: str, tag: str) -> None:
+    text = render("0123456789abcdef", _item(title=title, author=author, categories=(tag,)), FEED, "2026-11-20T10:00:00Z")
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", text)
+    post = frontmatter.loads(text)
+    expected = " ".join(
+        re.sub(
+            "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]",
+            "",
+            re.sub("[\t\n\r\x0b\x0c\x85\u2028\u2029]", " ", title),
+        ).split()
+    )
+    assert post["title"] == (expected or "Body")
+    assert post["id"] == "0123456789abcdef"
+
+
+def test_hostile_title_and_body(tmp_path: Path) -> None:
+    title = "---\nid: evil\n\x1b[31mred\x1b[0m !!python/object:os.system"
+    write_items(tmp_path, FEED, [_item(title=title, content="<p>ok\x07\x1b[2J</p>")], NOW)
+    (path,) = tmp_path.glob("*.md")
+    raw = path.read_text()
+    assert "\x1b" not in raw and "\x07" not in raw
+    meta = stored(tmp_path)
+    (only,) = meta.values()
+    assert only["title"] == "--- id: evil [31mred[0m !!python/object:os.system"
+    assert only["id"] == path.stem
+
+
+# -- HTML -> Markdown ----------------------------------------------------------------
+
+
+def test_html_becomes_clean_markdown() -> None:
+    html = """
+    <h2>Heading &amp; more</h2>
+    <p>First <b>bold</b> and <em>soft</em> text with <a href="/rel">a link</a> &amp; an entity.</p>
+    <script>alert('x')</script><style>p { color: red }</style>
+    <iframe src="https://evil.example/"></iframe>
+    <img src="https://t.example/pixel.gif" width="1" height="1">
+    <img src="/chart.png" alt="A chart">
+    <ul><li>one</li><li>two<ul><li>nested</li></ul></li></ul>
+    <ol start="3"><li>three</li></ol>
+    <blockquote><p>Quoted</p></blockquote>
+    <pre>code  keeps   spaces</pre>
+    <p><a href="javascript:alert(1)">js link</a> <a href="data:text/html,x">data link</a></p>
+    <table><tr><th>A</th><th>B</th></tr><tr><td>1</td><td>2</td></tr></table>
+    """
+    md = html_to_markdown(html, "https://example.com/post/")
+    assert md.startswith("## Heading & more")
+    assert "First **bold** and *soft* text with [a link](https://example.com/rel) & an entity." in md
+    assert "A chart" in md
+    assert "- one\n- two\n\n  - nested" in md or "- one\n- two\n  - nested" in md
+    assert "3. three" in md
+    assert "> Quoted" in md
+    assert "```\ncode  keeps   spaces\n```" in md
+    assert "js link data link" in md
+    assert "A | B\n1 | 2" in md
+    for banned in ("<", "&amp;", "alert", "color: red", "evil.example", "pixel.gif", "javascript:", "data:"):
+        assert banned not in md, banned
+
+
+def test_double_escaped_entities_are_decoded() -> None:
+    assert html_to_markdown("<p>AT&amp;amp;T &amp;quot;quoted&amp;quot;</p>") == 'AT&T "quoted"'
+    assert html_to_text("Tom &amp;amp; Jerry <b>live</b>") == "Tom & Jerry live"
+
+
+def test_plain_text_and_empty_html() -> None:
+    assert html_to_markdown("") == ""
+    assert html_to_markdown("just text &lt;3") == "just text <3"
+    assert html_to_markdown("<p>a<br>b</p>") == "a\nb"
+
+
+# -- what the library indexes --------------------------------------------------------
+
+
+def test_written_items_are_indexed_with_their_ids(tmp_path: Path) -> None:
+    folder = feed_folder(tmp_path / "feeds", FEED.key)
+    items = [_item("a", title="Alpha news"), _item("b", title="Beta news", content="<p>Second body</p>")]
+    write_items(folder, FEED, items, NOW)
+    with Library([tmp_path / "feeds"], tmp_path / "data") as library:
+        report = library.refresh()
+        assert report.seen == 2
+        ids = {item_id(FEED.key, i) for i in items}
+        found = {a.id: a for a in (library.find(i) for i in ids) if a is not None}
+        assert set(found) == ids
+        alpha = found[item_id(FEED.key, items[0])]
+        assert (alpha.title, alpha.source, alpha.date, alpha.url) == ("Alpha news", "Example", "2026-11-20", "https://example.com/a")
+        assert set(alpha.tags) == {"world", "news", "tech"}
+
+
+def test_a_bookmark_on_a_feed_item_survives_refetch_retention_and_rebuild(tmp_path: Path) -> None:
+    root = tmp_path / "feeds"
+    folder = feed_folder(root, FEED.key)
+    items = [_item(f"g{n}", title=f"Item {n}", date=f"2026-11-{10 + n:02d}T00:00:00Z") for n in range(5)]
+    write_items(folder, FEED, items, NOW)
+    oldest = item_id(FEED.key, items[0])
+    with Library([root], tmp_path / "data") as library:
+        library.refresh()
+        library.set_bookmark(oldest, True, note="keep")
+        protected = {b.id for b in library.bookmarks()}
+    assert protected == {oldest}
+    changed = [_item("g0", title="Item 0, updated", content="<p>New text</p>", date="2026-11-10T00:00:00Z")]
+    assert write_items(folder, FEED, changed, NOW).updated == 1
+    apply_retention(folder, max_items=1, keep_days=1, protected_ids=protected, now=NOW)
+    assert set(stored(folder)) == {oldest}
+    (tmp_path / "data" / "index.db").unlink()
+    with Library([root], tmp_path / "data") as library:
+        library.refresh()
+        article = library.find(oldest)
+        assert article is not None and article.title == "Item 0, updated" and "New text" in article.body
+        assert [(b.id, b.note) for b in library.bookmarks()] == [(oldest, "keep")]
+
+
+_html_bits = st.sampled_from(
+    [
+        "<p>",
+        "</p>",
+        "<b>",
+        "</b>",
+        "<a href='/x'>",
+        "</a>",
+        "<ul>",
+        "<li>",
+        "</ul>",
+        "<script>",
+        "</script>",
+        "<pre>",
+        "&amp;",
+        "&#0;",
+        "<br>",
+        "<img alt='x'>",
+        "<!--",
+        "-->",
+        "<![CDATA[",
+        "\x00",
+        "\x1b",
+        "word ",
+        "слово ",
+        "\n",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_html_bits, st.text(max_size=8)), max_size=40))
+def test_html_conversion_never_raises_and_never_leaks_controls(bits: list[str]) -> None:
+    md = html_to_markdown("".join(bits), "https://example.com/")
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", md)
+    assert "<script" not in md.lower()
+
+
+def test_pathologically_deep_html_is_handled() -> None:
+    for html in ("<div>" * 5000 + "x", "<b>" * 5000 + "x", "<ul><li>" * 3000 + "x", "<blockquote>" * 3000 + "x"):
+        assert isinstance(html_to_markdown("<p>intro</p>" + html), str)
