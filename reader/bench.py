@@ -270,6 +270,75 @@ def measure(articles: int, repeat: int, factru: Path | None, log: Callable[[str]
     return results
 
 
+BOOKMARK_LOOP = """
+import sys, time
+from pathlib import Path
+from reader.library import Library
+with Library([Path(sys.argv[1])], Path(sys.argv[2])) as library:
+    library.refresh()
+    ids = [row.id for row in library.list_rows()]
+    on = True
+    while True:
+        for article_id in ids:
+            library.set_bookmark(article_id, on).result()
+        on = not on
+"""
+
+
+def _screen(session: str) -> str:
+    return subprocess.run(["tmux", "capture-pane", "-e", "-p", "-t", session], capture_output=True, text=True, check=True).stdout
+
+
+def responsiveness(articles: int, presses: int, log: Callable[[str], None]) -> dict[str, float | int]:
+    """The app in tmux on one folder while another process indexes
+    ``articles`` files into the same data dir and a third toggles bookmarks
+    in a loop: how long until the screen answers `j` (capture-pane polled
+    every 5 ms)."""
+    import shutil
+
+    if shutil.which("tmux") is None:
+        raise SystemExit("tmux is needed for this measurement")
+    reader = str(Path(sys.executable).with_name("reader"))
+    session = f"reader-bench-{time.monotonic_ns()}"
+    with tempfile.TemporaryDirectory(prefix="reader-bench-") as tmp:
+        shown, other, data = Path(tmp, "shown"), Path(tmp, "other"), Path(tmp, "data")
+        make_corpus(shown, 300, seed=2)
+        log(f"writing {articles:,} articles for the other process to index")
+        make_corpus(other, articles, seed=3)
+        subprocess.run([reader, "--data-dir", str(data), "index", str(shown)], check=True, capture_output=True)
+        command = f"env -u COLUMNS -u LINES READER_DATA_DIR={data} {reader} --library {shown}"
+        subprocess.run(["tmux", "new", "-d", "-s", session, "-x", "160", "-y", "45", command], check=True)
+        helpers: list[subprocess.Popen[bytes]] = []
+        delays: list[float] = []
+        try:
+            time.sleep(4)
+            log("indexing in another process, bookmarking in a third; pressing j")
+            helpers.append(subprocess.Popen([reader, "--data-dir", str(data), "index", str(other)], stderr=subprocess.DEVNULL))
+            helpers.append(subprocess.Popen([sys.executable, "-c", BOOKMARK_LOOP, str(shown), str(data)], stderr=subprocess.DEVNULL))
+            time.sleep(1)
+            for _ in range(presses):
+                if helpers[0].poll() is not None:
+                    break
+                before = _screen(session)
+                started = time.perf_counter()
+                subprocess.run(["tmux", "send-keys", "-t", session, "j"], check=True)
+                while _screen(session) == before and time.perf_counter() - started < 5:
+                    time.sleep(0.005)
+                delays.append(time.perf_counter() - started)
+                time.sleep(0.15)
+        finally:
+            for helper in helpers:
+                helper.kill()
+            subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    return {
+        "keypresses": len(delays),
+        "keypress_p50_ms": round(1000 * statistics.median(delays), 1),
+        "keypress_p95_ms": round(1000 * _percentile(delays, 0.95), 1),
+        "keypress_max_ms": round(1000 * max(delays), 1),
+        "keypress_over_300ms": sum(d > 0.3 for d in delays),
+    }
+
+
 TARGETS = {
     "search_p95_ms": ("≤", 50),
     "open_cached_ms": ("≤", 30),
@@ -335,6 +404,14 @@ def main(argv: list[str] | None = None) -> int:
         options = parser.parse_args(args[1:])
         written = make_corpus(options.dir, options.articles, options.seed, factru_dir(options.factru))
         print(f"wrote {options.articles:,} articles ({written / 2**20:.1f} MiB) to {options.dir}")
+        return 0
+    if args[:1] == ["responsive"]:
+        parser = argparse.ArgumentParser(prog="python -m reader.bench responsive")
+        parser.add_argument("--articles", type=int, default=10_000)
+        parser.add_argument("--presses", type=int, default=60)
+        options = parser.parse_args(args[1:])
+        results = responsiveness(options.articles, options.presses, lambda m: print(f"… {m}", file=sys.stderr))
+        print("\n".join(table(results)))
         return 0
     if args[:1] == ["ner"]:
         parser = argparse.ArgumentParser(prog="python -m reader.bench ner")

@@ -27,7 +27,7 @@ from reader.library import SINGLE_THREADED, Library
 from reader.model import Article, ReaderError, RefreshReport
 from reader.sanitize import clean_line
 
-COMMANDS = ("index", "list", "show", "entities", "search", "bookmark", "bookmarks", "sources")
+COMMANDS = ("index", "list", "show", "entities", "search", "bookmark", "bookmarks", "sources", "feeds", "fetch")
 GLOBAL_OPTIONS = {"--library": "library", "--data-dir": "data_dir", "--config": "config"}
 _MARKED = re.compile(r"\*\*(.+?)\*\*")
 
@@ -107,6 +107,15 @@ def _parser() -> argparse.ArgumentParser:
     sources.add_argument("action", choices=("add", "remove", "list"))
     sources.add_argument("target", nargs="?", metavar="PATH|NAME")
     sources.add_argument("--json", action="store_true")
+    feeds = commands.add_parser("feeds", help="subscriptions: add, remove, list, import, export")
+    feeds.add_argument("action", choices=("add", "remove", "list", "import", "export"))
+    feeds.add_argument("target", nargs="?", metavar="URL|NAME|FILE")
+    feeds.add_argument("--name")
+    feeds.add_argument("--tag", action="append", default=[], dest="tags")
+    feeds.add_argument("--json", action="store_true")
+    fetch = commands.add_parser("fetch", help="fetch feeds (all, or those named)")
+    fetch.add_argument("feeds", nargs="*", metavar="NAME|URL")
+    fetch.add_argument("--json", action="store_true")
     return parser
 
 
@@ -207,8 +216,8 @@ def _run(args: argparse.Namespace, given: Globals, err: Console) -> int:
     with library.open():
         for warning in library.warnings:
             _warn(err, warning)
-        if args.command == "sources":
-            return _sources(library, args, err)
+        if args.command in _OWN_REFRESH:
+            return _OWN_REFRESH[args.command](library, args, err)
         for path in paths:
             if not path.exists():
                 raise ReaderError(f"{path}: no such file or folder")
@@ -435,4 +444,54 @@ def _sources(library: Library, args: argparse.Namespace, err: Console) -> int:
     return 0
 
 
+def _feeds(library: Library, args: argparse.Namespace, err: Console) -> int:
+    if args.action in ("add", "remove", "import", "export") and not args.target:
+        raise UsageError(f"feeds {args.action} needs a {'FILE' if args.action in ('import', 'export') else 'URL or NAME'}")
+    if args.action == "add":
+        new, url = library.add_feed(args.target, args.name, args.tags)
+        _say(err, f"reader: {'subscribed to' if new else 'already subscribed to'} {url}; `reader fetch` fetches it")
+    elif args.action == "remove":
+        gone = library.remove_source(args.target)
+        _say(err, f"reader: unsubscribed from {gone.location}; its bookmarks stay")
+    elif args.action == "import":
+        done = library.import_feeds(Path(args.target).read_bytes())
+        for line in done.skipped:
+            _warn(err, f"skipped {line}")
+        _say(err, f"reader: {_plural(done.added, 'new feed')}, {done.known:,} already here, {len(done.skipped):,} skipped")
+    elif args.action == "export":
+        Path(args.target).write_bytes(library.export_feeds())
+        _say(err, f"reader: exported {_plural(len(library.feeds()), 'feed')} to {args.target}")
+    else:
+        listed = library.feeds()
+        if args.json:
+            _print_json([f.as_json() for f in listed])
+            return 0
+        out = Console(highlight=False)
+        for f in listed:
+            status = f.error or (f"HTTP {f.status}" if f.status else "not fetched yet")
+            tags = f"  [{', '.join(f.tags)}]" if f.tags else ""
+            out.print(Text(f"{f.name}  {f.url}{tags}  {f.items:,} items, {f.unread:,} unread  {f.last_fetch or ''}  {status}"))
+    return 0
+
+
+def _fetch(library: Library, args: argparse.Namespace, err: Console) -> int:
+    with _bar(err) as bar:
+        task = bar.add_task("fetching", total=None)
+        report = library.fetch(args.feeds, lambda done, total: bar.update(task, completed=done, total=total))
+    for warning in report.warnings:
+        _warn(err, str(warning))
+    if args.json:
+        _print_json(report.as_json())
+        return 0
+    for error in report.errors:
+        _warn(err, f"{error['url']}: {error['error']}")
+    _say(
+        err,
+        f"{_plural(report.feeds, 'feed')}: {report.ok:,} fetched, {report.not_modified:,} unchanged, {report.failed:,} failed;"
+        f" {_plural(report.new, 'new item')}, {report.updated:,} updated",
+    )
+    return 0
+
+
+_OWN_REFRESH = {"sources": _sources, "feeds": _feeds, "fetch": _fetch}
 _COMMANDS = {"list": _list, "show": _show, "entities": _entities, "search": _search, "bookmark": _bookmark, "bookmarks": _bookmarks}

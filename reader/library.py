@@ -19,15 +19,33 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 import platformdirs
 
 from reader import corpus, resources
 from reader.background import LOG, SINGLE_THREADED, BackgroundExtraction, append_log, exit_with_parent, index_in_background
-from reader.model import Article, Bookmark, Extraction, Found, ListRow, ReaderError, RefreshReport, SearchHit, Source, Warning_
+from reader.feeds import opml
+from reader.feeds.run import Feed, FeedResult, discover, fetch_all
+from reader.feeds.write import feed_folder
+from reader.model import (
+    Article,
+    Bookmark,
+    Extraction,
+    FeedInfo,
+    FetchReport,
+    Found,
+    Imported,
+    ListRow,
+    ReaderError,
+    RefreshReport,
+    SearchHit,
+    Source,
+    Warning_,
+)
 from reader.sanitize import clean_line
 from reader.search import Query, Searcher, entity_tokens, parse
-from reader.store import FileState, Index, Indexed, SourceRow, State, StoreError, normalise, now, retry_locked
+from reader.store import FeedRow, Fetched, FileState, Index, Indexed, SourceRow, State, StoreError, normalise, now, retry_locked
 from reader.text import extract, lemmas
 
 BATCH = 500
@@ -193,33 +211,50 @@ class Library:
     def _configured(self) -> list[SourceRow]:
         return self.state.sources()
 
+    def _root(self, source: SourceRow) -> str:
+        """Where a source's files are: a folder's own path, a feed's folder
+        under the data dir."""
+        return source.location if source.kind == "folder" else str(feed_folder(self.data_dir / "feeds", source.location))
+
     def scope(self) -> list[str]:
         """The roots in view: the paths asked for, else every source, else
         the bundled seeds."""
         if self.paths is not None:
             return [str(p) for p in self.paths]
-        configured = [s.location for s in self._configured() if s.kind == "folder"]
-        return configured or [str(resources.seeds())]
+        return [self._root(s) for s in self._configured()] or [str(resources.seeds())]
+
+    def _listed(self) -> list[tuple[SourceRow, str, str, str | None]]:
+        """Every source with where it is shown to be, its root and its error."""
+        feeds = {f.source.id: f for f in self.state.feeds()}
+        out = []
+        for s in self._configured():
+            feed = feeds.get(s.id)
+            if feed is not None:
+                out.append((s, feed.url, self._root(s), feed.error))
+            else:
+                out.append((s, s.location, s.location, None if Path(s.location).exists() else "no such file or folder"))
+        if not out:
+            seeds = str(resources.seeds())
+            out.append((SourceRow(0, "folder", seeds, SEEDS_NAME, (), {}), seeds, seeds, None))
+        return out
 
     def _resolve(self, name: str) -> str | None:
         """The root a source's name or location (an ``in:`` value) names."""
-        for source in self.sources():
-            if name in (lemmas.fold(source.name), lemmas.fold(source.location)):
-                return source.location
+        for source, shown, root, _ in self._listed():
+            if name in (lemmas.fold(source.name), lemmas.fold(source.location), lemmas.fold(shown)):
+                return root
         return None
 
     def sources(self) -> list[Source]:
-        configured = self._configured()
-        rows = [(s.kind, s.name, s.location) for s in configured] or [("folder", SEEDS_NAME, str(resources.seeds()))]
-        counts = self.index.counts([location for _, _, location in rows])
+        listed = self._listed()
+        counts = self.index.counts([root for _, _, root, _ in listed])
         failures = self.index.failed_extractions(extract.VERSION)
         out = []
-        for kind, name, location in rows:
-            articles, unread = counts.get(location, (0, 0))
-            error = None if Path(location).exists() else "no such file or folder"
-            if error is None and failures.get(location):
-                error = f"entity extraction failed on {failures[location]} article(s)"
-            out.append(Source(kind, name, location, articles, unread, error))
+        for source, shown, root, error in listed:
+            articles, unread = counts.get(root, (0, 0))
+            if error is None and failures.get(root):
+                error = f"entity extraction failed on {failures[root]} article(s)"
+            out.append(Source(source.kind, source.name, shown, articles, unread, error))
         return out
 
     def add_source(self, path: Path) -> bool:
@@ -230,15 +265,121 @@ class Library:
         return self._save(lambda: self._state_w.add_source("folder", str(location), location.name or str(location))).result()
 
     def remove_source(self, key: str) -> Source:
-        """Remove a source by location or name and drop its articles from the
-        index; their bookmarks stay (listed as missing until it returns)."""
+        """Remove a source by location, URL or name and drop its articles
+        from the index; their bookmarks stay (listed as missing until it
+        returns), and so do a feed's files under the data dir."""
         wanted = str(Path(key).absolute()) if Path(key).exists() else key
-        for source in self._configured():
-            if wanted in (source.location, source.name):
+        for source, shown, root, _ in self._listed():
+            if source.id and wanted in (source.location, source.name, shown):
                 self._save(lambda: self._state_w.remove_source(source.location)).result()  # noqa: B023 - waited on here
-                self._write(lambda: self._index_w.drop_root(source.location)).result()  # noqa: B023 - waited on here
-                return Source(source.kind, source.name, source.location)
+                self._write(lambda: self._index_w.drop_root(root)).result()  # noqa: B023 - waited on here
+                return Source(source.kind, source.name, shown)
         raise StoreError(f"no source {key!r} (reader sources list)")
+
+    # -- feeds --------------------------------------------------------------
+
+    def add_feed(self, url: str, name: str | None = None, tags: Sequence[str] = ()) -> tuple[bool, str]:
+        """Subscribe to a feed, or to the feed a web page links to; returns
+        whether it was new and the feed's URL."""
+        found = discover(url)
+        if found.url is None:
+            raise StoreError(f"{url}: {found.error or 'no feed found there'}")
+        feed_url = found.url
+        title = name or found.title or urlsplit(feed_url).hostname or feed_url
+        new = self._save(lambda: self._state_w.add_source("feed", feed_url, title, tags, {"named": bool(name)})).result()
+        return new, feed_url
+
+    def import_feeds(self, data: bytes) -> Imported:
+        """Subscriptions from OPML or a newsboat ``urls`` file; one already
+        here is left as it is."""
+        found = opml.import_bytes(data)
+        if found.error:
+            raise StoreError(found.error)
+
+        def add_all() -> int:
+            return sum(
+                self._state_w.add_source(
+                    "feed", sub.url, sub.name or urlsplit(sub.url).hostname or sub.url, sub.tags, {"named": bool(sub.name)}
+                )
+                for sub in found.feeds
+            )
+
+        added = self._save(add_all).result()
+        return Imported(added, len(found.feeds) - added, found.skipped)
+
+    def export_feeds(self) -> bytes:
+        return opml.export_opml(opml.Subscription(f.url, f.source.name, f.source.tags) for f in self.state.feeds())
+
+    def feeds(self) -> list[FeedInfo]:
+        rows = self.state.feeds()
+        counts = self.index.counts([self._root(f.source) for f in rows])
+        out = []
+        for f in rows:
+            articles, unread = counts.get(self._root(f.source), (0, 0))
+            out.append(FeedInfo(f.source.name, f.url, f.source.tags, f.last_fetch, f.status, f.error, max(f.items, articles), unread))
+        return out
+
+    def _chosen_feeds(self, keys: Sequence[str]) -> list[FeedRow]:
+        rows = self.state.feeds()
+        if not keys:
+            return rows
+        chosen = [f for f in rows if {f.source.location, f.source.name, f.url} & set(keys)]
+        unknown = set(keys) - {k for f in chosen for k in (f.source.location, f.source.name, f.url)}
+        if unknown:
+            raise StoreError(f"no feed {sorted(unknown)[0]!r} (reader feeds list)")
+        return chosen
+
+    def fetch(self, keys: Sequence[str] = (), progress: Progress | None = None) -> FetchReport:
+        """Fetch these feeds (by name or URL; default: every feed), keep their
+        items as files, record what each fetch said and index what changed."""
+        chosen = self._chosen_feeds(keys)
+        specs = [
+            Feed(
+                f.source.location,
+                f.url,
+                f.source.name,
+                f.source.tags,
+                Path(self._root(f.source)),
+                f.etag,
+                f.last_modified,
+                _setting(f.source, "max_items"),
+                _setting(f.source, "keep_days"),
+            )
+            for f in chosen
+        ]
+        protected = {mark[0] for mark in self.state.bookmarks()}
+        report = FetchReport(feeds=len(specs))
+        if progress:
+            progress(0, len(specs))
+
+        def on_result(result: FeedResult) -> None:
+            report.ok += result.error is None and not result.not_modified
+            report.not_modified += result.not_modified
+            report.failed += result.error is not None
+            report.new += result.new
+            report.updated += result.updated
+            if result.error:
+                report.errors.append({"url": result.url, "error": result.error})
+            if progress:
+                progress(report.ok + report.not_modified + report.failed, len(specs))
+
+        results = fetch_all(specs, protected_ids=protected, on_result=on_result)
+        kept = [
+            Fetched(
+                r.key,
+                r.new_url or f.url,
+                r.etag,
+                r.last_modified,
+                r.status,
+                r.error,
+                r.items if r.error is None and not r.not_modified else None,
+                None if f.source.settings.get("named") else r.title,
+            )
+            for r, f in zip(results, chosen, strict=True)
+        ]
+        self._save(lambda: self._state_w.record_fetches(kept)).result()
+        report.warnings = self.refresh(roots=[self._root(f.source) for f in chosen]).warnings
+        return report
 
     # -- refreshing ---------------------------------------------------------
 
@@ -251,6 +392,8 @@ class Library:
         report = RefreshReport()
         plans = []
         for root in roots if roots is not None else self.scope():
+            if Path(root).parent == self.data_dir / "feeds" and not Path(root).exists():
+                continue  # a feed not fetched yet
             files, warnings = corpus.discover([Path(root)])
             report.warnings += warnings
             report.seen += len(files)
@@ -509,6 +652,11 @@ class Library:
             self._write(lambda: self._store(found, failed)).result()  # noqa: B023 - waited on here
             done += len(found) + len(failed)
         return done
+
+
+def _setting(source: SourceRow, name: str) -> int | None:
+    value = source.settings.get(name)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 def _digest(article: Article) -> str:

@@ -161,6 +161,49 @@ class Source:
         return _json(self)
 
 
+@dataclass(frozen=True, slots=True)
+class FeedInfo:
+    """A subscription and what its last fetch said (SPEC §6.5)."""
+
+    name: str
+    url: str
+    tags: tuple[str, ...]
+    last_fetch: str | None
+    status: int | None
+    error: str | None
+    items: int
+    unread: int
+
+    def as_json(self) -> dict[str, object]:
+        return _json(self)
+
+
+@dataclass(slots=True)
+class FetchReport:
+    """What one ``reader fetch`` did (SPEC §6.5)."""
+
+    feeds: int = 0
+    ok: int = 0
+    not_modified: int = 0
+    failed: int = 0
+    new: int = 0
+    updated: int = 0
+    errors: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, object]:
+        return _json(self, drop=("warnings",))
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """What an import of subscriptions did."""
+
+    added: int
+    known: int
+    skipped: tuple[str, ...]
+
+
 @dataclass(slots=True)
 class RefreshReport:
     seen: int = 0

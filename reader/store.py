@@ -81,6 +81,12 @@ STATE_MIGRATIONS: tuple[str, ...] = (
                          name TEXT NOT NULL, tags TEXT NOT NULL DEFAULT '[]', added_at TEXT NOT NULL,
                          settings TEXT NOT NULL DEFAULT '{}');
     """,
+    # A feed's location is the URL it was subscribed with (its items' ids
+    # hang on it); what it is fetched from and what the last fetch said:
+    """
+    CREATE TABLE feeds(source INTEGER PRIMARY KEY, url TEXT NOT NULL, etag TEXT, last_modified TEXT,
+                       last_fetch TEXT, status INTEGER, error TEXT, items INTEGER NOT NULL DEFAULT 0);
+    """,
 )
 
 # What each search filter keeps (SPEC §5); ``a`` is the articles table.
@@ -591,6 +597,34 @@ class SourceRow:
     settings: dict[str, object]
 
 
+@dataclass(frozen=True, slots=True)
+class FeedRow:
+    """A feed source with what its last fetch said."""
+
+    source: SourceRow
+    url: str
+    etag: str | None
+    last_modified: str | None
+    last_fetch: str | None
+    status: int | None
+    error: str | None
+    items: int
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """What one fetch of a feed said, to keep."""
+
+    key: str
+    url: str
+    etag: str | None
+    last_modified: str | None
+    status: int | None
+    error: str | None
+    items: int | None  # None: keep the count stored before (a 304, an error)
+    name: str | None  # the feed's own title, for a feed not named by the user
+
+
 class State(_Db):
     """``state.db``: bookmarks, read state and sources, keyed by article id
     and location."""
@@ -718,17 +752,47 @@ class State(_Db):
 
     def sources(self) -> list[SourceRow]:
         rows = self._rows("SELECT id, kind, location, name, tags, settings FROM sources ORDER BY id")
-        return [SourceRow(int(i), str(k), str(loc), str(n), tuple(json.loads(str(t))), json.loads(str(s))) for i, k, loc, n, t, s in rows]  # type: ignore[call-overload]
+        return [_source(row) for row in rows]
 
-    def add_source(self, kind: str, location: str, name: str, tags: Sequence[str] = ()) -> bool:
-        """Add a source unless its location is known; returns whether it was new."""
+    def feeds(self) -> list[FeedRow]:
+        rows = self._rows(
+            "SELECT s.id, s.kind, s.location, s.name, s.tags, s.settings, f.url, f.etag, f.last_modified, f.last_fetch,"
+            " f.status, f.error, f.items FROM sources s JOIN feeds f ON f.source=s.id ORDER BY s.id"
+        )
+        return [FeedRow(_source(r[:6]), str(r[6]), r[7], r[8], r[9], r[10], r[11], int(r[12])) for r in rows]  # type: ignore[arg-type, call-overload]
+
+    def add_source(self, kind: str, location: str, name: str, tags: Sequence[str] = (), settings: dict[str, object] | None = None) -> bool:
+        """Add a source unless its location is known (a feed: with its URL to
+        fetch, first the same); returns whether it was new."""
         with self.write() as tx:
             cursor = tx.execute(
-                "INSERT OR IGNORE INTO sources(kind, location, name, tags, added_at) VALUES (?,?,?,?,?)",
-                (kind, location, name, json.dumps(list(tags), ensure_ascii=False), now()),
+                "INSERT OR IGNORE INTO sources(kind, location, name, tags, added_at, settings) VALUES (?,?,?,?,?,?)",
+                (kind, location, name, json.dumps(list(tags), ensure_ascii=False), now(), json.dumps(settings or {})),
             )
+            if cursor.rowcount and kind == "feed":
+                tx.execute("INSERT INTO feeds(source, url) VALUES (?,?)", (cursor.lastrowid, location))
             return cursor.rowcount > 0
 
     def remove_source(self, location: str) -> bool:
         with self.write() as tx:
+            tx.execute("DELETE FROM feeds WHERE source IN (SELECT id FROM sources WHERE location=?)", (location,))
             return tx.execute("DELETE FROM sources WHERE location=?", (location,)).rowcount > 0
+
+    def record_fetches(self, results: Iterable[Fetched]) -> None:
+        """Keep what each fetch said (and a feed's own title as its name while
+        the user has given it none)."""
+        stamp = now()
+        with self.write() as tx:
+            for r in results:
+                tx.execute(
+                    "UPDATE feeds SET url=?, etag=?, last_modified=?, last_fetch=?, status=?, error=?, items=coalesce(?, items)"
+                    " WHERE source=(SELECT id FROM sources WHERE location=?)",
+                    (r.url, r.etag, r.last_modified, stamp, r.status, r.error, r.items, r.key),
+                )
+                if r.name:
+                    tx.execute("UPDATE sources SET name=? WHERE location=? AND json_extract(settings, '$.named') IS NOT 1", (r.name, r.key))
+
+
+def _source(row: Sequence[object]) -> SourceRow:
+    i, kind, location, name, tags, settings = row
+    return SourceRow(int(i), str(kind), str(location), str(name), tuple(json.loads(str(tags))), json.loads(str(settings)))  # type: ignore[call-overload]

@@ -158,7 +158,7 @@ def measure(count: int, fixtures: Path, log: Callable[[str], None], concurrency:
         first = fetch_all(feeds, concurrency=concurrency, per_host=concurrency)
         fetched = time.perf_counter() - start
         log("indexing the items")
-        library = Library(roots=[root], data_dir=Path(temp) / "data").open()
+        library = Library([root], Path(temp) / "data").open()
         try:
             start = time.perf_counter()
             report = library.refresh()
