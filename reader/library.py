@@ -278,15 +278,19 @@ class Library:
 
     # -- feeds --------------------------------------------------------------
 
-    def add_feed(self, url: str, name: str | None = None, tags: Sequence[str] = ()) -> tuple[bool, str]:
+    def add_feed(
+        self, url: str, name: str | None = None, tags: Sequence[str] = (), max_items: int | None = None, keep_days: int | None = None
+    ) -> tuple[bool, str]:
         """Subscribe to a feed, or to the feed a web page links to; returns
-        whether it was new and the feed's URL."""
+        whether it was new and the feed's URL. ``max_items``, ``keep_days``:
+        retention of its items (a bookmarked one is always kept)."""
         found = discover(url)
         if found.url is None:
             raise StoreError(f"{url}: {found.error or 'no feed found there'}")
         feed_url = found.url
         title = name or found.title or urlsplit(feed_url).hostname or feed_url
-        new = self._save(lambda: self._state_w.add_source("feed", feed_url, title, tags, {"named": bool(name)})).result()
+        settings = {"named": bool(name), "max_items": max_items, "keep_days": keep_days}
+        new = self._save(lambda: self._state_w.add_source("feed", feed_url, title, tags, settings)).result()
         return new, feed_url
 
     def import_feeds(self, data: bytes) -> Imported:
