@@ -289,7 +289,7 @@ class Library:
             raise StoreError(f"{url}: {found.error or 'no feed found there'}")
         feed_url = found.url
         title = name or found.title or urlsplit(feed_url).hostname or feed_url
-        settings = {"named": bool(name), "max_items": max_items, "keep_days": keep_days}
+        settings: dict[str, object] = {"named": bool(name), "max_items": max_items, "keep_days": keep_days}
         new = self._save(lambda: self._state_w.add_source("feed", feed_url, title, tags, settings)).result()
         return new, feed_url
 
