@@ -17,7 +17,6 @@ parsing behind it can use them).
 
 from __future__ import annotations
 
-import email.utils
 import socket
 import ssl
 import time
@@ -276,7 +275,3 @@ def describe(error: BaseException, timeout: float) -> str:
     if isinstance(reason, ValueError):
         return f"bad URL: {reason}"
     return f"{type(reason).__name__}: {reason}" if str(reason) else type(reason).__name__
-
-
-def http_date(seconds: float) -> str:
-    return email.utils.formatdate(seconds, usegmt=True)

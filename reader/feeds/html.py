@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+import threading
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -48,14 +49,16 @@ _ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 _LINK_SCHEMES = ("http", "https", "mailto")
-_PARSER = None
+_LOCAL = threading.local()
 
 
 def _parser() -> etree.HTMLParser:
-    global _PARSER
-    if _PARSER is None:
-        _PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, default_doctype=False)
-    return _PARSER
+    """One parser a thread: lxml lets one parse at a time run on a parser."""
+    parser = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, default_doctype=False)
+        _LOCAL.parser = parser
+    return parser
 
 
 def _parse(html: str) -> etree._Element | None:
