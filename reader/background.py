@@ -58,20 +58,21 @@ def _start(data_dir: Path, *args: str, stdout: int) -> subprocess.Popen[bytes]:
         )
 
 
-def index_in_background(data_dir: Path, roots: Sequence[str], progress: Callable[[int, int], None]) -> Iterator[str]:
-    """Refresh these roots in a worker process; yields its warnings, calls
-    ``progress`` as it goes. Raises RuntimeError when the worker fails."""
-    process = _start(data_dir, "index", *roots, stdout=subprocess.PIPE)
+def in_background(data_dir: Path, args: Sequence[str], progress: Callable[[int, int], None]) -> Iterator[dict[str, object]]:
+    """Run ``index ROOT ...`` or ``fetch [FEED ...]`` in a worker process;
+    calls ``progress`` as it goes and yields its other events (warnings,
+    the fetch report). Raises RuntimeError when the worker fails."""
+    process = _start(data_dir, *args, stdout=subprocess.PIPE)
     assert process.stdout is not None
     with process.stdout:
         for line in process.stdout:
             event = json.loads(line)
             if "progress" in event:
                 progress(*event["progress"])
-            elif "warning" in event:
-                yield str(event["warning"])
+            else:
+                yield event
     if process.wait() != 0:
-        raise RuntimeError(f"indexing stopped with exit status {process.returncode}; see {data_dir / LOG}")
+        raise RuntimeError(f"{args[0]} stopped with exit status {process.returncode}; see {data_dir / LOG}")
 
 
 class BackgroundExtraction:

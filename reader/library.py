@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from reader import corpus, resources
-from reader.background import LOG, SINGLE_THREADED, BackgroundExtraction, append_log, exit_with_parent, index_in_background
+from reader.background import LOG, SINGLE_THREADED, BackgroundExtraction, append_log, exit_with_parent, in_background
 from reader.feeds import opml
 from reader.feeds.run import Feed, FeedResult, discover, fetch_all
 from reader.feeds.write import feed_folder
@@ -254,7 +254,7 @@ class Library:
             articles, unread = counts.get(root, (0, 0))
             if error is None and failures.get(root):
                 error = f"entity extraction failed on {failures[root]} article(s)"
-            out.append(Source(source.kind, source.name, shown, articles, unread, error))
+            out.append(Source(source.kind, source.name, shown, articles, unread, error, source.tags))
         return out
 
     def add_source(self, path: Path) -> bool:
@@ -333,9 +333,10 @@ class Library:
             raise StoreError(f"no feed {sorted(unknown)[0]!r} (reader feeds list)")
         return chosen
 
-    def fetch(self, keys: Sequence[str] = (), progress: Progress | None = None) -> FetchReport:
+    def fetch(self, keys: Sequence[str] = (), progress: Progress | None = None, **limits: int) -> FetchReport:
         """Fetch these feeds (by name or URL; default: every feed), keep their
-        items as files, record what each fetch said and index what changed."""
+        items as files, record what each fetch said and index what changed.
+        ``limits``: ``concurrency`` and ``per_host`` for :func:`fetch_all`."""
         chosen = self._chosen_feeds(keys)
         specs = [
             Feed(
@@ -367,7 +368,7 @@ class Library:
             if progress:
                 progress(report.ok + report.not_modified + report.failed, len(specs))
 
-        results = fetch_all(specs, protected_ids=protected, on_result=on_result)
+        results = fetch_all(specs, protected_ids=protected, on_result=on_result, **limits)  # type: ignore[arg-type]
         kept = [
             Fetched(
                 r.key,
@@ -473,7 +474,28 @@ class Library:
         warnings. A read-only library has only its memory: it refreshes here."""
         if self.readonly:
             return [str(w) for w in self.refresh(progress, pool=False).warnings]
-        return list(index_in_background(self.data_dir, self.scope(), progress))
+        return [str(e["warning"]) for e in in_background(self.data_dir, ["index", *self.scope()], progress) if "warning" in e]
+
+    def fetch_elsewhere(self, keys: Sequence[str], progress: Progress) -> tuple[FetchReport, list[str]]:
+        """Fetch feeds (all, or those named) in a worker process, as the app
+        does; the report and the warnings."""
+        report, warnings = FetchReport(), []
+        for event in in_background(self.data_dir, ["fetch", *keys], progress):
+            if "warning" in event:
+                warnings.append(str(event["warning"]))
+            elif isinstance(fetched := event.get("fetched"), dict):
+                report = FetchReport(**fetched)
+        return report, warnings
+
+    def feed_of(self, article: Article) -> str | None:
+        """The name of the feed an article came from, if it came from one."""
+        for source, _, root, _ in self._listed():
+            if source.kind == "feed" and article.path.startswith(root + os.sep):
+                return source.name
+        return None
+
+    def has_feeds(self) -> bool:
+        return bool(self.state.feeds())
 
     def watched_folders(self) -> list[Path]:
         """The folders in view, to watch for changes."""

@@ -156,9 +156,10 @@ class Source:
     articles: int = 0
     unread: int = 0
     error: str | None = None
+    tags: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, object]:
-        return _json(self)
+        return _json(self, drop=("tags",))
 
 
 @dataclass(frozen=True, slots=True)

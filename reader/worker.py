@@ -3,7 +3,8 @@
 
 ``index ROOT ...`` refreshes those roots for the app and reports on stdout,
 one JSON object a line (``{"progress": [done, total]}``, ``{"warning":
-text}``); ``extract --part K --parts N`` extracts entities for its share of
+text}``); ``fetch [FEED ...]`` fetches feeds (all, or those named) the
+same way and says ``{"fetched": report}``; ``extract --part K --parts N`` extracts entities for its share of
 the index. Both run niced, so the UI stays first in line for the CPU, and
 commit batch by batch, so killing one loses nothing but the batch in hand.
 """
@@ -26,6 +27,8 @@ def main() -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     index = commands.add_parser("index")
     index.add_argument("roots", nargs="+")
+    fetch = commands.add_parser("fetch")
+    fetch.add_argument("feeds", nargs="*")
     work = commands.add_parser("extract")
     work.add_argument("--part", type=int, required=True)
     work.add_argument("--parts", type=int, required=True)
@@ -42,6 +45,11 @@ def main() -> int:
             report = library.refresh(lambda done, total: say({"progress": [done, total]}), roots=args.roots)
             for warning in [*library.warnings, *map(str, report.warnings)]:
                 say({"warning": warning})
+        elif args.command == "fetch":
+            fetched = library.fetch(args.feeds, lambda done, total: say({"progress": [done, total]}))
+            for warning in [*library.warnings, *map(str, fetched.warnings)]:
+                say({"warning": warning})
+            say({"fetched": fetched.as_json()})
         else:
             library.extract_pending(part=args.part, parts=args.parts)
     return 0
