@@ -18,6 +18,7 @@ from rich.text import Text
 
 from reader import __version__, corpus
 from reader.highlight import body_text, meta_line
+from reader.fulltext import Failure as FullTextFailure
 from reader.library import SINGLE_THREADED, BackgroundExtraction, Library, bookmarks_from_json, bookmarks_markdown
 from reader.model import Article, RefreshReport
 from reader.search import Query, QueryError, parse
@@ -64,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     show = commands.add_parser("show", parents=[common], help="print one article")
     show.add_argument("key", metavar="ID|PATH")
     show.add_argument("--json", action="store_true")
+    show.add_argument("--full", action="store_true", help="fetch the full article from its URL, keep it, show it")
     ents = commands.add_parser("entities", parents=[common], help="entities and figures of articles")
     ents.add_argument("keys", nargs="+", metavar="ID|PATH")
     shape = ents.add_mutually_exclusive_group()
@@ -192,14 +194,22 @@ def _article(library: Library, key: str) -> Article:
 
 def _show(library: Library, args: argparse.Namespace, err: Console) -> int:
     article = _article(library, args.key)
+    if args.full:  # issue 10: fetch, extract, keep, then show as usual
+        got = library.full_text(article)
+        if isinstance(got, FullTextFailure):
+            _say(err, f"reader: error: full text of {article.id}: {got}")
+            return 1
+        article = got
     if args.json:
         _print_json(article.as_json())
         return 0
     out = Console(highlight=False)
     out.print(Text(article.title, style="bold"))
     out.print(meta_line(article))
+    if library.has_full_text(article):
+        out.print(Text("Full text fetched from the article's URL", style="dim italic"))
     out.print()
-    out.print(body_text(article.body, library.extraction(article)))
+    out.print(body_text(article.body, library.extraction(article), formatting=library.formatting(article)))
     return 0
 
 

@@ -21,11 +21,12 @@ from typing import TYPE_CHECKING
 
 import platformdirs
 
-from reader import corpus, resources
+from reader import corpus, fulltext, reading, resources
 from reader.model import Article, Bookmark, Extraction, ListRow, RefreshReport, SearchHit, Warning_
 from reader.search import Matcher, Query, QueryError, entity_expression, entity_tokens, fts_expression, parse
 from reader.store import FileState, Index, Indexed, State, StoreError, normalise, now, retry_locked
 from reader.text import extract
+from reader.text.markdown import Rendered
 from reader.text.sanitize import clean_line
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ def exit_with_parent() -> None:
     threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
 
 
-def _prepare(path: str, known_hash: str | None) -> tuple[str, Indexed | None, str, str | None]:
+def _prepare(path: str, known_hash: str | None, data_dir: str | None = None) -> tuple[str, Indexed | None, str, str | None]:
     """Read, hash, parse and normalise one file (in a worker process when
     there are many). ``Indexed`` is None when the file is unchanged (same
     hash) or holds no article; the note says which."""
@@ -84,7 +85,7 @@ def _prepare(path: str, known_hash: str | None) -> tuple[str, Indexed | None, st
         loaded = corpus.load(Path(path), data)
     except corpus.ArticleError as error:
         return path, None, digest, str(error)
-    article = loaded.article
+    article = reading.with_full_text(loaded.article, data_dir)  # a kept full text is the body
     title, body, meta = normalise(article)
     return (
         path,
@@ -195,9 +196,10 @@ class Library:
         if progress:
             progress(0, len(todo))
         hashes = [known[p].hash if p in known else None for p in todo]
+        data_dirs = [str(self.data_dir)] * len(todo)
         pool = ProcessPoolExecutor(2, mp_context=get_context("spawn"), initializer=exit_with_parent) if len(todo) >= PARALLEL_FROM else None
         try:
-            results = pool.map(_prepare, todo, hashes, chunksize=64) if pool else map(_prepare, todo, hashes)
+            results = pool.map(_prepare, todo, hashes, data_dirs, chunksize=64) if pool else map(_prepare, todo, hashes, data_dirs)
             batch: list[tuple[str, Indexed | None, str, str | None]] = []
             touched: list[str] = []
             for path, item, digest, note in results:
@@ -429,6 +431,42 @@ class Library:
             )
             done += len(articles)
         return done
+
+
+    # -- reading: formatting and full text (issue 10; logic in reading.py, fulltext.py)
+
+    def formatting(self, article: Article) -> Rendered | None:
+        """The body's style spans and links (None: show it plain)."""
+        return reading.formatting(article, self.data_dir)
+
+    def has_full_text(self, article: Article) -> bool:
+        return fulltext.kept(self.data_dir, article.id) is not None
+
+    def summary(self, article: Article) -> Article | None:
+        """The article as its own file has it, without its full text."""
+        return reading.summary(article)
+
+    def full_text(self, article: Article) -> Article | fulltext.Failure:
+        """Fetch, extract and keep the article's full text, index it as the
+        article's body and return the article with it; or why not (one line).
+        A read-only library shows it without keeping it."""
+        if not article.url:
+            return fulltext.Failure("this article has no URL")
+        result = fulltext.full_text(article.url)
+        if isinstance(result, fulltext.Failure):
+            return result
+        if self.readonly:
+            return reading.shown_full_text(article, result.markdown)
+        try:
+            fulltext.keep(self.data_dir, article.id, article.title, article.date, article.source, result)
+            if article.path and Path(article.path).is_file():
+                st = os.stat(article.path)
+                item = _prepare(article.path, None, str(self.data_dir))
+                if item[1] is not None:
+                    self.index.apply({article.path: (st.st_size, st.st_mtime_ns)}, [item])
+        except (OSError, sqlite3.Error) as error:
+            return fulltext.Failure(f"the full text could not be kept: {clean_line(str(error))}")
+        return reading.with_full_text(article, self.data_dir)
 
 
 class BackgroundExtraction:
