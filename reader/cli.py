@@ -17,8 +17,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from reader import __version__, corpus
-from reader.highlight import body_text, meta_line
 from reader.fulltext import Failure as FullTextFailure
+from reader.highlight import body_text, meta_line
 from reader.library import SINGLE_THREADED, BackgroundExtraction, Library, bookmarks_from_json, bookmarks_markdown
 from reader.model import Article, RefreshReport
 from reader.search import Query, QueryError, parse

@@ -138,7 +138,7 @@ def fetch(url: str, timeout: float = TIMEOUT_S, max_bytes: int = MAX_BYTES) -> P
         if isinstance(reason, ConnectionRefusedError):
             return Failure(f"cannot reach {urlsplit(url).hostname}: connection refused")
         return Failure(f"cannot fetch: {clean_line(str(reason))}")
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         return Failure(f"no answer within {timeout:g} s")
     except (OSError, ValueError, http.client.HTTPException) as error:
         return Failure(f"cannot fetch: {clean_line(str(error)) or type(error).__name__}")
@@ -204,7 +204,7 @@ def title_of(html: bytes | str) -> str:
         from trafilatura import extract_metadata
 
         meta = extract_metadata(html)
-    except Exception:  # noqa: BLE001 - metadata is a nicety: any failure means no title
+    except Exception:
         return ""
     return clean_line(getattr(meta, "title", "") or "") if meta else ""
 
@@ -222,7 +222,7 @@ def full_text(url: str, timeout: float = TIMEOUT_S, max_bytes: int = MAX_BYTES) 
             html = page.html
     try:
         markdown = extract(html, page.url)
-    except Exception as error:  # noqa: BLE001 - a page the extractor chokes on is one more failure to report
+    except Exception as error:
         return Failure(f"the page could not be read as an article ({type(error).__name__})")
     if len(markdown.split()) < MIN_WORDS:
         return Failure("no article text on the page (a paywall, a teaser or an empty page?)")

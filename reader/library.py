@@ -432,7 +432,6 @@ class Library:
             done += len(articles)
         return done
 
-
     # -- reading: formatting and full text (issue 10; logic in reading.py, fulltext.py)
 
     def formatting(self, article: Article) -> Rendered | None:

@@ -199,9 +199,7 @@ class _Renderer:
                 start, tag = block_start.pop()
                 if tag == "th":
                     self.span(start, "strong")
-            elif kind == "table_open":
-                self.block()
-            elif kind == "table_close":
+            elif kind == "table_open" or kind == "table_close":
                 self.block()
             elif kind == "inline":
                 self.inline(token.children or [])

@@ -90,7 +90,10 @@ def test_plain_paragraphs_take_the_fast_path_and_match_the_parser(paragraphs):
 
 def test_corpus_indexes_the_shown_text(tmp_path: Path):
     path = tmp_path / "a.md"
-    path.write_text("---\ntitle: T\ndate: 2025-01-02\n---\n\n## Итоги\n\nПрезидент **Узбекистана** посетил [Минск](https://x.example/m).\n", encoding="utf-8")
+    path.write_text(
+        "---\ntitle: T\ndate: 2025-01-02\n---\n\n## Итоги\n\nПрезидент **Узбекистана** посетил [Минск](https://x.example/m).\n",
+        encoding="utf-8",
+    )
     loaded = corpus.load(path)
     assert loaded.article.body == "Итоги\n\nПрезидент Узбекистана посетил Минск."
     assert loaded.rendered is not None and loaded.rendered.text == loaded.article.body
