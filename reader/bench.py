@@ -336,6 +336,10 @@ def main(argv: list[str] | None = None) -> int:
         written = make_corpus(options.dir, options.articles, options.seed, factru_dir(options.factru))
         print(f"wrote {options.articles:,} articles ({written / 2**20:.1f} MiB) to {options.dir}")
         return 0
+    if args[:1] == ["extract"]:
+        from reader import bench_extract
+
+        return bench_extract.main(args[1:])
     if args[:1] == ["ner"]:
         parser = argparse.ArgumentParser(prog="python -m reader.bench ner")
         parser.add_argument("--factru", type=Path)

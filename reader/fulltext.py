@@ -209,6 +209,18 @@ def title_of(html: bytes | str) -> str:
     return clean_line(getattr(meta, "title", "") or "") if meta else ""
 
 
+def main_text(html: bytes | str, url: str | None = None) -> tuple[str, str]:
+    """(title, article as Markdown) of a fetched page: what ``F`` keeps and
+    what ``python -m reader.bench extract`` scores. A first heading that
+    repeats the title is dropped: the title is shown above the text."""
+    markdown = extract(html, url)
+    title = title_of(html)
+    first, _, rest = markdown.partition("\n")
+    if title and first.startswith("#") and first.lstrip("# ").strip() == title:
+        markdown = rest.strip()
+    return title, markdown
+
+
 def full_text(url: str, timeout: float = TIMEOUT_S, max_bytes: int = MAX_BYTES) -> FullText | Failure:
     """Fetch ``url`` and extract its article as Markdown, or say why not."""
     page = fetch(url, timeout, max_bytes)
@@ -221,15 +233,11 @@ def full_text(url: str, timeout: float = TIMEOUT_S, max_bytes: int = MAX_BYTES) 
         except LookupError:
             html = page.html
     try:
-        markdown = extract(html, page.url)
+        title, markdown = main_text(html, page.url)
     except Exception as error:
         return Failure(f"the page could not be read as an article ({type(error).__name__})")
     if len(markdown.split()) < MIN_WORDS:
         return Failure("no article text on the page (a paywall, a teaser or an empty page?)")
-    title = title_of(html)
-    first, _, rest = markdown.partition("\n")
-    if title and first.lstrip("# ").strip() == title and first.startswith("#"):
-        markdown = rest.strip()  # the title is shown above the text already
     return FullText(page.url, title, markdown)
 
 
