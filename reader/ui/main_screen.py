@@ -53,6 +53,7 @@ class MainScreen(Screen[None]):
     ]
 
     NARROW = 110  # below this width the list and the reading pane take turns, the sidebar overlays
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-wide")]
 
     def __init__(self, library: Library) -> None:
         super().__init__()
@@ -426,18 +427,9 @@ class MainScreen(Screen[None]):
 
     # -- layout -------------------------------------------------------------
 
-    def on_resize(self, event: events.Resize) -> None:
-        narrow = event.size.width < self.NARROW
-        if narrow != self.has_class("-narrow"):
-            self.set_class(narrow, "-narrow")
-            self.remove_class("-sidebar")
-            focused = self.focused
-            self.set_class(narrow and isinstance(focused, (ReadingPane, EntitySidebar)), "-reading")
-
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Which of list and reading pane has the turn (used below NARROW columns)."""
         widget = event.widget
-        if not self.has_class("-narrow"):
-            return
         if isinstance(widget, ReadingPane):
             self.add_class("-reading")
             self.remove_class("-sidebar")
@@ -451,7 +443,7 @@ class MainScreen(Screen[None]):
             if self.has_class("-narrow"):
                 self.add_class("-sidebar")
         elif isinstance(pane, ReadingPane):
-            self.set_class(self.has_class("-narrow"), "-reading")
+            self.add_class("-reading")
         else:
             self.remove_class("-reading", "-sidebar", "-max")
         self.call_after_refresh(pane.focus)
