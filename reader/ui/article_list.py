@@ -101,8 +101,8 @@ class ArticleList(ScrollView, can_focus=True):
         if row is None:
             segments = [Segment("", style)]
         elif part == 0:
-            flag = self.get_component_rich_style("article-list--flag")
-            meta = self.get_component_rich_style("article-list--meta")
+            flag = self.get_component_rich_style("article-list--flag", partial=True)
+            meta = self.get_component_rich_style("article-list--meta", partial=True)
             note = self.notes(row.id) if self.notes and row.bookmarked else ""
             info = fit(f" {row.date}  {row.source}" + (f"  ✎ {note}" if note else ""), width - 2)
             segments = [
@@ -111,7 +111,7 @@ class ArticleList(ScrollView, can_focus=True):
                 Segment(info, style + meta),
             ]
         else:
-            title = self.get_component_rich_style("article-list--title")
+            title = self.get_component_rich_style("article-list--title", partial=True)
             segments = [Segment("   " + fit(row.title, width - 3), style + (title if not row.read else Style(bold=False)))]
         # The whole row is drawn to the full width, so the cursor row is highlighted edge to edge.
         strip = Strip(segments).crop_extend(0, width, style)

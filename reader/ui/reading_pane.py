@@ -35,6 +35,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.matches: list[tuple[int, int]] = []
         self.marks: list[tuple[int, int]] = []  # what n / N walk
         self.mark_index = -1
+        self.shown = Text()  # the body as last drawn
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Open an article with enter", style="dim"), id="title")
@@ -99,7 +100,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
             return
         current = [self.marks[self.mark_index]] if 0 <= self.mark_index < len(self.marks) else []
         matches = self.marks if self.marks is not self.matches else self.matches
-        self.query_one("#body", Static).update(body_text(self.article.body, self.extraction, matches, current, self.formatting))
+        self.shown = body_text(self.article.body, self.extraction, matches, current, self.formatting)
+        self.query_one("#body", Static).update(self.shown)
 
     def _scroll_to_offset(self, offset: int) -> None:
         if self.article is None:
