@@ -31,6 +31,7 @@ SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_BODY_CHARS = 300_000
+CUT_NOTE = f"body cut to its first {MAX_BODY_CHARS:,} characters"
 TITLE_CHARS = 120
 
 _SEED_FIRST_LINE = re.compile(r"[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})(?:[ \t]+(https?://\S+))?[ \t]*(.*)")
@@ -142,7 +143,8 @@ def load(path: Path, data: bytes | None = None) -> Loaded:
     rendered: list[Rendered] = []
     article = _from_seed(path, text, match) if match else _from_markdown(path, text, notes, rendered)
     if len(article.body) > MAX_BODY_CHARS:
-        notes.append(f"body cut to its first {MAX_BODY_CHARS:,} characters")
+        if CUT_NOTE not in notes:
+            notes.append(CUT_NOTE)
         article = dataclasses.replace(article, body=article.body[:MAX_BODY_CHARS])
     return Loaded(article, "; ".join(notes) or None, rendered[0] if rendered else None)
 
@@ -209,6 +211,10 @@ def _from_markdown(path: Path, text: str, notes: list[str], rendered: list[Rende
     body = clean_text(body).strip("\n")
     if path.suffix.lower() in MARKDOWN_SUFFIXES:
         # The body as shown: what the index keeps, search and entities read, the pane shows.
+        # A huge body is cut before it is parsed (rendering never makes text much longer).
+        if len(body) > MAX_BODY_CHARS:
+            notes.append(CUT_NOTE)
+            body = body[:MAX_BODY_CHARS]
         rendered.append(render(body))
         body = rendered[0].text
     if not body.strip():

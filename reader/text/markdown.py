@@ -59,11 +59,55 @@ class Rendered:
     links: tuple[Link, ...] = ()
 
 
+CHUNK = 16_000  # longer bodies are parsed a part at a time (see render)
+
+
 def render(source: str) -> Rendered:
-    """The shown text of a Markdown body, with its formatting."""
+    """The shown text of a Markdown body, with its formatting.
+
+    The parser's cost grows faster than the text on some inputs (300,000
+    ``[`` take seconds), so a body longer than ``CHUNK`` is parsed in parts
+    cut at blank lines (or, within one huge paragraph, at a line end or
+    anywhere), each part a block of its own, and a part that is mostly
+    syntax characters is shown literally; ordinary articles are far shorter
+    and parsed whole."""
     if not _SYNTAX.search(source):
         return Rendered(_plain(source))
-    return _Renderer().run(source)
+    if len(source) <= CHUNK:
+        return _Renderer().run(source)
+    texts: list[str] = []
+    spans: list[tuple[int, int, str]] = []
+    links: list[Link] = []
+    offset = 0
+    for part in _parts(source):
+        # A part that is mostly syntax characters is no article: shown literally, not parsed.
+        dense = sum(map(part.count, "[]*_!<>`\\")) > len(part) // 5
+        got = _Renderer().run(part) if _SYNTAX.search(part) and not dense else Rendered(_plain(part))
+        if not got.text:
+            continue
+        if texts:
+            texts.append("\n\n")
+            offset += 2
+        texts.append(got.text)
+        spans += [(s + offset, e + offset, n) for s, e, n in got.spans]
+        links += [Link(k.text, k.url, k.start + offset, k.end + offset) for k in got.links]
+        offset += len(got.text)
+    return Rendered("".join(texts), tuple(spans), tuple(links))
+
+
+def _parts(source: str) -> list[str]:
+    parts = []
+    start = 0
+    while start < len(source):
+        end = start + CHUNK
+        if end < len(source):
+            cut = source.rfind("\n\n", start + CHUNK // 4, end)
+            if cut < 0:
+                cut = source.rfind("\n", start + CHUNK // 4, end)
+            end = cut + 1 if cut >= 0 else end
+        parts.append(source[start:end])
+        start = end
+    return parts
 
 
 def _plain(source: str) -> str:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from reader import corpus
 from reader.highlight import body_text
+from reader.text import markdown
 from reader.text.markdown import _Renderer, render
 
 SOURCE = """# Заголовок статьи
@@ -104,3 +105,16 @@ def test_raw_seed_text_is_not_rendered(tmp_path: Path):
     path.write_text("date 2025-09-26 https://example.com/x-y Текст **не** Markdown.\nВторой абзац # тоже.\n", encoding="utf-8")
     loaded = corpus.load(path)
     assert "**не**" in loaded.article.body and loaded.rendered is None
+
+
+def test_long_bodies_are_parsed_in_parts_with_the_same_result():
+    source = "## Раздел\n\nАбзац с **жирным** и [ссылкой](https://e.x/1).\n\n" * 800
+    assert len(source) > markdown.CHUNK
+    whole, parts = _Renderer().run(source), render(source)
+    assert parts.text == whole.text and parts.spans == whole.spans
+    assert [(k.start, k.end, k.url) for k in parts.links] == [(k.start, k.end, k.url) for k in whole.links]
+
+
+def test_a_body_that_is_mostly_syntax_is_shown_literally():
+    source = "[" * 100_000 + "![" * 50_000
+    assert render(source).text.replace("\n", "") == source  # cut into parts, nothing parsed away
