@@ -50,6 +50,7 @@ class MainScreen(Screen[None]):
         Binding("a", "edit_note", "Note", show=False, id="note.edit"),
         Binding("e", "toggle_sidebar", "Entities", id="sidebar.toggle"),
         Binding("z", "maximise", "Maximise", show=False, id="maximise"),
+        Binding("f", "filter_entity", "Articles with the selected entity", show=False, id="entity.filter"),
     ]
 
     NARROW = 110  # below this width the list and the reading pane take turns, the sidebar overlays
@@ -463,6 +464,14 @@ class MainScreen(Screen[None]):
             self.add_class("-nosidebar")
             if sidebar.has_focus:
                 self.query_one(ReadingPane).focus()
+
+    def action_filter_entity(self) -> None:
+        """f anywhere: every article with the entity selected in the sidebar
+        (the first one when an article opens)."""
+        if self.current is None:
+            self.notify("Open an article first", severity="warning")
+            return
+        self.query_one(EntitySidebar).action_filter()
 
     def action_maximise(self) -> None:
         if self.has_class("-max"):
