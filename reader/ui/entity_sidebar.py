@@ -40,9 +40,13 @@ class EntitySidebar(OptionList):
         if self._extraction is not None:
             self.show_extraction(self._extraction)
 
+    def _width(self) -> int:
+        """Cells a line may take (one is left for the scrollbar)."""
+        return max(8, self.scrollable_content_region.width - 1 if self.scrollable_content_region.width else 30)
+
     def _entry(self, name: str, style: str, count: str) -> Text:
         """One line: the name cut with … so the count stays in its column."""
-        width = max(8, self.scrollable_content_region.width - 1 if self.scrollable_content_region.width else 30)
+        width = self._width()
         room = max(3, width - len(count) - 1)
         line = Text(name, style=style, no_wrap=True, overflow="ellipsis")
         line.truncate(room, overflow="ellipsis", pad=True)
@@ -81,8 +85,12 @@ class EntitySidebar(OptionList):
         for number, figure in enumerate(extraction.figures):
             key = f"FIG-{number}"
             self._items[key] = figure
-            line = Text.assemble((figure.text, STYLES["FIG"]), "\n", (f"  = {figure_value(figure.value, figure.unit)}", "dim"))
-            self.add_option(Option(line, id=key))
+            width = self._width()
+            text = Text(" ".join(figure.text.split()), style=STYLES["FIG"])
+            text.truncate(width, overflow="ellipsis")
+            value = Text(f"  = {figure_value(figure.value, figure.unit)}", style="dim")
+            value.truncate(width, overflow="ellipsis")
+            self.add_option(Option(Text.assemble(text, "\n", value), id=key))
         # The first entity (or figure) is selected, so f and enter work at once.
         first = next((i for i in range(self.option_count) if not self.get_option_at_index(i).disabled), None)
         self.highlighted = keep if keep is not None and keep < self.option_count else first
