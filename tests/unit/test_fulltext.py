@@ -169,9 +169,12 @@ def test_cli_show_full(httpserver: HTTPServer, tmp_path: Path, capsys):
     assert "Сарыагаш" in shown["body"] and "**" not in shown["body"]
     assert cli.main(["entities", "proj78", "--json", "--library", str(folder), "--data-dir", str(data)]) == 0
     entities = json.loads(capsys.readouterr().out)
-    for entity in entities["entities"]:
-        for start, end in entity["mentions"]:
-            assert shown["body"][start:end] == entity["text"] or shown["body"][start:end]
+    assert entities["entities"] and entities["figures"]
+    for entity in entities["entities"]:  # offsets into the text as shown
+        first = entity["mentions"][0]
+        assert shown["body"][first[0] : first[1]] == entity["text"]
+    for figure in entities["figures"]:
+        assert shown["body"][figure["start"] : figure["end"]] == figure["text"]
     httpserver.clear()
     httpserver.expect_request("/a").respond_with_data("no", status=500)
     assert cli.main(["show", "proj78", "--full", "--library", str(folder), "--data-dir", str(data)]) == 1

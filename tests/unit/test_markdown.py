@@ -118,3 +118,32 @@ def test_long_bodies_are_parsed_in_parts_with_the_same_result():
 def test_a_body_that_is_mostly_syntax_is_shown_literally():
     source = "[" * 100_000 + "![" * 50_000
     assert render(source).text.replace("\n", "") == source  # cut into parts, nothing parsed away
+
+
+def test_entity_offsets_are_into_the_shown_markdown_body(tmp_path: Path, capsys):
+    import json
+
+    from reader import cli
+
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    (folder / "a.md").write_text(
+        "---\nid: md1\ntitle: T\ndate: 2025-09-26\n---\n\n## Визит\n\nПрезидент **Узбекистана** Шавкат Мирзиёев прибыл в [Минск](https://x.example/m).\n\n"
+        "- Проекты на *$1,8 млрд*;\n- рост на 12%.\n",
+        encoding="utf-8",
+    )
+    args = ["--library", str(folder), "--data-dir", str(tmp_path / "data")]
+    assert cli.main(["show", "md1", "--json", *args]) == 0
+    body = json.loads(capsys.readouterr().out)["body"]
+    assert body.startswith("Визит\n\nПрезидент Узбекистана Шавкат Мирзиёев прибыл в Минск.")
+    assert cli.main(["entities", "md1", "--json", *args]) == 0
+    found = json.loads(capsys.readouterr().out)
+    names = {e["normal"] for e in found["entities"]}
+    assert {"Шавкат Мирзиёев", "Минск"} <= names
+    for entity in found["entities"]:
+        for start, end in entity["mentions"]:
+            assert body[start:end].strip() and "*" not in body[start:end]
+        assert body[entity["mentions"][0][0] : entity["mentions"][0][1]] == entity["text"]
+    for figure in found["figures"]:
+        assert body[figure["start"] : figure["end"]] == figure["text"]
+    assert any(f["value"] == 1800000000 for f in found["figures"])
