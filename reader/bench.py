@@ -413,6 +413,10 @@ def main(argv: list[str] | None = None) -> int:
         results = responsiveness(options.articles, options.presses, lambda m: print(f"… {m}", file=sys.stderr))
         print("\n".join(table(results)))
         return 0
+    if args[:1] == ["extract"]:
+        from reader import bench_extract
+
+        return bench_extract.main(args[1:])
     if args[:1] == ["ner"]:
         parser = argparse.ArgumentParser(prog="python -m reader.bench ner")
         parser.add_argument("--factru", type=Path)
@@ -432,6 +436,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Measures the reader on a synthetic library. Other subcommands: "
         "`corpus --articles N DIR` (write the corpus alone), `ner [--factru DIR]` (NER scores), "
         "`fetch [--feeds N]` (fetch, store and index feeds from a local server, beside newsboat), "
+        "`extract DIR` (full-text extraction F1 on a folder of pages with ground truth), "
         "`responsive [--articles N]` (the app's answer to a key while other processes index and bookmark).",
     )
     parser.add_argument("--articles", type=int, default=1000)

@@ -86,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     show = commands.add_parser("show", help="print one article")
     show.add_argument("key", metavar="ID|PATH")
     show.add_argument("--json", action="store_true")
+    show.add_argument("--full", action="store_true", help="fetch the full article from its URL, keep it, show it")
     ents = commands.add_parser("entities", help="entities and figures of articles")
     ents.add_argument("keys", nargs="+", metavar="ID|PATH")
     shape = ents.add_mutually_exclusive_group()
@@ -310,14 +311,21 @@ def _article(library: Library, key: str) -> Article:
 
 def _show(library: Library, args: argparse.Namespace, err: Console) -> int:
     article = _article(library, args.key)
+    if args.full:  # fetch, extract, keep, then show as usual
+        try:
+            article = library.full_text(article)
+        except ReaderError as error:
+            raise ReaderError(f"full text of {article.id}: {error}") from error
     if args.json:
         _print_json(article.as_json())
         return 0
     out = Console(highlight=False)
     out.print(Text(article.title, style="bold"))
     out.print(meta_line(article))
+    if library.has_full_text(article):
+        out.print(Text("Full text fetched from the article's URL", style="dim italic"))
     out.print()
-    out.print(body_text(article.body, library.extraction(article)))
+    out.print(body_text(article.body, library.extraction(article), formatting=library.formatting(article)))
     return 0
 
 

@@ -1,8 +1,11 @@
 """The user's config file: a TOML file in the platform's config dir (env
-``READER_CONFIG`` names another). ``[keys]`` remaps bindings by id."""
+``READER_CONFIG`` names another). ``[keys]`` remaps bindings by id;
+``browser`` names the command that opens links (``%u`` stands for the URL,
+else it is added at the end)."""
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -20,6 +23,7 @@ def config_path() -> Path:
 class Config:
     keys: dict[str, str] = field(default_factory=dict)
     problem: str | None = None  # said once to the user; the defaults are used
+    browser: str = ""
 
 
 def load(path: Path, binding_ids: set[str]) -> Config:
@@ -32,11 +36,56 @@ def load(path: Path, binding_ids: set[str]) -> Config:
         return Config(problem=f"{path}: cannot be read ({error}); default keys are used")
     except tomllib.TOMLDecodeError as error:
         return Config(problem=f"{path}: not valid TOML ({error}); default keys are used")
+    browser = raw.get("browser", "")
+    if not isinstance(browser, str):
+        return Config(problem=f'{path}: browser is a command, like browser = "firefox %u"; the system browser is used')
     keys = raw.get("keys", {})
     if not isinstance(keys, dict) or not all(isinstance(v, str) and v.strip() for v in keys.values()):
-        return Config(problem=f'{path}: [keys] maps binding ids to keys, like quit = "ctrl+q"; default keys are used')
+        return Config(problem=f'{path}: [keys] maps binding ids to keys, like quit = "ctrl+q"; default keys are used', browser=browser)
     unknown = sorted(set(keys) - binding_ids)
     if unknown:
         known = {k: v for k, v in keys.items() if k in binding_ids}
-        return Config(known, f"{path}: unknown binding ids {', '.join(unknown)}; known ids: {', '.join(sorted(binding_ids))}")
-    return Config(dict(keys))
+        return Config(known, f"{path}: unknown binding ids {', '.join(unknown)}; known ids: {', '.join(sorted(binding_ids))}", browser)
+    return Config(dict(keys), browser=browser)
+
+
+# Keys a remap adds to rather than replaces: remapping list.down to "x" keeps ↓.
+KEPT_KEYS = frozenset({"up", "down", "left", "right", "home", "end", "pageup", "pagedown", "enter", "escape", "tab", "shift+tab"})
+
+
+def merged_keymap(remaps: dict[str, str], defaults: dict[str, str]) -> dict[str, str]:
+    """The keymap to install: each remapped id gets its new keys plus the
+    arrow and navigation keys its default had."""
+    out = {}
+    for binding_id, keys in remaps.items():
+        wanted = [k.strip() for k in keys.split(",") if k.strip()]
+        kept = [k.strip() for k in defaults.get(binding_id, "").split(",") if k.strip() in KEPT_KEYS]
+        out[binding_id] = ",".join(dict.fromkeys([*wanted, *kept]))
+    return out
+
+
+# -- what the app remembers between runs (not the user's config file) ----------
+
+UI_STATE = "ui.json"
+
+
+def remembered(data_dir: Path) -> dict[str, str]:
+    """The app's remembered choices (the theme), or nothing."""
+    try:
+        raw = json.loads((data_dir / UI_STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in raw.items() if isinstance(k, str) and isinstance(v, str)} if isinstance(raw, dict) else {}
+
+
+def remember(data_dir: Path, **choices: str) -> bool:
+    """Keep these choices for the next run (atomically); False when the data dir is not writable."""
+    state = {**remembered(data_dir), **choices}
+    path = data_dir / UI_STATE
+    tmp = path.with_name(f".{UI_STATE}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(state, indent=1) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        return False
+    return True

@@ -22,13 +22,16 @@ from urllib.parse import urlsplit
 import frontmatter
 import yaml
 
-from reader.model import Article, ReaderError, Warning_
+from reader.model import Article, ReaderError, Rendered, Warning_
 from reader.sanitize import clean_line, clean_text
 from reader.text.lang import detect
+from reader.text.markdown import render
 
 SUFFIXES = frozenset({".md", ".markdown", ".txt"})
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_BODY_CHARS = 300_000
+CUT_NOTE = f"body cut to its first {MAX_BODY_CHARS:,} characters"
 TITLE_CHARS = 120
 
 _SEED_FIRST_LINE = re.compile(r"[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})(?:[ \t]+(https?://\S+))?[ \t]*(.*)")
@@ -47,6 +50,7 @@ class ArticleError(ReaderError):
 class Loaded:
     article: Article
     note: str | None  # what was wrong but mended, said once
+    rendered: Rendered | None = None  # a Markdown body's formatting (article.body is its text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,11 +140,13 @@ def load(path: Path, data: bytes | None = None) -> Loaded:
     if not text.strip():
         raise ArticleError("empty file")
     match = _SEED_FIRST_LINE.match(text) if path.suffix.lower() == ".txt" else None
-    article = _from_seed(path, text, match) if match else _from_markdown(path, text, notes)
+    rendered: list[Rendered] = []
+    article = _from_seed(path, text, match) if match else _from_markdown(path, text, notes, rendered)
     if len(article.body) > MAX_BODY_CHARS:
-        notes.append(f"body cut to its first {MAX_BODY_CHARS:,} characters")
+        if CUT_NOTE not in notes:
+            notes.append(CUT_NOTE)
         article = dataclasses.replace(article, body=article.body[:MAX_BODY_CHARS])
-    return Loaded(article, "; ".join(notes) or None)
+    return Loaded(article, "; ".join(notes) or None, rendered[0] if rendered else None)
 
 
 def decode(data: bytes) -> tuple[str, list[str]]:
@@ -186,7 +192,7 @@ def _from_seed(path: Path, text: str, match: re.Match[str]) -> Article:
     )
 
 
-def _from_markdown(path: Path, text: str, notes: list[str]) -> Article:
+def _from_markdown(path: Path, text: str, notes: list[str], rendered: list[Rendered]) -> Article:
     meta: dict[str, object] = {}
     body = text
     if text.startswith("---"):
@@ -203,6 +209,14 @@ def _from_markdown(path: Path, text: str, notes: list[str]) -> Article:
             notes.append("front matter is not a mapping; ignored")
             meta = {}
     body = clean_text(body).strip("\n")
+    if path.suffix.lower() in MARKDOWN_SUFFIXES:
+        # The body as shown: what the index keeps, search and entities read, the pane shows.
+        # A huge body is cut before it is parsed (rendering never makes text much longer).
+        if len(body) > MAX_BODY_CHARS:
+            notes.append(CUT_NOTE)
+            body = body[:MAX_BODY_CHARS]
+        rendered.append(render(body))
+        body = rendered[0].text
     if not body.strip():
         notes.append("no body text")
     url = _meta_str(meta, "url")

@@ -5,10 +5,12 @@ literal."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
+from rich.style import Style
 from rich.text import Text
 
-from reader.model import Article, Extraction
+from reader.model import Article, Extraction, Rendered
 
 # Mid-tone colours that read on dark and light backgrounds, each kind with a
 # second cue besides colour (underline, bold, italic, reverse).
@@ -22,10 +24,39 @@ STYLES = {
 }
 
 
+# Markdown formatting, under the highlights (see reader.text.markdown).
+FORMAT = {
+    "h1": "bold underline",
+    "h2": "bold",
+    "h3": "bold italic",
+    "h4": "bold dim",
+    "h5": "bold dim",
+    "h6": "bold dim",
+    "strong": "bold",
+    "em": "italic",
+    "s": "strike",
+    "code": "#e0a060 on #303030",
+    "quote": "dim",
+    "rule": "dim",
+    "image": "italic dim",
+}
+LINK = "underline #5f87d7"
+
+
 def body_text(
-    body: str, extraction: Extraction | None = None, matches: Iterable[tuple[int, int]] = (), selected: Iterable[tuple[int, int]] = ()
+    body: str,
+    extraction: Extraction | None = None,
+    matches: Iterable[tuple[int, int]] = (),
+    selected: Iterable[tuple[int, int]] = (),
+    formatting: Rendered | None = None,
 ) -> Text:
     text = Text(body)
+    if formatting is not None:
+        for start, end, name in formatting.spans:
+            if name in FORMAT:
+                text.stylize(FORMAT[name], start, end)
+        for link in formatting.links:
+            text.stylize(link_style(link.url), link.start, link.end)
     if extraction:
         for entity in extraction.entities:
             for start, end in entity.mentions:
@@ -49,3 +80,9 @@ def figure_value(value: object, unit: str) -> str:
         number = f"{value:.1e}".replace("e+0", "e").replace("e+", "e") if abs(value) >= 1e6 else f"{value:,}".replace(",", " ")
         return f"{number} {unit}".strip()
     return f"{value} {unit}".strip()
+
+
+def link_style(url: str) -> Style:
+    """Underlined; clickable only for web and mail links (never javascript:, file: ...)."""
+    safe = urlsplit(url).scheme.lower() in ("http", "https", "mailto")
+    return Style.parse(LINK) + Style(link=url if safe else None)

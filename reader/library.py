@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
-from reader import corpus, resources
+from reader import browser, corpus, fulltext, reading, resources
 from reader.background import LOG, SINGLE_THREADED, BackgroundExtraction, append_log, exit_with_parent, in_background
 from reader.feeds import opml
 from reader.feeds.run import Feed, FeedResult, discover, fetch_all
@@ -39,6 +39,7 @@ from reader.model import (
     ListRow,
     ReaderError,
     RefreshReport,
+    Rendered,
     SearchHit,
     Source,
     Warning_,
@@ -62,7 +63,7 @@ def default_data_dir() -> Path:
     return Path(env) if env else Path(platformdirs.user_data_dir("reader", appauthor=False))
 
 
-def _prepare(path: str, known_hash: str | None) -> tuple[str, Indexed | None, str, str | None]:
+def _prepare(path: str, known_hash: str | None, data_dir: str | None = None) -> tuple[str, Indexed | None, str, str | None]:
     """Read, hash, parse and normalise one file (in a worker process when
     there are many). ``Indexed`` is None when the file is unchanged (same
     hash) or holds no article; the note says which."""
@@ -77,7 +78,7 @@ def _prepare(path: str, known_hash: str | None) -> tuple[str, Indexed | None, st
         loaded = corpus.load(Path(path), data)
     except corpus.ArticleError as error:
         return path, None, digest, str(error)
-    article = loaded.article
+    article = reading.with_full_text(loaded.article, data_dir)  # a kept full text is the body
     title, body, meta = normalise(article)
     return path, Indexed(article, _digest(article), title, body, meta), digest, loaded.note
 
@@ -441,7 +442,8 @@ class Library:
         total: int,
     ) -> int:
         hashes = [known[p].hash if p in known else None for p in todo]
-        results = executor.map(_prepare, todo, hashes, chunksize=64) if executor else map(_prepare, todo, hashes)
+        data_dirs = [str(self.data_dir)] * len(todo)
+        results = executor.map(_prepare, todo, hashes, data_dirs, chunksize=64) if executor else map(_prepare, todo, hashes, data_dirs)
         batch: list[tuple[str, Indexed | None, str, str | None]] = []
         touched: list[str] = []
 
@@ -678,6 +680,50 @@ class Library:
             self._write(lambda: self._store(found, failed)).result()  # noqa: B023 - waited on here
             done += len(found) + len(failed)
         return done
+
+    # -- reading: formatting and full text (issue 10; logic in reading.py, fulltext.py)
+
+    @staticmethod
+    def open_url(url: str, command: str = "") -> str | None:
+        """Open a link in the browser (``command``: the config's); None when
+        it opened, else why not, in one line."""
+        return browser.open_url(url, command)
+
+    def formatting(self, article: Article) -> Rendered | None:
+        """The body's style spans and links (None: show it plain)."""
+        return reading.formatting(article, self.data_dir)
+
+    def has_full_text(self, article: Article) -> bool:
+        return fulltext.kept(self.data_dir, article.id) is not None
+
+    def summary(self, article: Article) -> Article | None:
+        """The article as its own file has it, without its full text."""
+        return reading.summary(article)
+
+    def full_text(self, article: Article) -> Article:
+        """Fetch, extract and keep the article's full text, index it as the
+        article's body and return the article with it; raises ReaderError
+        with one line saying why not. A read-only library shows it without
+        keeping it."""
+        if not article.url:
+            raise ReaderError("this article has no URL")
+        result = fulltext.full_text(article.url)
+        if isinstance(result, fulltext.Failure):
+            raise ReaderError(str(result))
+        if self.readonly:
+            return reading.shown_full_text(article, result.markdown)
+        try:
+            fulltext.keep(self.data_dir, article.id, article.title, article.date, article.source, result)
+            root = self.index.root_of(article.path)
+            if root is not None and Path(article.path).is_file():
+                st = os.stat(article.path)
+                item = _prepare(article.path, None, str(self.data_dir))
+                if item[1] is not None:
+                    stat = {article.path: (st.st_size, st.st_mtime_ns)}
+                    self._write(lambda: self._index_w.apply(root, stat, [item])).result()
+        except (OSError, sqlite3.Error) as error:
+            raise ReaderError(f"the full text could not be kept: {clean_line(str(error))}") from error
+        return reading.with_full_text(article, self.data_dir)
 
 
 def _setting(source: SourceRow, name: str) -> int | None:

@@ -41,6 +41,25 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class Link:
+    """A link in an article's text as shown: its words and where they stand."""
+
+    text: str
+    url: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """An article's text as shown, with its style spans and links."""
+
+    text: str
+    spans: tuple[tuple[int, int, str], ...] = ()
+    links: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Entity:
     """A named entity of one article with every place it is mentioned."""
 

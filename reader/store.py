@@ -484,6 +484,11 @@ class Index(_Db):
             rows = self._rows(f"SELECT rowid FROM articles WHERE id=? AND root IN ({marks}) ORDER BY rowid LIMIT 1", (article_id, *roots))
         return int(rows[0][0]) if rows else None  # type: ignore[call-overload]
 
+    def root_of(self, path: str) -> str | None:
+        """The root a file was indexed under."""
+        rows = self._rows("SELECT root FROM files WHERE path=?", (path,))
+        return str(rows[0][0]) if rows else None
+
     def rowid_of_path(self, path: str) -> int | None:
         rows = self._rows("SELECT article FROM files WHERE path=?", (path,))
         return int(rows[0][0]) if rows and rows[0][0] is not None else None  # type: ignore[call-overload]

@@ -48,15 +48,28 @@ class ReaderApp(App[None]):
     def binding_owners(cls) -> tuple[tuple[str, type], ...]:
         return (("App", cls), *PANES)
 
+    @classmethod
+    def default_keys(cls) -> dict[str, str]:
+        return {b.id: b.key for _, owner in cls.binding_owners() for b in _bindings(owner) if b.id}
+
     def on_mount(self) -> None:
         loaded = config.load(self.config_file or config.config_path(), self.binding_ids())
         if loaded.keys:
-            self.set_keymap(loaded.keys)
+            self.set_keymap(config.merged_keymap(loaded.keys, self.default_keys()))
         if loaded.problem:
             self.notify(loaded.problem, severity="error", timeout=10, markup=False)
+        self.main.browser = loaded.browser
+        theme = config.remembered(self.library.data_dir).get("theme")
+        if theme and theme in self.available_themes:
+            self.theme = theme
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         roots = [Path(r) for r in self.library.scope()]
         self.sub_title = roots[0].name + (f" +{len(roots) - 1}" if len(roots) > 1 else "")
         self.push_screen(self.main)
+
+    def _theme_changed(self, theme: object) -> None:
+        if not self.library.readonly:
+            config.remember(self.library.data_dir, theme=self.theme)
 
     def _handle_exception(self, error: Exception) -> None:
         """A crash: its traceback goes to the log in the data dir; the command
@@ -73,7 +86,11 @@ class ReaderApp(App[None]):
         yield SystemCommand("Search", "Focus the search box (/)", main.action_focus_search)
         yield SystemCommand("Bookmark", "Bookmark or unbookmark the current article (b)", main.action_bookmark)
         yield SystemCommand("Bookmarks only", "Show bookmarked articles only, or all again (B)", main.action_bookmarks_only)
-        yield SystemCommand("Edit bookmark note", "Write a short note on the current bookmark", main.action_edit_note)
+        yield SystemCommand("Edit bookmark note", "Write a short note on the current bookmark (a)", main.action_edit_note)
+        yield SystemCommand("Full text", "Fetch and keep the full article, or switch back to the summary (F)", main.action_full_text)
+        yield SystemCommand("Links", "The article's links: choose one to open it (L)", main.action_links)
+        yield SystemCommand("Entities sidebar", "Show or hide the sidebar of entities and figures (e)", main.action_toggle_sidebar)
+        yield SystemCommand("Maximise reading pane", "The reading pane alone, or back (z)", main.action_maximise)
         yield SystemCommand("Toggle read", "Mark the current article read or unread (u)", main.action_toggle_read)
         yield SystemCommand("Open URL", "Open the article's URL in the browser (o)", main.action_open_url)
         yield SystemCommand("Next mention", "Go to the next highlighted mention (n)", lambda: main.action_mention(1))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Sequence
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -44,6 +45,7 @@ class ArticleList(ScrollView, can_focus=True):
     def __init__(self, source: RowSource, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._source = source
+        self.notes: Callable[[str], str] | None = None  # in the bookmarks view: each bookmark's note
         self.rowids: array[int] = array("q")
         self._rows: LRUCache[int, ListRow] = LRUCache(4096)
 
@@ -53,7 +55,7 @@ class ArticleList(ScrollView, can_focus=True):
         """Show these articles; the cursor stays on ``keep`` when it is among them."""
         self.rowids = rowids
         self._rows.clear()
-        self.virtual_size = Size(self.size.width, len(rowids) * LINES_PER_ROW)
+        self.virtual_size = Size(self.size.width, len(rowids) * LINES_PER_ROW)  # never wider: no horizontal scroll
         position = 0
         if keep is not None:
             try:
@@ -87,10 +89,10 @@ class ArticleList(ScrollView, can_focus=True):
     # -- drawing ------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
+        scroll_y = self.scroll_offset.y
         line = scroll_y + y
         index, part = divmod(line, LINES_PER_ROW)
-        width = self.size.width
+        width = self.scrollable_content_region.width or self.size.width
         base = self.rich_style
         if index >= len(self.rowids):
             return Strip.blank(width, base)
@@ -99,18 +101,21 @@ class ArticleList(ScrollView, can_focus=True):
         if row is None:
             segments = [Segment("", style)]
         elif part == 0:
-            flag = self.get_component_rich_style("article-list--flag")
-            meta = self.get_component_rich_style("article-list--meta")
+            flag = self.get_component_rich_style("article-list--flag", partial=True)
+            meta = self.get_component_rich_style("article-list--meta", partial=True)
+            note = self.notes(row.id) if self.notes and row.bookmarked else ""
+            info = fit(f" {row.date}  {row.source}" + (f"  ✎ {note}" if note else ""), width - 2)
             segments = [
                 Segment("★" if row.bookmarked else " ", style + flag),
                 Segment(" " if row.read else "•", style + flag),
-                Segment(f" {row.date}  {row.source}", style + meta),
+                Segment(info, style + meta),
             ]
         else:
-            title = self.get_component_rich_style("article-list--title")
-            segments = [Segment("   " + row.title, style + (title if not row.read else Style(bold=False)))]
-        strip = Strip(segments).crop_extend(scroll_x, scroll_x + width, style)
-        return strip.apply_offsets(scroll_x, line)
+            title = self.get_component_rich_style("article-list--title", partial=True)
+            segments = [Segment("   " + fit(row.title, width - 3), style + (title if not row.read else Style(bold=False)))]
+        # The whole row is drawn to the full width, so the cursor row is highlighted edge to edge.
+        strip = Strip(segments).crop_extend(0, width, style)
+        return strip.apply_offsets(0, line)
 
     def watch_cursor(self, old: int, new: int) -> None:
         if not self.rowids:
@@ -124,7 +129,8 @@ class ArticleList(ScrollView, can_focus=True):
         self.scroll_to_region(Region(0, index * LINES_PER_ROW, 1, LINES_PER_ROW), animate=False, force=True)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, len(self.rowids) * LINES_PER_ROW)
+        self.virtual_size = Size(self.size.width, len(self.rowids) * LINES_PER_ROW)
+        self.refresh()
 
     # -- actions ------------------------------------------------------------
 
@@ -154,3 +160,17 @@ class ArticleList(ScrollView, can_focus=True):
         if 0 <= index < len(self.rowids):
             self.cursor = index
             self.action_open()
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` in ``width`` cells: cut at a word with … when it is longer
+    (mid-word only for a single word longer than the room, still with …)."""
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return text
+    cut = set_cell_size(text, width - 1)
+    space = cut.rstrip().rfind(" ")
+    if space > width // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:—-") + "…"

@@ -9,7 +9,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
 
 class HelpScreen(ModalScreen[None]):
@@ -49,6 +50,34 @@ class NoteScreen(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class LinksScreen(ModalScreen[str | None]):
+    """The article's links: enter opens the chosen one, escape closes."""
+
+    BINDINGS = [Binding("escape,q", "cancel", "Close", id="links.close")]
+
+    def __init__(self, links: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.links = links
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="links-dialog"):
+            yield Label(Text(f"Links ({len(self.links)}) · enter opens · escape closes", style="bold"))
+            yield OptionList(
+                *(
+                    Option(Text.assemble((text or url, "bold"), "\n", (url, "dim underline")), id=str(n))
+                    for n, (text, url) in enumerate(self.links)
+                ),
+                id="links",
+            )
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.links[int(event.option.id or 0)][1])
 
     def action_cancel(self) -> None:
         self.dismiss(None)

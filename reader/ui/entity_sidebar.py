@@ -21,16 +21,41 @@ class EntitySidebar(OptionList):
         Binding("k,up", "cursor_up", "Up", show=False, id="sidebar.up"),
         Binding("g,home", "first", "First", show=False, id="sidebar.first"),
         Binding("G,end", "last", "Last", show=False, id="sidebar.last"),
+        Binding("enter", "select", "Jump to it in the text", id="sidebar.open"),
         Binding("f", "filter", "Articles with it", id="sidebar.filter"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._items: dict[str, Entity | Figure] = {}
+        self._extraction: Extraction | None = None
+
+    def show_nothing(self) -> None:
+        """No article open: nothing to list."""
+        self._items, self._extraction = {}, None
+        self.clear_options()
+        self.add_option(Option(Text("No article open", style="dim italic"), disabled=True))
+
+    def on_resize(self) -> None:
+        if self._extraction is not None:
+            self.show_extraction(self._extraction)
+
+    def _width(self) -> int:
+        """Cells a line may take (one is left for the scrollbar)."""
+        return max(8, self.scrollable_content_region.width - 1 if self.scrollable_content_region.width else 30)
+
+    def _entry(self, name: str, style: str, count: str) -> Text:
+        """One line: the name cut with … so the count stays in its column."""
+        width = self._width()
+        room = max(3, width - len(count) - 1)
+        line = Text(name, style=style, no_wrap=True, overflow="ellipsis")
+        line.truncate(room, overflow="ellipsis", pad=True)
+        line.append(" " + count, style="dim")
+        return line
 
     def show_metadata(self, article: Article) -> None:
         """Before entities are ready: what the article's front matter says."""
-        self._items = {}
+        self._items, self._extraction = {}, None
         self.clear_options()
         words = len(article.body.split())
         lines = [
@@ -46,22 +71,29 @@ class EntitySidebar(OptionList):
         self.add_option(Option(Text("finding entities…", style="dim italic"), disabled=True))
 
     def show_extraction(self, extraction: Extraction) -> None:
-        self._items = {}
+        keep = self.highlighted if extraction is self._extraction else None
+        self._items, self._extraction = {}, extraction
         self.clear_options()
         for kind, label in GROUPS:
             group = sorted((e for e in extraction.entities if e.kind == kind), key=lambda e: (-len(e.mentions), e.normal))
-            self.add_option(Option(Text(f"{label} ({len(group)})", style="bold"), disabled=True))
+            self.add_option(Option(self._entry(label, "bold", f"({len(group)})"), disabled=True))
             for number, entity in enumerate(group):
                 key = f"{kind}-{number}"
                 self._items[key] = entity
-                line = Text.assemble((entity.normal, STYLES[kind]), f"  {len(entity.mentions)}")
-                self.add_option(Option(line, id=key))
-        self.add_option(Option(Text(f"Figures ({len(extraction.figures)})", style="bold"), disabled=True))
+                self.add_option(Option(self._entry(entity.normal, STYLES[kind], str(len(entity.mentions))), id=key))
+        self.add_option(Option(self._entry("Figures", "bold", f"({len(extraction.figures)})"), disabled=True))
         for number, figure in enumerate(extraction.figures):
             key = f"FIG-{number}"
             self._items[key] = figure
-            line = Text.assemble((figure.text, STYLES["FIG"]), "\n", (f"  = {figure_value(figure.value, figure.unit)}", "dim"))
-            self.add_option(Option(line, id=key))
+            width = self._width()
+            text = Text(" ".join(figure.text.split()), style=STYLES["FIG"])
+            text.truncate(width, overflow="ellipsis")
+            value = Text(f"  = {figure_value(figure.value, figure.unit)}", style="dim")
+            value.truncate(width, overflow="ellipsis")
+            self.add_option(Option(Text.assemble(text, "\n", value), id=key))
+        # The first entity (or figure) is selected, so f and enter work at once.
+        first = next((i for i in range(self.option_count) if not self.get_option_at_index(i).disabled), None)
+        self.highlighted = keep if keep is not None and keep < self.option_count else first
 
     def _chosen(self) -> Entity | Figure | None:
         if self.highlighted is None:

@@ -15,18 +15,19 @@ from pathlib import Path
 from typing import TypeVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from reader.library import Library
 from reader.model import Article, Extraction, Found, ReaderError, Spans
 from reader.ui.article_list import ArticleList
-from reader.ui.dialogs import NoteScreen
+from reader.ui.dialogs import LinksScreen, NoteScreen
 from reader.ui.entity_sidebar import EntitySidebar
 from reader.ui.messages import ArticleOpened, EntityChosen, FigureChosen
 from reader.ui.reading_pane import ReadingPane
@@ -49,7 +50,16 @@ class MainScreen(Screen[None]):
         Binding("r", "refresh", "Refresh", id="refresh"),
         Binding("n", "mention(1)", "Next mention", show=False, id="mention.next"),
         Binding("N", "mention(-1)", "Previous mention", show=False, id="mention.previous"),
+        Binding("F", "full_text", "Full text", id="full_text"),
+        Binding("L", "links", "Links", show=False, id="links"),
+        Binding("a", "edit_note", "Note", show=False, id="note.edit"),
+        Binding("e", "toggle_sidebar", "Entities", id="sidebar.toggle"),
+        Binding("z", "maximise", "Maximise", show=False, id="maximise"),
+        Binding("f", "filter_entity", "Articles with the selected entity", show=False, id="entity.filter"),
     ]
+
+    NARROW = 110  # below this width the list and the reading pane take turns, the sidebar overlays
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-wide")]
 
     def __init__(self, library: Library) -> None:
         super().__init__()
@@ -60,6 +70,9 @@ class MainScreen(Screen[None]):
         self.status = {"count": "", "index": "", "entities": ""}
         self._generation = -1
         self._watching = threading.Event()
+        self.showing_summary = False  # the article has a kept full text, but its summary is shown
+        self.fetching: set[str] = set()  # ids whose full text is being fetched
+        self.browser = ""  # the config's browser command
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -75,6 +88,7 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#search-error").display = False
+        self.query_one(EntitySidebar).show_nothing()
         self._show_found(Found(self.library.all_rowids()))
         self.query_one(ArticleList).focus()
         for warning in self.library.warnings:
@@ -181,12 +195,12 @@ class MainScreen(Screen[None]):
         self._search(search.value, not search.value.endswith(" "), keep)
 
     @work(thread=True, exclusive=True, group="search")
-    def _search(self, text: str, partial: bool, keep: bool) -> None:
+    def _search(self, text: str, partial: bool, keep: bool, keep_rowid: int | None = None) -> None:
         found = self.library.search(text, partial=partial, bookmarked_only=self.bookmarked_only)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_found, found, keep)
+            self.app.call_from_thread(self._show_found, found, keep, keep_rowid)
 
-    def _show_found(self, found: Found, keep: bool = False) -> None:
+    def _show_found(self, found: Found, keep: bool = False, keep_rowid: int | None = None) -> None:
         error = self.query_one("#search-error", Static)
         if found.error:
             error.update(Text(f"⚠ {found.error}"))
@@ -194,7 +208,7 @@ class MainScreen(Screen[None]):
             return
         error.display = False
         articles = self.query_one(ArticleList)
-        current = articles.current if keep else None
+        current = keep_rowid if keep_rowid is not None else articles.current if keep else None
         self.matcher = found.matcher
         articles.set_rowids(found.rowids, keep=current)
         total = self.library.count()
@@ -204,8 +218,11 @@ class MainScreen(Screen[None]):
         pane = self.query_one(ReadingPane)
         if not found.rowids:
             pane.clear("Nothing matches")
+            self.current = None
+            self.query_one(EntitySidebar).show_nothing()
         elif pane.article is None:
             pane.clear("Open an article with enter")
+            self.query_one(EntitySidebar).show_nothing()
 
     @work(thread=True, exclusive=True, group="extract")
     def _extract(self, article: Article) -> None:
@@ -214,7 +231,7 @@ class MainScreen(Screen[None]):
             self.app.call_from_thread(self._extracted, article, extraction)
 
     def _extracted(self, article: Article, extraction: Extraction) -> None:
-        if self.current is not None and self.current.id == article.id:
+        if self.current is not None and self.current.id == article.id and self.current.body == article.body:
             self.query_one(ReadingPane).set_extraction(extraction)
             self.query_one(EntitySidebar).show_extraction(extraction)
 
@@ -233,10 +250,18 @@ class MainScreen(Screen[None]):
         if article is None:
             self.notify("That article is no longer in the index", severity="warning")
             return
+        self.showing_summary = False
+        self._open(article)
+        if self.has_class("-narrow"):
+            self._reveal(self.query_one(ReadingPane))
+
+    def _open(self, article: Article, extraction: Extraction | None = None) -> None:
+        """Show an article (its indexed body, or the summary a full text replaced)."""
         self.current = article
         matches = self.matcher.spans(article.body) if self.matcher else []
-        cached = self.library.cached_extraction(article)
-        self.query_one(ReadingPane).show(article, cached, matches)
+        cached = extraction or self.library.cached_extraction(article)
+        pane = self.query_one(ReadingPane)
+        pane.show(article, cached, matches, self.library.formatting(article), self._notice(article))
         sidebar = self.query_one(EntitySidebar)
         if cached is None:
             sidebar.show_metadata(article)
@@ -245,6 +270,27 @@ class MainScreen(Screen[None]):
             sidebar.show_extraction(cached)
         if not self.library.readonly:
             self._after(self.library.set_read([article.id], True), lambda _: self.query_one(ArticleList).forget_rows())
+
+    def _notice(self, article: Article) -> Text:
+        """The pane's notice lines: the bookmark's note, and which text this is."""
+        lines: list[tuple[str, str] | str] = []
+        note = self.library.note_of(article.id) if self.library.is_bookmarked(article.id) else ""
+        if note:
+            lines += [("✎ ", "bold"), (note, "italic")]
+        full = self.library.has_full_text(article)
+        if lines and (article.id in self.fetching or full):
+            lines.append("\n")
+        if article.id in self.fetching:
+            lines.append(("Fetching the full text…", "dim italic"))
+        elif full and self.showing_summary:
+            lines.append(("Summary · F shows the full text", "dim italic"))
+        elif full:
+            lines.append(("Full text from the article's web page · F shows the summary", "dim italic"))
+        return Text.assemble(*lines)
+
+    def _refresh_notice(self) -> None:
+        if self.current is not None:
+            self.query_one(ReadingPane).set_notice(self._notice(self.current))
 
     def on_entity_chosen(self, message: EntityChosen) -> None:
         if message.filter:
@@ -290,26 +336,30 @@ class MainScreen(Screen[None]):
         return self.current or (self.library.article(articles.current) if articles.current is not None else None)
 
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        self._reveal(self.query_one("#search", Input))
 
     def action_escape(self) -> None:
         search = self.query_one("#search", Input)
-        if search.has_focus:
+        if self.has_class("-max") or self.has_class("-sidebar"):
+            self.remove_class("-max", "-sidebar")
+            self._reveal(self.query_one(ReadingPane) if self.has_class("-reading") else self.query_one(ArticleList))
+        elif search.has_focus:
             if search.value:
                 search.value = ""
             self.query_one(ArticleList).focus()
         elif search.value or self.bookmarked_only:
             self.bookmarked_only = False
+            self.query_one(ArticleList).notes = None
             search.value = ""
             self.run_search()
         elif self.query_one(ReadingPane).has_focus or self.query_one(EntitySidebar).has_focus:
-            self.query_one(ArticleList).focus()
+            self._reveal(self.query_one(ArticleList))
 
     def action_cycle(self, step: int) -> None:
         panes = [self.query_one(ArticleList), self.query_one(ReadingPane), self.query_one(EntitySidebar)]
         focused = self.focused
         index = panes.index(focused) if focused in panes else -step  # type: ignore[arg-type]
-        panes[(index + step) % len(panes)].focus()
+        self._reveal(panes[(index + step) % len(panes)])
 
     def action_bookmark(self) -> None:
         article = self._article_in_focus()
@@ -327,6 +377,7 @@ class MainScreen(Screen[None]):
 
     def action_bookmarks_only(self) -> None:
         self.bookmarked_only = not self.bookmarked_only
+        self.query_one(ArticleList).notes = self.library.note_of if self.bookmarked_only else None
         self.run_search()
         self.notify("Bookmarked articles only" if self.bookmarked_only else "All articles", timeout=2)
 
@@ -351,8 +402,143 @@ class MainScreen(Screen[None]):
         if article is None or not article.url:
             self.notify("This article has no URL", severity="warning")
             return
-        self.notify(f"Opening {article.url}", markup=False, timeout=3)
-        self.app.open_url(article.url)
+        self.open_link(article.url)
+
+    def open_link(self, url: str) -> None:
+        self.notify(f"Opening {url}", markup=False, timeout=3)
+        self._open_link(url)
+
+    @work(thread=True, group="browser")
+    def _open_link(self, url: str) -> None:
+        problem = self.library.open_url(url, self.browser)
+        if problem:
+            self.app.call_from_thread(self.notify, f"Not opened: {problem}", severity="error", markup=False, timeout=8)
+
+    def action_links(self) -> None:
+        pane = self.query_one(ReadingPane)
+        links = pane.formatting.links if pane.formatting and pane.article is self.current else ()
+        if self.current is None:
+            self.notify("Open an article first", severity="warning")
+            return
+        choices = [(link.text, link.url) for link in links]
+        if self.current.url:
+            choices.insert(0, ("The article's own page", self.current.url))
+        if not choices:
+            self.notify("This article has no links", timeout=3)
+            return
+
+        def chosen(url: str | None) -> None:
+            if url:
+                self.open_link(url)
+
+        self.app.push_screen(LinksScreen(choices), chosen)
+
+    # -- full text ----------------------------------------------------------
+
+    def action_full_text(self) -> None:
+        article = self.current
+        if article is None:
+            self.notify("Open an article first", severity="warning")
+            return
+        if article.id in self.fetching:
+            self.notify("Still fetching the full text…", timeout=3)
+            return
+        if self.library.has_full_text(article):
+            self.showing_summary = not self.showing_summary
+            shown = self.library.summary(article) if self.showing_summary else self.library.find(article.id)
+            if shown is None:
+                self.showing_summary = False
+                self.notify("The article's file cannot be read", severity="warning")
+                return
+            self._open(shown)
+            return
+        if not article.url:
+            self.notify("This article has no URL to fetch the full text from", severity="warning")
+            return
+        self.fetching.add(article.id)
+        self._refresh_notice()
+        self._fetch_full_text(article)
+
+    @work(thread=True, group="fulltext")
+    def _fetch_full_text(self, article: Article) -> None:
+        try:
+            got = self.library.full_text(article)
+        except ReaderError as error:
+            self.app.call_from_thread(self._full_text_failed, article, str(error))
+            return
+        row = self.library.row_of(article.id)
+        self.app.call_from_thread(self._full_text_fetched, article, got, row.rowid if row else None)
+
+    def _full_text_failed(self, article: Article, why: str) -> None:
+        self.fetching.discard(article.id)
+        self.notify(f"No full text: {why}", severity="warning", markup=False, timeout=8)
+        if self.current is not None and self.current.id == article.id:
+            self._refresh_notice()
+
+    def _full_text_fetched(self, article: Article, got: Article, rowid: int | None) -> None:
+        self.fetching.discard(article.id)
+        self.notify("Full text kept: it is searchable now", timeout=3)
+        if self.current is not None and self.current.id == article.id:
+            self.showing_summary = False
+            self._open(got)
+        if rowid is not None:
+            search = self.query_one("#search", Input)
+            self._search(search.value, not search.value.endswith(" "), True, rowid)
+
+    # -- layout -------------------------------------------------------------
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Which of list and reading pane has the turn (used below NARROW columns)."""
+        widget = event.widget
+        if isinstance(widget, ReadingPane):
+            self.add_class("-reading")
+            self.remove_class("-sidebar")
+        elif isinstance(widget, (ArticleList, Input)):
+            self.remove_class("-reading", "-sidebar")
+
+    def _reveal(self, pane: Widget) -> None:
+        """Make a pane visible in this layout, then focus it."""
+        if isinstance(pane, EntitySidebar):
+            self.remove_class("-nosidebar", "-max")
+            if self.has_class("-narrow"):
+                self.add_class("-sidebar")
+        elif isinstance(pane, ReadingPane):
+            self.add_class("-reading")
+        else:
+            self.remove_class("-reading", "-sidebar", "-max")
+        self.call_after_refresh(pane.focus)
+
+    def action_toggle_sidebar(self) -> None:
+        sidebar = self.query_one(EntitySidebar)
+        if self.has_class("-narrow"):
+            if self.has_class("-sidebar"):
+                self.remove_class("-sidebar")
+                self._reveal(self.query_one(ReadingPane) if self.has_class("-reading") else self.query_one(ArticleList))
+            else:
+                self._reveal(sidebar)
+            return
+        if self.has_class("-nosidebar") or self.has_class("-max"):
+            self._reveal(sidebar)
+        else:
+            self.add_class("-nosidebar")
+            if sidebar.has_focus:
+                self.query_one(ReadingPane).focus()
+
+    def action_filter_entity(self) -> None:
+        """f anywhere: every article with the entity selected in the sidebar
+        (the first one when an article opens)."""
+        if self.current is None:
+            self.notify("Open an article first", severity="warning")
+            return
+        self.query_one(EntitySidebar).action_filter()
+
+    def action_maximise(self) -> None:
+        if self.has_class("-max"):
+            self.remove_class("-max")
+            return
+        self.remove_class("-sidebar")
+        self.add_class("-max")
+        self._reveal(self.query_one(ReadingPane))
 
     def action_mention(self, step: int) -> None:
         if not self.query_one(ReadingPane).next_mark(step):
@@ -368,6 +554,12 @@ class MainScreen(Screen[None]):
 
         def save(note: str | None) -> None:
             if note is not None:
-                self._after(self.library.set_note(article.id, note), lambda _: self.notify("Note saved", timeout=2))
+
+                def saved(_: None) -> None:
+                    self.notify("Note saved", timeout=2)
+                    self._refresh_notice()
+                    self.query_one(ArticleList).forget_rows()
+
+                self._after(self.library.set_note(article.id, note), saved)
 
         self.app.push_screen(NoteScreen(article.title, self.library.note_of(article.id)), save)

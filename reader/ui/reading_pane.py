@@ -1,4 +1,5 @@
-"""The reading pane: title, meta line, body with highlights.
+"""The reading pane: title, meta line, notices (note, full text), body
+with its Markdown formatting and highlights.
 
 The body is a Rich ``Text``, never a markup string, so brackets in an
 article stay brackets.
@@ -13,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from reader.highlight import body_text, meta_line
-from reader.model import Article, Extraction
+from reader.model import Article, Extraction, Rendered
 
 
 class ReadingPane(VerticalScroll, can_focus=True):
@@ -29,30 +30,51 @@ class ReadingPane(VerticalScroll, can_focus=True):
         super().__init__(id=id)
         self.article: Article | None = None
         self.extraction: Extraction | None = None
+        self.formatting: Rendered | None = None
         self.matches: list[tuple[int, int]] = []
         self.marks: list[tuple[int, int]] = []  # what n / N walk
         self.mark_index = -1
+        self.shown = Text()  # the body as last drawn
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Open an article with enter", style="dim"), id="title")
         yield Static("", id="meta")
+        yield Static("", id="notice")
         yield Static("", id="body")
 
-    def show(self, article: Article, extraction: Extraction | None, matches: list[tuple[int, int]]) -> None:
-        keep_scroll = self.article is not None and article.id == self.article.id
-        self.article, self.extraction, self.matches = article, extraction, matches
+    def on_mount(self) -> None:
+        self.query_one("#notice").display = False
+
+    def show(
+        self,
+        article: Article,
+        extraction: Extraction | None,
+        matches: list[tuple[int, int]],
+        formatting: Rendered | None = None,
+        notice: Text | None = None,
+    ) -> None:
+        keep_scroll = self.article is not None and article.id == self.article.id and article.body == self.article.body
+        self.article, self.extraction, self.matches, self.formatting = article, extraction, matches, formatting
         self.marks, self.mark_index = list(matches), -1
         self.query_one("#title", Static).update(Text(article.title))
         self.query_one("#meta", Static).update(meta_line(article))
+        self.set_notice(notice)
         self._render_body()
         if not keep_scroll:
             self.scroll_home(animate=False)
 
+    def set_notice(self, notice: Text | None) -> None:
+        """Lines under the meta line: the bookmark's note, full text or summary."""
+        widget = self.query_one("#notice", Static)
+        widget.update(notice or "")
+        widget.display = bool(notice and notice.plain)
+
     def clear(self, message: str) -> None:
-        self.article = self.extraction = None
+        self.article = self.extraction = self.formatting = None
         self.matches, self.marks = [], []
         self.query_one("#title", Static).update(Text(message, style="dim"))
         self.query_one("#meta", Static).update("")
+        self.set_notice(None)
         self.query_one("#body", Static).update("")
 
     def set_extraction(self, extraction: Extraction) -> None:
@@ -77,7 +99,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
             return
         current = [self.marks[self.mark_index]] if 0 <= self.mark_index < len(self.marks) else []
         matches = self.marks if self.marks is not self.matches else self.matches
-        self.query_one("#body", Static).update(body_text(self.article.body, self.extraction, matches, current))
+        self.shown = body_text(self.article.body, self.extraction, matches, current, self.formatting)
+        self.query_one("#body", Static).update(self.shown)
 
     def _scroll_to_offset(self, offset: int) -> None:
         if self.article is None:

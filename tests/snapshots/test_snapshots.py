@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -42,3 +43,44 @@ def test_help_screen(snap_compare: Any, data_dir: Path) -> None:
         await pilot.press("question_mark")
 
     assert snap_compare(make_app(data_dir), terminal_size=(130, 40), run_before=help_open)
+
+
+# Issue 10: a feed article with Markdown formatting and highlights at the
+# three terminal sizes people have.
+
+
+def formatted_app(data_dir: Path, tmp_path: Path) -> ReaderApp:
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    for path in [*SEEDS.glob("*.md"), *(Path(__file__).parent.parent / "data" / "formatted").glob("*.md")]:
+        shutil.copy(path, folder / path.name)
+    return ReaderApp(Library([folder], data_dir).open())
+
+
+async def open_first(pilot: Pilot[Any]) -> None:
+    await quiet(pilot)
+    await pilot.press("enter")
+    await quiet(pilot)
+    await pilot.pause()
+
+
+def test_formatted_article_80x24(snap_compare: Any, data_dir: Path, tmp_path: Path) -> None:
+    assert snap_compare(formatted_app(data_dir, tmp_path), terminal_size=(80, 24), run_before=open_first)
+
+
+def test_formatted_article_80x24_sidebar(snap_compare: Any, data_dir: Path, tmp_path: Path) -> None:
+    async def sidebar(pilot: Pilot[Any]) -> None:
+        await open_first(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(formatted_app(data_dir, tmp_path), terminal_size=(80, 24), run_before=sidebar)
+
+
+def test_formatted_article_120x40(snap_compare: Any, data_dir: Path, tmp_path: Path) -> None:
+    assert snap_compare(formatted_app(data_dir, tmp_path), terminal_size=(120, 40), run_before=open_first)
+
+
+def test_formatted_article_200x50(snap_compare: Any, data_dir: Path, tmp_path: Path) -> None:
+    assert snap_compare(formatted_app(data_dir, tmp_path), terminal_size=(200, 50), run_before=open_first)

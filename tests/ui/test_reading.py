@@ -1,0 +1,320 @@
+"""Issue 10 in the app, through Pilot: formatted reading, full text on F,
+links on L, the layout at 80x24, and what a reader expects."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from pytest_httpserver import HTTPServer
+from rich.text import Text
+from textual.widgets import Input
+
+from reader.library import Library
+from reader.ui.app import ReaderApp
+from reader.ui.article_list import ArticleList, fit
+from reader.ui.dialogs import HelpScreen, LinksScreen
+from reader.ui.entity_sidebar import EntitySidebar
+from reader.ui.reading_pane import ReadingPane
+from tests.conftest import BELTA, SEEDS
+
+TESTS = Path(__file__).parent.parent
+FORMATTED = TESTS / "data" / "formatted"
+ARTICLE_PAGE = (TESTS / "data" / "pages" / "article.html").read_bytes()
+FEED_ITEM = "feed0000000000f1"
+
+
+def library_folder(tmp_path: Path, url: str | None = None) -> Path:
+    folder = tmp_path / "lib"
+    folder.mkdir(exist_ok=True)
+    for path in SEEDS.glob("*.md"):
+        shutil.copy(path, folder / path.name)
+    text = next(FORMATTED.glob("*.md")).read_text(encoding="utf-8")
+    if url:
+        text = text.replace("http://127.0.0.1:9/economy/78-projects", url)
+    (folder / "item.md").write_text(text, encoding="utf-8")
+    return folder
+
+
+def make_app(folder: Path, data_dir: Path) -> ReaderApp:
+    return ReaderApp(Library([folder], data_dir).open())
+
+
+async def settle(app: ReaderApp) -> None:
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+
+
+def body_of(app: ReaderApp) -> Text:
+    return app.screen.query_one(ReadingPane).shown
+
+
+async def test_markdown_is_formatted_and_highlights_sit_on_their_words(data_dir: Path, tmp_path: Path) -> None:
+    app = make_app(library_folder(tmp_path), data_dir)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app)
+        await pilot.press("enter")  # newest first: the feed item
+        await settle(app)
+        pane = app.screen.query_one(ReadingPane)
+        assert pane.article is not None and pane.article.id == FEED_ITEM
+        body = body_of(app)
+        assert body.plain == pane.article.body
+        for raw in ("**", "](", "## ", "![", "> "):
+            assert raw not in body.plain
+        styled: dict[str, str] = {}
+        for span in body.spans:
+            word = body.plain[span.start : span.end]
+            styled[word] = styled.get(word, "") + " " + str(span.style)
+        assert "bold" in styled["Главное"]  # a level-2 heading
+        assert "italic" in styled["Ташкенте"]
+        assert "underline" in styled["сайте правительства"] and "link https://gov.example.kz" in styled["сайте правительства"]
+        assert pane.extraction is not None
+        for entity in pane.extraction.entities:
+            first = entity.mentions[0]
+            assert body.plain[first[0] : first[1]] == entity.text, entity
+            for start, end in entity.mentions:  # every highlight covers whole words
+                assert (start == 0 or not body.plain[start - 1].isalnum()) and (end == len(body.plain) or not body.plain[end].isalnum())
+                assert any(span.start == start and span.end == end for span in body.spans), "highlighted"
+        for figure in pane.extraction.figures:
+            assert body.plain[figure.start : figure.end] == figure.text
+
+
+async def test_raw_seed_text_renders_as_before(data_dir: Path) -> None:
+    app = ReaderApp(Library([TESTS / "data" / "raw_seeds"], data_dir).open())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app)
+        await pilot.press("enter")
+        await settle(app)
+        pane = app.screen.query_one(ReadingPane)
+        assert pane.formatting is None and body_of(app).plain == pane.article.body  # type: ignore[union-attr]
+
+
+async def test_l_lists_links_and_enter_opens_the_chosen_one(data_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('browser = "false"\n', encoding="utf-8")
+    app = make_app(library_folder(tmp_path), data_dir)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app)
+        await pilot.press("enter")
+        await settle(app)
+        await pilot.press("L")
+        await pilot.pause()
+        assert isinstance(app.screen, LinksScreen)
+        urls = [url for _, url in app.screen.links]
+        assert urls == ["http://127.0.0.1:9/economy/78-projects", "https://gov.example.kz/news/commission", "https://example.com/full"]
+        await pilot.press("down", "enter")
+        await settle(app)
+        assert not isinstance(app.screen, LinksScreen)
+        messages = [n.message for n in app._notifications]
+        assert any("Opening https://gov.example.kz/news/commission" in m for m in messages)
+        assert any(m.startswith("Not opened: the browser 'false' failed") for m in messages)
+
+
+async def test_o_opens_with_the_configured_browser_and_says_so(data_dir: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "opened.txt"
+    (tmp_path / "config.toml").write_text(f"browser = \"sh -c 'echo %u > {marker}'\"\n", encoding="utf-8")
+    app = make_app(library_folder(tmp_path), data_dir)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app)
+        await pilot.press("o")
+        await settle(app)
+        assert marker.read_text(encoding="utf-8").strip() == "http://127.0.0.1:9/economy/78-projects"
+        assert not any(n.message.startswith("Not opened") for n in app._notifications)
+
+
+async def test_f_fetches_keeps_and_toggles_the_full_text(data_dir: Path, tmp_path: Path, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/economy/78").respond_with_data(ARTICLE_PAGE, content_type="text/html; charset=utf-8")
+    app = make_app(library_folder(tmp_path, httpserver.url_for("/economy/78")), data_dir)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app)
+        await pilot.press("enter")
+        await settle(app)
+        pane = app.screen.query_one(ReadingPane)
+        summary = pane.article.body  # type: ignore[union-attr]
+        await pilot.press("F")
+        await settle(app)
+        await pilot.pause()
+        assert "Сарыагаш" in pane.article.body  # type: ignore[union-attr]
+        notice = str(pane.query_one("#notice").render())
+        assert "Full text" in notice and "F shows the summary" in notice
+        assert pane.formatting is not None and pane.formatting.text == pane.article.body  # type: ignore[union-attr]
+        assert app.library.search("Сарыагаш").rowids, "the full text is indexed"
+        await pilot.press("F")
+        await settle(app)
+        assert pane.article.body == summary  # type: ignore[union-attr]
+        assert "Summary" in str(pane.query_one("#notice").render())
+        await pilot.press("F")
+        await settle(app)
+        assert "Сарыагаш" in pane.article.body  # type: ignore[union-attr]
+
+
+async def test_f_failure_is_one_line_and_the_summary_stays(data_dir: Path, tmp_path: Path, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/economy/78").respond_with_data("gone", status=404)
+    app = make_app(library_folder(tmp_path, httpserver.url_for("/economy/78")), data_dir)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app)
+        await pilot.press("enter")
+        await settle(app)
+        pane = app.screen.query_one(ReadingPane)
+        before = pane.article.body  # type: ignore[union-attr]
+        await pilot.press("F")
+        await settle(app)
+        await pilot.pause()
+        assert pane.article.body == before  # type: ignore[union-attr]
+        assert any(n.message == "No full text: the server answered 404 NOT FOUND" for n in app._notifications)
+
+
+async def test_80x24_gives_the_reading_pane_the_width(data_dir: Path, tmp_path: Path) -> None:
+    app = make_app(library_folder(tmp_path), data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app)
+        screen = app.screen
+        articles, pane, sidebar = screen.query_one(ArticleList), screen.query_one(ReadingPane), screen.query_one(EntitySidebar)
+        assert (articles.size.width >= 70 and not pane.display) or pane.size.width == 0
+        await pilot.press("enter")
+        await settle(app)
+        await pilot.pause()
+        assert pane.has_focus and pane.size.width >= 60
+        assert articles.size.width == 0 or not screen.query_one("#left").display
+        await pilot.press("e")  # the sidebar overlays
+        await pilot.pause()
+        await pilot.pause()
+        assert sidebar.display and sidebar.has_focus and sidebar.size.width >= 26
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.pause()
+        assert not sidebar.has_class("-x") and pane.has_focus and pane.size.width >= 60
+        await pilot.press("escape")  # back to the list
+        await pilot.pause()
+        await pilot.pause()
+        assert articles.has_focus and articles.size.width >= 70
+
+
+async def test_z_maximises_and_escape_restores_on_a_wide_terminal(data_dir: Path, tmp_path: Path) -> None:
+    app = make_app(library_folder(tmp_path), data_dir)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app)
+        await pilot.press("enter")
+        await settle(app)
+        pane = app.screen.query_one(ReadingPane)
+        normal = pane.size.width
+        await pilot.press("z")
+        await pilot.pause()
+        await pilot.pause()
+        assert pane.size.width >= 135 and pane.has_focus
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.pause()
+        assert pane.size.width == normal
+        await pilot.press("e")  # hides the sidebar on a wide terminal
+        await pilot.pause()
+        assert pane.size.width > normal
+
+
+def test_titles_are_cut_at_a_word_with_an_ellipsis() -> None:
+    assert fit("Казахстан и Узбекистан договорились о проектах", 30) == "Казахстан и Узбекистан…"
+    assert fit("короткий", 30) == "короткий"
+    assert fit("Сверхдлинноесловобезпробелов", 10) == "Сверхдлин…"
+    assert fit("", 5) == "" and fit("abc", 0) == ""
+
+
+async def test_list_rows_fill_the_width_and_never_scroll_sideways(data_dir: Path, tmp_path: Path) -> None:
+    app = make_app(library_folder(tmp_path), data_dir)
+    async with app.run_test(size=(120, 40)):
+        await settle(app)
+        articles = app.screen.query_one(ArticleList)
+        width = articles.scrollable_content_region.width
+        assert articles.virtual_size.width <= width and not articles.show_horizontal_scrollbar
+        for y in range(4):
+            strip = articles.render_line(y)
+            assert strip.cell_length == width
+        title = "".join(seg.text for seg in articles.render_line(1))
+        assert title.rstrip().endswith("…")  # the long feed title is cut, with the mark
+        cursor = articles.render_line(0)
+        assert len({seg.style.bgcolor for seg in cursor if seg.style}) == 1  # one background, edge to edge
+
+
+async def test_sidebar_clears_and_selects_the_first_entity(data_dir: Path) -> None:
+    app = ReaderApp(Library([SEEDS], data_dir).open())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app)
+        sidebar = app.screen.query_one(EntitySidebar)
+        assert sidebar.option_count == 1 and sidebar._chosen() is None  # no article open
+        await pilot.press("enter")
+        await settle(app)
+        assert sidebar._chosen() is not None, "the first entity is selected"
+        assert app.screen.query_one(ArticleList).has_focus
+        await pilot.press("f")  # at once, from the list
+        await settle(app)
+        assert app.screen.query_one("#search", Input).value.startswith(("person:", "org:", "place:"))
+        await pilot.press("escape", "slash", *"несуществующееслово")
+        await settle(app)
+        assert sidebar.option_count == 1 and sidebar._chosen() is None
+
+
+async def test_sidebar_names_are_cut_and_counts_aligned(data_dir: Path) -> None:
+    app = ReaderApp(Library([SEEDS], data_dir).open())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app)
+        await pilot.press("enter")
+        await settle(app)
+        sidebar = app.screen.query_one(EntitySidebar)
+        entries = [sidebar.get_option_at_index(i).prompt for i in range(sidebar.option_count)]
+        lines = [p for p in entries if isinstance(p, Text) and "\n" not in p.plain]
+        assert len({len(p.plain) for p in lines}) == 1, "every name-and-count line has the same width"
+        assert all(len(p.plain) <= sidebar.scrollable_content_region.width for p in lines)
+
+
+async def test_note_is_shown_and_edited_with_a_key(data_dir: Path) -> None:
+    app = ReaderApp(Library([SEEDS], data_dir).open())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app)
+        await pilot.press("b", "a")
+        await pilot.pause()
+        await pilot.press(*"перечитать", "enter")
+        await pilot.pause()
+        assert app.library.note_of(BELTA) == "перечитать"
+        await pilot.press("enter")
+        await settle(app)
+        assert "✎ перечитать" in str(app.screen.query_one(ReadingPane).query_one("#notice").render())
+        await pilot.press("B")
+        await settle(app)
+        articles = app.screen.query_one(ArticleList)
+        assert "✎ перечитать" in "".join(seg.text for seg in articles.render_line(0))
+        await pilot.press("question_mark")
+        ids = {row[2] for _, rows in app.screen.sections for row in rows}  # type: ignore[attr-defined]
+        assert {"note.edit", "sidebar.open", "full_text", "links", "sidebar.toggle", "maximise"} <= ids
+
+
+async def test_help_lists_the_sidebar_enter(data_dir: Path) -> None:
+    app = ReaderApp(Library([SEEDS], data_dir).open())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        sidebar = dict(app.screen.sections)["Sidebar"]
+        assert any(keys.startswith("enter") or "⏎" in keys for keys, _, _ in sidebar)
+
+
+async def test_remapping_list_down_keeps_the_arrow(data_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('[keys]\n"list.down" = "x"\n', encoding="utf-8")
+    app = ReaderApp(Library([SEEDS], data_dir).open())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app)
+        articles = app.screen.query_one(ArticleList)
+        await pilot.press("j")
+        assert articles.cursor == 0, "j is no longer bound"
+        await pilot.press("x")
+        assert articles.cursor == 1
+        await pilot.press("k", "down")
+        assert articles.cursor == 1
+
+
+async def test_theme_persists_across_restarts(data_dir: Path) -> None:
+    app = ReaderApp(Library([SEEDS], data_dir).open())
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.theme = "nord"
+        await pilot.pause()
+        await pilot.pause()
+    again = ReaderApp(Library([SEEDS], data_dir).open())
+    async with again.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert again.theme == "nord"
