@@ -158,7 +158,7 @@ class _Walk:
         except ValueError:
             number = 1
         for child in element:
-            if not isinstance(child.tag, str):
+            if not isinstance(child.tag, str) or child.tag.lower() in _DROP:
                 continue
             content = self.block(child) if child.tag.lower() == "li" else self.structure(child, child.tag.lower())
             if not content:

@@ -157,7 +157,7 @@ def test_options_anywhere(tmp_path: Path) -> None:
     assert missing.stderr.count("\n") == 1 and "no such file or folder" in missing.stderr
 
 
-@pytest.mark.parametrize(("word", "hint"), [("serch", "did you mean `reader search`"), ("feeds", "commands: index")])
+@pytest.mark.parametrize(("word", "hint"), [("serch", "did you mean `reader search`"), ("fedds", "did you mean `reader feeds`"), ("zzz", "commands: index")])
 def test_an_unknown_word_is_a_usage_error(word: str, hint: str) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "reader", word, "import", "x.opml"], capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL

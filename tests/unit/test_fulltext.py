@@ -15,6 +15,7 @@ from werkzeug import Request, Response
 
 from reader import cli, fulltext
 from reader.library import Library
+from reader.model import ReaderError
 
 PAGES = Path(__file__).parent.parent / "data" / "pages"
 ARTICLE = (PAGES / "article.html").read_bytes()
@@ -155,8 +156,8 @@ def test_library_leaves_the_summary_when_the_fetch_fails(httpserver: HTTPServer,
     folder, data = _library_with(tmp_path, httpserver.url_for("/a"))
     with Library([folder], data) as library:
         library.refresh()
-        got = library.full_text(library.find("proj78"))
-        assert isinstance(got, fulltext.Failure) and "404" in str(got)
+        with pytest.raises(ReaderError, match="404"):
+            library.full_text(library.find("proj78"))
         assert library.find("proj78").body == "Короткая заметка о проектах."
         assert not (data / "fulltext" / "proj78.md").exists()
 
