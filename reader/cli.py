@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from reader import __version__, corpus
-from reader.highlight import body_text, meta_line
+from reader.highlight import body_text, figure_value, meta_line
 from reader.library import SINGLE_THREADED, BackgroundExtraction, Library, bookmarks_from_json, bookmarks_markdown
 from reader.model import Article, RefreshReport
 from reader.search import Query, QueryError, parse
@@ -224,7 +224,8 @@ def _entities(library: Library, args: argparse.Namespace, err: Console) -> int:
             for e in found.entities:
                 out.print(Text(f"  {e.kind:<4} {e.normal}  ×{len(e.mentions)}"))
             for f in found.figures:
-                out.print(Text(f"  {f.kind:<8} {f.text}  = {f.value} {f.unit}".rstrip()))
+                times = f"  ×{len(f.mentions)}" if len(f.mentions) > 1 else ""
+                out.print(Text(f"  {f.kind:<8} {f.text}  = {figure_value(f.value, f.unit)}{times}"))
     if args.json:
         _print_json(records[0] if len(records) == 1 else records)  # one object for one article, else an array
     return 0

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from rich.text import Text
 
 from reader.model import Article, Extraction
+from reader.text.figures import format_value
 
 # Mid-tone colours that read on dark and light backgrounds, each kind with a
 # second cue besides colour (underline, bold, italic, reverse).
@@ -31,7 +32,8 @@ def body_text(
             for start, end in entity.mentions:
                 text.stylize(STYLES[entity.kind], start, end)
         for figure in extraction.figures:
-            text.stylize(STYLES["FIG"], figure.start, figure.end)
+            for start, end in figure.mentions or ((figure.start, figure.end),):
+                text.stylize(STYLES["FIG"], start, end)
     for start, end in matches:
         text.stylize(STYLES["MATCH"], start, end)
     for start, end in selected:
@@ -45,7 +47,5 @@ def meta_line(article: Article) -> Text:
 
 
 def figure_value(value: object, unit: str) -> str:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        number = f"{value:.1e}".replace("e+0", "e").replace("e+", "e") if abs(value) >= 1e6 else f"{value:,}".replace(",", " ")
-        return f"{number} {unit}".strip()
-    return f"{value} {unit}".strip()
+    """A figure's value as the sidebar and the CLI both show it."""
+    return format_value(value, unit)

@@ -1,5 +1,7 @@
 """The sidebar: entities grouped by kind with mention counts, then figures
-with their normalised values."""
+with their values (formatted by the one function the CLI uses too). An
+article in a language with no NER model says so instead of listing empty
+groups."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from reader.highlight import STYLES, figure_value
 from reader.model import Article, Entity, Extraction, Figure
+from reader.text.extract import has_entities
 from reader.ui.messages import EntityChosen, FigureChosen
 
 GROUPS = (("PER", "People"), ("ORG", "Organisations"), ("LOC", "Places"))
@@ -45,10 +48,13 @@ class EntitySidebar(OptionList):
                 self.add_option(Option(Text.assemble((f"{label}: ", "bold"), value), disabled=True))
         self.add_option(Option(Text("finding entities…", style="dim italic"), disabled=True))
 
-    def show_extraction(self, extraction: Extraction) -> None:
+    def show_extraction(self, extraction: Extraction, lang: str = "") -> None:
         self._items = {}
         self.clear_options()
-        for kind, label in GROUPS:
+        if lang and not has_entities(lang):
+            note = f"No people, organisations or places: no entity model for this article's language ({lang}). Figures only."
+            self.add_option(Option(Text(note, style="dim italic"), disabled=True))
+        for kind, label in GROUPS if not lang or has_entities(lang) else ():
             group = sorted((e for e in extraction.entities if e.kind == kind), key=lambda e: (-len(e.mentions), e.normal))
             self.add_option(Option(Text(f"{label} ({len(group)})", style="bold"), disabled=True))
             for number, entity in enumerate(group):
@@ -60,7 +66,8 @@ class EntitySidebar(OptionList):
         for number, figure in enumerate(extraction.figures):
             key = f"FIG-{number}"
             self._items[key] = figure
-            line = Text.assemble((figure.text, STYLES["FIG"]), "\n", (f"  = {figure_value(figure.value, figure.unit)}", "dim"))
+            times = f"  ×{len(figure.mentions)}" if len(figure.mentions) > 1 else ""
+            line = Text.assemble((figure.text, STYLES["FIG"]), times, "\n", (f"  = {figure_value(figure.value, figure.unit)}", "dim"))
             self.add_option(Option(line, id=key))
 
     def _chosen(self) -> Entity | Figure | None:

