@@ -15,6 +15,8 @@ is mended here with general rules, no word lists of particular names:
   capitalised words ending in one is found even when the model missed it;
 - «University of Oxford», «Bank of England»: an organisation's head noun
   followed by «of» and a place is one organisation;
+- a place in capitals at a line's start before a comma or a date is
+  a dateline's place; an initial and a surname («N. Hussain») a person;
 - in a headline in capitals, only the model's places are kept, and the
   names the rest of the article or the list of states knows are found;
 - in a results line or a table («Chelsea 2 Arsenal 1», «Leeds 5 4 1 0 10 4 13»)
@@ -219,6 +221,8 @@ def extract(text: str) -> list[Entity]:
         if mention is not None:
             mentions.append(mention)
     mentions = _extend_of(text, mentions)
+    mentions = _datelines(text, mentions)
+    mentions = _initials(text, mentions)
     mentions = _teams(text, mentions)
     mentions = _table_teams(text, mentions)
     mentions += _missed_organisations(text, mentions)
@@ -301,6 +305,40 @@ def _extend_of(text: str, mentions: list[Mention]) -> list[Mention]:
                 continue
         out.append(m)
     return out
+
+
+# A dateline: a place in capitals at a line's start, then a comma and a
+# word in lower case or a number, or a date («AL-AIN , United Arab Emirates
+# 1996-12-06», «WASHINGTON, Jan 10 -», «LONDON 1996-08-30»).
+_DATELINE = re.compile(r"^([A-Z][A-Z.'-]{1,30}(?: [A-Z][A-Z.'-]{1,30}){0,2})(?= ?, ?[A-Z0-9][a-z0-9]| \d{4}-\d\d-\d\d)", re.MULTILINE)
+# An initial and a surname: «N. Hussain», «M. Atherton».
+_INITIAL = re.compile(r"(?<![\w.])[A-Z]\. (?:[A-Z]\. )?[A-Z][a-z]{2,20}(?:-[A-Z][a-z]{1,20})?\b")
+
+
+def _datelines(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The place of a dateline, whatever the model made of it."""
+    found = []
+    for match in _DATELINE.finditer(text):
+        start = match.start(1)
+        surface = match.group(1).rstrip(".")
+        if sum(c.isalpha() for c in surface) >= 3 and surface not in ("AP", "UPI", "AFP"):
+            found.append(Mention("LOC", start, start + len(surface), surface, surface))
+    if not found:
+        return mentions
+    kept = [m for m in mentions if not any(f.start < m.end and m.start < f.end for f in found)]
+    return sorted(kept + found, key=lambda m: m.start)
+
+
+def _initials(text: str, mentions: list[Mention]) -> list[Mention]:
+    """An initial before a capitalised surname is a person the model missed."""
+    covered = _Covered(mentions)
+    found = []
+    for match in _INITIAL.finditer(text):
+        start, end = match.span()
+        if not covered.overlaps(start, end):
+            found.append(Mention("PER", start, end, match.group(), match.group()))
+            covered.add(start, end)
+    return sorted(mentions + found, key=lambda m: m.start) if found else mentions
 
 
 class _Covered:

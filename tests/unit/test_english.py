@@ -77,6 +77,16 @@ def test_headlines_in_capitals_and_states() -> None:
     assert not any("DEFEAT" in e.text or "SOCCER" in e.text for e in entities)
 
 
+def test_datelines_and_initials() -> None:
+    got = found(
+        "SOCCER - JAPAN GET LUCKY WIN\nAL-AIN , United Arab Emirates 1996-12-06\nJapan began the defence of their title.\n"
+        "Essex 532-8 declared ( N. Hussain 136 , R. Irani 123 )\nM. Atherton b Wasim Akram 20"
+    )
+    assert {("LOC", "Al-Ain"), ("LOC", "United Arab Emirates"), ("LOC", "Japan")} <= got
+    assert {("PER", "N. Hussain"), ("PER", "R. Irani"), ("PER", "M. Atherton")} <= got
+    assert not any(normal.upper() == "SOCCER" for _, normal in got)
+
+
 def test_english_article_goes_through_the_shared_path(data_dir: Path) -> None:
     with Library([MIXED], data_dir) as library:
         library.refresh()
