@@ -10,6 +10,8 @@ is mended here with general rules, no word lists of particular names:
   of it, but for the particles of names («van Gogh»);
 - a leading «the» (and a sentence-initial «The») and a possessive «'s»
   are not part of the name;
+- a «person» whose last word is a place's head noun («Lincoln Park») is a
+  place;
 - a name whose last word is an organisation's head noun («… University»,
   «… Records», «… Party», «… Inc.») is an organisation, and a run of
   capitalised words ending in one is found even when the model missed it;
@@ -169,6 +171,13 @@ countries = Once(_load_countries)
 NAME_PARTICLES = frozenset(
     {"de", "da", "di", "du", "del", "della", "van", "von", "der", "den", "ter", "ten", "la", "le", "al", "el", "bin", "ibn"}
 )
+# Head nouns that make a capitalised name a place.
+LOC_HEADS = frozenset({
+    "park", "playfield", "gym", "gymnasium", "dock", "docks", "brook", "pond", "mall", "cathedral", "church", "street", "road",
+    "avenue", "square", "bridge", "lake", "river", "mountain", "mountains", "island", "islands", "bay", "valley", "hill", "hills",
+    "airport", "station", "stadium", "arena", "hall", "field", "tower", "forest", "canal", "reservoir", "beach", "harbour",
+    "harbor", "port", "creek", "falls", "coast", "peninsula", "desert", "county", "province", "district", "village", "town", "city",
+})  # fmt: skip
 _ARTICLE = re.compile(r"(?:the|The|THE)\s+")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _EDGE = ' \t\n.,;:!?/\\|—–-()[]{}*_#"«»“”'
@@ -281,6 +290,8 @@ def _mention(text: str, start: int, end: int, kind: str) -> Mention | None:
         return None
     if _org_head(surface):
         kind = "ORG"
+    elif kind == "PER" and len(words := surface.split()) >= 2 and words[-1].lower() in LOC_HEADS:
+        kind = "LOC"  # «Lincoln Park», «Clarence Dock»: a place named after someone
     return Mention(kind, start, end, surface, _normal(surface))
 
 
@@ -358,24 +369,26 @@ class _Covered:
 
 
 def _missed_organisations(text: str, mentions: list[Mention]) -> list[Mention]:
-    """Runs of capitalised words ending in an organisation's head noun that
-    the model left out (only where no mention already is)."""
+    """Runs of capitalised words ending in an organisation's head noun (or a
+    place's: «Hancock Pond») that the model left out (only where no mention
+    already is)."""
     covered = _Covered(mentions)
     found: list[Mention] = []
     run: list[re.Match[str]] = []
 
     def close() -> None:
         if len(run) >= 2:
-            # The run ends at its last organisation head.
-            heads = [i for i, w in enumerate(run) if i > 0 and w.group().lower() in ORG_HEADS]
+            # The run ends at its last organisation (or place) head.
+            heads = [i for i, w in enumerate(run) if i > 0 and w.group().lower() in ORG_HEADS | LOC_HEADS]
             if heads:
                 words = run[: heads[-1] + 1]
+                kind = "ORG" if words[-1].group().lower() in ORG_HEADS else "LOC"
                 start, end = words[0].start(), words[-1].end()
                 if words[0].group() in ("The", "A", "An") and _sentence_start(text, start):
                     start = words[1].start()
                 if not covered.overlaps(start, end) and end - start > 3:
                     surface = text[start:end].rstrip(".")
-                    found.append(Mention("ORG", start, start + len(surface), surface, _normal(surface)))
+                    found.append(Mention(kind, start, start + len(surface), surface, _normal(surface)))
         run.clear()
 
     for word in _CAPITALISED.finditer(text):
@@ -500,12 +513,16 @@ def _first_names(text: str, mentions: list[Mention]) -> list[Mention]:
 
 
 def _recurring(text: str, mentions: list[Mention]) -> list[Mention]:
-    """A name the model tagged somewhere is tagged wherever it recurs."""
+    """A name the model tagged somewhere is tagged wherever it recurs, and
+    so is the surname of a person named in full («Joe Biden» … «Biden»)."""
     covered = _Covered(mentions)
     names: dict[str, str] = {}
     for m in mentions:
         if len(m.text) >= 3:
             names.setdefault(m.text, m.kind)
+            surname = m.text.split()[-1]
+            if m.kind == "PER" and " " in m.text and len(surname) >= 3 and surname[0].isupper() and surname[1:].islower():
+                names.setdefault(surname, "PER")
             if len(names) >= MAX_RECURRING:  # bounded work on a hostile text full of names
                 break
     if not names:

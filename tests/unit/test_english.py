@@ -77,6 +77,15 @@ def test_headlines_in_capitals_and_states() -> None:
     assert not any("DEFEAT" in e.text or "SOCCER" in e.text for e in entities)
 
 
+def test_surnames_recur_and_places_named_after_people() -> None:
+    text = "Senator Elizabeth Warren spoke in Lincoln Park on Sunday. Later that day Warren met voters near Hancock Pond."
+    entities = entities_en.extract(text)
+    got = {(e.kind, e.normal) for e in entities}
+    assert ("PER", "Elizabeth Warren") in got
+    assert len(next(e for e in entities if e.normal == "Elizabeth Warren").mentions) == 2
+    assert {("LOC", "Lincoln Park"), ("LOC", "Hancock Pond")} <= got
+
+
 def test_datelines_and_initials() -> None:
     got = found(
         "SOCCER - JAPAN GET LUCKY WIN\nAL-AIN , United Arab Emirates 1996-12-06\nJapan began the defence of their title.\n"
