@@ -35,6 +35,7 @@ SCALES = {
     "млн": 10**6, "миллион": 10**6, "million": 10**6, "mln": 10**6, "m": 10**6,
     "млрд": 10**9, "миллиард": 10**9, "billion": 10**9, "bn": 10**9, "b": 10**9,
     "трлн": 10**12, "триллион": 10**12, "trillion": 10**12, "tn": 10**12,
+    "mio": 10**6, "millionen": 10**6, "mrd": 10**9, "milliarde": 10**9, "milliarden": 10**9,
 }  # fmt: skip
 CURRENCIES = {
     "$": "USD", "usd": "USD", "доллар": "USD", "долл": "USD", "dollar": "USD",
@@ -126,9 +127,9 @@ def _build() -> _Grammar:
     latin_number = rule(in_caseless({w for w in NUMBER_WORDS if w.isascii()}))
     amount = or_(number, word_number, latin_number)
     scale = or_(
-        rule(in_caseless({"тыс", "млн", "млрд", "трлн", "bn", "mln", "tn"}), eq(".").optional()),
+        rule(in_caseless({"тыс", "млн", "млрд", "трлн", "bn", "mln", "tn", "mio", "mrd"}), eq(".").optional()),
         rule(dictionary({"тысяча", "миллион", "миллиард", "триллион"})),
-        rule(in_caseless({"thousand", "million", "billion", "trillion"})),
+        rule(in_caseless({"thousand", "million", "billion", "trillion", "millionen", "milliarde", "milliarden"})),
     )
     money_scale = or_(scale, rule(in_caseless({"k", "m", "b"})))
     sign = in_({"$", "€", "₽", "£", "¥", "₸"})

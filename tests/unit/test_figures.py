@@ -37,6 +37,7 @@ def test_values_are_shown_exactly(value: object, unit: str, shown: str) -> None:
 
 def test_money_is_exact() -> None:
     assert one("сделка на $1,85 млрд") == ("money", 1_850_000_000, "USD")
+    assert one("auf 1,2 Milliarden Euro") == ("money", 1_200_000_000, "EUR")
     assert one("a $1.85 billion deal") == ("money", 1_850_000_000, "USD")
     assert isinstance(figures.extract("$1,85 млрд")[0].value, int)
 
