@@ -60,3 +60,13 @@ def test_search_finds_each_language_in_any_inflection(data_dir: Path) -> None:
             hits = library.hits(query, 10)
             assert isinstance(hits, list), query
             assert {h.id for h in hits} == expected, query
+
+
+def test_english_entities_are_searchable(data_dir: Path) -> None:
+    with Library([MIXED], data_dir) as library:
+        library.refresh()
+        library.extract_pending()
+        for query in ("person:Biden", 'person:"Joe Biden"', 'org:"World Bank"', "place:Tashkent"):
+            hits = library.hits(query, 10)
+            assert isinstance(hits, list), query
+            assert {h.id for h in hits} == {"1e2a3b4c5d6e7f80"}, query
