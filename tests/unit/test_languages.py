@@ -27,6 +27,7 @@ MIXED = TESTS / "data" / "mixed"
         ("Hukumat yangi iqtisodiy choralarni e'lon qildi.", "uz"),
         ("Hükümet yeni ekonomik önlemler açıkladı.", "tr"),
         ("12 345 — 67.", "und"),
+        ("ATHLETICS - BERLIN GRAND PRIX RESULTS .\nBERLIN 1996-08-30\n1. Michael Johnson ( U.S. ) 19.32", "en"),  # unsure: script
     ],
 )
 def test_short_texts(text: str, code: str) -> None:
