@@ -18,6 +18,7 @@ twice is listed once with both mentions; «78 совместных проект�
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -213,7 +214,7 @@ def _merge(found: list[Figure]) -> list[Figure]:
 def format_value(value: object, unit: str) -> str:
     """A value as a reader reads it: every digit, thousands apart
     (``1 850 000 000 USD``), never an exponent."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (isinstance(value, float) and not math.isfinite(value)):
         return f"{value} {unit}".strip()
     if isinstance(value, float) and not value.is_integer():
         whole, _, fraction = repr(abs(value)).partition(".")
