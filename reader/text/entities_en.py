@@ -275,8 +275,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _sentence_start(text: str, start: int) -> bool:
-    before = text[:start].rstrip()
-    return not before or before[-1] in '.!?\n"“:'
+    before = text[max(0, start - 80) : start].rstrip()
+    return not before or before[-1] in '.!?"“:'
 
 
 def _org_head(surface: str) -> bool:
