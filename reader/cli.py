@@ -350,7 +350,8 @@ def _entities(library: Library, args: argparse.Namespace, err: Console) -> int:
             for e in found.entities:
                 out.print(Text(f"  {e.kind:<4} {e.normal}  ×{len(e.mentions)}"))
             for f in found.figures:
-                out.print(Text(f"  {f.kind:<8} {f.text}  = {figure_value(f.value, f.unit)}"))
+                times = f"  ×{len(f.mentions)}" if len(f.mentions) > 1 else ""
+                out.print(Text(f"  {f.kind:<8} {f.text}  = {figure_value(f.value, f.unit)}{times}"))
     if args.json:
         _print_json(records[0] if len(records) == 1 else records)  # one object for one article, else an array
     return 0

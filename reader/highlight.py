@@ -11,6 +11,7 @@ from rich.style import Style
 from rich.text import Text
 
 from reader.model import Article, Extraction, Rendered
+from reader.text.figures import format_value
 
 # Mid-tone colours that read on dark and light backgrounds, each kind with a
 # second cue besides colour (underline, bold, italic, reverse).
@@ -62,7 +63,8 @@ def body_text(
             for start, end in entity.mentions:
                 text.stylize(STYLES[entity.kind], start, end)
         for figure in extraction.figures:
-            text.stylize(STYLES["FIG"], figure.start, figure.end)
+            for start, end in figure.mentions or ((figure.start, figure.end),):
+                text.stylize(STYLES["FIG"], start, end)
     for start, end in matches:
         text.stylize(STYLES["MATCH"], start, end)
     for start, end in selected:
@@ -76,10 +78,8 @@ def meta_line(article: Article) -> Text:
 
 
 def figure_value(value: object, unit: str) -> str:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        number = f"{value:.1e}".replace("e+0", "e").replace("e+", "e") if abs(value) >= 1e6 else f"{value:,}".replace(",", " ")
-        return f"{number} {unit}".strip()
-    return f"{value} {unit}".strip()
+    """A figure's value as the sidebar and the CLI both show it."""
+    return format_value(value, unit)
 
 
 def link_style(url: str) -> Style:

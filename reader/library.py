@@ -647,6 +647,11 @@ class Library:
     def failed_extractions(self) -> int:
         return sum(self.index.failed_extractions(extract.VERSION).values())
 
+    @staticmethod
+    def has_entities(lang: str) -> bool:
+        """Whether articles in this language get people, organisations and places."""
+        return extract.has_entities(lang)
+
     def load_models(self) -> None:
         extract.load_models()
 

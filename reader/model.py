@@ -74,15 +74,19 @@ class Entity:
 
 @dataclass(frozen=True, slots=True)
 class Figure:
+    """A figure of one article, listed once: ``text``, ``start`` and ``end``
+    are its first mention, ``mentions`` every one (the first included)."""
+
     kind: str  # money, percent, count, quantity, date
     text: str
     value: float | int | str
     unit: str
     start: int
     end: int
+    mentions: tuple[tuple[int, int], ...] = ()
 
     def as_json(self) -> dict[str, object]:
-        return _json(self)
+        return _json(self, mentions=[list(m) for m in self.mentions or ((self.start, self.end),)])
 
 
 @dataclass(frozen=True, slots=True)

@@ -227,8 +227,8 @@ def fts_expression(term: Term, partial: bool = False, prefix: str = "") -> str:
     entity tokens with their kind."""
     if term.prefix:
         return _quote(prefix + lemmas.fold(term.words[0])) + "*"
-    variants = [sorted(lemmas.query_forms(w)) for w in term.words]
-    phrases = [" ".join(prefix + f for f in combo) for combo in itertools.islice(itertools.product(*variants), MAX_VARIANTS)]
+    combos = lemmas.phrase_forms(term.words)  # one language at a time: a phrase is in its article's language
+    phrases = [" ".join(prefix + f for f in combo) for combo in itertools.islice(combos, MAX_VARIANTS)]
     options = [_quote(p) for p in dict.fromkeys(phrases)]
     if partial and len(term.words) == 1 and len(term.words[0]) >= MIN_PREFIX:
         options.append(_quote(prefix + lemmas.fold(term.words[0])) + "*")

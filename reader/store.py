@@ -302,7 +302,8 @@ class Indexed:
 
 def normalise(article: Article) -> tuple[str, str, str]:
     meta = " ".join((article.source, *article.tags))
-    return lemmas.normalise_text(article.title), lemmas.normalise_text(article.body), lemmas.normalise_text(meta)
+    lang = article.lang  # each language stemmed with its own stemmer
+    return lemmas.normalise_text(article.title, lang), lemmas.normalise_text(article.body, lang), lemmas.normalise_text(meta, lang)
 
 
 class Index(_Db):

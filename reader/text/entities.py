@@ -19,6 +19,7 @@ to 0.968 / 0.920 / 0.804.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from collections import Counter, defaultdict
@@ -68,12 +69,22 @@ def load() -> None:
 
 
 @dataclass(slots=True)
-class _Mention:
+class Mention:
     kind: str
     start: int
     end: int
     text: str
     normal: str
+    adjective: bool = False  # a lone adjective («Ташкентской»), waiting for its noun
+
+
+# Institutions named after the state they serve: «Посольство Казахстана» is
+# one organisation, not an organisation and a place.
+# («представительство США» is left alone: a trade mission is not named so.)
+STATE_INSTITUTIONS = frozenset({"посольство", "консульство", "генконсульство"})
+# A dateline: an upper-case city at the start of a line, a comma, a day and
+# a month («ТАШКЕНТ, 26 сен», «НУР-СУЛТАН, 3 окт»).
+_DATELINE = re.compile(r"^([А-ЯЁ][А-ЯЁ-]{1,30}(?: [А-ЯЁ][А-ЯЁ-]{1,30})?),\s+\d{1,2}\s+[а-яё]{3,9}", re.MULTILINE)
 
 
 def natasha_spans(text: str) -> list[Any]:
@@ -93,10 +104,101 @@ def natasha_spans(text: str) -> list[Any]:
 def extract(text: str) -> list[Entity]:
     vocab = _loaded().vocab
     mentions = [m for span in natasha_spans(text) if (m := _mention(text, span, vocab)) is not None]
-    return _group(mentions)
+    mentions = _datelines(text, mentions, vocab)
+    mentions = _shared_noun(text, mentions)
+    mentions = _state_institutions(text, mentions, vocab)
+    _branches(mentions)
+    return group_mentions(mentions)
 
 
-def _mention(text: str, span: Any, vocab: Any) -> _Mention | None:
+def _datelines(text: str, mentions: list[Mention], vocab: Any) -> list[Mention]:
+    """A dateline's city is a place, found even where the model missed it."""
+    for match in _DATELINE.finditer(text):
+        start, end = match.span(1)
+        if any(m.start < end and start < m.end for m in mentions):
+            continue
+        surface = match.group(1)
+        normal = " ".join(_shape(_inflect(vocab, w.lower(), "PROPN", {}), w.title()) for w in surface.split())
+        mentions.append(Mention("LOC", start, end, surface, normal))
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def _shared_noun(text: str, mentions: list[Mention]) -> list[Mention]:
+    """«в Ташкентской и Самаркандской областях»: the first adjective shares
+    the noun of the second name («Ташкентская область»)."""
+    for first, second in itertools.pairwise(mentions):
+        if first.adjective and first.kind == second.kind and " " in second.normal and not second.adjective:
+            between = text[first.end : second.start]
+            if between.strip() in ("и", ",", "или") and len(between) <= 6:
+                first.normal = f"{first.normal} {second.normal.rsplit(' ', 1)[-1]}"
+                first.adjective = False
+    return mentions
+
+
+def _state_institutions(text: str, mentions: list[Mention], vocab: Any) -> list[Mention]:
+    """«Посольство Казахстана» whole: an embassy (consulate, mission) and the
+    state it represents, the state in the genitive right after it."""
+    out: list[Mention] = []
+    for m in mentions:
+        if m.kind == "LOC":
+            previous = out[-1] if out else None
+            word_start = text.rfind(" ", 0, max(m.start - 1, 0)) + 1
+            if (
+                previous is not None
+                and previous.kind == "ORG"
+                and text[previous.end : m.start] == " "
+                and _lemma(vocab, previous.text) in STATE_INSTITUTIONS
+            ):
+                start = previous.start
+                out.pop()
+            elif (
+                m.start - word_start > 3
+                and text[m.start - 1] == " "
+                and _lemma(vocab, text[word_start : m.start - 1]) in STATE_INSTITUTIONS
+            ):
+                if any(o.start < m.start - 1 and word_start < o.end for o in out):
+                    out.append(m)
+                    continue
+                start = word_start
+            else:
+                out.append(m)
+                continue
+            head = text[start : text.index(" ", start)]
+            normal = _shape(_inflect(vocab, head.lower(), "NOUN", {}), head) + text[start + len(head) : m.end]
+            out.append(Mention("ORG", start, m.end, text[start : m.end], normal))
+        else:
+            out.append(m)
+    return out
+
+
+def _lemma(vocab: Any, word: str) -> str:
+    word = word.strip(_EDGE).lower()
+    if not word.isalpha():
+        return ""
+    parses = vocab(word)
+    return str(parses[0].normal) if parses else word
+
+
+def _branches(mentions: list[Mention]) -> None:
+    """«Sputnik» and «Sputnik Узбекистан», «Академия наук» and «Академия наук
+    Узбекистана»: a name and the same name with a place after it are one
+    organisation, listed under the longer name."""
+    names = {m.normal for m in mentions if m.kind == "ORG"}
+    for m in mentions:
+        if m.kind != "ORG":
+            continue
+        longer = [
+            n
+            for n in names
+            if n.startswith(m.normal + " ")
+            and all(w[:1].isupper() for w in n[len(m.normal) + 1 :].split())
+            and (" " in m.normal or _is_abbreviation(m.normal) or not m.normal.isalpha() or m.normal.isascii())
+        ]
+        if len(longer) == 1:
+            m.normal = longer[0]
+
+
+def _mention(text: str, span: Any, vocab: Any) -> Mention | None:
     start, end = _trim(text, span.start, span.stop)
     # A parenthesis opened and not closed in the span: the name ends before
     # it, unless it closes right after (an organisation's abbreviation).
@@ -123,9 +225,10 @@ def _mention(text: str, span: Any, vocab: Any) -> _Mention | None:
     if not tokens:
         return None
     if _is_dateline(text, start, end, surface):
-        return _Mention("LOC", start, end, surface, _shape(_inflect(vocab, surface.lower(), "PROPN", {}), surface.title()))
+        return Mention("LOC", start, end, surface, _shape(_inflect(vocab, surface.lower(), "PROPN", {}), surface.title()))
     normal = _normal_form(text, end, tokens, span.type, vocab)
-    return _Mention("ORG" if fold(normal) in ORGANISATIONS else span.type, start, end, surface, normal)
+    adjective = span.type != "PER" and len(tokens) == 1 and tokens[0].pos == "ADJ"
+    return Mention("ORG" if fold(normal) in ORGANISATIONS else span.type, start, end, surface, normal, adjective)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -225,7 +328,7 @@ def _shape(word: str, like: str) -> str:
     return word
 
 
-def _kind_of(items: list[_Mention]) -> str:
+def _kind_of(items: list[Mention]) -> str:
     """The kind most mentions have; a tie between place and organisation
     goes to the organisation for an abbreviation («ЕАЭС»), else the place
     (a country acting as an organisation is still a place)."""
@@ -237,13 +340,13 @@ def _kind_of(items: list[_Mention]) -> str:
     return next(m.kind for m in items if m.kind in tied)
 
 
-def _group(mentions: list[_Mention]) -> list[Entity]:
+def group_mentions(mentions: list[Mention]) -> list[Entity]:
     # One lone surname joins the full name met in the same article.
     full = {fold(m.normal.rsplit(" ", 1)[-1]): m.normal for m in mentions if m.kind == "PER" and " " in m.normal}
     for m in mentions:
         if m.kind == "PER" and " " not in m.normal and fold(m.normal) in full:
             m.normal = full[fold(m.normal)]
-    groups: dict[str, list[_Mention]] = defaultdict(list)
+    groups: dict[str, list[Mention]] = defaultdict(list)
     for m in mentions:
         # An abbreviation is one entity whatever kind the model gave each
         # mention; a name keeps its kinds apart (a country as a place, and as

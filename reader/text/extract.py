@@ -1,7 +1,8 @@
 """One interface for every language: text in, entities and figures out.
 
-Russian has entities (natasha) and figures; any other language has figures
-and, until its model drops in here, no entities. The UI and the store only
+Russian (natasha) and English (spaCy) have entities and figures; any other
+language has figures only, until its model drops in here
+(:func:`has_entities` tells the UI which). The UI and the store only
 ever see :class:`Extraction`.
 """
 
@@ -11,16 +12,25 @@ import json
 from collections.abc import Callable
 
 from reader.model import Entity, Extraction, Figure
-from reader.text import entities, figures
+from reader.text import entities, entities_en, figures
 
-VERSION = "extract-2"
+VERSION = "extract-3"
 # Named entities are looked for in this much of an article: a news article
 # is a few thousand characters; a book-sized file would hold the model for
 # minutes. Figures are found everywhere.
 MAX_ENTITY_CHARS = 30_000
 
 EntityExtractor = Callable[[str], list[Entity]]
-ENTITY_EXTRACTORS: dict[str, EntityExtractor] = {"ru": entities.extract}
+# Each extractor loads its model on first use, in the process that runs it
+# (the background workers): an English model is never loaded for a library
+# with no English article.
+ENTITY_EXTRACTORS: dict[str, EntityExtractor] = {"ru": entities.extract, "en": entities_en.extract}
+MODEL_LOADERS: dict[str, Callable[[], None]] = {"ru": entities.load, "en": entities_en.load}
+
+
+def has_entities(lang: str) -> bool:
+    """Whether articles in ``lang`` get people, organisations and places."""
+    return lang in ENTITY_EXTRACTORS
 
 
 def extract(text: str, lang: str, date: str) -> Extraction:
@@ -30,8 +40,8 @@ def extract(text: str, lang: str, date: str) -> Extraction:
 
 def load_models(lang: str = "ru") -> None:
     """Load what extraction needs, so the first article does not wait."""
-    if lang in ENTITY_EXTRACTORS:
-        entities.load()
+    if lang in MODEL_LOADERS:
+        MODEL_LOADERS[lang]()
     figures.extract("1 %", "")
 
 
@@ -46,5 +56,8 @@ def from_json(data: str) -> Extraction:
     raw = json.loads(data)
     return Extraction(
         tuple(Entity(e["kind"], e["text"], e["normal"], tuple((a, b) for a, b in e["mentions"])) for e in raw["entities"]),
-        tuple(Figure(f["kind"], f["text"], f["value"], f["unit"], f["start"], f["end"]) for f in raw["figures"]),
+        tuple(
+            Figure(f["kind"], f["text"], f["value"], f["unit"], f["start"], f["end"], tuple((a, b) for a, b in f.get("mentions", ())))
+            for f in raw["figures"]
+        ),
     )

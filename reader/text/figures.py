@@ -4,11 +4,21 @@ The shapes are a yargy grammar (natasha's rule library), matched on short
 windows that start where a number starts. Finding those starts is one
 linear regex pass, and the grammar only ever sees a window of a few tokens,
 so a megabyte of digits or numbers costs a bounded amount of work.
+
+Values are exact (``Decimal`` arithmetic: «$1,85 млрд» is 1850000000) and
+shown by :func:`format_value` alone, in the sidebar and the CLI alike. A
+number with a unit of measure («150 км», «2,5 млн тонн») is a quantity in
+that unit, not a count. A date without a year is put on or before the
+article's date (news reports what happened), unless its sentence speaks of
+the future («will», «будет», «в декабре следующего года»). A figure met
+twice is listed once with both mentions; «78 совместных проектов» and «78
+проектов» are one count.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -26,6 +36,7 @@ SCALES = {
     "млн": 10**6, "миллион": 10**6, "million": 10**6, "mln": 10**6, "m": 10**6,
     "млрд": 10**9, "миллиард": 10**9, "billion": 10**9, "bn": 10**9, "b": 10**9,
     "трлн": 10**12, "триллион": 10**12, "trillion": 10**12, "tn": 10**12,
+    "mio": 10**6, "millionen": 10**6, "mrd": 10**9, "milliarde": 10**9, "milliarden": 10**9,
 }  # fmt: skip
 CURRENCIES = {
     "$": "USD", "usd": "USD", "доллар": "USD", "долл": "USD", "dollar": "USD",
@@ -55,9 +66,31 @@ MONTHS = {
     "april": 4, "may": 5, "june": 6, "july": 7, "august": 8, "aug": 8, "september": 9,
     "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
 }  # fmt: skip
+# Units of measure (the word's dictionary form or abbreviation) and how the
+# unit is written.
+UNITS = {
+    "км": "km", "километр": "km", "km": "km", "kilometre": "km", "kilometres": "km", "kilometer": "km", "kilometers": "km",
+    "метр": "m", "metre": "m", "metres": "m", "meter": "m", "meters": "m", "миля": "mi", "mile": "mi", "miles": "mi",
+    "кг": "kg", "килограмм": "kg", "kg": "kg", "kilogram": "kg", "kilograms": "kg",
+    "т": "т", "тонна": "т", "tonne": "t", "tonnes": "t", "ton": "t", "tons": "t",
+    "га": "ha", "гектар": "ha", "ha": "ha", "hectare": "ha", "hectares": "ha",
+    "литр": "l", "litre": "l", "litres": "l", "liter": "l", "liters": "l",
+    "баррель": "bbl", "barrel": "bbl", "barrels": "bbl", "кубометр": "m³",
+    "мвт": "MW", "mw": "MW", "megawatt": "MW", "megawatts": "MW", "гвт": "GW", "gw": "GW", "gigawatt": "GW", "gigawatts": "GW",
+    "квт": "kW", "kw": "kW", "мегаватт": "MW", "гигаватт": "GW", "киловатт": "kW",
+}  # fmt: skip
+_UNIT_ABBREVIATIONS = {"км", "кг", "т", "га", "мвт", "гвт", "квт", "km", "kg", "ha", "mw", "gw", "kw"}
 YEAR_WORDS = {"год", "г", "year"}
-PERCENT_WORDS = {"процент", "%", "percent", "проц"}
+PERCENT_WORDS = {"процент", "%", "percent", "проц", "prozent"}
 NOT_COUNTED = set(SCALES) | set(CURRENCIES) | set(MONTHS) | YEAR_WORDS | PERCENT_WORDS | {"час", "минута", "раз"}
+# A sentence about the future: a date in it without a year is not in the past.
+_FUTURE = re.compile(
+    r"\b(?:будет|будут|станет|станут|состоится|состоятся|пройд[её]т|планиру\w*|намерен\w*|предстоящ\w*|откроется|начнется|начнётся"
+    r"|will|shall|upcoming|scheduled|is to|are to|plans? to|next)\b",
+    re.IGNORECASE,
+)
+_NEXT_YEAR = re.compile(r"\s*(?:следующего|будущего)\s+года|,?\s*next year", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?\n]")
 
 # Where a figure may start: a number (not inside a longer run of digits), a
 # currency sign or code just before one, or a number word. One pass, no
@@ -95,9 +128,9 @@ def _build() -> _Grammar:
     latin_number = rule(in_caseless({w for w in NUMBER_WORDS if w.isascii()}))
     amount = or_(number, word_number, latin_number)
     scale = or_(
-        rule(in_caseless({"тыс", "млн", "млрд", "трлн", "bn", "mln", "tn"}), eq(".").optional()),
+        rule(in_caseless({"тыс", "млн", "млрд", "трлн", "bn", "mln", "tn", "mio", "mrd"}), eq(".").optional()),
         rule(dictionary({"тысяча", "миллион", "миллиард", "триллион"})),
-        rule(in_caseless({"thousand", "million", "billion", "trillion"})),
+        rule(in_caseless({"thousand", "million", "billion", "trillion", "millionen", "milliarde", "milliarden"})),
     )
     money_scale = or_(scale, rule(in_caseless({"k", "m", "b"})))
     sign = in_({"$", "€", "₽", "£", "¥", "₸"})
@@ -111,7 +144,9 @@ def _build() -> _Grammar:
         rule(or_(sign, code), number, money_scale.optional()),
         rule(amount, scale.optional(), or_(rule(sign), rule(code), currency_word)),
     ).named("money")
-    percent = rule(amount, or_(rule(eq("%")), rule(dictionary({"процент"})), rule(in_caseless({"percent", "pct"})))).named("percent")
+    percent = rule(amount, or_(rule(eq("%")), rule(dictionary({"процент"})), rule(in_caseless({"percent", "pct", "prozent"})))).named(
+        "percent"
+    )
     month = or_(
         rule(dictionary({m for m in MONTHS if not m.isascii()})), rule(in_caseless({m for m in MONTHS if m.isascii()}), eq(".").optional())
     )
@@ -126,7 +161,12 @@ def _build() -> _Grammar:
     ).named("date")
     noun = gram("NOUN")
     count = rule(number, scale.optional(), gram("ADJF").optional().repeatable(max=3), noun).named("count")
-    quantity = rule(number, scale).named("quantity")
+    unit = or_(
+        rule(in_caseless(_UNIT_ABBREVIATIONS), eq(".").optional()),
+        rule(dictionary({u for u in UNITS if not u.isascii() and u not in _UNIT_ABBREVIATIONS})),
+        rule(in_caseless({u for u in UNITS if u.isascii() and u not in _UNIT_ABBREVIATIONS})),
+    )
+    quantity = or_(rule(number, scale.optional(), unit), rule(amount, scale, unit), rule(number, scale)).named("quantity")
     tokenizer = MorphTokenizer()
     return _Grammar(Parser(or_(money, percent, date, count, quantity), tokenizer=tokenizer), Parser(money, tokenizer=tokenizer))
 
@@ -135,9 +175,10 @@ _loaded = Once(_build)
 
 
 def extract(text: str, article_date: str = "") -> list[Figure]:
-    """Every figure in ``text``, in order, not overlapping."""
+    """Every figure in ``text``, each listed once at its first mention with
+    all its mentions, in order of first mention."""
     grammar = _loaded()
-    figures: list[Figure] = []
+    found: list[Figure] = []
     covered = 0
     for index, start in enumerate(_START.finditer(text)):
         if index >= MAX_CANDIDATES:
@@ -149,12 +190,41 @@ def extract(text: str, article_date: str = "") -> list[Figure]:
             continue
         parser = grammar.money if not window.group()[0].isdigit() and not window.group()[0].isalpha() else grammar.parser
         for match in _anchored(parser, window.group()):
-            figure = _interpret(grammar, match, window.group(), start.start(), article_date)
+            figure = _interpret(grammar, match, window.group(), start.start(), article_date, text)
             if figure is not None:
-                figures.append(figure)
+                found.append(figure)
                 covered = figure.end
                 break
-    return figures
+    return _merge(found)
+
+
+def _merge(found: list[Figure]) -> list[Figure]:
+    """One entry for each figure, with every mention of it."""
+    groups: dict[tuple[str, object, str], list[Figure]] = {}
+    for figure in found:
+        groups.setdefault((figure.kind, figure.value, figure.unit), []).append(figure)
+    merged = []
+    for items in groups.values():
+        first = items[0]
+        mentions = tuple((f.start, f.end) for f in items)
+        merged.append(Figure(first.kind, first.text, first.value, first.unit, first.start, first.end, mentions))
+    return merged
+
+
+def format_value(value: object, unit: str) -> str:
+    """A value as a reader reads it: every digit, thousands apart
+    (``1 850 000 000 USD``), never an exponent."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (isinstance(value, float) and not math.isfinite(value)):
+        return f"{value} {unit}".strip()
+    if isinstance(value, float) and not value.is_integer():
+        whole, _, fraction = repr(abs(value)).partition(".")
+        if "e" in repr(value):  # tiny or huge floats: exact decimal digits
+            whole, _, fraction = format(Decimal(repr(abs(value))), "f").partition(".")
+        sign = "-" if value < 0 else ""
+        number = f"{sign}{int(whole):,}".replace(",", " ") + (f".{fraction}" if fraction else "")
+    else:
+        number = f"{int(value):,}".replace(",", " ")
+    return f"{number} {unit}".strip()
 
 
 KINDS = ("money", "percent", "date", "count", "quantity")
@@ -176,28 +246,30 @@ def _kind(match: Any) -> str:
     return str(root.rule.name if root.rule.name in KINDS else root.children[0].rule.name)
 
 
-def _interpret(grammar: _Grammar, match: Any, window: str, offset: int, article_date: str) -> Figure | None:
+def _interpret(grammar: _Grammar, match: Any, window: str, offset: int, article_date: str, text: str = "") -> Figure | None:
     kind = _kind(match)
     tokens = match.tokens
     words = [_normal(t) for t in tokens]
-    text = window[match.span.start : match.span.stop].removesuffix(".")
+    surface = window[match.span.start : match.span.stop].removesuffix(".")
     start = offset + match.span.start
-    end = start + len(text)
+    end = start + len(surface)
     if kind == "date":
-        day = _date(tokens, words, article_date)
-        return None if day is None else Figure("date", text, day, "", start, end)
+        day = _date(tokens, words, article_date, _tense(text, start, end))
+        return None if day is None else Figure("date", surface, day, "", start, end)
     amount = _amount(tokens, words)
     if amount is None:
         return None
     value = _number(amount * next((SCALES[w] for w in words if w in SCALES), 1))
     if kind == "money":
-        return Figure("money", text, value, next((CURRENCIES[w] for w in words if w in CURRENCIES), ""), start, end)
+        return Figure("money", surface, value, next((CURRENCIES[w] for w in words if w in CURRENCIES), ""), start, end)
     if kind == "percent":
-        return Figure("percent", text, value, "%", start, end)
+        return Figure("percent", surface, value, "%", start, end)
+    if kind in ("count", "quantity") and words[-1].removesuffix(".") in UNITS:
+        return Figure("quantity", surface, value, UNITS[words[-1].removesuffix(".")], start, end)
     if kind == "count" and words[-1] not in NOT_COUNTED:
-        return Figure("count", text, value, words[-1], start, end)
-    if kind == "quantity":
-        return Figure("quantity", text, value, "", start, end)
+        return Figure("count", surface, value, words[-1], start, end)
+    if kind == "quantity" and words[-1] in SCALES:
+        return Figure("quantity", surface, value, "", start, end)
     return None
 
 
@@ -232,7 +304,23 @@ def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _date(tokens: list[Any], words: list[str], article_date: str) -> str | None:
+def _tense(text: str, start: int, end: int) -> str:
+    """``next-year`` when the date is followed by «следующего года» / «next
+    year», ``future`` when its sentence speaks of the future, else ``past``."""
+    if not text:
+        return "past"
+    if _NEXT_YEAR.match(text, end, end + 24):
+        return "next-year"
+    left = max(0, start - 300)
+    begin = left
+    for boundary in _SENTENCE_END.finditer(text, left, start):
+        begin = boundary.end()
+    stop = _SENTENCE_END.search(text, end, end + 300)
+    sentence = text[begin : stop.start() if stop else min(len(text), end + 300)]
+    return "future" if _FUTURE.search(sentence) else "past"
+
+
+def _date(tokens: list[Any], words: list[str], article_date: str, tense: str = "past") -> str | None:
     ints = [t.value for t in tokens if t.type == "INT"]
     try:
         if len(ints) == 3 and len(ints[0]) == 4:
@@ -241,10 +329,27 @@ def _date(tokens: list[Any], words: list[str], article_date: str) -> str | None:
         if month is None:
             return ints[0] if ints and len(ints[0]) == 4 else None
         year = next((int(v) for v in ints[1:] if len(v) == 4), None)
-        if year is None:
-            year = int(article_date[:4]) if article_date[:4].isdigit() else None
-        if year is None:
-            return None
-        return dt.date(year, month, int(ints[0])).isoformat()
+        if year is not None:
+            return dt.date(year, month, int(ints[0])).isoformat()
+        return _without_year(month, int(ints[0]), article_date, tense)
     except (ValueError, IndexError):
         return None
+
+
+def _without_year(month: int, day: int, article_date: str, tense: str) -> str | None:
+    """The year that puts the date on or before the article's date (after it
+    for a future sentence; the year after for «следующего года»)."""
+    try:
+        published = dt.date.fromisoformat(article_date[:10])
+    except ValueError:
+        return None
+    if tense == "next-year":
+        return dt.date(published.year + 1, month, day).isoformat()
+    for year in (published.year, published.year - 1, published.year + 1):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:  # 29 February
+            continue
+        if (candidate <= published) if tense == "past" else (candidate >= published):
+            return candidate.isoformat()
+    return None

@@ -1,8 +1,11 @@
 """Words to normal forms, for the index and for queries alike.
 
-Russian words go to their lemma with pymorphy2 (through natasha's
-``MorphVocab``, which ships the dictionaries); English and other Latin words
-to their Snowball stem. Everything is case-folded and ё is folded to е, so
+Cyrillic words go to their lemma with pymorphy2 (through natasha's
+``MorphVocab``, which ships the dictionaries), whatever the article's
+language; other words to the Snowball stem of the article's language
+(English when it has none: an English name in a Russian article stems as
+English). A query does not know the language of the articles it will
+match, so it asks for the forms of every language with a stemmer. Everything is case-folded and ё is folded to е, so
 «Мирзиёев» and «Мирзиеев» meet.
 
 Proper names need care: the dictionary reads «Токаев» as the genitive plural
@@ -13,6 +16,7 @@ is taken as the surname itself, so every form of a surname shares one lemma.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -25,11 +29,19 @@ from reader.text.lazy import Once
 if TYPE_CHECKING:
     from natasha import MorphVocab
 
-VERSION = "lemmas-1"
+VERSION = "lemmas-2"
 MAX_WORD = 48
 WORD = re.compile(r"[^\W_]+")
 _NAME_TAGS = ("Name", "Patr", "Geox", "Orgn")
-_english = snowballstemmer.stemmer("english")
+# Article languages (ISO 639-1) with a Snowball stemmer.
+STEMMERS = {
+    "en": "english", "de": "german", "fr": "french", "es": "spanish", "it": "italian", "pt": "portuguese",
+    "nl": "dutch", "sv": "swedish", "no": "norwegian", "da": "danish", "fi": "finnish", "hu": "hungarian",
+    "ro": "romanian", "tr": "turkish", "id": "indonesian", "ms": "indonesian", "pl": "polish", "cs": "czech",
+    "lt": "lithuanian", "et": "estonian", "el": "greek", "ar": "arabic", "fa": "persian", "hy": "armenian",
+    "hi": "hindi", "ca": "catalan", "sr": "serbian",
+}  # fmt: skip
+_stemmers = {lang: snowballstemmer.stemmer(name) for lang, name in STEMMERS.items()}
 
 
 def fold(word: str) -> str:
@@ -49,31 +61,58 @@ def words(text: str) -> Iterator[re.Match[str]]:
     return WORD.finditer(text)
 
 
-def normal(word: str) -> str:
-    """The index form of one word as written."""
-    return _normal(fold(word[:MAX_WORD]), word[:1].isupper())
+def normal(word: str, lang: str = "en") -> str:
+    """The index form of one word as written in an article in ``lang``."""
+    return _normal(fold(word[:MAX_WORD]), word[:1].isupper(), lang if lang in STEMMERS else "en")
 
 
 def query_forms(word: str) -> set[str]:
-    """Every index form a typed word may stand for (typed lower case or not)."""
+    """Every index form a typed word may stand for (typed lower case or not,
+    in an article of any language)."""
     folded = fold(word[:MAX_WORD])
-    return {_normal(folded, False), _normal(folded, True)}
+    return {_normal(folded, capitalised, lang) for lang in _languages_of(folded) for capitalised in (False, True)}
 
 
-def normalise_text(text: str) -> str:
+def phrase_forms(words: tuple[str, ...] | list[str]) -> Iterator[tuple[str, ...]]:
+    """The index forms of a phrase, one language at a time (English first):
+    every word of a phrase is in its article's language."""
+    seen: set[tuple[str, ...]] = set()
+    folded = [fold(w[:MAX_WORD]) for w in words]
+    languages = ("en",) if all(_cyrillic(w) for w in folded) else tuple(STEMMERS)
+    for lang in languages:
+        # Each word may have been written capitalised or not.
+        for forms in itertools.product(*({_normal(w, False, lang): None, _normal(w, True, lang): None} for w in folded)):
+            if forms not in seen:
+                seen.add(forms)
+                yield forms
+
+
+def normalise_text(text: str, lang: str = "en") -> str:
     """The text as a space-separated string of index forms."""
-    return " ".join(normal(m.group()) for m in WORD.finditer(text))
+    stem = lang if lang in STEMMERS else "en"
+    return " ".join(_normal(fold(m.group()[:MAX_WORD]), m.group()[:1].isupper(), stem) for m in WORD.finditer(text))
+
+
+def _cyrillic(word: str) -> bool:
+    return bool(word) and ("а" <= word[0] <= "я" or "а" <= word[-1] <= "я")
+
+
+def _languages_of(word: str) -> tuple[str, ...]:
+    """Languages whose stemmer may change ``word`` (Cyrillic words are
+    lemmatised the same way in every article)."""
+    return ("en",) if _cyrillic(word) or not word.isalpha() else tuple(STEMMERS)
 
 
 @lru_cache(maxsize=500_000)
-def _normal(word: str, capitalised: bool) -> str:
+def _normal(word: str, capitalised: bool, lang: str = "en") -> str:
     if word.isdigit() or not word.isalpha():
         return word
-    if "а" <= word[0] <= "я" or "а" <= word[-1] <= "я":
+    if _cyrillic(word):
         return _russian(word, capitalised)
-    if word.isascii():
-        return str(_english.stemWord(word))
-    return word
+    stemmer = _stemmers[lang]
+    if lang == "en" and not word.isascii():
+        return word
+    return str(stemmer.stemWord(word))
 
 
 def _russian(word: str, capitalised: bool) -> str:

@@ -1,5 +1,7 @@
 """The sidebar: entities grouped by kind with mention counts, then figures
-with their normalised values."""
+with their values (formatted by the one function the CLI uses too). An
+article in a language with no NER model says so instead of listing empty
+groups."""
 
 from __future__ import annotations
 
@@ -70,11 +72,16 @@ class EntitySidebar(OptionList):
                 self.add_option(Option(Text.assemble((f"{label}: ", "bold"), value), disabled=True))
         self.add_option(Option(Text("finding entities…", style="dim italic"), disabled=True))
 
-    def show_extraction(self, extraction: Extraction) -> None:
+    def show_extraction(self, extraction: Extraction, lang: str = "", has_entities: bool = True) -> None:
+        """Entities and figures; ``has_entities``: whether the article's
+        language has an entity model at all (else figures only, said so)."""
         keep = self.highlighted if extraction is self._extraction else None
         self._items, self._extraction = {}, extraction
         self.clear_options()
-        for kind, label in GROUPS:
+        if not has_entities:
+            note = f"No people, organisations or places: no entity model for this article's language ({lang}). Figures only."
+            self.add_option(Option(Text(note, style="dim italic"), disabled=True))
+        for kind, label in GROUPS if has_entities else ():
             group = sorted((e for e in extraction.entities if e.kind == kind), key=lambda e: (-len(e.mentions), e.normal))
             self.add_option(Option(self._entry(label, "bold", f"({len(group)})"), disabled=True))
             for number, entity in enumerate(group):
@@ -86,11 +93,12 @@ class EntitySidebar(OptionList):
             key = f"FIG-{number}"
             self._items[key] = figure
             width = self._width()
+            times = f"  ×{len(figure.mentions)}" if len(figure.mentions) > 1 else ""
             text = Text(" ".join(figure.text.split()), style=STYLES["FIG"])
-            text.truncate(width, overflow="ellipsis")
+            text.truncate(max(1, width - len(times)), overflow="ellipsis")
             value = Text(f"  = {figure_value(figure.value, figure.unit)}", style="dim")
             value.truncate(width, overflow="ellipsis")
-            self.add_option(Option(Text.assemble(text, "\n", value), id=key))
+            self.add_option(Option(Text.assemble(text, times, "\n", value), id=key))
         # The first entity (or figure) is selected, so f and enter work at once.
         first = next((i for i in range(self.option_count) if not self.get_option_at_index(i).disabled), None)
         self.highlighted = keep if keep is not None and keep < self.option_count else first

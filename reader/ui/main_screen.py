@@ -233,7 +233,7 @@ class MainScreen(Screen[None]):
     def _extracted(self, article: Article, extraction: Extraction) -> None:
         if self.current is not None and self.current.id == article.id and self.current.body == article.body:
             self.query_one(ReadingPane).set_extraction(extraction)
-            self.query_one(EntitySidebar).show_extraction(extraction)
+            self.query_one(EntitySidebar).show_extraction(extraction, article.lang, self.library.has_entities(article.lang))
 
     # -- messages from the panes ---------------------------------------------
 
@@ -267,7 +267,7 @@ class MainScreen(Screen[None]):
             sidebar.show_metadata(article)
             self._extract(article)
         else:
-            sidebar.show_extraction(cached)
+            sidebar.show_extraction(cached, article.lang, self.library.has_entities(article.lang))
         if not self.library.readonly:
             self._after(self.library.set_read([article.id], True), lambda _: self.query_one(ArticleList).forget_rows())
 

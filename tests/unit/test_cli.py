@@ -52,8 +52,12 @@ def test_entities_json_offsets_match_show_body() -> None:
             assert body[start:end]
         assert body[entity["mentions"][0][0] : entity["mentions"][0][1]] == entity["text"]
     for figure in record["figures"]:
-        assert set(figure) == {"kind", "text", "value", "unit", "start", "end"}
+        assert set(figure) == {"kind", "text", "value", "unit", "start", "end", "mentions"}  # SPEC §6.1 plus every mention
         assert body[figure["start"] : figure["end"]] == figure["text"]
+        assert figure["mentions"][0] == [figure["start"], figure["end"]]
+        assert all(body[a:b] for a, b in figure["mentions"])
+    money = {(f["value"], f["unit"]) for f in record["figures"] if f["kind"] == "money"}
+    assert (70_000_000_000, "USD") in money  # exact, never 7e10
 
 
 def test_entities_jsonl_one_line_each() -> None:
@@ -157,7 +161,9 @@ def test_options_anywhere(tmp_path: Path) -> None:
     assert missing.stderr.count("\n") == 1 and "no such file or folder" in missing.stderr
 
 
-@pytest.mark.parametrize(("word", "hint"), [("serch", "did you mean `reader search`"), ("fedds", "did you mean `reader feeds`"), ("zzz", "commands: index")])
+@pytest.mark.parametrize(
+    ("word", "hint"), [("serch", "did you mean `reader search`"), ("fedds", "did you mean `reader feeds`"), ("zzz", "commands: index")]
+)
 def test_an_unknown_word_is_a_usage_error(word: str, hint: str) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "reader", word, "import", "x.opml"], capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL

@@ -52,7 +52,8 @@ def test_sputnik_entities_and_figures(extracted: dict[str, tuple[str, Extraction
     assert "Казахстан" in normals(found, "LOC")
     assert "Ташкент" in normals(found, "LOC")  # the dateline, not an organisation
     orgs = normals(found, "ORG")
-    assert {"Институт государства и права", "Академия наук", "Посольство"} <= orgs
+    assert {"Институт государства и права", "Академия наук", "Посольство Казахстана", "Sputnik Узбекистан"} <= orgs
+    assert "Посольство" not in orgs and "Sputnik" not in orgs
     assert (1_800_000_000, "USD") in figures_of(found, "money")
     assert {(78, "проект"), (30, "филиал")} <= figures_of(found, "count")
     assert ("2025-09-26", "") in figures_of(found, "date")
@@ -148,3 +149,47 @@ def test_organisation_mends(text: str, kind: str, normal: str) -> None:
 
     found = {(e.kind, e.normal) for e in entities.extract(text)}
     assert (kind, normal) in found
+
+
+def russian(text: str) -> set[tuple[str, str]]:
+    from reader.text import entities
+
+    return {(e.kind, e.normal) for e in entities.extract(text)}
+
+
+def test_coordinated_regions_share_their_noun() -> None:
+    found = russian("Засуха ударила по хозяйствам в Ташкентской и Самаркандской областях.")
+    assert {("LOC", "Ташкентская область"), ("LOC", "Самаркандская область")} <= found
+    assert ("LOC", "Ташкентская") not in found
+
+
+@pytest.mark.parametrize(
+    "text", ["В Посольстве Казахстана в Узбекистане прошел круглый стол.", "Посольство Казахстана сообщило об этом в пятницу."]
+)
+def test_embassy_is_kept_whole(text: str) -> None:
+    found = russian(text)
+    assert ("ORG", "Посольство Казахстана") in found
+    assert ("LOC", "Казахстан") not in found and ("ORG", "Посольство") not in found
+
+
+def test_agency_and_its_branch_are_one_organisation() -> None:
+    from reader.text import entities
+
+    text = "ТАШКЕНТ, 26 сен — Sputnik. Встреча прошла в Ташкенте, передает корреспондент Sputnik Узбекистан."
+    sputnik = [e for e in entities.extract(text) if "Sputnik" in e.text]
+    assert len(sputnik) == 1
+    assert sputnik[0].kind == "ORG" and sputnik[0].normal == "Sputnik Узбекистан" and len(sputnik[0].mentions) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        ("ТАШКЕНТ, 26 сен — Sputnik. Встреча прошла.", "Ташкент"),
+        ("Заголовок новости\nМОСКВА, 3 окт — РИА Новости. Встреча прошла.", "Москва"),
+        ("АСТАНА, 12 ноя — Kazinform. Переговоры продолжатся.", "Астана"),
+    ],
+)
+def test_dateline_city_is_a_place(text: str, city: str) -> None:
+    found = russian(text)
+    assert ("LOC", city) in found
+    assert not any(kind == "ORG" and normal.lower() == city.lower() for kind, normal in found)

@@ -1,0 +1,158 @@
+"""English entities with the real spaCy model, through the same path as
+every other language, and the CoNLL scoring of the bench."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reader import bench
+from reader.library import Library
+from reader.text import entities_en, extract
+from tests.conftest import TESTS
+
+MIXED = TESTS / "data" / "mixed"
+CONLL = TESTS / "data" / "tiny.conll"
+
+
+def found(text: str) -> set[tuple[str, str]]:
+    return {(e.kind, e.normal) for e in entities_en.extract(text)}
+
+
+def test_kinds_and_normal_forms() -> None:
+    text = (
+        "Joe Biden met Uzbekistan's president Shavkat Mirziyoyev in Washington on Friday. "
+        "Biden praised the deal with the Asian Development Bank. Officials of the World Bank attended."
+    )
+    entities = entities_en.extract(text)
+    got = {(e.kind, e.normal) for e in entities}
+    assert {("PER", "Joe Biden"), ("PER", "Shavkat Mirziyoyev"), ("LOC", "Washington"), ("LOC", "Uzbekistan")} <= got
+    assert {("ORG", "Asian Development Bank"), ("ORG", "World Bank")} <= got
+    biden = next(e for e in entities if e.normal == "Joe Biden")
+    assert len(biden.mentions) == 2  # «Biden» joined «Joe Biden»
+    assert ("PER", "Biden") not in got
+    assert not any(e.normal.lower().startswith("the ") or e.normal.endswith("'s") for e in entities)
+    for entity in entities:
+        for start, end in entity.mentions:
+            assert not text[start:end].startswith("the ") and not text[start:end].endswith("'s")
+
+
+def test_possessive_article_and_lower_case_edges_are_cut() -> None:
+    got = found("The talks were hosted by the United Nations. Microsoft's office in London was closed. Essex v Kent was abandoned.")
+    assert ("ORG", "United Nations") in got
+    assert ("ORG", "Microsoft") in got
+    assert not any(normal.startswith("v ") for _, normal in got)
+    assert ("PER", "Vincent van Gogh") in found("Vincent van Gogh painted in Arles.")
+
+
+def test_organisation_heads_and_of_phrases() -> None:
+    got = found("She studied at the University of Oxford before joining the Bank of England and Red Hot Records.")
+    assert {("ORG", "University of Oxford"), ("ORG", "Bank of England"), ("ORG", "Red Hot Records")} <= got
+
+
+def test_teams_in_result_lines() -> None:
+    got = found(
+        "SOCCER - ENGLISH PREMIER LEAGUE RESULTS\nLONDON 1996-08-31\nChelsea 2 Southampton 0\nLeeds 5 4 1 0 10 4 13\n"
+        "Arsenal 2 ( Wright 45 , Bergkamp 60 ) Everton 1"
+    )
+    assert {("ORG", "Chelsea"), ("ORG", "Southampton"), ("ORG", "Leeds"), ("ORG", "Arsenal"), ("ORG", "Everton")} <= got
+    assert {("PER", "Wright"), ("PER", "Bergkamp")} <= got  # scorers in brackets before the minute
+    assert ("LOC", "London") in got
+
+
+def test_headlines_in_capitals_and_states() -> None:
+    text = (
+        "SOCCER - JAPAN GET LUCKY WIN , LEICESTERSHIRE IN SURPRISE DEFEAT .\nLONDON 1996-08-30\n"
+        "Phil Simmons took four for 38 on Friday as Leicestershire beat Somerset by an innings. Japan beat Syria 2-1. The U.S. agreed."
+    )
+    entities = entities_en.extract(text)
+    got = {(e.kind, e.normal) for e in entities}
+    assert {("LOC", "Japan"), ("LOC", "Syria"), ("LOC", "U.S."), ("LOC", "London"), ("PER", "Phil Simmons")} <= got
+    assert {("ORG", "Leicestershire"), ("ORG", "Somerset")} <= got  # counties that beat each other are teams
+    leicestershire = next(e for e in entities if e.normal == "Leicestershire")
+    assert len(leicestershire.mentions) == 2  # the headline's «LEICESTERSHIRE» too
+    assert not any("DEFEAT" in e.text or "SOCCER" in e.text for e in entities)
+
+
+def test_surnames_recur_and_places_named_after_people() -> None:
+    text = "Senator Elizabeth Warren spoke in Lincoln Park on Sunday. Later that day Warren met voters near Hancock Pond."
+    entities = entities_en.extract(text)
+    got = {(e.kind, e.normal) for e in entities}
+    assert ("PER", "Elizabeth Warren") in got
+    assert len(next(e for e in entities if e.normal == "Elizabeth Warren").mentions) == 2
+    assert {("LOC", "Lincoln Park"), ("LOC", "Hancock Pond")} <= got
+
+
+def test_datelines_and_initials() -> None:
+    got = found(
+        "SOCCER - JAPAN GET LUCKY WIN\nAL-AIN , United Arab Emirates 1996-12-06\nJapan began the defence of their title.\n"
+        "Essex 532-8 declared ( N. Hussain 136 , R. Irani 123 )\nM. Atherton b Wasim Akram 20"
+    )
+    assert {("LOC", "Al-Ain"), ("LOC", "United Arab Emirates"), ("LOC", "Japan")} <= got
+    assert {("PER", "N. Hussain"), ("PER", "R. Irani"), ("PER", "M. Atherton")} <= got
+    assert not any(normal.upper() == "SOCCER" for _, normal in got)
+
+
+def test_english_article_goes_through_the_shared_path(data_dir: Path) -> None:
+    with Library([MIXED], data_dir) as library:
+        library.refresh()
+        article = library.find("1e2a3b4c5d6e7f80")
+        assert article is not None and article.lang == "en"
+        library.extract_pending()
+        cached = library.cached_extraction(article)
+        assert cached is not None
+        people = {e.normal for e in cached.entities if e.kind == "PER"}
+        assert {"Joe Biden", "Shavkat Mirziyoyev"} <= people
+        money = [f for f in cached.figures if f.kind == "money"]
+        assert [(f.value, f.unit) for f in money] == [(1_850_000_000, "USD")]
+        assert ("quantity", 150, "km") in {(f.kind, f.value, f.unit) for f in cached.figures}
+        assert ("date", "2025-12-29") in {(f.kind, f.value) for f in cached.figures}  # before the article's 2026-01-10
+
+
+def test_models_load_lazily() -> None:
+    code = (
+        "import sys\n"
+        "from reader.text import extract\n"
+        "assert 'spacy' not in sys.modules\n"
+        "extract.extract('Президент Узбекистана Шавкат Мирзиёев прибыл в Минск.', 'ru', '2025-09-29')\n"
+        "assert 'spacy' not in sys.modules, 'a Russian article loaded the English model'\n"
+        "found = extract.extract('Joe Biden arrived in Minsk.', 'en', '2025-09-29')\n"
+        "assert 'spacy' in sys.modules and found.entities\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_languages_with_and_without_entities() -> None:
+    assert extract.has_entities("ru") and extract.has_entities("en")
+    assert not extract.has_entities("de")
+    found = extract.extract("Die Regierung in Berlin meldet 5 Prozent mehr.", "de", "2026-01-01")
+    assert found.entities == ()
+    assert [(f.kind, f.value) for f in found.figures] == [("percent", 5)]
+
+
+def test_conll_documents_rebuild_text_and_gold() -> None:
+    documents = bench.conll_documents(CONLL)
+    assert len(documents) == 2
+    text, gold = documents[0]
+    assert text == "John Smith visited London on Monday.\nHe met the chairman of Acme Corporation's board."
+    assert [(text[a:b], k) for a, b, k in gold] == [("John Smith", "PER"), ("London", "LOC"), ("Acme Corporation", "ORG")]
+    text, gold = documents[1]
+    assert [(text[a:b], k) for a, b, k in gold] == [("Paris", "LOC"), ("Berlin", "LOC")]  # B- splits, MISC dropped
+
+
+@pytest.mark.parametrize("name", ["spaCy alone", "reader"])
+def test_conll_scores(name: str) -> None:
+    scores = bench.conll_scores(CONLL)[name]
+    assert set(scores) == {"PER", "LOC", "ORG"}
+    assert scores["PER"]["f1"] == 1.0
+    assert scores["LOC"]["recall"] == 1.0
+
+
+def test_bench_ner_conll_command() -> None:
+    done = subprocess.run([sys.executable, "-m", "reader.bench", "ner", "--conll", str(CONLL)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "reader" in done.stdout and "ORG" in done.stdout and "F1" in done.stdout

@@ -1,0 +1,73 @@
+"""Language per article, and search that stems each language with its own
+stemmer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reader import corpus
+from reader.library import Library
+from reader.text import lang, lemmas
+from tests.conftest import TESTS
+
+MIXED = TESTS / "data" / "mixed"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("The government announced new economic measures.", "en"),
+        ("Правительство объявило о новых экономических мерах.", "ru"),
+        ("Die Regierung hat neue Steuern angekündigt.", "de"),
+        ("Le gouvernement annonce de nouvelles mesures.", "fr"),
+        ("Уряд оголосив нові економічні заходи.", "uk"),
+        ("Үкімет жаңа экономикалық шараларды жариялады.", "kk"),
+        ("Hukumat yangi iqtisodiy choralarni e'lon qildi.", "uz"),
+        ("Hükümet yeni ekonomik önlemler açıkladı.", "tr"),
+        ("12 345 — 67.", "und"),
+        ("ATHLETICS - BERLIN GRAND PRIX RESULTS .\nBERLIN 1996-08-30\n1. Michael Johnson ( U.S. ) 19.32", "en"),  # unsure: script
+    ],
+)
+def test_short_texts(text: str, code: str) -> None:
+    assert lang.detect(text) == code
+
+
+def test_front_matter_wins_and_raw_files_are_detected() -> None:
+    assert corpus.load(MIXED / "de_regierung.md").article.lang == "de"  # detected: no lang in its front matter
+    assert corpus.load(MIXED / "kk_novosti.txt").article.lang == "kk"
+    assert corpus.load(MIXED / "en_summit.md").article.lang == "en"
+
+
+def test_each_language_has_its_stemmer() -> None:
+    assert lemmas.normalise_text("Regierungen Steuern", "de") == "regier steu"
+    assert lemmas.normalise_text("governments running", "en") == "govern run"
+    assert lemmas.normalise_text("Ташкенте", "de") == "ташкент"  # Cyrillic words are lemmatised in any article
+    assert {"regier", "govern"} <= lemmas.query_forms("Regierung") | lemmas.query_forms("governments")
+    assert lemmas.VERSION != "lemmas-1"  # the index is rebuilt with the new forms
+
+
+def test_search_finds_each_language_in_any_inflection(data_dir: Path) -> None:
+    with Library([MIXED], data_dir) as library:
+        library.refresh()
+        for query, expected in {
+            "Regierung": {"2f3a4b5c6d7e8f90"},
+            "Steuer": {"2f3a4b5c6d7e8f90"},
+            '"neue Steuern"': {"2f3a4b5c6d7e8f90"},
+            "praise": {"1e2a3b4c5d6e7f80"},
+            "lang:de": {"2f3a4b5c6d7e8f90"},
+        }.items():
+            hits = library.hits(query, 10)
+            assert isinstance(hits, list), query
+            assert {h.id for h in hits} == expected, query
+
+
+def test_english_entities_are_searchable(data_dir: Path) -> None:
+    with Library([MIXED], data_dir) as library:
+        library.refresh()
+        library.extract_pending()
+        for query in ("person:Biden", 'person:"Joe Biden"', 'org:"World Bank"', "place:Tashkent"):
+            hits = library.hits(query, 10)
+            assert isinstance(hits, list), query
+            assert {h.id for h in hits} == {"1e2a3b4c5d6e7f80"}, query
