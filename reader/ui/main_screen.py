@@ -340,9 +340,12 @@ class MainScreen(Screen[None]):
 
     def action_escape(self) -> None:
         search = self.query_one("#search", Input)
+        reading = self.query_one(ReadingPane).has_focus or self.query_one(EntitySidebar).has_focus
         if self.has_class("-max") or self.has_class("-sidebar"):
             self.remove_class("-max", "-sidebar")
             self._reveal(self.query_one(ReadingPane) if self.has_class("-reading") else self.query_one(ArticleList))
+        elif self.has_class("-narrow") and reading:
+            self._reveal(self.query_one(ArticleList))  # back to the list first; the filter stays
         elif search.has_focus:
             if search.value:
                 search.value = ""

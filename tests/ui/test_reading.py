@@ -187,6 +187,16 @@ async def test_80x24_gives_the_reading_pane_the_width(data_dir: Path, tmp_path: 
         await pilot.pause()
         await pilot.pause()
         assert articles.has_focus and articles.size.width >= 70
+        await pilot.press("slash", *"Султанов", "enter")  # a filter, then read, then back: the filter stays
+        await settle(app)
+        await pilot.press("enter")
+        await settle(app)
+        await pilot.pause()
+        assert pane.has_focus and pane.size.width >= 60
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.pause()
+        assert articles.has_focus and screen.query_one("#search", Input).value == "Султанов"
 
 
 async def test_z_maximises_and_escape_restores_on_a_wide_terminal(data_dir: Path, tmp_path: Path) -> None:
