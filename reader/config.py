@@ -1,7 +1,8 @@
 """The user's config file: a TOML file in the platform's config dir (env
 ``READER_CONFIG`` names another). ``[keys]`` remaps bindings by id;
 ``browser`` names the command that opens links (``%u`` stands for the URL,
-else it is added at the end)."""
+else it is added at the end); ``fetch_every_minutes`` fetches every feed
+that often while the app runs (0, the default: only on ``r``)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)
     problem: str | None = None  # said once to the user; the defaults are used
     browser: str = ""
+    fetch_every_minutes: int = 0
 
 
 def load(path: Path, binding_ids: set[str]) -> Config:
@@ -39,6 +41,16 @@ def load(path: Path, binding_ids: set[str]) -> Config:
     browser = raw.get("browser", "")
     if not isinstance(browser, str):
         return Config(problem=f'{path}: browser is a command, like browser = "firefox %u"; the system browser is used')
+    every = raw.get("fetch_every_minutes", 0)
+    if not isinstance(every, int) or isinstance(every, bool) or every < 0:
+        return Config(
+            problem=f"{path}: fetch_every_minutes is a whole number of minutes, like 30; feeds are fetched on r only", browser=browser
+        )
+    loaded = _keys(path, raw, binding_ids, browser)
+    return Config(loaded.keys, loaded.problem, loaded.browser, every)
+
+
+def _keys(path: Path, raw: dict[str, object], binding_ids: set[str], browser: str) -> Config:
     keys = raw.get("keys", {})
     if not isinstance(keys, dict) or not all(isinstance(v, str) and v.strip() for v in keys.values()):
         return Config(problem=f'{path}: [keys] maps binding ids to keys, like quit = "ctrl+q"; default keys are used', browser=browser)

@@ -51,6 +51,7 @@ from reader.text import extract, lemmas
 
 BATCH = 500
 PARALLEL_FROM = 2000
+INDEX_EVERY = 25  # feeds fetched, then their items are indexed while the fetch goes on
 SEEDS_NAME = "seeds"
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
@@ -239,6 +240,12 @@ class Library:
             out.append((SourceRow(0, "folder", seeds, SEEDS_NAME, (), {}), seeds, seeds, None))
         return out
 
+    def view_names(self) -> list[str]:
+        """What is in view, by name: the paths asked for, else the sources."""
+        if self.paths is not None:
+            return [p.name or str(p) for p in self.paths]
+        return [source.name for source, *_ in self._listed()]
+
     def _resolve(self, name: str) -> str | None:
         """The root a source's name or location (an ``in:`` value) names."""
         for source, shown, root, _ in self._listed():
@@ -355,10 +362,20 @@ class Library:
         ]
         protected = {mark[0] for mark in self.state.bookmarks()}
         report = FetchReport(feeds=len(specs))
+        roots = {f.source.location: self._root(f.source) for f in chosen}
+        waiting: list[str] = []  # feeds written, not indexed yet
         if progress:
             progress(0, len(specs))
 
+        def index_waiting() -> None:
+            report.warnings += self.refresh(roots=waiting).warnings
+            waiting.clear()
+
         def on_result(result: FeedResult) -> None:
+            if result.new or result.updated or result.removed:
+                waiting.append(roots[result.key])
+                if len(waiting) >= INDEX_EVERY:
+                    index_waiting()  # new items appear while the others are fetched
             report.ok += result.error is None and not result.not_modified
             report.not_modified += result.not_modified
             report.failed += result.error is not None
@@ -383,8 +400,8 @@ class Library:
             )
             for r, f in zip(results, chosen, strict=True)
         ]
+        index_waiting()
         self._save(lambda: self._state_w.record_fetches(kept)).result()
-        report.warnings = self.refresh(roots=[self._root(f.source) for f in chosen]).warnings
         return report
 
     # -- refreshing ---------------------------------------------------------
@@ -488,6 +505,22 @@ class Library:
             elif isinstance(fetched := event.get("fetched"), dict):
                 report = FetchReport(**fetched)
         return report, warnings
+
+    def ids_of(self, rowids: Sequence[int]) -> list[str]:
+        """The article ids of these rowids."""
+        return self.index.ids_of(rowids)
+
+    def next_unread(self, rowids: array[int], position: int, step: int) -> int | None:
+        """The position in ``rowids`` of the next unread article after (step 1)
+        or before (step -1) ``position``; None when there is none."""
+        import numpy as np
+
+        unread = np.flatnonzero(np.isin(np.frombuffer(rowids, dtype=np.int64), self.index.ids_filtered("is:unread", [])))
+        if step > 0:
+            after = unread[unread > position]
+            return int(after[0]) if len(after) else None
+        before = unread[unread < position]
+        return int(before[-1]) if len(before) else None
 
     def feed_of(self, article: Article) -> str | None:
         """The name of the feed an article came from, if it came from one."""

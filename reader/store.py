@@ -494,6 +494,13 @@ class Index(_Db):
         rows = self._rows("SELECT article FROM files WHERE path=?", (path,))
         return int(rows[0][0]) if rows and rows[0][0] is not None else None  # type: ignore[call-overload]
 
+    def ids_of(self, rowids: Sequence[int]) -> list[str]:
+        out: list[str] = []
+        for start in range(0, len(rowids), 10_000):
+            part = list(rowids[start : start + 10_000])
+            out += [str(r[0]) for r in self._rows(f"SELECT id FROM articles WHERE rowid IN ({','.join('?' * len(part))})", part)]
+        return out
+
     def present(self, ids: Iterable[str]) -> set[str]:
         """Which of these article ids the index holds."""
         wanted = list(dict.fromkeys(ids))

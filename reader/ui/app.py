@@ -59,12 +59,13 @@ class ReaderApp(App[None]):
         if loaded.problem:
             self.notify(loaded.problem, severity="error", timeout=10, markup=False)
         self.main.browser = loaded.browser
+        self.main.fetch_every_minutes = loaded.fetch_every_minutes
         theme = config.remembered(self.library.data_dir).get("theme")
         if theme and theme in self.available_themes:
             self.theme = theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        roots = [Path(r) for r in self.library.scope()]
-        self.sub_title = roots[0].name + (f" +{len(roots) - 1}" if len(roots) > 1 else "")
+        names = self.library.view_names()
+        self.sub_title = names[0] + (f" +{len(names) - 1}" if len(names) > 1 else "")
         self.push_screen(self.main)
 
     def _theme_changed(self, theme: object) -> None:
@@ -95,7 +96,13 @@ class ReaderApp(App[None]):
         yield SystemCommand("Open URL", "Open the article's URL in the browser (o)", main.action_open_url)
         yield SystemCommand("Next mention", "Go to the next highlighted mention (n)", lambda: main.action_mention(1))
         yield SystemCommand("Previous mention", "Go to the previous highlighted mention (N)", lambda: main.action_mention(-1))
-        yield SystemCommand("Refresh", "Read what changed in every source now (r)", main.action_refresh)
+        yield SystemCommand("Refresh", "Read what changed in every folder and fetch every feed now (r)", main.action_refresh)
+        yield SystemCommand(
+            "Fetch this source", "Fetch the current article's feed, or read its folder again (R)", main.action_fetch_current
+        )
+        yield SystemCommand("Sources", "Every folder and feed, with unread counts; choose one to narrow the list (s)", main.action_sources)
+        yield SystemCommand("Mark all read", "Mark every article in the current list read (A)", main.action_mark_all_read)
+        yield SystemCommand("Next unread", "Go to the next unread article in the list (])", lambda: main.action_unread(1))
         yield SystemCommand("Clear filter", "Show every article again (escape)", main.action_escape)
         yield SystemCommand("Help", "Every key and its binding id (?)", self.action_help)
 

@@ -31,6 +31,7 @@ class EntitySidebar(OptionList):
         super().__init__(id=id)
         self._items: dict[str, Entity | Figure] = {}
         self._extraction: Extraction | None = None
+        self._language = ("", True)  # the article's language, and whether it has an entity model
 
     def show_nothing(self) -> None:
         """No article open: nothing to list."""
@@ -40,7 +41,7 @@ class EntitySidebar(OptionList):
 
     def on_resize(self) -> None:
         if self._extraction is not None:
-            self.show_extraction(self._extraction)
+            self.show_extraction(self._extraction, *self._language)
 
     def _width(self) -> int:
         """Cells a line may take (one is left for the scrollbar)."""
@@ -76,7 +77,7 @@ class EntitySidebar(OptionList):
         """Entities and figures; ``has_entities``: whether the article's
         language has an entity model at all (else figures only, said so)."""
         keep = self.highlighted if extraction is self._extraction else None
-        self._items, self._extraction = {}, extraction
+        self._items, self._extraction, self._language = {}, extraction, (lang, has_entities)
         self.clear_options()
         if not has_entities:
             note = f"No people, organisations or places: no entity model for this article's language ({lang}). Figures only."

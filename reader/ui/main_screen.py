@@ -31,6 +31,7 @@ from reader.ui.dialogs import LinksScreen, NoteScreen
 from reader.ui.entity_sidebar import EntitySidebar
 from reader.ui.messages import ArticleOpened, EntityChosen, FigureChosen
 from reader.ui.reading_pane import ReadingPane
+from reader.ui.sources import SourcesScreen
 
 T = TypeVar("T")
 POLL_S = 1.0  # how often the index is asked whether another process changed it
@@ -48,6 +49,11 @@ class MainScreen(Screen[None]):
         Binding("u", "toggle_read", "Read/unread", show=False, id="read"),
         Binding("o", "open_url", "Open URL", show=False, id="open_url"),
         Binding("r", "refresh", "Refresh", id="refresh"),
+        Binding("R", "fetch_current", "Fetch this source", show=False, id="refresh.current"),
+        Binding("s", "sources", "Sources", id="sources"),
+        Binding("A", "mark_all_read", "Mark all read", show=False, id="read.all"),
+        Binding("right_square_bracket", "unread(1)", "Next unread", show=False, id="unread.next"),
+        Binding("left_square_bracket", "unread(-1)", "Previous unread", show=False, id="unread.previous"),
         Binding("n", "mention(1)", "Next mention", show=False, id="mention.next"),
         Binding("N", "mention(-1)", "Previous mention", show=False, id="mention.previous"),
         Binding("F", "full_text", "Full text", id="full_text"),
@@ -67,7 +73,8 @@ class MainScreen(Screen[None]):
         self.current: Article | None = None
         self.bookmarked_only = False
         self.matcher: Spans | None = None
-        self.status = {"count": "", "index": "", "entities": ""}
+        self.status = {"count": "", "index": "", "fetch": "", "entities": ""}
+        self.fetch_every_minutes = 0  # the config's automatic fetch (0: off)
         self._generation = -1
         self._watching = threading.Event()
         self.showing_summary = False  # the article has a kept full text, but its summary is shown
@@ -98,6 +105,12 @@ class MainScreen(Screen[None]):
         self.call_after_refresh(self._watch)
         self._generation = self.library.generation()
         self.set_interval(POLL_S, self._poll)
+        if self.fetch_every_minutes:
+            self.set_interval(self.fetch_every_minutes * 60, self._fetch_on_schedule)
+
+    def _fetch_on_schedule(self) -> None:
+        if self.library.has_feeds():
+            self.fetch_feeds([])
 
     def on_unmount(self) -> None:
         self._watching.set()
@@ -397,8 +410,78 @@ class MainScreen(Screen[None]):
         self._after(change, done)
 
     def action_refresh(self) -> None:
-        self.notify("Refreshing every source", timeout=2)
+        feeds = self.library.has_feeds()
+        self.notify("Reading every folder again" + (" and fetching every feed" if feeds else ""), timeout=2)
         self.refresh_library()
+        if feeds:
+            self.fetch_feeds([])
+
+    def action_fetch_current(self) -> None:
+        article = self._article_in_focus()
+        feed = self.library.feed_of(article) if article is not None else None
+        if feed is None:
+            self.notify("Reading the folders again", timeout=2)
+            self.refresh_library()
+            return
+        self.notify(f"Fetching {feed}", markup=False, timeout=2)
+        self.fetch_feeds([feed])
+
+    @work(thread=True, exclusive=True, group="fetch")
+    def fetch_feeds(self, feeds: list[str]) -> None:
+        """Fetch feeds in a worker process; new items show up as they are
+        indexed (the poll sees the index change)."""
+
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(self._set_status, fetch=f"fetching {done:,}/{total:,}")
+
+        try:
+            report, warnings = self.library.fetch_elsewhere(feeds, progress)
+        except (RuntimeError, ReaderError) as error:
+            self.app.call_from_thread(self._set_status, fetch="")
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._fetched, report.feeds, report.new, report.updated, [e["error"] for e in report.errors], warnings)
+
+    def _fetched(self, feeds: int, new: int, updated: int, errors: list[str], warnings: list[str]) -> None:
+        self._set_status(fetch="")
+        failed = f"; {len(errors)} failed: {errors[0]}" + (" …" if len(errors) > 1 else "") if errors else ""
+        self.notify(
+            f"{feeds:,} feed{'s' if feeds != 1 else ''}: {new:,} new, {updated:,} updated{failed}",
+            severity="warning" if errors else "information",
+            markup=False,
+            timeout=6,
+        )
+        self._refreshed(warnings)
+
+    def action_sources(self) -> None:
+        def chosen(name: str | None) -> None:
+            if name is not None:
+                search = self.query_one("#search", Input)
+                search.value = f'in:"{name}"' if name else ""
+                self.query_one(ArticleList).focus()
+
+        self.app.push_screen(SourcesScreen(self.library.sources()), chosen)
+
+    def action_mark_all_read(self) -> None:
+        articles = self.query_one(ArticleList)
+        ids = self.library.ids_of(articles.rowids)
+        if not ids:
+            return
+
+        def done(_: None) -> None:
+            self.notify(f"Marked {len(ids):,} article{'s' if len(ids) != 1 else ''} read", timeout=3)
+            articles.forget_rows()
+
+        self._after(self.library.set_read(ids, True), done)
+
+    def action_unread(self, step: int) -> None:
+        articles = self.query_one(ArticleList)
+        found = self.library.next_unread(articles.rowids, articles.cursor, step)
+        if found is None:
+            self.notify("No unread article " + ("below" if step > 0 else "above"), timeout=2)
+            return
+        articles.action_move(found - articles.cursor)
+        articles.focus()
 
     def action_open_url(self) -> None:
         article = self._article_in_focus()
