@@ -115,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     feeds.add_argument("--tag", action="append", default=[], dest="tags")
     feeds.add_argument("--max-items", type=int, metavar="N", help="keep at most N items (bookmarked ones always stay)")
     feeds.add_argument("--keep-days", type=int, metavar="N", help="keep items N days (bookmarked ones always stay)")
+    feeds.add_argument("--full-text", action="store_true", help="fetch the full article of every new item")
     feeds.add_argument("--json", action="store_true")
     fetch = commands.add_parser("fetch", help="fetch feeds (all, or those named)")
     fetch.add_argument("feeds", nargs="*", metavar="NAME|URL")
@@ -459,7 +460,7 @@ def _feeds(library: Library, args: argparse.Namespace, err: Console) -> int:
     if args.action in ("add", "remove", "import", "export") and not args.target:
         raise UsageError(f"feeds {args.action} needs a {'FILE' if args.action in ('import', 'export') else 'URL or NAME'}")
     if args.action == "add":
-        new, url = library.add_feed(args.target, args.name, args.tags, args.max_items, args.keep_days)
+        new, url = library.add_feed(args.target, args.name, args.tags, args.max_items, args.keep_days, args.full_text)
         _say(err, f"reader: {'subscribed to' if new else 'already subscribed to'} {url}; `reader fetch` fetches it")
     elif args.action == "remove":
         gone = library.remove_source(args.target)

@@ -13,6 +13,7 @@ import os
 import queue
 import sqlite3
 import threading
+import time
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -51,6 +52,7 @@ from reader.text import extract, lemmas
 
 BATCH = 500
 PARALLEL_FROM = 2000
+FULL_TEXTS_A_FETCH = 20  # a feed asking for full texts fetches at most this many pages a fetch
 INDEX_EVERY = 25  # feeds fetched, then their items are indexed while the fetch goes on
 SEEDS_NAME = "seeds"
 Progress = Callable[[int, int], None]
@@ -287,17 +289,24 @@ class Library:
     # -- feeds --------------------------------------------------------------
 
     def add_feed(
-        self, url: str, name: str | None = None, tags: Sequence[str] = (), max_items: int | None = None, keep_days: int | None = None
+        self,
+        url: str,
+        name: str | None = None,
+        tags: Sequence[str] = (),
+        max_items: int | None = None,
+        keep_days: int | None = None,
+        full_text: bool = False,
     ) -> tuple[bool, str]:
         """Subscribe to a feed, or to the feed a web page links to; returns
         whether it was new and the feed's URL. ``max_items``, ``keep_days``:
-        retention of its items (a bookmarked one is always kept)."""
+        retention of its items (a bookmarked one is always kept);
+        ``full_text``: fetch the full article of every new item."""
         found = discover(url)
         if found.url is None:
             raise StoreError(f"{url}: {found.error or 'no feed found there'}")
         feed_url = found.url
         title = name or found.title or urlsplit(feed_url).hostname or feed_url
-        settings: dict[str, object] = {"named": bool(name), "max_items": max_items, "keep_days": keep_days}
+        settings: dict[str, object] = {"named": bool(name), "max_items": max_items, "keep_days": keep_days, "full_text": full_text}
         new = self._save(lambda: self._state_w.add_source("feed", feed_url, title, tags, settings)).result()
         return new, feed_url
 
@@ -363,6 +372,8 @@ class Library:
         protected = {mark[0] for mark in self.state.bookmarks()}
         report = FetchReport(feeds=len(specs))
         roots = {f.source.location: self._root(f.source) for f in chosen}
+        wants_full_text = {f.source.location for f in chosen if f.source.settings.get("full_text")}
+        started = time.time_ns()
         waiting: list[str] = []  # feeds written, not indexed yet
         if progress:
             progress(0, len(specs))
@@ -372,6 +383,8 @@ class Library:
             waiting.clear()
 
         def on_result(result: FeedResult) -> None:
+            if result.new and result.key in wants_full_text:
+                report.warnings += self._keep_full_texts(Path(roots[result.key]), started)
             if result.new or result.updated or result.removed:
                 waiting.append(roots[result.key])
                 if len(waiting) >= INDEX_EVERY:
@@ -505,6 +518,28 @@ class Library:
             elif isinstance(fetched := event.get("fetched"), dict):
                 report = FetchReport(**fetched)
         return report, warnings
+
+    def _keep_full_texts(self, folder: Path, since_ns: int) -> list[Warning_]:
+        """The full article of every item written into a feed's folder since
+        ``since_ns`` that has none yet (at most :data:`FULL_TEXTS_A_FETCH`);
+        a failure leaves the item's summary and says so."""
+        warnings = []
+        fresh = [p for p in folder.glob("*.md") if p.stat().st_mtime_ns >= since_ns]
+        for path in fresh[:FULL_TEXTS_A_FETCH]:
+            try:
+                article = corpus.load(path).article
+            except corpus.ArticleError:
+                continue  # said when the folder is indexed
+            if not article.url or fulltext.kept(self.data_dir, article.id):
+                continue
+            result = fulltext.full_text(article.url)
+            try:
+                if isinstance(result, fulltext.Failure):
+                    raise ReaderError(str(result))
+                fulltext.keep(self.data_dir, article.id, article.title, article.date, article.source, result)
+            except (ReaderError, OSError) as error:
+                warnings.append(Warning_(article.url, f"full text: {error}; the summary stays"))
+        return warnings
 
     def ids_of(self, rowids: Sequence[int]) -> list[str]:
         """The article ids of these rowids."""

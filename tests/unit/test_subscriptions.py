@@ -145,3 +145,23 @@ def test_cli_feeds_round_trip(httpserver: HTTPServer, data_dir: Path, tmp_path: 
     assert "Одна" in reader("list").stdout
     assert reader("feeds", "remove", "Лента").returncode == 0
     assert json.loads(reader("feeds", "list", "--json").stdout) == []
+
+
+def test_a_feed_can_ask_for_the_full_text_of_every_new_item(httpserver: HTTPServer, data_dir: Path) -> None:
+    page = (Path(__file__).parent.parent / "data" / "pages" / "article.html").read_bytes()
+    httpserver.expect_request("/story").respond_with_data(page, content_type="text/html; charset=utf-8")
+    httpserver.expect_request("/missing").respond_with_data("gone", status=404)
+    items = "".join(
+        f"<item><guid>{g}</guid><title>{t}</title><link>{httpserver.url_for(path)}</link>"
+        f"<pubDate>Mon, 22 Sep 2025 10:00:00 GMT</pubDate><description>Коротко.</description></item>"
+        for g, t, path in (("s", "Полная", "/story"), ("m", "Пропавшая", "/missing"))
+    )
+    httpserver.expect_request("/feed.xml").respond_with_data(rss(items), content_type="application/rss+xml")
+    with Library(data_dir=data_dir) as library:
+        library.add_feed(httpserver.url_for("/feed.xml"), full_text=True)
+        report = library.fetch()
+        assert report.new == 2
+        bodies = {r.title: library.find(r.id).body for r in library.list_rows()}  # type: ignore[union-attr]
+        assert "Коротко." not in bodies["Полная"] and len(bodies["Полная"]) > 500  # the page's article, indexed
+        assert bodies["Пропавшая"] == "Коротко."  # the summary stays
+        assert any("404" in w.message and "summary stays" in w.message for w in report.warnings)
