@@ -423,32 +423,34 @@ class Library:
         """Bring the index in line with the files of ``roots`` (default: the
         roots in view): read only what changed (size and mtime first, then the
         content hash), drop what is gone. Other roots are left as they are.
-        ``pool``: many files are read in worker processes (never from inside
-        the app, whose terminal they would inherit)."""
+        Writes go in batches of :data:`BATCH` files, whatever root they are
+        under. ``pool``: many files are read in worker processes (never from
+        inside the app, whose terminal they would inherit)."""
         report = RefreshReport()
-        plans = []
-        for root in roots if roots is not None else self.scope():
-            if Path(root).parent == self.data_dir / "feeds" and not Path(root).exists():
-                continue  # a feed not fetched yet
+        walked = [r for r in (roots if roots is not None else self.scope()) if not self._unfetched(r)]
+        root_of: dict[str, str] = {}
+        stat: dict[str, tuple[int, int]] = {}
+        for root in walked:
             files, warnings = corpus.discover([Path(root)])
             report.warnings += warnings
-            report.seen += len(files)
-            known = self.index.files([root])
-            stat = {f.path: (f.size, f.mtime_ns) for f in files}
-            todo = [f.path for f in files if (old := known.get(f.path)) is None or (old.size, old.mtime_ns) != stat[f.path]]
-            plans.append((root, known, stat, todo, [p for p in known if p not in stat]))
-        total = sum(len(todo) for *_, todo, _ in plans)
-        pooled = pool and total >= PARALLEL_FROM
-        executor = ProcessPoolExecutor(2, mp_context=get_context("spawn"), initializer=exit_with_parent) if pooled else None
-        done = 0
+            for f in files:
+                root_of[f.path], stat[f.path] = root, (f.size, f.mtime_ns)
+        report.seen = len(root_of)
+        known = self.index.files(walked)
+        todo = [p for p in root_of if (old := known.get(p)) is None or (old.size, old.mtime_ns) != stat[p]]
+        removed = [p for p in known if p not in root_of]
+        executor = (
+            ProcessPoolExecutor(2, mp_context=get_context("spawn"), initializer=exit_with_parent)
+            if pool and len(todo) >= PARALLEL_FROM
+            else None
+        )
         try:
             if progress:
-                progress(0, total)
-            for root, known, stat, todo, removed in plans:
-                if removed:
-                    self._write(lambda: self._index_w.apply(root, stat, [], removed=removed)).result()  # noqa: B023 - waited on here
-                    report.removed += len(removed)
-                done = self._read(root, todo, known, stat, report, executor, progress, done, total)
+                progress(0, len(todo))
+            if removed:
+                self._write(lambda: self._index_w.apply(root_of, stat, [], removed=removed)).result()
+                report.removed += len(removed)
+            self._read(todo, known, root_of, stat, report, executor, progress)
         except sqlite3.OperationalError as error:
             # Each batch is one transaction: what was written stays, the
             # batch in hand is rolled back, and the index stays usable.
@@ -456,29 +458,32 @@ class Library:
         finally:
             if executor:
                 executor.shutdown(cancel_futures=True)
-        report.warnings += [Warning_(p, n) for p, n in self.index.notes([root for root, *_ in plans])]
+        report.warnings += [Warning_(p, n) for p, n in self.index.notes(walked)]
         return report
+
+    def _unfetched(self, root: str) -> bool:
+        """A feed's folder before its first fetch: nothing to read, nothing to say."""
+        return Path(root).parent == self.data_dir / "feeds" and not Path(root).exists()
 
     def _read(
         self,
-        root: str,
         todo: list[str],
         known: dict[str, FileState],
+        root_of: dict[str, str],
         stat: dict[str, tuple[int, int]],
         report: RefreshReport,
         executor: ProcessPoolExecutor | None,
         progress: Progress | None,
-        done: int,
-        total: int,
-    ) -> int:
+    ) -> None:
         hashes = [known[p].hash if p in known else None for p in todo]
         data_dirs = [str(self.data_dir)] * len(todo)
         results = executor.map(_prepare, todo, hashes, data_dirs, chunksize=64) if executor else map(_prepare, todo, hashes, data_dirs)
         batch: list[tuple[str, Indexed | None, str, str | None]] = []
         touched: list[str] = []
+        done = 0
 
         def flush() -> None:
-            self._write(lambda: self._index_w.apply(root, stat, list(batch), list(touched))).result()
+            self._write(lambda: self._index_w.apply(root_of, stat, list(batch), list(touched))).result()
 
         for path, item, digest, note in results:
             report.read += 1
@@ -493,12 +498,10 @@ class Library:
                 done += len(batch) + len(touched)
                 batch, touched = [], []
                 if progress:
-                    progress(done, total)
+                    progress(done, len(todo))
         flush()
-        done += len(batch) + len(touched)
         if progress:
-            progress(done, total)
-        return done
+            progress(len(todo), len(todo))
 
     def refresh_elsewhere(self, progress: Progress) -> list[str]:
         """Refresh every root in view in a worker process (the app's way: no
@@ -793,7 +796,7 @@ class Library:
                 item = _prepare(article.path, None, str(self.data_dir))
                 if item[1] is not None:
                     stat = {article.path: (st.st_size, st.st_mtime_ns)}
-                    self._write(lambda: self._index_w.apply(root, stat, [item])).result()
+                    self._write(lambda: self._index_w.apply({article.path: root}, stat, [item])).result()
         except (OSError, sqlite3.Error) as error:
             raise ReaderError(f"the full text could not be kept: {clean_line(str(error))}") from error
         return reading.with_full_text(article, self.data_dir)

@@ -379,29 +379,32 @@ class Index(_Db):
 
     def files(self, roots: Sequence[str]) -> dict[str, FileState]:
         """What the index knows of the files under these roots."""
-        marks = ",".join("?" * len(roots))
-        rows = self._rows(f"SELECT path, size, mtime_ns, hash, article FROM files WHERE root IN ({marks})", list(roots))
-        return {str(p): FileState(int(s), int(m), str(h), a if a is None else int(a)) for p, s, m, h, a in rows}  # type: ignore[call-overload]
+        out: dict[str, FileState] = {}
+        for start in range(0, len(roots), 10_000):
+            part = list(roots[start : start + 10_000])
+            rows = self._rows(f"SELECT path, size, mtime_ns, hash, article FROM files WHERE root IN ({','.join('?' * len(part))})", part)
+            out.update({str(p): FileState(int(s), int(m), str(h), a if a is None else int(a)) for p, s, m, h, a in rows})  # type: ignore[call-overload]
+        return out
 
     def roots(self) -> dict[str, int]:
         """Every root the index holds articles of, with their counts."""
         return {str(r): int(n) for r, n in self._rows("SELECT root, count(*) FROM articles GROUP BY root")}  # type: ignore[call-overload]
 
     def notes(self, roots: Sequence[str]) -> list[tuple[str, str]]:
-        marks = ",".join("?" * len(roots))
-        sql = f"SELECT path, note FROM files WHERE note IS NOT NULL AND root IN ({marks}) ORDER BY path"
-        return [(str(p), str(n)) for p, n in self._rows(sql, list(roots))]
+        wanted = set(roots)
+        rows = self._rows("SELECT path, note, root FROM files WHERE note IS NOT NULL ORDER BY path")
+        return [(str(p), str(n)) for p, n, r in rows if r in wanted]
 
     def apply(
         self,
-        root: str,
+        root_of: dict[str, str],
         stat: dict[str, tuple[int, int]],
         indexed: Iterable[tuple[str, Indexed | None, str, str | None]],
         touched: Iterable[str] = (),
         removed: Iterable[str] = (),
     ) -> None:
-        """Write one batch of one root in one transaction. ``indexed``: (path,
-        article or None when unloadable, hash, note)."""
+        """Write one batch in one transaction. ``indexed``: (path, article or
+        None when unloadable, hash, note); ``root_of``: each path's root."""
         with self.write() as tx:
             for path in removed:
                 self._drop_file(tx, path)
@@ -410,9 +413,9 @@ class Index(_Db):
                 tx.execute("UPDATE files SET size=?, mtime_ns=? WHERE path=?", (size, mtime, path))
             for path, item, digest, note in indexed:
                 self._drop_file(tx, path)
-                rowid = None if item is None else self._insert(tx, root, item)
+                rowid = None if item is None else self._insert(tx, root_of[path], item)
                 size, mtime = stat[path]
-                tx.execute("INSERT INTO files VALUES (?,?,?,?,?,?,?)", (path, root, size, mtime, digest, rowid, note))
+                tx.execute("INSERT INTO files VALUES (?,?,?,?,?,?,?)", (path, root_of[path], size, mtime, digest, rowid, note))
 
     def drop_root(self, root: str) -> int:
         """Forget every file of a root; returns how many articles went."""
