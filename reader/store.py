@@ -253,6 +253,16 @@ class _Db:
             if self._file_lock is not None:
                 self._file_lock.close()
 
+    @classmethod
+    def _anew(cls: type[D], path: Path, lock: FileLock, check: Callable[[Path], tuple[sqlite3.Connection | None, str | None]]) -> D:
+        """The file made anew once the damaged one is gone (the exclusive
+        lock held), then the lock shared again as every user holds it."""
+        conn, problem = retry_locked(lambda: check(path))
+        lock.share()
+        if problem is not None or conn is None:
+            raise StoreError(f"{path}: {problem}")
+        return cls(conn, path, lock)
+
     def sibling(self: D) -> D:
         """Another connection to the same file, for reads (in memory: this one)."""
         return self if self.path is None else type(self)(_connect(self.path, "NORMAL"), self.path)
@@ -334,11 +344,7 @@ class Index(_Db):
                 return cls.memory()
             warn(f"{path}: {problem}; rebuilding it from the article files")
             _remove_db(path)
-            conn, problem = retry_locked(lambda: cls._check(path))
-            lock.share()
-            if problem is not None or conn is None:
-                raise StoreError(f"{path}: {problem}")
-            return cls(conn, path, lock)
+            return cls._anew(path, lock, cls._check)
         except BaseException:
             lock.close()
             raise
@@ -681,10 +687,7 @@ class State(_Db):
                     if side.exists():
                         os.replace(side, f"{aside}{suffix}")
                 warn(f"{path}: {problem}; kept aside as {aside.name}, starting a new one")
-                conn, problem = retry_locked(lambda: cls._check(path))
-                lock.share()
-                if problem is not None or conn is None:
-                    raise StoreError(f"{path}: {problem}")
+                return cls._anew(path, lock, cls._check)
             return cls(conn, path, lock)
         except BaseException:
             lock.close()
