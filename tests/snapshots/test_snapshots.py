@@ -14,8 +14,19 @@ from reader.ui.app import ReaderApp
 from tests.conftest import SEEDS
 
 
+def settled(library: Library) -> ReaderApp:
+    """The app on a library already indexed with its entities extracted, so
+    that what the screen shows does not depend on how fast the background
+    work runs on a busy machine."""
+    library.open()
+    library.refresh()
+    library.extract_pending()
+    library.flush()
+    return ReaderApp(library)
+
+
 def make_app(data_dir: Path) -> ReaderApp:
-    return ReaderApp(Library([SEEDS], data_dir).open())
+    return settled(Library([SEEDS], data_dir))
 
 
 async def quiet(pilot: Pilot[Any]) -> None:
@@ -54,7 +65,7 @@ def formatted_app(data_dir: Path, tmp_path: Path) -> ReaderApp:
     folder.mkdir()
     for path in [*SEEDS.glob("*.md"), *(Path(__file__).parent.parent / "data" / "formatted").glob("*.md")]:
         shutil.copy(path, folder / path.name)
-    return ReaderApp(Library([folder], data_dir).open())
+    return settled(Library([folder], data_dir))
 
 
 async def open_first(pilot: Pilot[Any]) -> None:
