@@ -53,7 +53,6 @@ from reader.text import extract, lemmas
 BATCH = 500
 PARALLEL_FROM = 2000
 FULL_TEXTS_A_FETCH = 20  # a feed asking for full texts fetches at most this many pages a fetch
-FETCH_POOL_FROM = 200  # feeds in one fetch from which their items are indexed in worker processes
 INDEX_EVERY = 25  # feeds fetched, then their items are indexed while the fetch goes on
 SEEDS_NAME = "seeds"
 Progress = Callable[[int, int], None]
@@ -379,12 +378,8 @@ class Library:
         if progress:
             progress(0, len(specs))
 
-        # Many feeds: their items are read and normalised in worker processes,
-        # started now, so that they are ready when the first feeds come in.
-        executor = _pool() if len(specs) >= FETCH_POOL_FROM else None
-
         def index_waiting() -> None:
-            report.warnings += self.refresh(roots=waiting, executor=executor).warnings
+            report.warnings += self.refresh(roots=waiting).warnings
             waiting.clear()
 
         def on_result(result: FeedResult) -> None:
@@ -404,12 +399,8 @@ class Library:
             if progress:
                 progress(report.ok + report.not_modified + report.failed, len(specs))
 
-        try:
-            results = fetch_all(specs, protected_ids=protected, on_result=on_result, **limits)  # type: ignore[arg-type]
-            index_waiting()
-        finally:
-            if executor:
-                executor.shutdown(cancel_futures=True)
+        results = fetch_all(specs, protected_ids=protected, on_result=on_result, **limits)  # type: ignore[arg-type]
+        index_waiting()
         kept = [
             Fetched(
                 r.key,
@@ -428,20 +419,13 @@ class Library:
 
     # -- refreshing ---------------------------------------------------------
 
-    def refresh(
-        self,
-        progress: Progress | None = None,
-        roots: Sequence[str] | None = None,
-        pool: bool = True,
-        executor: ProcessPoolExecutor | None = None,
-    ) -> RefreshReport:
+    def refresh(self, progress: Progress | None = None, roots: Sequence[str] | None = None, pool: bool = True) -> RefreshReport:
         """Bring the index in line with the files of ``roots`` (default: the
         roots in view): read only what changed (size and mtime first, then the
         content hash), drop what is gone. Other roots are left as they are.
         Writes go in batches of :data:`BATCH` files, whatever root they are
         under. ``pool``: many files are read in worker processes (never from
-        inside the app, whose terminal they would inherit); ``executor``:
-        those processes, already started (the caller shuts them down)."""
+        inside the app, whose terminal they would inherit)."""
         report = RefreshReport()
         walked = [r for r in (roots if roots is not None else self.scope()) if not self._unfetched(r)]
         root_of: dict[str, str] = {}
@@ -455,8 +439,7 @@ class Library:
         known = self.index.files(walked)
         todo = [p for p in root_of if (old := known.get(p)) is None or (old.size, old.mtime_ns) != stat[p]]
         removed = [p for p in known if p not in root_of]
-        own = _pool() if executor is None and pool and len(todo) >= PARALLEL_FROM else None
-        executor = executor or own
+        executor = _pool() if pool and len(todo) >= PARALLEL_FROM else None
         try:
             if progress:
                 progress(0, len(todo))
@@ -469,8 +452,8 @@ class Library:
             # batch in hand is rolled back, and the index stays usable.
             report.warnings.append(Warning_(str(self.data_dir / "index.db"), f"not fully updated ({error}); the previous index is used"))
         finally:
-            if own:
-                own.shutdown(cancel_futures=True)
+            if executor:
+                executor.shutdown(cancel_futures=True)
         report.warnings += [Warning_(p, n) for p, n in self.index.notes(walked)]
         return report
 
