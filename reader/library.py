@@ -138,6 +138,7 @@ class Library:
         self._state_w: State
         self.writer = Writer()
         self._searcher: Searcher
+        self._queries: Index
 
     # -- opening ------------------------------------------------------------
 
@@ -160,19 +161,22 @@ class Library:
             self.state, uri = State.memory(self.data_dir / "state.db", warn)
             self.index = Index.memory()
             self.index.attach_state(uri, readonly=False)
-            self._index_w, self._state_w = self.index, self.state
+            self._index_w, self._state_w, self._queries = self.index, self.state, self.index
         else:
             self._state_w = State.open(self.data_dir / "state.db", warn)
             self._index_w = Index.open(self.data_dir / "index.db", warn)
             self.state = self._state_w.sibling()
-            self.index = self._index_w.sibling()
-            self.index.attach_state(self.data_dir / "state.db", readonly=True)
-        self._searcher = Searcher(self.index, self.scope, self._resolve)
+            self.index, self._queries = self._index_w.sibling(), self._index_w.sibling()
+            for reads in {id(i): i for i in (self.index, self._queries)}.values():
+                reads.attach_state(self.data_dir / "state.db", readonly=True)
+        # Searches run on worker threads with a connection of their own, so
+        # the list's rows (read on the UI thread) never wait behind one.
+        self._searcher = Searcher(self._queries, self.scope, self._resolve)
         return self
 
     def close(self) -> None:
         self.writer.close()
-        for db in {id(d): d for d in (self.index, self.state, self._index_w, self._state_w)}.values():
+        for db in {id(d): d for d in (self.index, self._queries, self.state, self._index_w, self._state_w)}.values():
             db.close()
 
     def __enter__(self) -> Library:
