@@ -227,7 +227,8 @@ class MainScreen(Screen[None]):
         total = self.library.count()
         shown = len(found.rowids)
         view = " bookmarked" if self.bookmarked_only else ""
-        self._set_status(count=f"{shown:,}{view} of {total:,} articles" if shown != total or view else f"{total:,} articles")
+        noun = "article" if total == 1 else "articles"
+        self._set_status(count=f"{shown:,}{view} of {total:,} {noun}" if shown != total or view else f"{total:,} {noun}")
         pane = self.query_one(ReadingPane)
         if not found.rowids:
             pane.clear("Nothing matches")

@@ -110,7 +110,7 @@ def test_formatted_feed_article_at_80x24(tmp_path: Path, data_dir: Path) -> None
     command = f"env -u COLUMNS -u LINES READER_DATA_DIR={data_dir} READER_CONFIG={tmp_path / 'none.toml'} {READER} {folder}; echo EXITED-$?; sleep 60"
     tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", command)
     try:
-        screen = screen_until(name, "1 articles")
+        screen = screen_until(name, "1 article")
         assert "Казахстан и Узбекистан договорились" in screen and "…" in screen  # the long title, cut with the mark
         tmux("send-keys", "-t", name, "Enter")
         screen = screen_until(name, "Главное")
@@ -120,8 +120,11 @@ def test_formatted_feed_article_at_80x24(tmp_path: Path, data_dir: Path) -> None
         assert body and len(body[0].rstrip()) >= 62, screen  # at least 60 columns of text
         tmux("send-keys", "-t", name, "e")
         screen = screen_until(name, "People")
-        tmux("send-keys", "-t", name, "Escape", "Escape")
-        screen_until(name, "1 articles")
+        tmux("send-keys", "-t", name, "Escape")  # one at a time: ESC ESC together reads as alt+escape
+        screen_until(name, "People", gone=True)
+        tmux("send-keys", "-t", name, "Escape")
+        screen_until(name, "Министр торговли", gone=True)  # back to the list
+        screen_until(name, "1 article")
         tmux("send-keys", "-t", name, "q")
         screen_until(name, "EXITED-0")
     finally:
