@@ -137,7 +137,7 @@ class _Walk:
             inner = self.block(element)
             return "\n".join(f"> {line}" if line else ">" for line in inner.split("\n")) if inner else ""
         if tag == "pre":
-            code = "".join(element.itertext()).strip("\n")
+            code = "".join(_texts(element)).strip("\n")  # never the text of a script or style inside
             if not code.strip():
                 return ""
             fence = "~~~" if "```" in code else "```"

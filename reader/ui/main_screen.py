@@ -137,14 +137,14 @@ class MainScreen(Screen[None]):
 
         def progress(done: int, total: int) -> None:
             if total:
-                self.app.call_from_thread(self._set_status, index=f"indexing {done:,}/{total:,}")
+                self._from_worker(self._set_status, index=f"indexing {done:,}/{total:,}")
 
         try:
             warnings = self.library.refresh_elsewhere(progress)
         except (RuntimeError, ReaderError) as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            self._from_worker(self.notify, str(error), severity="error", markup=False)
             warnings = []
-        self.app.call_from_thread(self._refreshed, warnings)
+        self._from_worker(self._refreshed, warnings)
 
     def _watch(self) -> None:
         """Refresh when a file changes in a folder in view: inotify through
@@ -160,7 +160,7 @@ class MainScreen(Screen[None]):
         for _ in watch(*folders, stop_event=self._watching, step=int(SETTLE_S * 1000), rust_timeout=1000, yield_on_timeout=False):
             if self._watching.is_set():
                 return
-            self.app.call_from_thread(self.refresh_library)
+            self._from_worker(self.refresh_library)
 
     @work(thread=True, exclusive=True, group="models")
     def _load_models(self) -> None:
@@ -193,15 +193,15 @@ class MainScreen(Screen[None]):
         said = 0
         try:
             while extraction.running and not worker.is_cancelled:
-                self.app.call_from_thread(self._set_status, entities=f"entities {extraction.done():,}/{extraction.total:,}")
+                self._from_worker(self._set_status, entities=f"entities {extraction.done():,}/{extraction.total:,}")
                 for event in extraction.events[said:]:
-                    self.app.call_from_thread(self.notify, event, severity="warning", markup=False)
+                    self._from_worker(self.notify, event, severity="warning", markup=False)
                 said = len(extraction.events)
                 time.sleep(0.25)
         finally:
             extraction.stop()
         failed = self.library.failed_extractions()
-        self.app.call_from_thread(self._set_status, entities=f"entities failed on {failed:,}" if failed else "")
+        self._from_worker(self._set_status, entities=f"entities failed on {failed:,}" if failed else "")
 
     def run_search(self, keep: bool = False) -> None:
         search = self.query_one("#search", Input)
@@ -211,7 +211,7 @@ class MainScreen(Screen[None]):
     def _search(self, text: str, partial: bool, keep: bool, keep_rowid: int | None = None) -> None:
         found = self.library.search(text, partial=partial, bookmarked_only=self.bookmarked_only)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_found, found, keep, keep_rowid)
+            self._from_worker(self._show_found, found, keep, keep_rowid)
 
     def _show_found(self, found: Found, keep: bool = False, keep_rowid: int | None = None) -> None:
         error = self.query_one("#search-error", Static)
@@ -242,7 +242,7 @@ class MainScreen(Screen[None]):
     def _extract(self, article: Article) -> None:
         extraction = self.library.extraction(article)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._extracted, article, extraction)
+            self._from_worker(self._extracted, article, extraction)
 
     def _extracted(self, article: Article, extraction: Extraction) -> None:
         if self.current is not None and self.current.id == article.id and self.current.body == article.body:
@@ -321,6 +321,20 @@ class MainScreen(Screen[None]):
 
     # -- actions ------------------------------------------------------------
 
+    def _from_worker(self, callback: Callable[..., object], *args: object, **kwargs: object) -> None:
+        """Run ``callback`` on the UI thread for a worker, unless the screen
+        (or the app) has gone meanwhile: then its result has nowhere to go."""
+
+        def run() -> None:
+            if self.is_attached:
+                callback(*args, **kwargs)
+
+        try:
+            self.app.call_from_thread(run)
+        except RuntimeError:
+            if self.app.is_running:
+                raise  # a real fault; only a stopped app has nowhere to put the result
+
     def _after(self, change: Future[T], then: Callable[[T], object]) -> None:
         """When a change made by the library's writer is done (never waited
         for here), run ``then`` on this thread; a refusal is said, not raised."""
@@ -328,11 +342,11 @@ class MainScreen(Screen[None]):
         def done(future: Future[T]) -> None:
             error = future.exception()
             if error is None:
-                self.app.call_from_thread(then, future.result())
+                self._from_worker(then, future.result())
             elif isinstance(error, ReaderError):
-                self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+                self._from_worker(self.notify, str(error), severity="error", markup=False)
             else:
-                self.app.call_from_thread(self.app._handle_exception, error)
+                self._from_worker(self.app._handle_exception, error)
 
         if change.done():
             error = change.exception()
@@ -433,15 +447,15 @@ class MainScreen(Screen[None]):
         indexed (the poll sees the index change)."""
 
         def progress(done: int, total: int) -> None:
-            self.app.call_from_thread(self._set_status, fetch=f"fetching {done:,}/{total:,}")
+            self._from_worker(self._set_status, fetch=f"fetching {done:,}/{total:,}")
 
         try:
             report, warnings = self.library.fetch_elsewhere(feeds, progress)
         except (RuntimeError, ReaderError) as error:
-            self.app.call_from_thread(self._set_status, fetch="")
-            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            self._from_worker(self._set_status, fetch="")
+            self._from_worker(self.notify, str(error), severity="error", markup=False)
             return
-        self.app.call_from_thread(self._fetched, report.feeds, report.new, report.updated, [e["error"] for e in report.errors], warnings)
+        self._from_worker(self._fetched, report.feeds, report.new, report.updated, [e["error"] for e in report.errors], warnings)
 
     def _fetched(self, feeds: int, new: int, updated: int, errors: list[str], warnings: list[str]) -> None:
         self._set_status(fetch="")
@@ -499,7 +513,7 @@ class MainScreen(Screen[None]):
     def _open_link(self, url: str) -> None:
         problem = self.library.open_url(url, self.browser)
         if problem:
-            self.app.call_from_thread(self.notify, f"Not opened: {problem}", severity="error", markup=False, timeout=8)
+            self._from_worker(self.notify, f"Not opened: {problem}", severity="error", markup=False, timeout=8)
 
     def action_links(self) -> None:
         pane = self.query_one(ReadingPane)
@@ -551,10 +565,10 @@ class MainScreen(Screen[None]):
         try:
             got = self.library.full_text(article)
         except ReaderError as error:
-            self.app.call_from_thread(self._full_text_failed, article, str(error))
+            self._from_worker(self._full_text_failed, article, str(error))
             return
         row = self.library.row_of(article.id)
-        self.app.call_from_thread(self._full_text_fetched, article, got, row.rowid if row else None)
+        self._from_worker(self._full_text_fetched, article, got, row.rowid if row else None)
 
     def _full_text_failed(self, article: Article, why: str) -> None:
         self.fetching.discard(article.id)

@@ -289,6 +289,7 @@ _html_bits = st.sampled_from(
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.one_of(_html_bits, st.text(max_size=8)), max_size=40))
 @example(["<ul>", "<script>", "<script>"])  # a script straight inside a list once leaked as an item
+@example(["<pre>", "<script>", "<script>"])  # and one inside a code block as code
 def test_html_conversion_never_raises_and_never_leaks_controls(bits: list[str]) -> None:
     md = html_to_markdown("".join(bits), "https://example.com/")
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", md)
