@@ -54,6 +54,7 @@ BATCH = 500
 PARALLEL_FROM = 2000
 FULL_TEXTS_A_FETCH = 20  # a feed asking for full texts fetches at most this many pages a fetch
 INDEX_EVERY = 25  # feeds fetched, then their items are indexed while the fetch goes on
+FETCH_POOL_FROM = 50  # feeds fetched at once from which their items are read in a second process
 SEEDS_NAME = "seeds"
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
@@ -381,9 +382,15 @@ class Library:
         waiting: list[str] = []  # feeds written, not indexed yet
         if progress:
             progress(0, len(specs))
+        # Many feeds: their items are read and normalised in a second process
+        # (its models load while the first feeds are fetched), so the fetch
+        # here and the indexing there use both cores.
+        executor = _pool(1) if len(specs) >= FETCH_POOL_FROM else None
+        if executor:
+            executor.submit(_warm_up)
 
         def index_waiting() -> None:
-            report.warnings += self.refresh(roots=waiting).warnings
+            report.warnings += self.refresh(roots=waiting, executor=executor).warnings
             waiting.clear()
 
         def on_result(result: FeedResult) -> None:
@@ -403,8 +410,12 @@ class Library:
             if progress:
                 progress(report.ok + report.not_modified + report.failed, len(specs))
 
-        results = fetch_all(specs, protected_ids=protected, on_result=on_result, **limits)  # type: ignore[arg-type]
-        index_waiting()
+        try:
+            results = fetch_all(specs, protected_ids=protected, on_result=on_result, **limits)  # type: ignore[arg-type]
+            index_waiting()
+        finally:
+            if executor:
+                executor.shutdown(cancel_futures=True)
         kept = [
             Fetched(
                 r.key,
@@ -423,13 +434,20 @@ class Library:
 
     # -- refreshing ---------------------------------------------------------
 
-    def refresh(self, progress: Progress | None = None, roots: Sequence[str] | None = None, pool: bool = True) -> RefreshReport:
+    def refresh(
+        self,
+        progress: Progress | None = None,
+        roots: Sequence[str] | None = None,
+        pool: bool = True,
+        executor: ProcessPoolExecutor | None = None,
+    ) -> RefreshReport:
         """Bring the index in line with the files of ``roots`` (default: the
         roots in view): read only what changed (size and mtime first, then the
         content hash), drop what is gone. Other roots are left as they are.
         Writes go in batches of :data:`BATCH` files, whatever root they are
         under. ``pool``: many files are read in worker processes (never from
-        inside the app, whose terminal they would inherit)."""
+        inside the app, whose terminal they would inherit); ``executor``: the
+        worker processes to read in, the caller's to shut down."""
         report = RefreshReport()
         walked = [r for r in (roots if roots is not None else self.scope()) if not self._unfetched(r)]
         root_of: dict[str, str] = {}
@@ -443,7 +461,8 @@ class Library:
         known = self.index.files(walked)
         todo = [p for p in root_of if (old := known.get(p)) is None or (old.size, old.mtime_ns) != stat[p]]
         removed = [p for p in known if p not in root_of]
-        executor = _pool() if pool and len(todo) >= PARALLEL_FROM else None
+        own = _pool() if executor is None and pool and len(todo) >= PARALLEL_FROM else None
+        executor = executor or own
         try:
             if progress:
                 progress(0, len(todo))
@@ -456,8 +475,8 @@ class Library:
             # batch in hand is rolled back, and the index stays usable.
             report.warnings.append(Warning_(str(self.data_dir / "index.db"), f"not fully updated ({error}); the previous index is used"))
         finally:
-            if executor:
-                executor.shutdown(cancel_futures=True)
+            if own:
+                own.shutdown(cancel_futures=True)
         report.warnings += [Warning_(p, n) for p, n in self.index.notes(walked)]
         return report
 
@@ -802,8 +821,14 @@ class Library:
         return reading.with_full_text(article, self.data_dir)
 
 
-def _pool() -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(2, mp_context=get_context("spawn"), initializer=exit_with_parent)
+def _pool(workers: int = 2) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=exit_with_parent)
+
+
+def _warm_up() -> None:
+    """Load what :func:`_prepare` needs (in a worker, before the first file comes)."""
+    corpus.load(Path("warm-up.md"), b"---\ntitle: x\n---\n\n*Warm* up.\n")
+    normalise(corpus.load(Path("warm-up.md"), "Разогрев перед работой.".encode()).article)
 
 
 def _setting(source: SourceRow, name: str) -> int | None:

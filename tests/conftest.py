@@ -14,12 +14,19 @@ BELTA = "ea7f2758d4bd9c4b"
 SPUTNIK = "ae45ae0cd3712ef5"
 
 
+@pytest.fixture(scope="session")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache for the session (caches are made again from the packages)."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test writes only under its own temporary dir."""
+def isolated(tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test writes only under its own temporary dir (and the session's cache)."""
     data = tmp_path / "data"
     monkeypatch.setenv("READER_DATA_DIR", str(data))
     monkeypatch.setenv("READER_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("READER_CACHE_DIR", str(cache))
     return data
 
 

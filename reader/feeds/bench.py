@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import http.server
 import multiprocessing
+import os
 import shutil
 import subprocess
 import tempfile
@@ -143,6 +144,14 @@ class ServerProcess:
         self.process.join(10)
 
 
+def _settle() -> None:
+    """Each timed run starts on a quiet disk: what an earlier run (or an
+    earlier bench's clean-up) left to write back is written first, so no run
+    pays for another's writes."""
+    os.sync()
+    time.sleep(1.0)
+
+
 def measure(count: int, fixtures: Path, log: Callable[[str], None], concurrency: int = 8, newsboat: bool = True) -> dict[str, float | int]:
     from reader.library import Library
 
@@ -154,6 +163,7 @@ def measure(count: int, fixtures: Path, log: Callable[[str], None], concurrency:
         with Library(data_dir=Path(temp) / "data") as library:
             library.import_feeds("".join(f'{u} "bench"\n' for u in urls).encode())
             log(f"first fetch of {count:,} feeds from {server.base} (fetch, store, record, index)")
+            _settle()
             start = time.perf_counter()
             first = library.fetch(concurrency=concurrency, per_host=concurrency)
             elapsed = time.perf_counter() - start
@@ -166,6 +176,7 @@ def measure(count: int, fixtures: Path, log: Callable[[str], None], concurrency:
                 "fetch_indexed": library.count(),
             }
             log("refetch, nothing changed")
+            _settle()
             start = time.perf_counter()
             second = library.fetch(concurrency=concurrency, per_host=concurrency)
             results |= {
@@ -181,6 +192,7 @@ def measure(count: int, fixtures: Path, log: Callable[[str], None], concurrency:
             (work / "urls").write_text("\n".join(urls) + "\n", encoding="utf-8")
             (work / "config").write_text("reload-threads 8\n", encoding="utf-8")
             command = [command_path, "-x", "reload", "-u", str(work / "urls"), "-c", str(work / "cache.db"), "-C", str(work / "config")]
+            _settle()
             start = time.perf_counter()
             done = subprocess.run(command, capture_output=True, timeout=3600, check=False, stdin=subprocess.DEVNULL)
             elapsed = time.perf_counter() - start
@@ -188,6 +200,7 @@ def measure(count: int, fixtures: Path, log: Callable[[str], None], concurrency:
                 results["newsboat_reload_s"] = round(elapsed, 3)
                 results["newsboat_feeds_per_s"] = round(count / elapsed, 1)
                 results["ratio_vs_newsboat"] = round(float(results["fetch_feeds_per_s"]) / (count / elapsed), 2)
+                _settle()
                 start = time.perf_counter()
                 subprocess.run(command, capture_output=True, timeout=3600, check=False, stdin=subprocess.DEVNULL)
                 results["newsboat_second_reload_s"] = round(time.perf_counter() - start, 3)

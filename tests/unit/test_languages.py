@@ -71,3 +71,22 @@ def test_english_entities_are_searchable(data_dir: Path) -> None:
             hits = library.hits(query, 10)
             assert isinstance(hits, list), query
             assert {h.id for h in hits} == {"1e2a3b4c5d6e7f80"}, query
+
+
+def test_the_cut_model_is_cached_and_reads_back_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("READER_CACHE_DIR", str(tmp_path / "cache"))
+    texts = [
+        "The government announced new economic measures.",
+        "Уряд оголосив нові економічні заходи.",
+        "Hükümet yeni ekonomik önlemler açıkladı.",
+    ]
+    made = lang._load()  # from the wheel; writes the cache
+    cached = lang._cache_file()
+    assert cached is not None and cached.is_file() and cached.parent == tmp_path / "cache"
+    read = lang._load()  # from the cache
+    assert read.nb_classes == made.nb_classes and set(read.nb_classes) == set(lang.LANGUAGES)
+    for text in texts:
+        assert read.classify(text) == made.classify(text)
+    cached.write_bytes(b"not a model")  # a damaged cache is read past, and made again
+    assert lang._load().classify(texts[0]) == made.classify(texts[0])
+    assert cached.stat().st_size > 1000
