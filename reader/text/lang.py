@@ -5,7 +5,7 @@ the wheel and runs offline), restricted to the languages news is written in
 here and beyond. Measured on one-sentence texts (30–120 characters: 150
 English from wikigold, 150 Russian from factRuEval, 40 in eight other
 languages written for the test: de fr es it uk kk uz tr): 338 of 340 right
-(99.4 %), under 0.1 ms a text once loaded. langdetect got 96.5 % at 3 ms a
+(99.4 %), 0.1–0.15 ms a text once loaded. langdetect got 96.5 % at 3 ms a
 text and never told Kazakh or Uzbek apart (Russian, Indonesian); py3langid
 unrestricted 97.9 % (English lists read as Latin or Nigerian Pidgin).
 Where it is unsure (names, numbers, results tables), the script decides:
@@ -42,17 +42,23 @@ def _load() -> Any:
     """The model cut to :data:`LANGUAGES`, from the cache when it is there:
     the wheel's model is xz-compressed and takes 0.5 s to read, the cached
     cut one 0.05 s (every process that detects a language pays it once)."""
+    import numpy as np
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
+    identifier = None
     cached = _cache_file()
     if cached is not None:
         with contextlib.suppress(OSError, ValueError, KeyError):
-            return _read_cache(cached, LanguageIdentifier)
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(list(LANGUAGES))
-    if cached is not None:
-        with contextlib.suppress(OSError):
-            _write_cache(cached, identifier)
+            identifier = _read_cache(cached, LanguageIdentifier)
+    if identifier is None:
+        identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        identifier.set_languages(list(LANGUAGES))
+        if cached is not None:
+            with contextlib.suppress(OSError):
+                _write_cache(cached, identifier)
+    # The same scores in single precision, a third faster: numpy has no
+    # half-precision arithmetic of its own and converts on every call.
+    identifier.nb_ptc = identifier.nb_ptc.astype(np.float32)
     return identifier
 
 

@@ -90,3 +90,13 @@ def test_the_cut_model_is_cached_and_reads_back_the_same(tmp_path: Path, monkeyp
     cached.write_bytes(b"not a model")  # a damaged cache is read past, and made again
     assert lang._load().classify(texts[0]) == made.classify(texts[0])
     assert cached.stat().st_size > 1000
+
+
+def test_the_table_of_forms_gives_what_normalising_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "Токаев встретился с Токаевым; Regierungen, Steuern и governments running 12 раз"
+    expected = " ".join(lemmas._normal(lemmas.fold(w), w[:1].isupper(), "de") for w in lemmas.WORD.findall(text))
+    assert lemmas.normalise_text(text, "de") == expected  # filled
+    assert lemmas.normalise_text(text, "de") == expected  # read from the table
+    monkeypatch.setattr(lemmas, "FORMS_KEPT", 3)
+    assert lemmas.normalise_text(text + " новое слово", "de") == expected + " новый слово"  # table full: started again
+    assert len(lemmas._FORMS["de"]) <= len(lemmas.WORD.findall(text)) + 2
