@@ -22,8 +22,10 @@ is mended here with general rules, no word lists of particular names:
 - a «person» whose last word is a place's head noun («Lincoln Park») is a
   place;
 - a name whose last word is an organisation's head noun («… University»,
-  «… Records», «… Party», «… Inc.») is an organisation, and a run of
-  capitalised words ending in one is found even when the model missed it;
+  «… Records», «… Party», «… Inc.», «… Hotel», «… Theatre», «… Works»,
+  «… Laboratory», «… Conference») is an organisation, even where the model
+  called it a work, an event or a product, and a run of capitalised words
+  ending in one is found even when the model missed it;
 - «University of Oxford», «Bank of England»: an organisation's head noun
   followed by «of» and a place is one organisation;
 - a place in capitals at a line's start before a comma or a date is
@@ -159,6 +161,14 @@ ORG_HEADS = frozenset(
         "division",
         "corps",
         "team",
+        "laboratory",
+        "laboratories",
+        "hotel",
+        "conference",
+        "recordings",
+        "works",
+        "theatre",
+        "theater",
     ]
 )
 # Names of states that pycountry (ISO 3166) does not spell the way news does.
@@ -259,7 +269,7 @@ def extract(text: str) -> list[Entity]:
             if kind is None:
                 # A name the model calls a work or an event but that ends in an
                 # organisation's head noun is an organisation («Red Hot Records»).
-                if ent.label_ in ("NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW") or not _org_head(text[start:end]):
+                if ent.label_ in ("NORP", "LAW") or not _org_head(text[start:end]):
                     if ent.label_ in ("WORK_OF_ART", "EVENT", "PRODUCT"):
                         events.append(Mention("", start, end, "", ""))
                     continue

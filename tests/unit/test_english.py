@@ -208,3 +208,13 @@ def test_a_lone_word_after_in_or_near_is_a_place() -> None:
     assert got.get("Bedhampton") == "LOC" and got.get("Fareham") == "LOC"
     assert got.get("Jack Harrison") == "PER"  # a surname the article explains stays a person
     assert mentions("She was born in Aisby and lived there.").get("Aisby") == "LOC"
+
+
+def test_more_organisation_heads() -> None:
+    got = mentions(
+        "The band signed with Soleilmoon Recordings and played the Cameo Theatre before a night at the Peninsula Hotel. "
+        "Engines came from Hinkley Locomotive Works; the Southwest Conference met at Cold Spring Harbor Laboratory."
+    )
+    for name in ("Soleilmoon Recordings", "Cameo Theatre", "Peninsula Hotel", "Hinkley Locomotive Works", "Southwest Conference"):
+        assert got.get(name) == "ORG", name
+    assert got.get("Cold Spring Harbor Laboratory") == "ORG"  # the model's «event» with an organisation's head
