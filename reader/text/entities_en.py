@@ -9,12 +9,23 @@ is mended here with general rules, no word lists of particular names:
 - words in lower case at a name's ends («Biden met», «v Kent») are not part
   of it, but for the particles of names («van Gogh»);
 - a leading «the» (and a sentence-initial «The») and a possessive «'s»
-  are not part of the name;
+  are not part of the name, nor is an «&» at either end;
+- one span of the model over two names is cut: at a comma («Grantham,
+  Lincolnshire»; not before «Inc.» or «Jr.»), a spaced dash or slash
+  («Chiang Mai - Bangkok»), and at «&» or «and» between two names of two
+  words or more («Karl Langdon & Harvey Deegan», not «Marks & Spencer» nor
+  «Community & Technical College», whose head both share); places in such a
+  row with a state or a province among them are all places;
+- a title before a person's name is not part of it («President Bill
+  Clinton», «Dr Toni Harthoorn»), and a name after an honorific («Mr», «Dr»)
+  is a person's whatever the model said;
 - a «person» whose last word is a place's head noun («Lincoln Park») is a
   place;
 - a name whose last word is an organisation's head noun («… University»,
-  «… Records», «… Party», «… Inc.») is an organisation, and a run of
-  capitalised words ending in one is found even when the model missed it;
+  «… Records», «… Party», «… Inc.», «… Hotel», «… Theatre», «… Works»,
+  «… Laboratory», «… Conference») is an organisation, even where the model
+  called it a work, an event or a product, and a run of capitalised words
+  ending in one is found even when the model missed it;
 - «University of Oxford», «Bank of England»: an organisation's head noun
   followed by «of» and a place is one organisation;
 - a place in capitals at a line's start before a comma or a date is
@@ -31,6 +42,14 @@ is mended here with general rules, no word lists of particular names:
   as CoNLL-2003 annotates it;
 - within one article a name keeps one kind (the kind most of its mentions
   have), and a name the model tagged once is tagged wherever it recurs;
+- an abbreviation in capitals («NATO», «BCIT») in a line not in capitals is
+  an organisation, found even where the model missed it, but for a state's
+  («USA») and the common abbreviations that name nothing («CEO», «DNA»);
+- a name ending in the head noun of an event or a prize («Stanley Cup»,
+  «Pan American Games», «Boston Marathon»), and what the model calls a
+  work, an event or a product, is no name, nor is any name found inside it;
+- a one-word «person» after «in», «near», «to», «from» or «village of»
+  that no full name in the article explains is a place («born in Reading»);
 - a capitalised word before a lone surname where no other name is («Jan 10
   - Joe Biden», read by the model as part of a date) is the first name;
 - a lone surname («Biden») joins the full name met in the same article
@@ -142,6 +161,14 @@ ORG_HEADS = frozenset(
         "division",
         "corps",
         "team",
+        "laboratory",
+        "laboratories",
+        "hotel",
+        "conference",
+        "recordings",
+        "works",
+        "theatre",
+        "theater",
     ]
 )
 # Names of states that pycountry (ISO 3166) does not spell the way news does.
@@ -149,7 +176,7 @@ COUNTRY_ALIASES = frozenset(
     """
     Russia|Britain|Great Britain|England|Scotland|Wales|Northern Ireland|U.S.|US|USA|U.S.A.|America|UK|U.K.|Holland|
     Czech Republic|Ivory Coast|Macedonia|Yugoslavia|Zaire|Bosnia|Laos|Taiwan|Moldova|Palestine|Burma|Kosovo|Tanzania|Bolivia|
-    Venezuela|Micronesia|Congo|Vatican|Brunei|Cape Verde|Swaziland|East Timor|Soviet Union|USSR|Kazakstan
+    Venezuela|Micronesia|Congo|Vatican|Brunei|Cape Verde|Swaziland|East Timor|Soviet Union|USSR|Kazakstan|UAE
     """.replace("\n", "").split("|")
 )
 
@@ -168,6 +195,16 @@ def _load_countries() -> frozenset[str]:
 
 countries = Once(_load_countries)
 
+
+def _load_regions() -> frozenset[str]:
+    """States and their provinces, counties and regions (ISO 3166-2)."""
+    import pycountry
+
+    return countries() | frozenset(s.name for s in pycountry.subdivisions if "," not in s.name)
+
+
+regions = Once(_load_regions)
+
 NAME_PARTICLES = frozenset(
     {"de", "da", "di", "du", "del", "della", "van", "von", "der", "den", "ter", "ten", "la", "le", "al", "el", "bin", "ibn"}
 )
@@ -180,7 +217,7 @@ LOC_HEADS = frozenset({
 })  # fmt: skip
 _ARTICLE = re.compile(r"(?:the|The|THE)\s+")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
-_EDGE = ' \t\n.,;:!?/\\|—–-()[]{}*_#"«»“”'
+_EDGE = ' \t\n.,;:!?/\\|—–-()[]{}*_#"«»“”&+'
 # A capitalised run, word by word (each step linear: no nested quantifiers).
 _CAPITALISED = re.compile(r"[A-Z][\w&.'-]*")
 
@@ -217,18 +254,30 @@ def _doc(text: str) -> Any:
 def extract(text: str) -> list[Entity]:
     doc = _doc(text)
     mentions: list[Mention] = []
+    # Events and prizes («World Cup»): no name is found inside them later.
+    events: list[Mention] = []
     for ent in doc.ents:
-        kind = LABELS.get(ent.label_)
-        start, end = _trim(text, ent.start_char, ent.end_char)
-        if kind is None:
-            # A name the model calls a work or an event but that ends in an
-            # organisation's head noun is an organisation («Red Hot Records»).
-            if ent.label_ in ("NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW") or not _org_head(text[start:end]):
+        pieces = _pieces(text, ent.start_char, ent.end_char)
+        # «Blackburn, Lancashire, England»: places in a row, whatever the model said.
+        in_a_row = len(pieces) > 1 and any(text[a:b].strip(_EDGE) in regions() for a, b in pieces)
+        for piece_start, piece_end in pieces:
+            kind = "LOC" if in_a_row else LABELS.get(ent.label_)
+            start, end = _trim(text, piece_start, piece_end)
+            if _event(text[start:end]):
+                events.append(Mention("", start, end, "", ""))
                 continue
-            kind = "ORG"
-        mention = _mention(text, start, end, kind)
-        if mention is not None:
-            mentions.append(mention)
+            if kind is None:
+                # A name the model calls a work or an event but that ends in an
+                # organisation's head noun is an organisation («Red Hot Records»).
+                if ent.label_ in ("NORP", "LAW") or not _org_head(text[start:end]):
+                    if ent.label_ in ("WORK_OF_ART", "EVENT", "PRODUCT"):
+                        events.append(Mention("", start, end, "", ""))
+                    continue
+                kind = "ORG"
+            start, kind = _title(text, start, end, kind)
+            mention = _mention(text, start, end, kind)
+            if mention is not None:
+                mentions.append(mention)
     mentions = _extend_of(text, mentions)
     mentions = _datelines(text, mentions)
     mentions = _initials(text, mentions)
@@ -239,9 +288,46 @@ def extract(text: str) -> list[Entity]:
     mentions = _first_names(text, mentions)
     mentions = _capitals(text, mentions)
     _upper_case_names(text, mentions)
+    mentions = _acronyms(text, mentions)
+    _located(text, mentions)
+    if events:
+        taken = _Covered(events)
+        mentions = [m for m in mentions if not taken.overlaps(m.start, m.end)]
     _one_kind(mentions)
     _states(mentions)
     return group_mentions(mentions)
+
+
+# Where one of the model's spans holds two names: a comma (not before «Inc.»), a spaced dash or slash.
+_SEPARATOR = re.compile(r", (?!(?:Inc|Ltd|Jr|Sr|Co|Corp|LLC|Plc|PLC|D\.C)\b)| - | / ")
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The model's span cut where it runs over two names."""
+    out = []
+    for separator in _SEPARATOR.finditer(text, start, end):
+        out.append((start, separator.start()))
+        start = separator.end()
+    out.append((start, end))
+    # «Karl Langdon & Harvey Deegan»: two full names joined (not «Marks & Spencer»).
+    joined = []
+    for a, b in out:
+        match = _JOIN.search(text, a, b)
+        left, right = text[a : match.start()] if match else "", text[match.end() : b] if match else ""
+        # A head shared by both («Community & Technical College») keeps them one.
+        if match and _full(left) and _full(right) and (_org_head(left) or not _org_head(right)):
+            joined += [(a, match.start()), (match.end(), b)]
+        else:
+            joined.append((a, b))
+    return joined
+
+
+_JOIN = re.compile(r" (?:&|and) ")
+
+
+def _full(surface: str) -> bool:
+    words = surface.split()
+    return len(words) >= 2 and all(w[:1].isupper() for w in words)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -274,9 +360,44 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# Titles before a person's name are not part of it («President Bill Clinton»
+# is «Bill Clinton»); the first ones only ever stand before a person.
+HONORIFICS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Fr", "Rev", "Mme", "Mlle", "Madame", "Monsieur", "Herr", "Sen", "Rep", "Gov"})
+PERSONAL_TITLES = HONORIFICS | frozenset({
+    "President", "Prof", "Professor", "Pope", "General", "Gen", "Lt", "Colonel", "Col", "Captain", "Capt", "Major", "Sgt",
+    "Sergeant", "Admiral", "Commander", "Senator", "Governor", "Minister", "Chancellor", "Secretary", "Premier", "Judge",
+    "Justice", "Ambassador", "Mayor", "Chairman", "Coach", "Bishop", "Archbishop", "Cardinal", "Father", "Rabbi", "Sheikh",
+    "Imam", "Reverend", "Dean", "Officer", "Detective", "Inspector", "Superintendent", "Chief",
+})  # fmt: skip
+_TITLE = re.compile(r"([A-Z][a-z]+)\.? (?=[A-Z])")
+
+
+def _title(text: str, start: int, end: int, kind: str) -> tuple[int, str]:
+    """Where the name starts after the titles before it, and its kind (a
+    name after «Mr» or «Dr» is a person's, whatever the model said)."""
+    while (match := _TITLE.match(text, start, end)) and match.group(1) in PERSONAL_TITLES:
+        if kind != "PER" and match.group(1) not in HONORIFICS:
+            break
+        start, kind = match.end(), "PER"
+    return start, kind
+
+
 def _sentence_start(text: str, start: int) -> bool:
     before = text[max(0, start - 80) : start].rstrip()
     return not before or before[-1] in '.!?"“:'
+
+
+# Head nouns of events and prizes: no person, organisation or place.
+EVENT_HEADS = frozenset({
+    "cup", "cups", "trophy", "award", "awards", "prize", "prizes", "games", "olympics", "olympiad", "championship",
+    "championships", "festival", "tournament", "open", "classic", "masters", "series", "war", "rally", "marathon", "bowl",
+    "medal", "convention", "symposium", "expo", "grand prix", "tour", "world cup", "invitational", "regatta", "derby",
+})  # fmt: skip
+
+
+def _event(surface: str) -> bool:
+    words = surface.split()
+    return len(words) >= 2 and words[-1][:1].isupper() and (words[-1].lower() in EVENT_HEADS or " ".join(words[-2:]).lower() in EVENT_HEADS)
 
 
 def _org_head(surface: str) -> bool:
@@ -286,7 +407,7 @@ def _org_head(surface: str) -> bool:
 
 def _mention(text: str, start: int, end: int, kind: str) -> Mention | None:
     surface = text[start:end]
-    if sum(c.isalpha() for c in surface) < 2 or not any(c.isupper() for c in surface):
+    if sum(c.isalpha() for c in surface) < 2 or not any(c.isupper() for c in surface) or surface in PERSONAL_TITLES:
         return None
     if _org_head(surface):
         kind = "ORG"
@@ -499,7 +620,7 @@ def _first_names(text: str, mentions: list[Mention]) -> list[Mention]:
     for match in pattern.finditer(text):
         start, end = match.span()
         if (
-            match.group(1) in TITLES
+            match.group(1) in TITLES | PERSONAL_TITLES
             or match.group(1) == "The"
             or _sentence_start(text, start)
             or any(m.start < end and start < m.end for m in mentions if (m.start, m.end) != match.span(2))
@@ -605,6 +726,55 @@ def _line_start(text: str, start: int) -> bool:
 def _abbreviation(surface: str) -> bool:
     """«U.S.», «U.K.»: the last full stop belongs to the name."""
     return surface.count(".") >= 2 and len(surface) <= 8
+
+
+# Words before a place: «born in Reading», «a village near Grantham».
+_LOCATIVE = re.compile(r"(?:\b(?:in|near|outside|to|from)|\b(?:town|village|city|suburb|parish|hamlet) of) $")
+
+
+def _located(text: str, mentions: list[Mention]) -> None:
+    """A one-word «person» after «in» or «near» whom no full name in the
+    article explains is a place («born in Reading»)."""
+    surnames = {m.normal.split()[-1] for m in mentions if m.kind == "PER" and " " in m.normal}
+    for m in mentions:
+        if m.kind == "PER" and " " not in m.normal and m.normal not in surnames and _LOCATIVE.search(text, max(0, m.start - 20), m.start):
+            m.kind = "LOC"
+
+
+def _acronyms(text: str, mentions: list[Mention]) -> list[Mention]:
+    """An abbreviation in capitals («NATO», «UEFA») in a line that is not in
+    capitals names an organisation, not a person, nor a place but a state."""
+    known = countries()
+    for m in mentions:
+        if m.kind != "ORG" and _ACRONYM.fullmatch(m.text) and m.text not in known and not _in_capitals(text, m.start):
+            m.kind = "ORG"
+    covered = _Covered(mentions)
+    added = []
+    for match in re.finditer(r"(?<![\w.&/-])[A-Z]{3,6}(?![\w&/-])", text):
+        start, end = match.span()
+        word = match.group()
+        if word in known or word in NOT_NAMES or _ROMAN.fullmatch(word) or covered.overlaps(start, end) or _in_capitals(text, start):
+            continue
+        added.append(Mention("ORG", start, end, word, word))
+    return sorted(mentions + added, key=lambda m: m.start) if added else mentions
+
+
+_ROMAN = re.compile(r"[IVXLCDM]+")
+# Abbreviations in capitals that name no organisation.
+NOT_NAMES = frozenset({
+    "CEO", "CFO", "COO", "CTO", "MVP", "ERA", "RBI", "GDP", "GNP", "CPI", "VAT", "AIDS", "HIV", "SARS", "DNA", "RNA",
+    "GMT", "UTC", "EST", "EDT", "PST", "PDT", "CET", "BST", "SUV", "VIP", "RPM", "MPH", "KPH", "CPU", "GPU", "USB",
+    "PDF", "FAQ", "ATM", "TBA", "TBD", "AKA", "DIY", "LCD", "LED", "ISBN", "ISSN", "IPO", "LLC", "PLC", "INC", "LTD",
+    "AGM", "EGM", "OTC", "NAV", "EPS", "YTD", "QED", "OBE", "MBE", "CBE",
+})  # fmt: skip
+
+
+_ACRONYM = re.compile(r"[A-Z]{3,6}")
+
+
+def _in_capitals(text: str, start: int) -> bool:
+    line = text[text.rfind("\n", 0, start) + 1 : text.find("\n", start) % (len(text) + 1)]
+    return not any(c.islower() for c in line)
 
 
 def _states(mentions: list[Mention]) -> None:

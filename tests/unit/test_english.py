@@ -156,3 +156,65 @@ def test_bench_ner_conll_command() -> None:
     done = subprocess.run([sys.executable, "-m", "reader.bench", "ner", "--conll", str(CONLL)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "reader" in done.stdout and "ORG" in done.stdout and "F1" in done.stdout
+
+
+def mentions(text: str) -> dict[str, str]:
+    """Each mention's text and kind."""
+    return {text[a:b]: e.kind for e in entities_en.extract(text) for a, b in e.mentions}
+
+
+def test_one_span_over_two_names_is_cut() -> None:
+    text = "The fair moved from Grantham, Lincolnshire to Blackburn, Lancashire, England and from Chiang Mai - Bangkok."
+    got = mentions(text)
+    assert not any(", " in m or " - " in m for m in got)
+    for place in ("Grantham", "Lincolnshire", "Blackburn", "Lancashire", "England", "Chiang Mai", "Bangkok"):
+        assert got.get(place) == "LOC", place  # places in a row with a state among them are places
+    assert entities_en._pieces("CBS, Inc.", 0, 9) == [(0, 9)]  # «, Inc.» belongs to the name
+
+
+def test_two_full_names_joined_are_two_names() -> None:
+    got = mentions("The show was hosted by Karl Langdon & Harvey Deegan, and Marks & Spencer paid; Jenny Seaton & co sang.")
+    assert "Karl Langdon" in got and "Harvey Deegan" in got and not any("&" in m and "Langdon" in m for m in got)
+    assert got.get("Marks & Spencer") == "ORG"  # one name, a single word on either side
+    assert not any(m.endswith("&") for m in got)
+    text = "She taught at Pierpont Community & Technical College."
+    assert entities_en._pieces(text, 14, len(text) - 1) == [(14, len(text) - 1)]  # a head shared by both
+
+
+def test_titles_are_not_part_of_a_name() -> None:
+    got = mentions("Dr Toni Harthoorn and President Bill Clinton met Bishop Phillip Garrigan in Paris. Mr Harthoorn agreed.")
+    assert {"Toni Harthoorn", "Bill Clinton", "Phillip Garrigan", "Harthoorn"} <= set(got)
+    assert not any(m.split()[0] in {"Dr", "President", "Bishop", "Mr"} for m in got)
+    assert entities_en._title("Mr Smith", 0, 8, "ORG") == (3, "PER")  # an honorific makes a person
+    assert entities_en._title("General Motors", 0, 14, "ORG") == (0, "ORG")  # a title only before a person
+
+
+def test_abbreviations_in_capitals_are_organisations() -> None:
+    got = mentions("Officials of UEFA and the BCIT said the NATO meeting would go ahead; the CEO of ACME agreed on the DNA test.")
+    assert {"UEFA": "ORG", "BCIT": "ORG", "NATO": "ORG", "ACME": "ORG"}.items() <= got.items()
+    assert "CEO" not in got and "DNA" not in got
+    states = mentions("Talks in the UAE and the USA went on.")
+    assert states.get("UAE") != "ORG" and states.get("USA") != "ORG"  # a state is never made an organisation
+
+
+def test_events_and_prizes_are_no_names() -> None:
+    got = mentions("Chicago won the Stanley Cup after the Pan American Games, and Stanley Baldwin watched the Boston Marathon.")
+    assert got.get("Chicago") == "LOC" and got.get("Stanley Baldwin") == "PER"
+    assert not any(m in ("Stanley", "Stanley Cup", "Pan American Games", "Boston", "Boston Marathon") for m in got)
+
+
+def test_a_lone_word_after_in_or_near_is_a_place() -> None:
+    got = mentions("She was born in Harrison and moved to Bedhampton in 1990. Jack Harrison was not related to Fareham.")
+    assert got.get("Bedhampton") == "LOC" and got.get("Fareham") == "LOC"
+    assert got.get("Jack Harrison") == "PER"  # a surname the article explains stays a person
+    assert mentions("She was born in Aisby and lived there.").get("Aisby") == "LOC"
+
+
+def test_more_organisation_heads() -> None:
+    got = mentions(
+        "The band signed with Soleilmoon Recordings and played the Cameo Theatre before a night at the Peninsula Hotel. "
+        "Engines came from Hinkley Locomotive Works; the Southwest Conference met at Cold Spring Harbor Laboratory."
+    )
+    for name in ("Soleilmoon Recordings", "Cameo Theatre", "Peninsula Hotel", "Hinkley Locomotive Works", "Southwest Conference"):
+        assert got.get(name) == "ORG", name
+    assert got.get("Cold Spring Harbor Laboratory") == "ORG"  # the model's «event» with an organisation's head
