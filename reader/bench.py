@@ -550,13 +550,27 @@ def _fetch_main(args: list[str]) -> int:
     parser.add_argument("--feeds", type=int, default=1000)
     parser.add_argument("--fixtures", type=Path, help="the feed-rs fixtures (default: ../shared/feeds/feed-rs)")
     parser.add_argument("--concurrency", type=int, default=8, help="fetches at once (default 8, as newsboat's reload-threads here)")
+    parser.add_argument(
+        "--news",
+        type=int,
+        metavar="ITEMS",
+        help="serve --feeds news feeds of ITEMS articles each (1-8 KB of Russian news text an item, "
+        "the corpus's articles as HTML) instead of the fixtures: the shape of real news feeds",
+    )
     parser.add_argument("--json", type=Path)
     options = parser.parse_args(args)
-    found = feeds_bench.fixtures_dir(options.fixtures)
-    if found is None:
-        print("feed fixtures not found: pass --fixtures DIR", file=sys.stderr)
-        return 1
-    results = feeds_bench.measure(options.feeds, found, lambda m: print(f"… {m}", file=sys.stderr), options.concurrency)
+    say = lambda m: print(f"… {m}", file=sys.stderr)  # noqa: E731
+    if options.news:
+        with tempfile.TemporaryDirectory(prefix="reader-news-feeds-") as temp:
+            written = feeds_bench.make_news_feeds(Path(temp), options.feeds, options.news, factru=factru_dir())
+            say(f"{options.feeds:,} news feeds of {options.news} items ({written / 2**20:.1f} MiB)")
+            results = feeds_bench.measure(options.feeds, Path(temp), say, options.concurrency)
+    else:
+        found = feeds_bench.fixtures_dir(options.fixtures)
+        if found is None:
+            print("feed fixtures not found: pass --fixtures DIR", file=sys.stderr)
+            return 1
+        results = feeds_bench.measure(options.feeds, found, say, options.concurrency)
     print("\n".join(f"{name:<28} {value}" for name, value in results.items()))
     if options.json:
         options.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

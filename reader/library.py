@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import queue
+import signal
 import sqlite3
 import threading
 import time
@@ -383,20 +384,22 @@ class Library:
         if progress:
             progress(0, len(specs))
         # Many feeds: their items are read and normalised in a second process
-        # (its models load while the first feeds are fetched), so the fetch
-        # here and the indexing there use both cores.
-        executor = _pool(1) if len(specs) >= FETCH_POOL_FROM else None
-        if executor:
-            executor.submit(_warm_up)
+        # (started with the first feed that has something new, its models
+        # loading while the next feeds are fetched), so the fetch here and the
+        # indexing there use both cores. A fetch where nothing changed starts none.
+        pooled: list[ProcessPoolExecutor] = []
 
         def index_waiting() -> None:
-            report.warnings += self.refresh(roots=waiting, executor=executor).warnings
+            report.warnings += self.refresh(roots=waiting, executor=pooled[0] if pooled else None).warnings
             waiting.clear()
 
         def on_result(result: FeedResult) -> None:
             if result.new and result.key in wants_full_text:
                 report.warnings += self._keep_full_texts(Path(roots[result.key]), started)
             if result.new or result.updated or result.removed:
+                if not pooled and len(specs) >= FETCH_POOL_FROM:
+                    pooled.append(_pool(1))
+                    pooled[0].submit(_warm_up)
                 waiting.append(roots[result.key])
                 if len(waiting) >= INDEX_EVERY:
                     index_waiting()  # new items appear while the others are fetched
@@ -414,7 +417,7 @@ class Library:
             results = fetch_all(specs, protected_ids=protected, on_result=on_result, **limits)  # type: ignore[arg-type]
             index_waiting()
         finally:
-            if executor:
+            for executor in pooled:
                 executor.shutdown(cancel_futures=True)
         kept = [
             Fetched(
@@ -822,7 +825,14 @@ class Library:
 
 
 def _pool(workers: int = 2) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=exit_with_parent)
+    return ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_pool_worker)
+
+
+def _pool_worker() -> None:
+    """A reading worker leaves with its parent, and leaves Ctrl-C to it (the
+    parent stops the pool; no second traceback on the terminal)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent()
 
 
 def _warm_up() -> None:

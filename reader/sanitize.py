@@ -8,6 +8,8 @@ placeholders too. Line ends are normalised to ``\\n``.
 
 from __future__ import annotations
 
+import re
+
 PLACEHOLDER = "\ufffd"
 
 _TABLE: dict[int, str] = {code: chr(0x2400 + code) for code in range(0x20) if code not in (0x09, 0x0A)}
@@ -17,8 +19,16 @@ _TABLE.update({code: PLACEHOLDER for code in (*range(0x202A, 0x202F), *range(0x2
 _TABLE.update({0x2028: "\n", 0x2029: "\n", 0xFEFF: ""})
 
 
+# Any character the table changes, or a carriage return: most text has
+# none, and a search is ten times cheaper than a translation (which looks
+# up every character of the text).
+_UNCLEAN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
 def clean_text(text: str) -> str:
     """The text with line ends normalised and every control made visible."""
+    if not _UNCLEAN.search(text):
+        return text
     return text.replace("\r\n", "\n").replace("\r", "\n").translate(_TABLE)
 
 

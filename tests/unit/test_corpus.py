@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import hypothesis
 import pytest
+import yaml
+from hypothesis import strategies as st
 
 from reader import corpus
 from tests.conftest import BELTA, RAW_SEEDS, SEEDS, SPUTNIK
@@ -122,3 +125,23 @@ def test_discover_survives_symlink_loops(tmp_path: Path) -> None:
     files, warnings = corpus.discover([tmp_path])
     assert [Path(f.path).name for f in files] == ["a.md"]
     assert {Path(w.path).name for w in warnings} == {"x.md", "y.md"}
+
+
+@hypothesis.settings(max_examples=300, deadline=None)
+@hypothesis.given(
+    title=st.text(),
+    tags=st.lists(st.text(), max_size=3),
+)
+def test_simple_front_matter_reads_as_yaml_reads_it(title: str, tags: list[str]) -> None:
+    from reader.feeds.write import front_matter
+
+    block = front_matter({"id": "0123abcd", "title": title, "date": "2026-01-02T03:04:05Z", "tags": tags})
+    fast = corpus._FRONT_MATTER.load(block)
+    assert fast == yaml.safe_load(block)
+    assert corpus._SIMPLE_FRONT_MATTER.fullmatch(block)  # the fast way was taken
+
+
+def test_other_front_matter_still_goes_through_yaml() -> None:
+    block = "title: Plain words\ndate: 2026-01-02\ntags: [a, b]\nn: 3\n"
+    assert not corpus._SIMPLE_FRONT_MATTER.fullmatch(block)
+    assert corpus._FRONT_MATTER.load(block) == yaml.safe_load(block)

@@ -145,3 +145,11 @@ def test_kill_during_index_then_resume(tmp_path: Path, data_dir: Path) -> None:
     check = sqlite3.connect(index)
     check.execute("INSERT INTO fts(fts) VALUES ('integrity-check')")
     assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_the_quick_check_misses_no_character_the_table_changes() -> None:
+    from reader import sanitize
+
+    for code in range(0x30000):
+        text = f"x{chr(code)}y"
+        assert sanitize.clean_text(text) == text.replace("\r", "\n").translate(sanitize._TABLE), hex(code)
