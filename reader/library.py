@@ -55,7 +55,8 @@ BATCH = 500
 PARALLEL_FROM = 2000
 FULL_TEXTS_A_FETCH = 20  # a feed asking for full texts fetches at most this many pages a fetch
 INDEX_EVERY = 25  # feeds fetched, then their items are indexed while the fetch goes on
-FETCH_POOL_FROM = 50  # feeds fetched at once from which their items are read in a second process
+FETCH_POOL_FROM = 50  # feeds fetched at once from which their items are read in worker processes
+FETCH_WORKERS = 2  # reading and normalising items costs more than fetching them, on news-sized items
 SEEDS_NAME = "seeds"
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
@@ -398,8 +399,9 @@ class Library:
                 report.warnings += self._keep_full_texts(Path(roots[result.key]), started)
             if result.new or result.updated or result.removed:
                 if not pooled and len(specs) >= FETCH_POOL_FROM:
-                    pooled.append(_pool(1))
-                    pooled[0].submit(_warm_up)
+                    pooled.append(_pool(FETCH_WORKERS))
+                    for _ in range(FETCH_WORKERS):
+                        pooled[0].submit(_warm_up)
                 waiting.append(roots[result.key])
                 if len(waiting) >= INDEX_EVERY:
                     index_waiting()  # new items appear while the others are fetched
@@ -499,7 +501,8 @@ class Library:
     ) -> None:
         hashes = [known[p].hash if p in known else None for p in todo]
         data_dirs = [str(self.data_dir)] * len(todo)
-        results = executor.map(_prepare, todo, hashes, data_dirs, chunksize=64) if executor else map(_prepare, todo, hashes, data_dirs)
+        chunk = max(1, min(64, len(todo) // 8))  # every worker gets a share of a small batch too
+        results = executor.map(_prepare, todo, hashes, data_dirs, chunksize=chunk) if executor else map(_prepare, todo, hashes, data_dirs)
         batch: list[tuple[str, Indexed | None, str, str | None]] = []
         touched: list[str] = []
         done = 0
