@@ -29,6 +29,7 @@ from reader.sanitize import clean_line
 
 COMMANDS = ("index", "list", "show", "entities", "search", "bookmark", "bookmarks", "sources", "feeds", "fetch")
 GLOBAL_OPTIONS = {"--library": "library", "--data-dir": "data_dir", "--config": "config"}
+PIPED_WIDTH = 10_000  # columns of standard output when it is not a terminal
 _MARKED = re.compile(r"\*\*(.+?)\*\*")
 
 
@@ -287,6 +288,15 @@ def _extract_with_bar(library: Library, err: Console, pending: int) -> None:
         _warn(err, f"entity extraction failed on {_plural(failed, 'article')} (reader sources list); they are skipped until they change")
 
 
+def _stdout() -> Console:
+    """Standard output: as wide as the terminal; piped or redirected, as wide
+    as each line needs (a script gets whole lines, never cut at 80 columns)."""
+    out = Console(highlight=False)
+    if not out.is_terminal and "COLUMNS" not in os.environ:
+        out = Console(highlight=False, width=PIPED_WIDTH)
+    return out
+
+
 def _print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
@@ -296,7 +306,7 @@ def _list(library: Library, args: argparse.Namespace, err: Console) -> int:
     if args.json:
         _print_json([r.as_json() for r in rows])
         return 0
-    out = Console(highlight=False)
+    out = _stdout()
     for r in rows:
         flags = ("★" if r.bookmarked else " ") + (" " if r.read else "•")
         out.print(Text(f"{flags} {r.id}  {r.date}  {r.source[:18]:<18}  {r.title}"), no_wrap=True, overflow="ellipsis")
@@ -320,7 +330,7 @@ def _show(library: Library, args: argparse.Namespace, err: Console) -> int:
     if args.json:
         _print_json(article.as_json())
         return 0
-    out = Console(highlight=False)
+    out = _stdout()
     out.print(Text(article.title, style="bold"))
     out.print(meta_line(article))
     if library.has_full_text(article):
@@ -346,7 +356,7 @@ def _entities(library: Library, args: argparse.Namespace, err: Console) -> int:
         elif args.json:
             records.append(record)
         else:
-            out = Console(highlight=False)
+            out = _stdout()
             out.print(Text(f"{article.id}  {article.title}", style="bold"))
             for e in found.entities:
                 out.print(Text(f"  {e.kind:<4} {e.normal}  ×{len(e.mentions)}"))
@@ -371,7 +381,7 @@ def _search(library: Library, args: argparse.Namespace, err: Console) -> int:
     if args.json:
         _print_json([h.as_json() for h in hits])
         return 0
-    out = Console(highlight=False)
+    out = _stdout()
     for h in hits:
         out.print(Text(f"{h.id}  {h.date}  {h.source}  {h.title}", style="bold"))
         out.print(Text("    ") + _marked(h.snippet))
@@ -417,7 +427,7 @@ def _bookmarks(library: Library, args: argparse.Namespace, err: Console) -> int:
     if args.json:
         _print_json([b.as_json() for b in items])
     elif not args.import_:
-        out = Console(highlight=False)
+        out = _stdout()
         for b in items:
             out.print(
                 Text(
@@ -449,7 +459,7 @@ def _sources(library: Library, args: argparse.Namespace, err: Console) -> int:
     if args.json:
         _print_json([s.as_json() for s in listed])
         return 0
-    out = Console(highlight=False)
+    out = _stdout()
     for s in listed:
         line = f"{s.kind:<6} {s.name}  {s.location}  {_plural(s.articles, 'article')}, {s.unread:,} unread"
         out.print(Text(line + (f"  ⚠ {s.error}" if s.error else "")))
@@ -478,7 +488,7 @@ def _feeds(library: Library, args: argparse.Namespace, err: Console) -> int:
         if args.json:
             _print_json([f.as_json() for f in listed])
             return 0
-        out = Console(highlight=False)
+        out = _stdout()
         for f in listed:
             status = f.error or (f"HTTP {f.status}" if f.status else "not fetched yet")
             tags = f"  [{', '.join(f.tags)}]" if f.tags else ""

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -211,3 +212,19 @@ def test_a_crash_is_one_line_and_a_logged_traceback(data_dir: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "internal error: ZeroDivisionError" in result.stderr
     assert "Traceback" in (data_dir / "reader.log").read_text(encoding="utf-8")
+
+
+def test_piped_output_keeps_whole_lines(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}  # pytest sets both
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "reader", *args], capture_output=True, text=True, timeout=180, env=env)
+
+    title = "A very long title " * 12 + "that ends here"
+    (tmp_path / "long.md").write_text(f"---\ntitle: {title}\ndate: 2026-01-02\nsource: Wide News Agency of the World\n---\n\n{'word ' * 60}end.\n")
+    listed = run("--library", str(tmp_path), "list")
+    assert listed.returncode == 0
+    line = next(line for line in listed.stdout.splitlines() if "long title" in line)
+    assert line.endswith("that ends here")  # not cut at 80 columns
+    shown = run("--library", str(tmp_path), "show", str(tmp_path / "long.md"))
+    assert "word " * 60 + "end." in shown.stdout  # the paragraph on one line, not wrapped at 80
