@@ -217,7 +217,7 @@ LOC_HEADS = frozenset({
 })  # fmt: skip
 _ARTICLE = re.compile(r"(?:the|The|THE)\s+")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
-_EDGE = ' \t\n.,;:!?/\\|—–-()[]{}*_#"«»“”&+'
+_EDGE = ' \t\n.,;:!?/\\|—–-()[]{}*_#"«»“”&+•│─'  # the last three: list and quote marks of the shown text
 # A capitalised run, word by word (each step linear: no nested quantifiers).
 _CAPITALISED = re.compile(r"[A-Z][\w&.'-]*")
 
@@ -299,7 +299,8 @@ def extract(text: str) -> list[Entity]:
 
 
 # Where one of the model's spans holds two names: a comma (not before «Inc.»), a spaced dash or slash.
-_SEPARATOR = re.compile(r", (?!(?:Inc|Ltd|Jr|Sr|Co|Corp|LLC|Plc|PLC|D\.C)\b)| - | / ")
+# A name never runs over a paragraph break nor into the next item of a list.
+_SEPARATOR = re.compile(r", (?!(?:Inc|Ltd|Jr|Sr|Co|Corp|LLC|Plc|PLC|D\.C)\b)| - | / |\n[ \t]*\n|\n(?=[ \t]*(?:[•│]|\d+\. ))")
 
 
 def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -405,9 +406,14 @@ def _org_head(surface: str) -> bool:
     return len(words) >= 2 and words[-1].lower() in ORG_HEADS and words[-1][:1].isupper()
 
 
+_CODE = re.compile(r"[=<>{}$^~`|\\]|\([^)]*$")
+
+
 def _mention(text: str, start: int, end: int, kind: str) -> Mention | None:
     surface = text[start:end]
     if sum(c.isalpha() for c in surface) < 2 or not any(c.isupper() for c in surface) or surface in PERSONAL_TITLES:
+        return None
+    if _CODE.search(surface):  # «=KDF1(u», «x<y»: code, not a name
         return None
     if _org_head(surface):
         kind = "ORG"

@@ -95,6 +95,7 @@ _SENTENCE_END = re.compile(r"[.!?\n]")
 # Where a figure may start: a number (not inside a longer run of digits), a
 # currency sign or code just before one, or a number word. One pass, no
 # nested quantifiers.
+_GLUED = re.compile(r"[^\W\d_]-?$")
 _START = re.compile(
     r"(?:[$€₽£¥₸][ \u00a0]?|\b(?:USD|EUR|RUB|GBP|CNY|KZT|UZS|BYN)[ \u00a0]?)?(?<![\d.,])\d{1,15}(?!\d)"
     r"|\b(?:" + "|".join(sorted((w for w in NUMBER_WORDS if not w.isascii()), key=len, reverse=True)) + r")[а-я]{0,4}\b"
@@ -185,6 +186,8 @@ def extract(text: str, article_date: str = "") -> list[Figure]:
             break
         if start.start() < covered:
             continue
+        if text[start.start()].isdigit() and _GLUED.search(text, max(0, start.start() - 2), start.start()):
+            continue  # «amazon20$», «Ил-76», «COVID-19»: a number glued to a word is part of a name or a code
         window = _WINDOW.match(text, start.start(), start.start() + WINDOW)
         if window is None:
             continue

@@ -221,7 +221,9 @@ def test_piped_output_keeps_whole_lines(tmp_path: Path) -> None:
         return subprocess.run([sys.executable, "-m", "reader", *args], capture_output=True, text=True, timeout=180, env=env)
 
     title = "A very long title " * 12 + "that ends here"
-    (tmp_path / "long.md").write_text(f"---\ntitle: {title}\ndate: 2026-01-02\nsource: Wide News Agency of the World\n---\n\n{'word ' * 60}end.\n")
+    (tmp_path / "long.md").write_text(
+        f"---\ntitle: {title}\ndate: 2026-01-02\nsource: Wide News Agency of the World\n---\n\n{'word ' * 60}end.\n"
+    )
     listed = run("--library", str(tmp_path), "list")
     assert listed.returncode == 0
     line = next(line for line in listed.stdout.splitlines() if "long title" in line)

@@ -218,3 +218,16 @@ def test_more_organisation_heads() -> None:
     for name in ("Soleilmoon Recordings", "Cameo Theatre", "Peninsula Hotel", "Hinkley Locomotive Works", "Southwest Conference"):
         assert got.get(name) == "ORG", name
     assert got.get("Cold Spring Harbor Laboratory") == "ORG"  # the model's «event» with an organisation's head
+
+
+def test_no_name_runs_over_a_paragraph_or_a_list_mark_or_code() -> None:
+    text = (
+        "Privacy Pass Credential Checking\n\nPrivacy Pass Credential Checking\n\nThe team shipped it.\n\n"
+        "• Microsoft support was added.\n• Google followed.\n\nThe value =KDF1(u was hashed."
+    )
+    found = entities_en.extract(text)
+    for entity in found:
+        for start, end in entity.mentions:
+            assert "\n\n" not in text[start:end] and not text[start:end].startswith("•")
+            assert "=" not in text[start:end] and "(" not in text[start:end]
+    assert {"Microsoft", "Google"} <= {e.text for e in found}

@@ -92,3 +92,8 @@ def test_json_keeps_the_contract_and_adds_mentions() -> None:
     assert extract.from_json(extract.to_json(found)) == found
     old = json.dumps({"entities": [], "figures": [{"kind": "percent", "text": "5%", "value": 5, "unit": "%", "start": 0, "end": 2}]})
     assert extract.from_json(old) == Extraction((), (Figure("percent", "5%", 5, "%", 0, 2),))
+
+
+def test_a_number_glued_to_a_word_is_no_figure() -> None:
+    found = figures.extract("Passwords amazon20$ and amazon21$ leaked; an Ил-76 and COVID-19 cost $5 and 300 человек.", "2026-01-01")
+    assert [(f.kind, f.value) for f in found] == [("money", 5), ("count", 300)]
