@@ -87,6 +87,9 @@ _BOMS = (
 )
 
 
+ERROR_CHARS = 120
+
+
 def parse(data: bytes, url: str = "", content_type: str = "") -> ParsedFeed | FeedError:
     """Parse a feed document. ``url`` is where it was fetched from (relative
     links resolve against it); ``content_type`` the HTTP header, if any."""
@@ -181,6 +184,12 @@ def _parse_xml(data: bytes, url: str) -> ParsedFeed | FeedError:
             return FeedError(_one_line(f"not a feed: {again}"))
     bases = _entry_bases(data, url) if b"xml:base" in data else None
     feed = _from_parsed(parsed, url, bases)
+    if any(not item.content for item in feed.items) and MEDIA_NS.encode() in data:
+        feed = _with_media_descriptions(feed, data)
+    if not feed.items and (broken := _not_well_formed(data)):
+        # Read leniently, a broken document that still gives items is kept;
+        # one that gives none is a failed fetch, not an empty feed.
+        return FeedError(_one_line(f"not well-formed XML, no items read: {broken}"))
     if not feed.language:  # fastfeedparser reads xml:lang, not RSS's <language> nor <dc:language>
         found = _LANGUAGE.search(data, 0, 65536)
         language = _lang(found.group(1).decode("ascii")) if found else ""
@@ -188,6 +197,41 @@ def _parse_xml(data: bytes, url: str) -> ParsedFeed | FeedError:
             items = tuple(replace(i, language=i.language or language) for i in feed.items)
             feed = replace(feed, language=language, items=items)
     return feed
+
+
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+
+
+def _with_media_descriptions(feed: ParsedFeed, data: bytes) -> ParsedFeed:
+    """Items with no content of their own (a YouTube channel's videos) get
+    their ``media:description``, plain text, as it."""
+    try:
+        root = etree.fromstring(data, _hardened_parser())
+    except etree.XMLSyntaxError:
+        return feed
+    if root is None:
+        return feed
+    entries = [e for e in root.iter() if isinstance(e.tag, str) and etree.QName(e).localname in ("entry", "item")]
+    if len(entries) != len(feed.items):
+        return feed
+    items = []
+    for item, entry in zip(feed.items, entries, strict=True):
+        if not item.content:
+            found = next(entry.iter(f"{{{MEDIA_NS}}}description"), None)
+            text = (found.text or "").strip() if found is not None else ""
+            if text:
+                item = replace(item, content=_text_to_html(text), summary=item.summary or _text_to_html(text))
+        items.append(item)
+    return replace(feed, items=tuple(items))
+
+
+def _not_well_formed(data: bytes) -> str | None:
+    """The first XML error of a document, None when it is well-formed."""
+    try:
+        etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False))
+    except etree.XMLSyntaxError as error:
+        return str(error.msg or error)
+    return None
 
 
 def _hardened_parser() -> etree.XMLParser:
@@ -418,5 +462,6 @@ def _read_date(text: str) -> dt.datetime | None:
 
 
 def _one_line(text: str) -> str:
+    """An error as one short line (a parser's message may quote the document)."""
     line = clean_one_line(text)
-    return line if len(line) <= 300 else line[:299] + "…"
+    return line if len(line) <= ERROR_CHARS else line[: ERROR_CHARS - 1] + "…"
