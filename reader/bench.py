@@ -562,9 +562,12 @@ def _fetch_main(args: list[str]) -> int:
     say = lambda m: print(f"… {m}", file=sys.stderr)  # noqa: E731
     if options.news:
         with tempfile.TemporaryDirectory(prefix="reader-news-feeds-") as temp:
-            written = feeds_bench.make_news_feeds(Path(temp), options.feeds, options.news, factru=factru_dir())
+            articles, served = Path(temp) / "articles", Path(temp) / "feeds"
+            served.mkdir()
+            make_corpus(articles, options.feeds * options.news, factru=factru_dir())
+            written = feeds_bench.make_news_feeds(served, options.news, sorted(articles.rglob("*.md")))
             say(f"{options.feeds:,} news feeds of {options.news} items ({written / 2**20:.1f} MiB)")
-            results = feeds_bench.measure(options.feeds, Path(temp), say, options.concurrency)
+            results = feeds_bench.measure(options.feeds, served, say, options.concurrency)
     else:
         found = feeds_bench.fixtures_dir(options.fixtures)
         if found is None:

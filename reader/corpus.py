@@ -224,6 +224,7 @@ def _from_markdown(path: Path, text: str, notes: list[str], rendered: list[Rende
     url = _meta_str(meta, "url")
     title = _meta_str(meta, "title") or _title_from(body, url, path)
     date = _meta_date(meta.get("date"))
+    at = _meta_time(meta.get("date")) if date else ""
     if date is None:
         notes.append("no valid date; the file's date is used")
         date = _file_date(path)
@@ -240,6 +241,7 @@ def _from_markdown(path: Path, text: str, notes: list[str], rendered: list[Rende
         tags=tuple(t for t in (clean_line(str(x)) for x in tags) if t) if isinstance(tags, list) else (),
         body=body,
         path=str(path),
+        at=at,
     )
 
 
@@ -286,6 +288,21 @@ def _meta_date(value: object) -> str | None:
     if isinstance(value, str):
         return _valid_date(value.strip()[:10])
     return None
+
+
+def _meta_time(value: object) -> str:
+    """A datetime's time of day in UTC (naive ones taken as UTC), ISO; ""
+    for a bare date."""
+    if isinstance(value, str) and len(value.strip()) > 10:
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return ""
+    if not isinstance(value, dt.datetime):
+        return ""
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC)
+    return value.strftime("%H:%M:%SZ")
 
 
 def _valid_date(text: str) -> str | None:

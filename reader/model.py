@@ -35,9 +35,10 @@ class Article:
     tags: tuple[str, ...]
     body: str
     path: str
+    at: str = ""  # the time of day when the date gives one (UTC, ISO): orders a day's articles
 
     def as_json(self) -> dict[str, object]:
-        return _json(self, drop=("path",))
+        return _json(self, drop=("path", "at"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,7 @@ from reader.text import lemmas
 if TYPE_CHECKING:
     import numpy as np
 
-INDEX_VERSION = f"index-6/{lemmas.VERSION}"
+INDEX_VERSION = f"index-7/{lemmas.VERSION}"
 BUSY_TIMEOUT_S = 30.0
 QUICK_CHECK_MAX_BYTES = 32 * 2**20
 T = TypeVar("T")
@@ -46,12 +46,12 @@ CREATE TABLE files(path TEXT PRIMARY KEY, root TEXT NOT NULL, size INTEGER NOT N
 CREATE INDEX files_by_root ON files(root);
 CREATE TABLE articles(
     rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, path TEXT NOT NULL, root TEXT NOT NULL, title TEXT NOT NULL,
-    date TEXT NOT NULL, source TEXT NOT NULL, url TEXT NOT NULL, lang TEXT NOT NULL,
+    date TEXT NOT NULL, at TEXT NOT NULL, source TEXT NOT NULL, url TEXT NOT NULL, lang TEXT NOT NULL,
     tags TEXT NOT NULL, hash TEXT NOT NULL,
     source_key TEXT NOT NULL, tags_key TEXT NOT NULL, extracted TEXT);
 -- Bodies apart, so that a scan of the metadata (source:, tag:) stays small.
 CREATE TABLE bodies(rowid INTEGER PRIMARY KEY, body TEXT NOT NULL);
-CREATE INDEX articles_by_date ON articles(date DESC, rowid DESC);
+CREATE INDEX articles_by_date ON articles(date DESC, at DESC, rowid DESC);
 CREATE INDEX articles_by_id ON articles(id);
 CREATE INDEX articles_by_hash ON articles(hash);
 CREATE INDEX articles_to_extract ON articles(extracted, rowid);
@@ -436,14 +436,15 @@ class Index(_Db):
         a = item.article
         tags_key = "\x1f" + "\x1f".join(lemmas.fold(t) for t in a.tags) + "\x1f"
         cursor = tx.execute(
-            "INSERT INTO articles(id, path, root, title, date, source, url, lang, tags, hash, source_key, tags_key)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO articles(id, path, root, title, date, at, source, url, lang, tags, hash, source_key, tags_key)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 a.id,
                 a.path,
                 root,
                 a.title,
                 a.date,
+                a.at,
                 a.source,
                 a.url,
                 a.lang,
@@ -526,7 +527,7 @@ class Index(_Db):
     def ordered(self) -> array[int]:
         """Every rowid, newest first."""
         with self.lock:
-            return array("q", (r[0] for r in self.conn.execute("SELECT rowid FROM articles ORDER BY date DESC, rowid DESC")))
+            return array("q", (r[0] for r in self.conn.execute("SELECT rowid FROM articles ORDER BY date DESC, at DESC, rowid DESC")))
 
     def rows(self, rowids: Sequence[int]) -> dict[int, ListRow]:
         """List rows for these rowids, with their bookmark and read flags."""

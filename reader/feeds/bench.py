@@ -24,7 +24,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,43 +47,37 @@ def load_fixtures(folder: Path) -> dict[str, bytes]:
     }
 
 
-def make_news_feeds(folder: Path, feeds: int, items: int, factru: Path | None = None, seed: int = 1) -> int:
-    """Write ``feeds`` RSS 2.0 files of ``items`` news articles each to
-    ``folder``: the bench corpus's articles (1-8 KB of Russian news
+def make_news_feeds(folder: Path, items: int, articles: Sequence[Path]) -> int:
+    """Write RSS 2.0 files of ``items`` news articles each to ``folder``, from
+    Markdown ``articles`` (the bench corpus's: 1-8 KB of Russian news
     sentences), as HTML paragraphs with a link and emphasis. Real news feeds
     look like this (a few dozen full items), and there the items, not the
-    feeds, are the work. The same arguments write the same files. Returns
-    the bytes written."""
+    feeds, are the work. Returns the bytes written."""
     import frontmatter
 
-    from reader.bench import make_corpus
-
     written = 0
-    with tempfile.TemporaryDirectory(prefix="reader-news-corpus-") as temp:
-        make_corpus(Path(temp), feeds * items, seed, factru)
-        articles = sorted(Path(temp).rglob("*.md"))
-        for number in range(feeds):
-            entries = []
-            for path in articles[number * items : (number + 1) * items]:
-                post = frontmatter.load(path)
-                paragraphs = [html.escape(p) for p in post.content.split("\n\n") if p.strip()]
-                words = paragraphs[0].split(" ")
-                paragraphs[0] = (
-                    f'<a href="https://news.example/tag/{path.stem}">{" ".join(words[:3])}</a> <strong>{" ".join(words[3:6])}</strong> {" ".join(words[6:])}'
-                )
-                body = "".join(f"<p>{p}</p>" for p in paragraphs)
-                date = email.utils.format_datetime(dt.datetime.fromisoformat(str(post["date"])).replace(tzinfo=dt.UTC))
-                entries.append(
-                    f"<item><guid>https://news.example/{path.stem}</guid><title>{html.escape(str(post['title']))}</title>"
-                    f"<link>https://news.example/{path.stem}</link><pubDate>{date}</pubDate>"
-                    f"<description>{html.escape(body)}</description></item>"
-                )
-            xml = (
-                f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Новости {number}</title>'
-                f"<link>https://news.example/</link><language>ru</language>{''.join(entries)}</channel></rss>"
-            ).encode()
-            (folder / f"news-{number:04d}.xml").write_bytes(xml)
-            written += len(xml)
+    for number in range(len(articles) // items):
+        entries = []
+        for path in articles[number * items : (number + 1) * items]:
+            post = frontmatter.load(path)
+            paragraphs = [html.escape(p) for p in post.content.split("\n\n") if p.strip()]
+            words = paragraphs[0].split(" ")
+            paragraphs[0] = (
+                f'<a href="https://news.example/tag/{path.stem}">{" ".join(words[:3])}</a> <strong>{" ".join(words[3:6])}</strong> {" ".join(words[6:])}'
+            )
+            body = "".join(f"<p>{p}</p>" for p in paragraphs)
+            date = email.utils.format_datetime(dt.datetime.fromisoformat(str(post["date"])).replace(tzinfo=dt.UTC))
+            entries.append(
+                f"<item><guid>https://news.example/{path.stem}</guid><title>{html.escape(str(post['title']))}</title>"
+                f"<link>https://news.example/{path.stem}</link><pubDate>{date}</pubDate>"
+                f"<description>{html.escape(body)}</description></item>"
+            )
+        xml = (
+            f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Новости {number}</title>'
+            f"<link>https://news.example/</link><language>ru</language>{''.join(entries)}</channel></rss>"
+        ).encode()
+        (folder / f"news-{number:04d}.xml").write_bytes(xml)
+        written += len(xml)
     return written
 
 

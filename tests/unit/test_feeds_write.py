@@ -299,3 +299,20 @@ def test_html_conversion_never_raises_and_never_leaks_controls(bits: list[str]) 
 def test_pathologically_deep_html_is_handled() -> None:
     for html in ("<div>" * 5000 + "x", "<b>" * 5000 + "x", "<ul><li>" * 3000 + "x", "<blockquote>" * 3000 + "x"):
         assert isinstance(html_to_markdown("<p>intro</p>" + html), str)
+
+
+def test_a_days_items_are_listed_newest_first(tmp_path: Path, data_dir: Path) -> None:
+    from reader.library import Library
+
+    for name, stamp in (
+        ("a", "2026-11-23T09:00:00Z"),
+        ("b", "2026-11-23T10:00:00Z"),
+        ("c", "2026-11-23T08:30:00+00:00"),
+        ("d", "2026-11-22T23:00:00Z"),
+    ):
+        (tmp_path / f"{name}.md").write_text(f'---\ntitle: "{name}"\ndate: "{stamp}"\n---\n\nText {name}.\n', encoding="utf-8")
+    (tmp_path / "e.md").write_text("---\ntitle: e\ndate: 2026-11-23 11:00:00\n---\n\nText e.\n", encoding="utf-8")  # a YAML datetime
+    with Library([tmp_path], data_dir) as library:
+        library.refresh()
+        assert [r.title for r in library.list_rows()] == ["e", "b", "a", "c", "d"]
+        assert {r.date for r in library.list_rows()} == {"2026-11-23", "2026-11-22"}
