@@ -229,7 +229,7 @@ def _run(args: argparse.Namespace, given: Globals, err: Console) -> int:
             if not library.readonly and library.add_source(path):
                 _say(err, f"reader: added {path.absolute()} to the library's sources")
         if args.command == "index":
-            report = _refresh_with_bar(library, err)
+            report = _refresh_with_bar(library, err, every_note=True)
             _say(err, f"{report.seen} files, {report.read} read, {report.removed} removed, {_plural(library.count(), 'article')}")
             pending = library.pending_extraction()
             if pending:
@@ -258,10 +258,10 @@ def _bar(err: Console) -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True)
 
 
-def _refresh_with_bar(library: Library, err: Console) -> RefreshReport:
+def _refresh_with_bar(library: Library, err: Console, every_note: bool = False) -> RefreshReport:
     with _bar(err) as bar:
         task = bar.add_task("indexing", total=None)
-        report = library.refresh(lambda done, total: bar.update(task, completed=done, total=total))
+        report = library.refresh(lambda done, total: bar.update(task, completed=done, total=total), every_note=every_note)
     for warning in report.warnings:
         _warn(err, str(warning))
     return report

@@ -445,6 +445,7 @@ class Library:
         roots: Sequence[str] | None = None,
         pool: bool = True,
         executor: ProcessPoolExecutor | None = None,
+        every_note: bool = False,
     ) -> RefreshReport:
         """Bring the index in line with the files of ``roots`` (default: the
         roots in view): read only what changed (size and mtime first, then the
@@ -452,7 +453,9 @@ class Library:
         Writes go in batches of :data:`BATCH` files, whatever root they are
         under. ``pool``: many files are read in worker processes (never from
         inside the app, whose terminal they would inherit); ``executor``: the
-        worker processes to read in, the caller's to shut down."""
+        worker processes to read in, the caller's to shut down. Warnings are
+        said for the files read now (a file is not warned about again until
+        it changes); ``every_note``: for every file of the roots."""
         report = RefreshReport()
         walked = [r for r in (roots if roots is not None else self.scope()) if not self._unfetched(r)]
         root_of: dict[str, str] = {}
@@ -482,7 +485,9 @@ class Library:
         finally:
             if own:
                 own.shutdown(cancel_futures=True)
-        report.warnings += [Warning_(p, n) for p, n in self.index.notes(walked)]
+        if every_note:  # what is wrong with files read before too, not only with those read now
+            said = {w.path for w in report.warnings}
+            report.warnings += [Warning_(p, n) for p, n in self.index.notes(walked) if p not in said]
         return report
 
     def _unfetched(self, root: str) -> bool:
@@ -516,6 +521,8 @@ class Library:
                 touched.append(path)
             elif digest or path in known:
                 batch.append((path, item, digest or "-", note))
+                if note:
+                    report.warnings.append(Warning_(path, note))
             else:
                 report.warnings.append(Warning_(path, note or "unreadable"))
             if len(batch) + len(touched) >= BATCH:

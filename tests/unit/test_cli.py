@@ -230,3 +230,19 @@ def test_piped_output_keeps_whole_lines(tmp_path: Path) -> None:
     assert line.endswith("that ends here")  # not cut at 80 columns
     shown = run("--library", str(tmp_path), "show", str(tmp_path / "long.md"))
     assert "word " * 60 + "end." in shown.stdout  # the paragraph on one line, not wrapped at 80
+
+
+def test_a_file_is_warned_about_once_until_it_changes_and_index_says_all(tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "empty.md").write_text("---\ntitle: Nothing here\ndate: 2026-01-02\n---\n\n")
+    (folder / "fine.md").write_text("---\ntitle: Fine\ndate: 2026-01-02\n---\n\nText.\n")
+    data = ["--data-dir", str(tmp_path / "data"), "--library", str(folder)]
+    first = run(*data, "list")
+    assert first.returncode == 0 and first.stderr.count("empty.md: no body text") == 1
+    again = run(*data, "list")
+    assert again.returncode == 0 and "empty.md" not in again.stderr
+    everything = run(*data, "index")
+    assert "empty.md: no body text" in everything.stderr
+    (folder / "empty.md").write_text("---\ntitle: Still nothing\ndate: 2026-01-03\n---\n\n")
+    assert "empty.md: no body text" in run(*data, "list").stderr  # changed: read, and said, again
