@@ -476,7 +476,13 @@ def _feeds(library: Library, args: argparse.Namespace, err: Console) -> int:
         gone = library.remove_source(args.target)
         _say(err, f"reader: unsubscribed from {gone.location}; its bookmarks stay")
     elif args.action == "import":
-        done = library.import_feeds(Path(args.target).read_bytes())
+        try:
+            given = Path(args.target).read_bytes()
+        except FileNotFoundError:
+            raise ReaderError(f"{args.target}: no such file") from None
+        except IsADirectoryError:
+            raise ReaderError(f"{args.target}: a folder, not an OPML or urls file") from None
+        done = library.import_feeds(given)
         for line in done.skipped:
             _warn(err, f"skipped {line}")
         _say(err, f"reader: {_plural(done.added, 'new feed')}, {done.known:,} already here, {len(done.skipped):,} skipped")
@@ -492,7 +498,7 @@ def _feeds(library: Library, args: argparse.Namespace, err: Console) -> int:
         for f in listed:
             status = f.error or (f"HTTP {f.status}" if f.status else "not fetched yet")
             tags = f"  [{', '.join(f.tags)}]" if f.tags else ""
-            out.print(Text(f"{f.name}  {f.url}{tags}  {f.items:,} items, {f.unread:,} unread  {f.last_fetch or ''}  {status}"))
+            out.print(Text(f"{f.name}  {f.url}{tags}  {_plural(f.items, 'item')}, {f.unread:,} unread  {f.last_fetch or ''}  {status}"))
     return 0
 
 

@@ -246,3 +246,9 @@ def test_a_file_is_warned_about_once_until_it_changes_and_index_says_all(tmp_pat
     assert "empty.md: no body text" in everything.stderr
     (folder / "empty.md").write_text("---\ntitle: Still nothing\ndate: 2026-01-03\n---\n\n")
     assert "empty.md: no body text" in run(*data, "list").stderr  # changed: read, and said, again
+
+
+def test_importing_a_missing_file_says_so_in_one_line(tmp_path: Path) -> None:
+    result = run("--data-dir", str(tmp_path / "data"), "feeds", "import", str(tmp_path / "nowhere.opml"))
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"reader: error: {tmp_path / 'nowhere.opml'}: no such file"
