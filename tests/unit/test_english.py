@@ -231,3 +231,12 @@ def test_no_name_runs_over_a_paragraph_or_a_list_mark_or_code() -> None:
             assert "\n\n" not in text[start:end] and not text[start:end].startswith("•")
             assert "=" not in text[start:end] and "(" not in text[start:end]
     assert {"Microsoft", "Google"} <= {e.text for e in found}
+
+
+def test_a_person_the_model_also_called_an_organisation_stays_a_person() -> None:
+    from reader.text.entities import Mention
+
+    mentions = [Mention(kind, n, n + 11, "Olaf Scholz", "Olaf Scholz") for n, kind in enumerate(["ORG", "PER", "ORG", "PER", "ORG"])]
+    mentions.append(Mention("ORG", 90, 105, "Deutsche Bank", "Deutsche Bank"))  # an organisation's name is left alone
+    entities_en._one_kind(mentions)
+    assert {m.kind for m in mentions[:5]} == {"PER"} and mentions[5].kind == "ORG"
