@@ -168,7 +168,7 @@ def read_urls(text: str) -> Imported:
             skipped.append(clean_one_line(f"line {number}: {kind}: feeds are not supported"))
             continue
         if urlsplit(url).scheme.lower() not in ("http", "https"):
-            skipped.append(clean_one_line(f"line {number}: only http and https feeds are supported ({url})"))
+            skipped.append(clean_one_line(f"line {number}: not an http or https URL: {line[:80]}"))
             continue
         name = ""
         tags: list[str] = []

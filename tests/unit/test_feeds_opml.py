@@ -152,3 +152,8 @@ def test_any_name_and_tags_round_trip(name: str, tags: list[str]) -> None:
     sub = Subscription("https://x.example/feed", clean_one_line(name), tuple(tags))
     (back,) = import_bytes(export_opml([sub])).feeds
     assert back == sub
+
+
+def test_a_urls_line_that_is_no_url_is_quoted_whole() -> None:
+    skipped = read_urls("not a url at all\nftp://x.org/f tag\nhttp://ok.example/feed\n").skipped
+    assert skipped == ("line 1: not an http or https URL: not a url at all", "line 2: not an http or https URL: ftp://x.org/f tag")
