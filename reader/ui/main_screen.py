@@ -122,6 +122,18 @@ class MainScreen(Screen[None]):
             self._generation = generation
             self.query_one(ArticleList).forget_rows()
             self.run_search(keep=True)
+            self._reload_current()
+
+    def _reload_current(self) -> None:
+        """The open article changed in the index (a fetch, an edited file,
+        another process): show its new text where the reader was."""
+        current = self.current
+        if current is None or self.showing_summary or current.id in self.fetching:
+            return
+        fresh = self.library.find(current.id)
+        if fresh is None or fresh == current:
+            return
+        self._open(fresh, keep_place=True)
 
     # -- status -------------------------------------------------------------
 
@@ -269,13 +281,15 @@ class MainScreen(Screen[None]):
         if self.has_class("-narrow"):
             self._reveal(self.query_one(ReadingPane))
 
-    def _open(self, article: Article, extraction: Extraction | None = None) -> None:
-        """Show an article (its indexed body, or the summary a full text replaced)."""
+    def _open(self, article: Article, extraction: Extraction | None = None, keep_place: bool = False) -> None:
+        """Show an article (its indexed body, or the summary a full text
+        replaced); ``keep_place``: a new version of the open article, shown
+        at the same scroll position."""
         self.current = article
         matches = self.matcher.spans(article.body) if self.matcher else []
         cached = extraction or self.library.cached_extraction(article)
         pane = self.query_one(ReadingPane)
-        pane.show(article, cached, matches, self.library.formatting(article), self._notice(article))
+        pane.show(article, cached, matches, self.library.formatting(article), self._notice(article), keep_place=keep_place)
         sidebar = self.query_one(EntitySidebar)
         if cached is None:
             sidebar.show_metadata(article)
@@ -288,9 +302,12 @@ class MainScreen(Screen[None]):
     def _notice(self, article: Article) -> Text:
         """The pane's notice lines: the bookmark's note, and which text this is."""
         lines: list[tuple[str, str] | str] = []
-        note = self.library.note_of(article.id) if self.library.is_bookmarked(article.id) else ""
+        bookmarked = self.library.is_bookmarked(article.id)
+        note = self.library.note_of(article.id) if bookmarked else ""
         if note:
-            lines += [("✎ ", "bold"), (note, "italic")]
+            lines += [("★ ", "bold"), ("✎ ", "bold"), (note, "italic")]
+        elif bookmarked:
+            lines += [("★ ", "bold"), ("Bookmarked", "dim italic")]
         full = self.library.has_full_text(article)
         if lines and (article.id in self.fetching or full):
             lines.append("\n")
@@ -401,6 +418,7 @@ class MainScreen(Screen[None]):
         def done(_: bool) -> None:
             self.notify(f"{'★ Bookmarked' if on else 'Bookmark removed'}: {article.title}", markup=False)
             self.query_one(ArticleList).forget_rows()
+            self._refresh_notice()  # the note went with the bookmark
             if self.bookmarked_only:
                 self.run_search(keep=True)
 

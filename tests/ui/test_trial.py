@@ -1,0 +1,66 @@
+"""Defects from a new user's trial, each through Pilot."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from reader.library import Library
+from reader.ui.app import ReaderApp
+from reader.ui.reading_pane import ReadingPane
+from tests.conftest import BELTA, SEEDS
+from tests.ui.test_live import wait_for
+
+
+async def settle(app: ReaderApp) -> None:
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+
+
+def notice(app: ReaderApp) -> str:
+    widget = app.screen.query_one(ReadingPane).query_one("#notice")
+    return str(widget.render()) if widget.display else ""
+
+
+async def test_the_pane_shows_the_current_bookmark_and_note(data_dir: Path) -> None:
+    app = ReaderApp(Library([SEEDS], data_dir).open())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app)
+        await pilot.press("enter")
+        await settle(app)
+        await pilot.press("b", "a")
+        await pilot.pause()
+        await pilot.press(*"перечитать", "enter")
+        assert await wait_for(pilot, lambda: "✎ перечитать" in notice(app))
+        await pilot.press("b")  # the bookmark goes, and its note with it
+        assert await wait_for(pilot, lambda: not app.library.is_bookmarked(BELTA))
+        await pilot.pause()
+        assert "перечитать" not in notice(app) and "★" not in notice(app)
+        await pilot.press("b")  # bookmarked again, with no note
+        assert await wait_for(pilot, lambda: app.library.is_bookmarked(BELTA))
+        await pilot.pause()
+        assert "★" in notice(app) and "перечитать" not in notice(app)
+
+
+async def test_the_open_article_shows_its_new_text(tmp_path: Path, data_dir: Path) -> None:
+    folder = tmp_path / "lib"
+    shutil.copytree(SEEDS, folder)
+    app = ReaderApp(Library([folder], data_dir).open())
+    async with app.run_test(size=(140, 24)) as pilot:
+        await settle(app)
+        await pilot.press("enter")
+        await settle(app)
+        pane = app.screen.query_one(ReadingPane)
+        assert pane.article is not None and pane.article.id == BELTA
+        pane.focus()
+        await pilot.press("space")
+        await pilot.pause()
+        place = pane.scroll_y
+        assert place > 0
+        path = Path(pane.article.path)
+        path.write_text(path.read_text(encoding="utf-8") + "\nДобавленный абзац о Самарканде.\n", encoding="utf-8")
+        await pilot.press("r")
+        assert await wait_for(pilot, lambda: "Добавленный абзац" in pane.shown.plain)
+        assert pane.article is not None and "Добавленный абзац" in pane.article.body
+        await pilot.pause()
+        assert pane.scroll_y == place, "the reader stays where they were"
