@@ -497,8 +497,14 @@ class MainScreen(Screen[None]):
 
     def action_mark_all_read(self) -> None:
         articles = self.query_one(ArticleList)
-        ids = self.library.ids_of(articles.rowids)
+        if not articles.rowids:
+            return
+        ids = self.library.unread_among(articles.rowids)  # only these change: the count says what A did
         if not ids:
+            many = len(articles.rowids) > 1
+            self.notify(
+                f"All {len(articles.rowids):,} articles here are read already" if many else "This article is read already", timeout=3
+            )
             return
 
         def done(_: None) -> None:
@@ -511,7 +517,13 @@ class MainScreen(Screen[None]):
         articles = self.query_one(ArticleList)
         found = self.library.next_unread(articles.rowids, articles.cursor, step)
         if found is None:
-            self.notify("No unread article " + ("below" if step > 0 else "above"), timeout=2)
+            if not articles.rowids:
+                self.notify("The list is empty", timeout=4)
+                return
+            other = self.library.next_unread(articles.rowids, articles.cursor, -step)
+            where = "after" if step > 0 else "before"
+            more = f" (there is one {'before' if step > 0 else 'after'} it)" if other is not None else ""
+            self.notify(f"No unread article {where} this one{more}", timeout=4)
             return
         articles.action_move(found - articles.cursor)
         articles.focus()

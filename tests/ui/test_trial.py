@@ -7,6 +7,7 @@ from pathlib import Path
 
 from reader.library import Library
 from reader.ui.app import ReaderApp
+from reader.ui.article_list import ArticleList
 from reader.ui.reading_pane import ReadingPane
 from tests.conftest import BELTA, SEEDS
 from tests.ui.test_live import wait_for
@@ -64,3 +65,40 @@ async def test_the_open_article_shows_its_new_text(tmp_path: Path, data_dir: Pat
         assert pane.article is not None and "Добавленный абзац" in pane.article.body
         await pilot.pause()
         assert pane.scroll_y == place, "the reader stays where they were"
+
+
+def messages(app: ReaderApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_mark_all_read_counts_only_what_it_changed(data_dir: Path) -> None:
+    app = ReaderApp(Library([SEEDS], data_dir).open())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app)
+        await pilot.press("enter")  # the first is read now
+        await settle(app)
+        app.library.flush()
+        await pilot.press("A")
+        assert await wait_for(pilot, lambda: any("read" in m for m in messages(app)))
+        assert "Marked 1 article read" in messages(app), messages(app)
+        await pilot.press("A")
+        assert await wait_for(pilot, lambda: any("read already" in m for m in messages(app))), messages(app)
+
+
+async def test_next_unread_says_when_there_is_none(data_dir: Path) -> None:
+    app = ReaderApp(Library([SEEDS], data_dir).open())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app)
+        await pilot.press("enter")
+        await settle(app)
+        app.library.flush()
+        articles = app.screen.query_one(ArticleList)
+        await pilot.press("right_square_bracket")  # the second is unread
+        assert articles.cursor == 1
+        await pilot.press("enter")
+        await settle(app)
+        app.library.flush()
+        await pilot.press("g", "right_square_bracket")
+        await pilot.pause()
+        assert articles.cursor == 0
+        assert any("No unread article after this one" in m for m in messages(app)), messages(app)
