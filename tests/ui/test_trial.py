@@ -8,6 +8,7 @@ from pathlib import Path
 from reader.library import Library
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
+from reader.ui.dialogs import HelpScreen
 from reader.ui.reading_pane import ReadingPane
 from tests.conftest import BELTA, SEEDS
 from tests.ui.test_live import wait_for
@@ -102,3 +103,30 @@ async def test_next_unread_says_when_there_is_none(data_dir: Path) -> None:
         await pilot.pause()
         assert articles.cursor == 0
         assert any("No unread article after this one" in m for m in messages(app)), messages(app)
+
+
+async def test_help_scrolls_with_the_movement_keys(data_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('[keys]\n"list.down" = "n"\n', encoding="utf-8")  # READER_CONFIG
+    app = ReaderApp(Library([SEEDS], data_dir).open())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        help = app.screen.query_one("#help")
+        assert help.max_scroll_y > 2
+        await pilot.press("j", "j")
+        await pilot.pause()
+        assert help.scroll_y == 2
+        await pilot.press("k")
+        await pilot.pause()
+        assert help.scroll_y == 1
+        await pilot.press("G")
+        await pilot.pause()
+        assert help.scroll_y == help.max_scroll_y
+        await pilot.press("g")
+        await pilot.pause()
+        assert help.scroll_y == 0
+        await pilot.press("n")  # the user's key for list.down
+        await pilot.pause()
+        assert help.scroll_y == 1
