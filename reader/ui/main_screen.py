@@ -265,7 +265,8 @@ class MainScreen(Screen[None]):
 
     @on(Input.Changed, "#search")
     def _query_changed(self, event: Input.Changed) -> None:
-        self.run_search()
+        # A cleared filter keeps the cursor on the article it was on.
+        self.run_search(keep=not event.value)
 
     @on(Input.Submitted, "#search")
     def _query_submitted(self, event: Input.Submitted) -> None:
@@ -399,7 +400,7 @@ class MainScreen(Screen[None]):
             self.bookmarked_only = False
             self.query_one(ArticleList).notes = None
             search.value = ""
-            self.run_search()
+            self.run_search(keep=True)
         elif self.query_one(ReadingPane).has_focus or self.query_one(EntitySidebar).has_focus:
             self._reveal(self.query_one(ArticleList))
 

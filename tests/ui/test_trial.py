@@ -10,7 +10,7 @@ from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
 from reader.ui.dialogs import HelpScreen
 from reader.ui.reading_pane import ReadingPane
-from tests.conftest import BELTA, SEEDS
+from tests.conftest import BELTA, SEEDS, SPUTNIK
 from tests.ui.test_live import wait_for
 
 
@@ -130,3 +130,19 @@ async def test_help_scrolls_with_the_movement_keys(data_dir: Path, tmp_path: Pat
         await pilot.press("n")  # the user's key for list.down
         await pilot.pause()
         assert help.scroll_y == 1
+
+
+async def test_clearing_the_filter_keeps_the_selected_article(data_dir: Path) -> None:
+    app = ReaderApp(Library([SEEDS], data_dir).open())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app)
+        articles = app.screen.query_one(ArticleList)
+        sputnik = app.library.row_of(SPUTNIK)
+        assert sputnik is not None and list(articles.rowids).index(sputnik.rowid) == 1
+        for leave in (("enter", "escape"), ("escape",)):  # from the list, and from the search box itself
+            await pilot.press("slash", *"Атамкулов")
+            assert await wait_for(pilot, lambda: list(articles.rowids) == [sputnik.rowid])
+            await pilot.press(*leave)
+            assert await wait_for(pilot, lambda: len(articles.rowids) == 2)
+            await settle(app)
+            assert articles.current == sputnik.rowid and articles.cursor == 1
