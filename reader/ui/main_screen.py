@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
 from reader.library import Library
@@ -29,6 +29,7 @@ from reader.model import Article, Extraction, Found, ReaderError, Spans
 from reader.ui.article_list import ArticleList
 from reader.ui.dialogs import LinksScreen, NoteScreen
 from reader.ui.entity_sidebar import EntitySidebar
+from reader.ui.footer import ReaderFooter, first_fitting
 from reader.ui.messages import ArticleOpened, EntityChosen, FigureChosen
 from reader.ui.reading_pane import ReadingPane
 from reader.ui.sources import SourcesScreen
@@ -36,6 +37,25 @@ from reader.ui.sources import SourcesScreen
 T = TypeVar("T")
 POLL_S = 1.0  # how often the index is asked whether another process changed it
 SETTLE_S = 0.3  # file events closer than this are one change
+
+
+SEARCH_HINTS = (  # the longest that fits the search box is its placeholder
+    '/ search: words "phrase" -not prefix* source: date: person: is:bookmarked',
+    '/ search: words "phrase" -not prefix* source: date: person:',
+    '/ search: words "phrase" -not prefix* source: date:',
+    '/ search: words "phrase" -not prefix*',
+    '/ search: words "phrase" -not',
+    '/ search: words "phrase"',
+    "/ search: words",
+    "/ search",
+)
+
+
+class SearchBox(Input):
+    """The search box: its placeholder is never cut (a shorter one instead)."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.placeholder = first_fitting(self.content_size.width, SEARCH_HINTS)
 
 
 class MainScreen(Screen[None]):
@@ -85,13 +105,13 @@ class MainScreen(Screen[None]):
         yield Header()
         with Horizontal(id="panes"):
             with Vertical(id="left"):
-                yield Input(placeholder='/ search: words "phrase" -not prefix* source: date: person: is:bookmarked', id="search")
+                yield SearchBox(placeholder=SEARCH_HINTS[0], id="search")
                 yield Static("", id="search-error")
                 yield ArticleList(self.library.rows, id="articles")
                 yield Static("", id="status")
             yield ReadingPane(id="reader")
             yield EntitySidebar(id="sidebar")
-        yield Footer()
+        yield ReaderFooter()
 
     def on_mount(self) -> None:
         self.query_one("#search-error").display = False

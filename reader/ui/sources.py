@@ -4,6 +4,7 @@ counts and errors; choosing one narrows the list to it."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -12,6 +13,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from reader.model import Source
+from reader.ui.footer import first_fitting
 
 EVERYTHING = ""  # what choosing "every source" returns
 
@@ -24,6 +26,20 @@ def groups(sources: list[Source]) -> list[tuple[str, list[Source]]]:
         grouped.setdefault(key, []).append(source)
     order = sorted(grouped, key=lambda k: (k != "Folders", k == "Feeds", k.casefold()))
     return [(k, grouped[k]) for k in order]
+
+
+TITLES = (  # the longest that fits the dialog is its title
+    "Sources  (unread/articles) — enter narrows the list, escape closes",
+    "Sources  (unread/articles) · enter narrows · escape closes",
+    "Sources (unread/articles) · enter · escape",
+    "Sources (unread/articles)",
+    "Sources",
+)
+
+
+class SourcesTitle(Label):
+    def on_resize(self, event: events.Resize) -> None:
+        self.update(Text(first_fitting(self.content_size.width, TITLES), no_wrap=True, overflow="ellipsis"))
 
 
 class SourcesScreen(ModalScreen[str | None]):
@@ -47,7 +63,7 @@ class SourcesScreen(ModalScreen[str | None]):
                     line.append(f"  ⚠ {s.error}", style="bold red")
                 options.append(Option(line, id=s.name))
         with Vertical(id="sources-dialog"):
-            yield Label(Text("Sources  (unread/articles) — enter narrows the list, escape closes"))
+            yield SourcesTitle(Text(TITLES[0], no_wrap=True, overflow="ellipsis"))
             yield OptionList(*options, id="sources-list")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

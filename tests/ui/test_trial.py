@@ -5,11 +5,17 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from rich.cells import cell_len
+from textual.widgets import Input
+from textual.widgets._footer import FooterKey
+
 from reader.library import Library
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
 from reader.ui.dialogs import HelpScreen
+from reader.ui.footer import ReaderFooter
 from reader.ui.reading_pane import ReadingPane
+from reader.ui.sources import SourcesTitle
 from tests.conftest import BELTA, SEEDS, SPUTNIK
 from tests.ui.test_live import wait_for
 
@@ -146,3 +152,44 @@ async def test_clearing_the_filter_keeps_the_selected_article(data_dir: Path) ->
             assert await wait_for(pilot, lambda: len(articles.rowids) == 2)
             await settle(app)
             assert articles.current == sputnik.rowid and articles.cursor == 1
+
+
+def footer_keys(app: ReaderApp) -> list[FooterKey]:
+    return list(app.screen.query_one(ReaderFooter).query(FooterKey))
+
+
+async def test_a_remapped_bookmark_key_keeps_its_hint(data_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('[keys]\nbookmark = "m"\n', encoding="utf-8")  # READER_CONFIG
+    app = ReaderApp(Library([SEEDS], data_dir).open())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app)
+        await pilot.pause(0.2)
+        hints = [(k.key_display, k.description) for k in footer_keys(app)]
+        assert ("m", "Bookmark") in hints and ("b", "Bookmark") not in hints, hints
+        assert hints.index(("m", "Bookmark")) == 2, "in its place, after ⏎ Open and / Search"
+
+
+async def test_hints_title_and_placeholder_fit_without_a_cut(data_dir: Path) -> None:
+    for size in ((80, 24), (130, 32), (200, 50)):
+        app = ReaderApp(Library([SEEDS], data_dir).open())
+        async with app.run_test(size=size) as pilot:
+            await settle(app)
+            for keys in ((), ("enter",)):
+                await pilot.press(*keys)
+                await settle(app)
+                await pilot.pause(0.2)
+                keys_shown = footer_keys(app)
+                palette = next(k for k in keys_shown if k.has_class("-command-palette"))
+                assert ("?", "Help") in [(k.key_display, k.description) for k in keys_shown]
+                for key in keys_shown:
+                    if key is not palette:
+                        assert key.region.right <= palette.region.x, (size, key.description)
+                        assert key.region.width == cell_len(str(key.render())), (size, key.description)
+                search = app.screen.query_one("#search", Input)
+                if search.content_size.width:  # not hidden by the reading pane
+                    assert cell_len(search.placeholder) <= search.content_size.width, size
+                    assert search.placeholder.count('"') % 2 == 0, "never cut inside a quote"
+            await pilot.press("escape", "s")
+            await pilot.pause(0.2)
+            title = app.screen.query_one(SourcesTitle)
+            assert cell_len(str(title.render())) <= title.content_size.width, size
