@@ -5,18 +5,22 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from pytest_httpserver import HTTPServer
 from rich.cells import cell_len
-from textual.widgets import Input
+from textual.geometry import Region
+from textual.widgets import Input, OptionList
 from textual.widgets._footer import FooterKey
 
 from reader.library import Library
+from reader.model import Source
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
 from reader.ui.dialogs import HelpScreen
 from reader.ui.footer import ReaderFooter
 from reader.ui.reading_pane import ReadingPane
-from reader.ui.sources import SourcesTitle
+from reader.ui.sources import SourcesScreen, SourcesTitle
 from tests.conftest import BELTA, SEEDS, SPUTNIK
+from tests.ui.test_feeds_ui import rss
 from tests.ui.test_live import wait_for
 
 
@@ -193,3 +197,52 @@ async def test_hints_title_and_placeholder_fit_without_a_cut(data_dir: Path) -> 
             await pilot.pause(0.2)
             title = app.screen.query_one(SourcesTitle)
             assert cell_len(str(title.render())) <= title.content_size.width, size
+
+
+async def test_sources_list_a_feed_under_each_tag_and_its_error_on_one_line(httpserver: HTTPServer, data_dir: Path) -> None:
+    httpserver.expect_oneshot_request("/feed.xml").respond_with_data(rss(1), content_type="application/rss+xml")
+    garbage = "<html>\n" + "\n".join(f"<p>not a feed, line {n} " + "x" * 60 + "</p>" for n in range(40)) + "\n</html>"
+    httpserver.expect_request("/feed.xml").respond_with_data(garbage, content_type="application/rss+xml")
+    with Library(data_dir=data_dir) as setup:
+        setup.add_feed(httpserver.url_for("/feed.xml"), name="Лента", tags=["News", "german"])
+        setup.add_source(SEEDS)
+        setup.fetch()
+    with Library(data_dir=data_dir) as check:
+        error = next(s.error for s in check.sources() if s.name == "Лента")
+    assert error, "the garbage feed has an error to show"
+    app = ReaderApp(Library(data_dir=data_dir).open())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app)
+        await pilot.press("s")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, SourcesScreen)
+        listed = app.screen.query_one(OptionList)
+        prompts = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
+        feed_rows = [i for i, p in enumerate(prompts) if "Лента" in p]
+        groups_above = [max(j for j in range(i) if not prompts[j].startswith("  ")) for i in feed_rows]
+        assert sorted(prompts[j] for j in groups_above) == ["News", "german"], prompts
+        assert all("⚠" in prompts[i] for i in feed_rows)
+        listed.highlighted = feed_rows[-1]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one("#search", Input).value == 'in:"Лента"'
+
+
+async def test_a_long_feed_error_is_one_line_cut_with_an_ellipsis(data_dir: Path) -> None:
+    error = "not well-formed (invalid token): line 1, column 0\n" + "the page said: " + "слово " * 80 + "КОНЕЦ"
+    sources = [
+        Source("folder", "seeds", str(SEEDS), 2, 2),
+        Source("feed", "Мусор", "http://example.org/garbage", 0, 0, error, ("News",)),
+        Source("feed", "Лента", "http://example.org/feed", 3, 1, None, ("News", "german")),
+    ]
+    app = ReaderApp(Library([SEEDS], data_dir).open())
+    async with app.run_test(size=(80, 40)) as pilot:
+        await settle(app)
+        app.push_screen(SourcesScreen(sources))
+        await pilot.pause(0.2)
+        listed = app.screen.query_one(OptionList)
+        lines = [strip.text for strip in listed.render_lines(Region(0, 0, *listed.outer_size))]
+        with_error = [line for line in lines if "⚠" in line]
+        assert len(with_error) == 1 and with_error[0].rstrip(" ▎▊").endswith("…"), lines
+        assert not any("КОНЕЦ" in line or ("слово слово" in line and "⚠" not in line) for line in lines), lines
+        assert sum("Лента" in line for line in lines) == 2, lines
