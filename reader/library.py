@@ -592,6 +592,14 @@ class Library:
         before = unread[unread < position]
         return int(before[-1]) if len(before) else None
 
+    def unread_among(self, rowids: array[int]) -> list[str]:
+        """The ids of the articles among ``rowids`` that are not read yet."""
+        import numpy as np
+
+        given = np.frombuffer(rowids, dtype=np.int64)
+        unread = given[np.isin(given, self.index.ids_filtered("is:unread", []))]
+        return self.ids_of([int(r) for r in unread])
+
     def feed_of(self, article: Article) -> str | None:
         """The name of the feed an article came from, if it came from one."""
         for source, _, root, _ in self._listed():

@@ -12,9 +12,41 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+# The help screen scrolls with the movement keys of the list and of the
+# reading pane: the same binding ids, so the config's [keys] remaps move
+# them here too.
+_MOVES = (
+    ("down", "j,down"),
+    ("up", "k,up"),
+    ("first", "g,home"),
+    ("last", "G,end"),
+    ("page_down", "pagedown,space"),
+    ("page_up", "pageup"),
+)
+_PANE_IDS = {"down": "pane.down", "up": "pane.up", "first": "pane.top", "last": "pane.bottom", "page_down": "pane.page_down"}
+_SCROLLS = {
+    "down": "scroll_down",
+    "up": "scroll_up",
+    "first": "scroll_home",
+    "last": "scroll_end",
+    "page_down": "scroll_page_down",
+    "page_up": "scroll_page_up",
+}
+
+
+class HelpText(VerticalScroll):
+    """The help's scrolling text, with the reading pane's keys (on a node of
+    their own: a remap removes every binding that shared a key with the
+    remapped one, so the list's and the pane's ids cannot share a map)."""
+
+    BINDINGS = [Binding(keys, f"screen.move('{move}')", show=False, id=_PANE_IDS[move]) for move, keys in _MOVES if move in _PANE_IDS]
+
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+        *(Binding(keys, f"move('{move}')", show=False, id=f"list.{move}") for move, keys in _MOVES),
+    ]
 
     def __init__(self, sections: list[tuple[str, list[tuple[str, str, str]]]]) -> None:
         super().__init__()
@@ -30,9 +62,12 @@ class HelpScreen(ModalScreen[None]):
             for keys, description, binding_id in rows:
                 table.add_row(Text(keys), Text(description), Text(binding_id))
             table.add_row("", "", "")
-        with VerticalScroll(id="help"):
+        with HelpText(id="help"):
             yield Static(Text("Keys  (remap by id in the config file's [keys] table)", style="bold"))
             yield Static(table)
+
+    def action_move(self, move: str) -> None:
+        getattr(self.query_one("#help", VerticalScroll), _SCROLLS[move])(animate=False, immediate=True)
 
 
 class NoteScreen(ModalScreen[str | None]):

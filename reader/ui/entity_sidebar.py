@@ -5,6 +5,9 @@ groups."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import OptionList
@@ -15,6 +18,39 @@ from reader.model import Article, Entity, Extraction, Figure
 from reader.ui.messages import EntityChosen, FigureChosen
 
 GROUPS = (("PER", "People"), ("ORG", "Organisations"), ("LOC", "Places"))
+
+
+class Entry:
+    """A sidebar line: the name cut with … so that the count keeps its column
+    at the right edge (and, for a figure, its value on a second line, cut
+    too). It is laid out for the width it is drawn at, so a scrollbar that
+    appears later never pushes the count onto a line of its own."""
+
+    def __init__(self, name: str, style: str, count: str, detail: str = "") -> None:
+        self.name, self.style, self.count, self.detail = name, style, count, detail
+
+    def __str__(self) -> str:
+        line = f"{self.name} {self.count}".rstrip()
+        return f"{line}\n{self.detail}" if self.detail else line
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        widest = max(cell_len(self.name) + 1 + cell_len(self.count), cell_len(self.detail))
+        return Measurement(min(8, widest), widest)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(1, options.max_width)
+        count = Text(f" {self.count}" if self.count else "", style="dim")
+        line = Text(self.name, style=self.style, no_wrap=True, overflow="ellipsis")
+        line.truncate(max(1, width - count.cell_len), overflow="ellipsis", pad=True)
+        line.append_text(count)
+        line.truncate(width, overflow="ellipsis")
+        if self.detail:
+            line.append("\n")
+            detail = Text(self.detail, style="dim", no_wrap=True, overflow="ellipsis")
+            detail.truncate(width, overflow="ellipsis")
+            line.append_text(detail)
+        line.no_wrap, line.overflow = True, "ellipsis"
+        yield line
 
 
 class EntitySidebar(OptionList):
@@ -31,30 +67,12 @@ class EntitySidebar(OptionList):
         super().__init__(id=id)
         self._items: dict[str, Entity | Figure] = {}
         self._extraction: Extraction | None = None
-        self._language = ("", True)  # the article's language, and whether it has an entity model
 
     def show_nothing(self) -> None:
         """No article open: nothing to list."""
         self._items, self._extraction = {}, None
         self.clear_options()
         self.add_option(Option(Text("No article open", style="dim italic"), disabled=True))
-
-    def on_resize(self) -> None:
-        if self._extraction is not None:
-            self.show_extraction(self._extraction, *self._language)
-
-    def _width(self) -> int:
-        """Cells a line may take (one is left for the scrollbar)."""
-        return max(8, self.scrollable_content_region.width - 1 if self.scrollable_content_region.width else 30)
-
-    def _entry(self, name: str, style: str, count: str) -> Text:
-        """One line: the name cut with … so the count stays in its column."""
-        width = self._width()
-        room = max(3, width - len(count) - 1)
-        line = Text(name, style=style, no_wrap=True, overflow="ellipsis")
-        line.truncate(room, overflow="ellipsis", pad=True)
-        line.append(" " + count, style="dim")
-        return line
 
     def show_metadata(self, article: Article) -> None:
         """Before entities are ready: what the article's front matter says."""
@@ -77,29 +95,25 @@ class EntitySidebar(OptionList):
         """Entities and figures; ``has_entities``: whether the article's
         language has an entity model at all (else figures only, said so)."""
         keep = self.highlighted if extraction is self._extraction else None
-        self._items, self._extraction, self._language = {}, extraction, (lang, has_entities)
+        self._items, self._extraction = {}, extraction
         self.clear_options()
         if not has_entities:
             note = f"No people, organisations or places: no entity model for this article's language ({lang}). Figures only."
             self.add_option(Option(Text(note, style="dim italic"), disabled=True))
         for kind, label in GROUPS if has_entities else ():
             group = sorted((e for e in extraction.entities if e.kind == kind), key=lambda e: (-len(e.mentions), e.normal))
-            self.add_option(Option(self._entry(label, "bold", f"({len(group)})"), disabled=True))
+            self.add_option(Option(Entry(label, "bold", f"({len(group)})"), disabled=True))
             for number, entity in enumerate(group):
                 key = f"{kind}-{number}"
                 self._items[key] = entity
-                self.add_option(Option(self._entry(entity.normal, STYLES[kind], str(len(entity.mentions))), id=key))
-        self.add_option(Option(self._entry("Figures", "bold", f"({len(extraction.figures)})"), disabled=True))
+                self.add_option(Option(Entry(entity.normal, STYLES[kind], str(len(entity.mentions))), id=key))
+        self.add_option(Option(Entry("Figures", "bold", f"({len(extraction.figures)})"), disabled=True))
         for number, figure in enumerate(extraction.figures):
             key = f"FIG-{number}"
             self._items[key] = figure
-            width = self._width()
-            times = f"  ×{len(figure.mentions)}" if len(figure.mentions) > 1 else ""
-            text = Text(" ".join(figure.text.split()), style=STYLES["FIG"])
-            text.truncate(max(1, width - len(times)), overflow="ellipsis")
-            value = Text(f"  = {figure_value(figure.value, figure.unit)}", style="dim")
-            value.truncate(width, overflow="ellipsis")
-            self.add_option(Option(Text.assemble(text, times, "\n", value), id=key))
+            times = f"×{len(figure.mentions)}" if len(figure.mentions) > 1 else ""
+            value = f"  = {figure_value(figure.value, figure.unit)}"
+            self.add_option(Option(Entry(" ".join(figure.text.split()), STYLES["FIG"], times, value), id=key))
         # The first entity (or figure) is selected, so f and enter work at once.
         first = next((i for i in range(self.option_count) if not self.get_option_at_index(i).disabled), None)
         self.highlighted = keep if keep is not None and keep < self.option_count else first

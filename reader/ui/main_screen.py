@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
 from reader.library import Library
@@ -29,6 +29,7 @@ from reader.model import Article, Extraction, Found, ReaderError, Spans
 from reader.ui.article_list import ArticleList
 from reader.ui.dialogs import LinksScreen, NoteScreen
 from reader.ui.entity_sidebar import EntitySidebar
+from reader.ui.footer import ReaderFooter, first_fitting
 from reader.ui.messages import ArticleOpened, EntityChosen, FigureChosen
 from reader.ui.reading_pane import ReadingPane
 from reader.ui.sources import SourcesScreen
@@ -36,6 +37,25 @@ from reader.ui.sources import SourcesScreen
 T = TypeVar("T")
 POLL_S = 1.0  # how often the index is asked whether another process changed it
 SETTLE_S = 0.3  # file events closer than this are one change
+
+
+SEARCH_HINTS = (  # the longest that fits the search box is its placeholder
+    '/ search: words "phrase" -not prefix* source: date: person: is:bookmarked',
+    '/ search: words "phrase" -not prefix* source: date: person:',
+    '/ search: words "phrase" -not prefix* source: date:',
+    '/ search: words "phrase" -not prefix*',
+    '/ search: words "phrase" -not',
+    '/ search: words "phrase"',
+    "/ search: words",
+    "/ search",
+)
+
+
+class SearchBox(Input):
+    """The search box: its placeholder is never cut (a shorter one instead)."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.placeholder = first_fitting(self.content_size.width, SEARCH_HINTS)
 
 
 class MainScreen(Screen[None]):
@@ -85,13 +105,13 @@ class MainScreen(Screen[None]):
         yield Header()
         with Horizontal(id="panes"):
             with Vertical(id="left"):
-                yield Input(placeholder='/ search: words "phrase" -not prefix* source: date: person: is:bookmarked', id="search")
+                yield SearchBox(placeholder=SEARCH_HINTS[0], id="search")
                 yield Static("", id="search-error")
                 yield ArticleList(self.library.rows, id="articles")
                 yield Static("", id="status")
             yield ReadingPane(id="reader")
             yield EntitySidebar(id="sidebar")
-        yield Footer()
+        yield ReaderFooter()
 
     def on_mount(self) -> None:
         self.query_one("#search-error").display = False
@@ -122,6 +142,18 @@ class MainScreen(Screen[None]):
             self._generation = generation
             self.query_one(ArticleList).forget_rows()
             self.run_search(keep=True)
+            self._reload_current()
+
+    def _reload_current(self) -> None:
+        """The open article changed in the index (a fetch, an edited file,
+        another process): show its new text where the reader was."""
+        current = self.current
+        if current is None or self.showing_summary or current.id in self.fetching:
+            return
+        fresh = self.library.find(current.id)
+        if fresh is None or fresh == current:
+            return
+        self._open(fresh, keep_place=True)
 
     # -- status -------------------------------------------------------------
 
@@ -253,7 +285,8 @@ class MainScreen(Screen[None]):
 
     @on(Input.Changed, "#search")
     def _query_changed(self, event: Input.Changed) -> None:
-        self.run_search()
+        # A cleared filter keeps the cursor on the article it was on.
+        self.run_search(keep=not event.value)
 
     @on(Input.Submitted, "#search")
     def _query_submitted(self, event: Input.Submitted) -> None:
@@ -269,13 +302,15 @@ class MainScreen(Screen[None]):
         if self.has_class("-narrow"):
             self._reveal(self.query_one(ReadingPane))
 
-    def _open(self, article: Article, extraction: Extraction | None = None) -> None:
-        """Show an article (its indexed body, or the summary a full text replaced)."""
+    def _open(self, article: Article, extraction: Extraction | None = None, keep_place: bool = False) -> None:
+        """Show an article (its indexed body, or the summary a full text
+        replaced); ``keep_place``: a new version of the open article, shown
+        at the same scroll position."""
         self.current = article
         matches = self.matcher.spans(article.body) if self.matcher else []
         cached = extraction or self.library.cached_extraction(article)
         pane = self.query_one(ReadingPane)
-        pane.show(article, cached, matches, self.library.formatting(article), self._notice(article))
+        pane.show(article, cached, matches, self.library.formatting(article), self._notice(article), keep_place=keep_place)
         sidebar = self.query_one(EntitySidebar)
         if cached is None:
             sidebar.show_metadata(article)
@@ -288,9 +323,12 @@ class MainScreen(Screen[None]):
     def _notice(self, article: Article) -> Text:
         """The pane's notice lines: the bookmark's note, and which text this is."""
         lines: list[tuple[str, str] | str] = []
-        note = self.library.note_of(article.id) if self.library.is_bookmarked(article.id) else ""
+        bookmarked = self.library.is_bookmarked(article.id)
+        note = self.library.note_of(article.id) if bookmarked else ""
         if note:
-            lines += [("✎ ", "bold"), (note, "italic")]
+            lines += [("★ ", "bold"), ("✎ ", "bold"), (note, "italic")]
+        elif bookmarked:
+            lines += [("★ ", "bold"), ("Bookmarked", "dim italic")]
         full = self.library.has_full_text(article)
         if lines and (article.id in self.fetching or full):
             lines.append("\n")
@@ -382,7 +420,7 @@ class MainScreen(Screen[None]):
             self.bookmarked_only = False
             self.query_one(ArticleList).notes = None
             search.value = ""
-            self.run_search()
+            self.run_search(keep=True)
         elif self.query_one(ReadingPane).has_focus or self.query_one(EntitySidebar).has_focus:
             self._reveal(self.query_one(ArticleList))
 
@@ -401,6 +439,7 @@ class MainScreen(Screen[None]):
         def done(_: bool) -> None:
             self.notify(f"{'★ Bookmarked' if on else 'Bookmark removed'}: {article.title}", markup=False)
             self.query_one(ArticleList).forget_rows()
+            self._refresh_notice()  # the note went with the bookmark
             if self.bookmarked_only:
                 self.run_search(keep=True)
 
@@ -479,8 +518,14 @@ class MainScreen(Screen[None]):
 
     def action_mark_all_read(self) -> None:
         articles = self.query_one(ArticleList)
-        ids = self.library.ids_of(articles.rowids)
+        if not articles.rowids:
+            return
+        ids = self.library.unread_among(articles.rowids)  # only these change: the count says what A did
         if not ids:
+            many = len(articles.rowids) > 1
+            self.notify(
+                f"All {len(articles.rowids):,} articles here are read already" if many else "This article is read already", timeout=3
+            )
             return
 
         def done(_: None) -> None:
@@ -493,7 +538,13 @@ class MainScreen(Screen[None]):
         articles = self.query_one(ArticleList)
         found = self.library.next_unread(articles.rowids, articles.cursor, step)
         if found is None:
-            self.notify("No unread article " + ("below" if step > 0 else "above"), timeout=2)
+            if not articles.rowids:
+                self.notify("The list is empty", timeout=4)
+                return
+            other = self.library.next_unread(articles.rowids, articles.cursor, -step)
+            where = "after" if step > 0 else "before"
+            more = f" (there is one {'before' if step > 0 else 'after'} it)" if other is not None else ""
+            self.notify(f"No unread article {where} this one{more}", timeout=4)
             return
         articles.action_move(found - articles.cursor)
         articles.focus()

@@ -52,8 +52,16 @@ class ReadingPane(VerticalScroll, can_focus=True):
         matches: list[tuple[int, int]],
         formatting: Rendered | None = None,
         notice: Text | None = None,
+        keep_place: bool = False,
     ) -> None:
-        keep_scroll = self.article is not None and article.id == self.article.id and article.body == self.article.body
+        """Show an article; the scroll position stays when it is the same
+        text again, or with ``keep_place`` (a new version of the same one)."""
+        before = self.article
+        same = before is not None and article.id == before.id
+        keep_scroll = same and (keep_place or (before is not None and article.body == before.body))
+        if keep_place and same:
+            y = self.scroll_y
+            self.call_after_refresh(lambda: self.scroll_to(y=min(y, self.max_scroll_y), animate=False))
         self.article, self.extraction, self.matches, self.formatting = article, extraction, matches, formatting
         self.marks, self.mark_index = list(matches), -1
         self.query_one("#title", Static).update(Text(article.title))

@@ -1,9 +1,12 @@
 """The sources picker: every folder and feed, grouped by tag, with unread
-counts and errors; choosing one narrows the list to it."""
+counts and errors; choosing one narrows the list to it. A feed with several
+tags is listed under each of them; its error is one line, cut with …."""
 
 from __future__ import annotations
 
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -12,18 +15,52 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from reader.model import Source
+from reader.ui.footer import first_fitting
 
 EVERYTHING = ""  # what choosing "every source" returns
 
 
 def groups(sources: list[Source]) -> list[tuple[str, list[Source]]]:
-    """Folders first, then feeds by their first tag (untagged last)."""
+    """Folders first, then feeds under each of their tags (a feed with two
+    tags is listed twice), untagged feeds last under "Feeds"."""
     grouped: dict[str, list[Source]] = {}
     for source in sources:
-        key = "Folders" if source.kind == "folder" else (source.tags[0] if source.tags else "Feeds")
-        grouped.setdefault(key, []).append(source)
+        keys = ["Folders"] if source.kind == "folder" else (list(dict.fromkeys(source.tags)) or ["Feeds"])
+        for key in keys:
+            grouped.setdefault(key, []).append(source)
     order = sorted(grouped, key=lambda k: (k != "Folders", k == "Feeds", k.casefold()))
     return [(k, grouped[k]) for k in order]
+
+
+class OneLine:
+    """A line that is cut with … at the width it is drawn at, never wrapped
+    (a feed's error can be long: it must not take the dialog)."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text.plain
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        line = self.text.copy()
+        line.truncate(max(1, options.max_width), overflow="ellipsis")
+        line.no_wrap, line.end = True, "\n"
+        yield line
+
+
+TITLES = (  # the longest that fits the dialog is its title
+    "Sources  (unread/articles) — enter narrows the list, escape closes",
+    "Sources  (unread/articles) · enter narrows · escape closes",
+    "Sources (unread/articles) · enter · escape",
+    "Sources (unread/articles)",
+    "Sources",
+)
+
+
+class SourcesTitle(Label):
+    def on_resize(self, event: events.Resize) -> None:
+        self.update(Text(first_fitting(self.content_size.width, TITLES), no_wrap=True, overflow="ellipsis"))
 
 
 class SourcesScreen(ModalScreen[str | None]):
@@ -34,25 +71,28 @@ class SourcesScreen(ModalScreen[str | None]):
     def __init__(self, sources: list[Source]) -> None:
         super().__init__()
         self.sources = sources
+        self._names: dict[str, str] = {}  # option id: source name
 
     def compose(self) -> ComposeResult:
         options: list[Option | None] = [Option(Text("Every source", style="bold"), id="\x00all")]
-        for title, members in groups(self.sources):
+        for number, (title, members) in enumerate(groups(self.sources)):
             options.append(None)
             options.append(Option(Text(title, style="bold underline"), disabled=True))
             for s in members:
                 line = Text(f"  {s.name}", no_wrap=True, overflow="ellipsis")
                 line.append(f"  {s.unread:,}/{s.articles:,}", style="dim")
-                if s.error:
-                    line.append(f"  ⚠ {s.error}", style="bold red")
-                options.append(Option(line, id=s.name))
+                if s.error:  # one line, cut with … at the dialog's edge
+                    line.append(f"  ⚠ {' '.join(s.error.split())}", style="bold red")
+                key = f"{number}\x00{s.name}"  # a source under two tags is two options
+                self._names[key] = s.name
+                options.append(Option(OneLine(line), id=key))
         with Vertical(id="sources-dialog"):
-            yield Label(Text("Sources  (unread/articles) — enter narrows the list, escape closes"))
+            yield SourcesTitle(Text(TITLES[0], no_wrap=True, overflow="ellipsis"))
             yield OptionList(*options, id="sources-list")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         chosen = event.option.id
-        self.dismiss(EVERYTHING if chosen == "\x00all" else chosen)
+        self.dismiss(EVERYTHING if chosen == "\x00all" else self._names.get(chosen or ""))
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)

@@ -261,6 +261,13 @@ async def test_sidebar_clears_and_selects_the_first_entity(data_dir: Path) -> No
         assert sidebar.option_count == 1 and sidebar._chosen() is None
 
 
+def sidebar_lines(sidebar: EntitySidebar) -> list[str]:
+    """The sidebar's lines as drawn (the scrollbar's cells left out)."""
+    width = sidebar.scrollable_content_region.width
+    sidebar.scroll_to(y=0, animate=False, immediate=True)
+    return ["".join(seg.text for seg in sidebar.render_line(y))[:width] for y in range(sidebar.scrollable_content_region.height)]
+
+
 async def test_sidebar_names_are_cut_and_counts_aligned(data_dir: Path) -> None:
     app = ReaderApp(Library([SEEDS], data_dir).open())
     async with app.run_test(size=(120, 40)) as pilot:
@@ -268,10 +275,29 @@ async def test_sidebar_names_are_cut_and_counts_aligned(data_dir: Path) -> None:
         await pilot.press("enter")
         await settle(app)
         sidebar = app.screen.query_one(EntitySidebar)
-        entries = [sidebar.get_option_at_index(i).prompt for i in range(sidebar.option_count)]
-        lines = [p for p in entries if isinstance(p, Text) and "\n" not in p.plain]
-        assert len({len(p.plain) for p in lines}) == 1, "every name-and-count line has the same width"
-        assert all(len(p.plain) <= sidebar.scrollable_content_region.width for p in lines)
+        drawn = [line for line in sidebar_lines(sidebar) if line.strip()]
+        figures = next(i for i, line in enumerate(drawn) if line.startswith("Figures"))
+        counted = [line.rstrip() for line in drawn[: figures + 1]]  # the groups and entities, each with its count
+        assert counted and len({len(line) for line in counted}) == 1, "every count ends in the same column"
+        assert all(len(line) <= sidebar.scrollable_content_region.width for line in drawn)
+
+
+async def test_sidebar_entries_stay_on_one_line_when_the_list_scrolls(data_dir: Path) -> None:
+    """Defect: once the entries overflow (80x24 overlay, a short wide
+    terminal), the scrollbar pushed every count onto a line of its own."""
+    for size, keys in (((80, 24), ("enter", "e")), ((200, 20), ("enter",))):
+        app = ReaderApp(Library([SEEDS], data_dir).open())
+        async with app.run_test(size=size) as pilot:
+            await settle(app)
+            await pilot.press(*keys)
+            await settle(app)
+            await pilot.pause()
+            sidebar = app.screen.query_one(EntitySidebar)
+            assert sidebar.display and sidebar.max_scroll_y > 0, "the list scrolls"
+            drawn = [line.rstrip() for line in sidebar_lines(sidebar)]
+            assert any(line.startswith("People") and line.endswith("(2)") for line in drawn), (size, drawn)
+            assert any(line.startswith("Абдулла Арипов") and line.endswith("3") for line in drawn), (size, drawn)
+            assert not [line for line in drawn if line.strip().strip("()").isdigit()], (size, drawn)
 
 
 async def test_note_is_shown_and_edited_with_a_key(data_dir: Path) -> None:
