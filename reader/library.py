@@ -650,6 +650,23 @@ class Library:
         """Every article in view the query finds (see :meth:`Searcher.find`)."""
         return self._searcher.find(text, partial, bookmarked_only, ranked)
 
+    def snippets(self, found: Found, rowids: Sequence[int]) -> dict[int, str]:
+        """Where the query's words stand in each of these articles: a window
+        of its text with the matches in ``**``; nothing when the query has
+        no words (a filter alone shows no snippet)."""
+        if not self.searched_by_words(found):
+            return {}
+        out = {}
+        for rowid in rowids:
+            article = self.index.article(rowid)
+            if article is not None:
+                out[rowid] = self._searcher.snippet(found, article.body)
+        return out
+
+    def searched_by_words(self, found: Found) -> bool:
+        """Whether a search looked for words (not for filters alone)."""
+        return self._searcher.has_words(found)
+
     def asks_for_entities(self, text: str) -> bool:
         """Whether a query filters on entities (answered from the entity index)."""
         parsed = parse(text)

@@ -412,6 +412,11 @@ class Searcher:
     def snippet(self, found: Found, body: str) -> str:
         return found.matcher.snippet(body) if isinstance(found.matcher, Matcher) else _clip(body, 0, SNIPPET_CHARS)
 
+    @staticmethod
+    def has_words(found: Found) -> bool:
+        """Whether what was found was looked for by words (not by filters alone)."""
+        return isinstance(found.matcher, Matcher) and bool(found.matcher.forms or found.matcher.prefixes)
+
 
 def _newest_first(order: array[int], keep: np.ndarray | None, drop: np.ndarray | None) -> array[int]:
     """The rowids of ``order`` (newest first) in ``keep`` and not in ``drop``."""

@@ -6,6 +6,7 @@ Rows come from the store by position, a page at a time, and are cached;
 
 from __future__ import annotations
 
+import re
 from array import array
 from collections.abc import Callable, Sequence
 
@@ -24,12 +25,21 @@ from reader.model import ListRow
 from reader.ui.messages import ArticleOpened
 
 PAGE = 64
-LINES_PER_ROW = 2
+LINES_PER_ROW = 2  # date and source, then the title; a search by words adds its snippet
 RowSource = Callable[[Sequence[int]], dict[int, ListRow]]
+SnippetSource = Callable[[Sequence[int]], dict[int, str]]
+_MARKED = re.compile(r"\*\*(.+?)\*\*")
 
 
 class ArticleList(ScrollView, can_focus=True):
-    COMPONENT_CLASSES = {"article-list--cursor", "article-list--meta", "article-list--title", "article-list--flag"}
+    COMPONENT_CLASSES = {
+        "article-list--cursor",
+        "article-list--meta",
+        "article-list--title",
+        "article-list--flag",
+        "article-list--snippet",
+        "article-list--match",
+    }
     BINDINGS = [
         Binding("j,down", "move(1)", "Down", show=False, id="list.down"),
         Binding("k,up", "move(-1)", "Up", show=False, id="list.up"),
@@ -48,14 +58,21 @@ class ArticleList(ScrollView, can_focus=True):
         self.notes: Callable[[str], str] | None = None  # in the bookmarks view: each bookmark's note
         self.rowids: array[int] = array("q")
         self._rows: LRUCache[int, ListRow] = LRUCache(4096)
+        self._snippet_source: SnippetSource | None = None
+        self._snippets: LRUCache[int, str] = LRUCache(1024)
+        self.lines_per_row = LINES_PER_ROW
 
     # -- data ---------------------------------------------------------------
 
-    def set_rowids(self, rowids: array[int], keep: int | None = None) -> None:
-        """Show these articles; the cursor stays on ``keep`` when it is among them."""
+    def set_rowids(self, rowids: array[int], keep: int | None = None, snippets: SnippetSource | None = None) -> None:
+        """Show these articles; the cursor stays on ``keep`` when it is among
+        them. ``snippets``: where a search's words stand in each (a third line a row)."""
         self.rowids = rowids
         self._rows.clear()
-        self.virtual_size = Size(self.size.width, len(rowids) * LINES_PER_ROW)  # never wider: no horizontal scroll
+        self._snippets.clear()
+        self._snippet_source = snippets
+        self.lines_per_row = LINES_PER_ROW + (snippets is not None)
+        self.virtual_size = Size(self.size.width, len(rowids) * self.lines_per_row)  # never wider: no horizontal scroll
         position = 0
         if keep is not None:
             try:
@@ -86,12 +103,23 @@ class ArticleList(ScrollView, can_focus=True):
             row = fetched.get(rowid)
         return row
 
+    def _snippet(self, index: int) -> str:
+        rowid = self.rowids[index]
+        snippet = self._snippets.get(rowid)
+        if snippet is None and self._snippet_source is not None:
+            start = index - index % PAGE
+            fetched = self._snippet_source(self.rowids[start : start + PAGE])
+            for key, value in fetched.items():
+                self._snippets[key] = value
+            snippet = fetched.get(rowid, "")
+        return snippet or ""
+
     # -- drawing ------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
         scroll_y = self.scroll_offset.y
         line = scroll_y + y
-        index, part = divmod(line, LINES_PER_ROW)
+        index, part = divmod(line, self.lines_per_row)
         width = self.scrollable_content_region.width or self.size.width
         base = self.rich_style
         if index >= len(self.rowids):
@@ -110,26 +138,60 @@ class ArticleList(ScrollView, can_focus=True):
                 Segment(" " if row.read else "•", style + flag),
                 Segment(info, style + meta),
             ]
-        else:
+        elif part == 1:
             title = self.get_component_rich_style("article-list--title", partial=True)
             segments = [Segment("   " + fit(row.title, width - 3), style + (title if not row.read else Style(bold=False)))]
+        else:
+            segments = [Segment("   ", style), *self._snippet_segments(self._snippet(index), width - 3, style)]
         # The whole row is drawn to the full width, so the cursor row is highlighted edge to edge.
         strip = Strip(segments).crop_extend(0, width, style)
         return strip.apply_offsets(0, line)
+
+    def _snippet_segments(self, snippet: str, width: int, style: Style) -> list[Segment]:
+        """The snippet in ``width`` cells, dim, its matched words bright (the
+        ``**`` marks are the search's; the article's own text stays literal),
+        its first match in view however narrow the list."""
+        dim = style + self.get_component_rich_style("article-list--snippet", partial=True)
+        bright = style + self.get_component_rich_style("article-list--match", partial=True)
+        plain, matches = "", []
+        cursor = 0
+        flat = " ".join(snippet.split())
+        for match in _MARKED.finditer(flat):
+            plain += flat[cursor : match.start()]
+            matches.append((len(plain), len(plain) + len(match.group(1))))
+            plain += match.group(1)
+            cursor = match.end()
+        plain += flat[cursor:]
+        start = 0
+        if matches and matches[0][1] > width - 2:  # the first match would be cut off: begin a little before it
+            start = plain.rfind(" ", 0, max(0, matches[0][0] - width // 4)) + 1
+        head = "…" if start else ""
+        shown = head + fit(plain[start:].lstrip("…"), width - len(head))
+        offset = start - len(head) + (len(plain[start:]) - len(plain[start:].lstrip("…")))
+        segments: list[Segment] = []
+        cursor = 0
+        for a, b in matches:
+            a, b = a - offset, b - offset
+            if a < cursor or b > len(shown) - shown.endswith("…"):
+                continue
+            segments += [Segment(shown[cursor:a], dim), Segment(shown[a:b], bright)]
+            cursor = b
+        segments.append(Segment(shown[cursor:], dim))
+        return segments
 
     def watch_cursor(self, old: int, new: int) -> None:
         if not self.rowids:
             return
         for index in (old, new):
             if 0 <= index < len(self.rowids):
-                self.refresh_lines(index * LINES_PER_ROW, LINES_PER_ROW)
+                self.refresh_lines(index * self.lines_per_row, self.lines_per_row)
         self.scroll_to_region_of(new)
 
     def scroll_to_region_of(self, index: int) -> None:
-        self.scroll_to_region(Region(0, index * LINES_PER_ROW, 1, LINES_PER_ROW), animate=False, force=True)
+        self.scroll_to_region(Region(0, index * self.lines_per_row, 1, self.lines_per_row), animate=False, force=True)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(self.size.width, len(self.rowids) * LINES_PER_ROW)
+        self.virtual_size = Size(self.size.width, len(self.rowids) * self.lines_per_row)
         self.refresh()
 
     # -- actions ------------------------------------------------------------
@@ -148,7 +210,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._go(len(self.rowids) - 1)
 
     def action_page(self, direction: int) -> None:
-        self._go(self.cursor + direction * max(1, self.size.height // LINES_PER_ROW - 1))
+        self._go(self.cursor + direction * max(1, self.size.height // self.lines_per_row - 1))
 
     def action_open(self) -> None:
         rowid = self.current
@@ -156,7 +218,7 @@ class ArticleList(ScrollView, can_focus=True):
             self.post_message(ArticleOpened(rowid))
 
     def on_click(self, event: events.Click) -> None:
-        index = (event.y + self.scroll_offset.y) // LINES_PER_ROW
+        index = (event.y + self.scroll_offset.y) // self.lines_per_row
         if 0 <= index < len(self.rowids):
             self.cursor = index
             self.action_open()

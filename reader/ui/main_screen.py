@@ -255,7 +255,10 @@ class MainScreen(Screen[None]):
         articles = self.query_one(ArticleList)
         current = keep_rowid if keep_rowid is not None else articles.current if keep else None
         self.matcher = found.matcher
-        articles.set_rowids(found.rowids, keep=current)
+        by_words = self.library.searched_by_words(found)
+        articles.set_rowids(
+            found.rowids, keep=current, snippets=(lambda rowids: self.library.snippets(found, rowids)) if by_words else None
+        )
         total = self.library.count()
         shown = len(found.rowids)
         view = " bookmarked" if self.bookmarked_only else ""

@@ -222,3 +222,23 @@ async def test_u_toggles_read(data_dir: Path) -> None:
         await pilot.press("u")
         await pilot.pause()
         assert not app.library.state.is_read(BELTA)
+
+
+async def test_a_search_by_words_shows_each_articles_snippet(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app)
+        articles = app.screen.query_one(ArticleList)
+        assert articles.lines_per_row == 2  # no search: date and source, title
+        await pilot.press("slash", *"Ташкенту", "space")
+        await settle(app)
+        assert articles.rowids and articles.lines_per_row == 3
+        snippet = "".join(segment.text for segment in articles.render_line(2))  # the first row's third line
+        assert "Ташкент" in snippet and "**" not in snippet
+        bright = [segment for segment in articles.render_line(2) if segment.text.startswith("Ташкент")]
+        assert bright and bright[0].style is not None and bright[0].style.bold  # the match stands out
+        await pilot.press("escape")
+        await settle(app)
+        await pilot.press("slash", *"source:Sputnik", "space")  # a filter alone: no snippet
+        await settle(app)
+        assert articles.rowids and articles.lines_per_row == 2
