@@ -205,13 +205,8 @@ MEDIA_NS = "http://search.yahoo.com/mrss/"
 def _with_media_descriptions(feed: ParsedFeed, data: bytes) -> ParsedFeed:
     """Items with no content of their own (a YouTube channel's videos) get
     their ``media:description``, plain text, as it."""
-    try:
-        root = etree.fromstring(data, _hardened_parser())
-    except etree.XMLSyntaxError:
-        return feed
-    if root is None:
-        return feed
-    entries = [e for e in root.iter() if isinstance(e.tag, str) and etree.QName(e).localname in ("entry", "item")]
+    root = _tree(data)
+    entries = _entries(root) if root is not None else []
     if len(entries) != len(feed.items):
         return feed
     items = []
@@ -228,23 +223,34 @@ def _with_media_descriptions(feed: ParsedFeed, data: bytes) -> ParsedFeed:
 def _not_well_formed(data: bytes) -> str | None:
     """The first XML error of a document, None when it is well-formed."""
     try:
-        etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False))
+        etree.fromstring(data, _hardened_parser(recover=False))
     except etree.XMLSyntaxError as error:
         return str(error.msg or error)
     return None
 
 
-def _hardened_parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True)
+def _hardened_parser(recover: bool = True) -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=recover)
+
+
+def _tree(data: bytes, url: str = "") -> etree._Element | None:
+    """The document read leniently (entities never expanded), or None."""
+    try:
+        root: etree._Element | None = etree.fromstring(data, _hardened_parser(), base_url=url or None)
+    except etree.XMLSyntaxError:
+        return None
+    return root
+
+
+def _entries(root: etree._Element) -> list[etree._Element]:
+    """A feed's items or entries, in document order."""
+    return [e for e in root.iter() if isinstance(e.tag, str) and etree.QName(e).localname in ("entry", "item")]
 
 
 def _as_atom_feed(data: bytes) -> bytes | None:
     """An Atom document without its namespace (``<feed>``, as some Atom 0.3
     feeds are), or a lone ``<entry>``, as an Atom 1.0 feed; else None."""
-    try:
-        root = etree.fromstring(data, _hardened_parser())
-    except etree.XMLSyntaxError:
-        return None
+    root = _tree(data)
     if root is None:
         return None
     name = etree.QName(root).localname
@@ -264,14 +270,10 @@ def _as_atom_feed(data: bytes) -> bytes | None:
 def _entry_bases(data: bytes, url: str) -> tuple[str, list[str]] | None:
     """The feed's base and each entry's (``xml:base`` resolved against the
     feed URL), in document order."""
-    try:
-        root = etree.fromstring(data, _hardened_parser(), base_url=url or None)
-    except etree.XMLSyntaxError:
-        return None
+    root = _tree(data, url)
     if root is None:
         return None
-    entries = [e for e in root.iter() if isinstance(e.tag, str) and etree.QName(e).localname in ("entry", "item")]
-    return root.base or url, [e.base or url for e in entries]
+    return root.base or url, [e.base or url for e in _entries(root)]
 
 
 def _from_parsed(parsed: Any, url: str, bases: tuple[str, list[str]] | None) -> ParsedFeed:
