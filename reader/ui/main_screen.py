@@ -367,7 +367,8 @@ class MainScreen(Screen[None]):
         (or the app) has gone meanwhile: then its result has nowhere to go."""
 
         def run() -> None:
-            if self.is_attached:
+            # A stopping app takes its screens apart before it detaches them.
+            if self.is_attached and self.app.is_running:
                 callback(*args, **kwargs)
 
         try:
