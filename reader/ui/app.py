@@ -53,11 +53,16 @@ class ReaderApp(App[None]):
         return {b.id: b.key for _, owner in cls.binding_owners() for b in _bindings(owner) if b.id}
 
     def on_mount(self) -> None:
-        loaded = config.load(self.config_file or config.config_path(), self.binding_ids())
-        if loaded.keys:
-            self.set_keymap(config.merged_keymap(loaded.keys, self.default_keys()))
-        if loaded.problem:
-            self.notify(loaded.problem, severity="error", timeout=10, markup=False)
+        path = self.config_file or config.config_path()
+        loaded = config.load(path, self.binding_ids())
+        remaps, unknown = _known_keys(loaded.keys)
+        if remaps:
+            self.set_keymap(config.merged_keymap(remaps, self.default_keys()))
+        for problem in [loaded.problem] if loaded.problem else []:
+            self.notify(problem, severity="error", timeout=10, markup=False)
+        if unknown:
+            said = ", ".join(f"{key!r} ({binding})" for binding, key in unknown)
+            self.notify(f"{path}: not a key: {said}; those bindings keep their default keys", severity="error", timeout=10, markup=False)
         self.main.browser = loaded.browser
         self.main.fetch_every_minutes = loaded.fetch_every_minutes
         theme = config.remembered(self.library.data_dir).get("theme")
@@ -141,3 +146,42 @@ def run(library: Library, config_file: Path | None = None) -> int:
         app = ReaderApp(library, config_file)
         app.run()
     return app.return_code or 0
+
+
+_MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+
+
+def _known_keys(remaps: dict[str, str]) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """The remaps whose keys Textual knows, and each (binding id, key) it does
+    not (a binding left with no known key keeps its default)."""
+    kept: dict[str, str] = {}
+    unknown: list[tuple[str, str]] = []
+    for binding, keys in remaps.items():
+        good: list[str] = []
+        for key in (k.strip() for k in keys.split(",") if k.strip()):
+            if _is_key(key):
+                good.append(key)
+            else:
+                unknown.append((binding, key))
+        if good:
+            kept[binding] = ",".join(good)
+    return kept, unknown
+
+
+def _is_key(key: str) -> bool:
+    """A key as Textual names it: modifiers, then one character or a key's
+    name (``pagedown``, ``f5``, ``question_mark``: a character's Unicode name)."""
+    import unicodedata
+
+    from textual.keys import KEY_ALIASES, Keys
+
+    *modifiers, name = key.split("+")
+    if not name or any(m not in _MODIFIERS for m in modifiers):
+        return False
+    if len(name) == 1 or name in KEY_ALIASES or name in {k.value.split("+")[-1] for k in Keys}:
+        return True
+    try:
+        unicodedata.lookup(name.replace("_", " "))
+    except KeyError:
+        return False
+    return True

@@ -176,6 +176,17 @@ async def test_config_remaps_keys(data_dir: Path, tmp_path: Path) -> None:
     assert app.return_code == 0
 
 
+async def test_a_key_textual_does_not_know_is_said_and_the_default_kept(data_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('[keys]\nquit = "notakey+++"\nbookmark = "m"\n', encoding="utf-8")
+    app = make_app(data_dir)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app)
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "not a key: 'notakey+++' (quit)" in said
+        await pilot.press("q")  # quit kept its default
+    assert app.return_code == 0
+
+
 async def test_markup_in_articles_is_literal(data_dir: Path, tmp_path: Path) -> None:
     folder = tmp_path / "lib"
     folder.mkdir()
