@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import traceback
 from collections.abc import Iterable
 from pathlib import Path
@@ -173,15 +174,20 @@ def _is_key(key: str) -> bool:
     name (``pagedown``, ``f5``, ``question_mark``: a character's Unicode name)."""
     import unicodedata
 
-    from textual.keys import KEY_ALIASES, Keys
-
     *modifiers, name = key.split("+")
     if not name or any(m not in _MODIFIERS for m in modifiers):
         return False
-    if len(name) == 1 or name in KEY_ALIASES or name in {k.value.split("+")[-1] for k in Keys}:
+    if len(name) == 1 or name in _key_names():
         return True
     try:
         unicodedata.lookup(name.replace("_", " "))
     except KeyError:
         return False
     return True
+
+
+@functools.cache
+def _key_names() -> frozenset[str]:
+    from textual.keys import KEY_ALIASES, Keys
+
+    return frozenset(KEY_ALIASES) | {k.value.split("+")[-1] for k in Keys}

@@ -25,6 +25,7 @@ from reader.model import ListRow
 from reader.ui.messages import ArticleOpened
 
 PAGE = 64
+SNIPPET_PAGE = 16
 LINES_PER_ROW = 2  # date and source, then the title; a search by words adds its snippet
 RowSource = Callable[[Sequence[int]], dict[int, ListRow]]
 SnippetSource = Callable[[Sequence[int]], dict[int, str]]
@@ -107,10 +108,12 @@ class ArticleList(ScrollView, can_focus=True):
         rowid = self.rowids[index]
         snippet = self._snippets.get(rowid)
         if snippet is None and self._snippet_source is not None:
-            start = index - index % PAGE
-            fetched = self._snippet_source(self.rowids[start : start + PAGE])
-            for key, value in fetched.items():
-                self._snippets[key] = value
+            # Each snippet reads an article's text: a screenful at a time, not a page of rows.
+            start = index - index % SNIPPET_PAGE
+            page = self.rowids[start : start + SNIPPET_PAGE]
+            fetched = self._snippet_source(page)
+            for key in page:
+                self._snippets[key] = fetched.get(key, "")  # an article gone meanwhile is not asked for again
             snippet = fetched.get(rowid, "")
         return snippet or ""
 
