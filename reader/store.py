@@ -33,7 +33,7 @@ from reader.text import lemmas
 if TYPE_CHECKING:
     import numpy as np
 
-INDEX_VERSION = f"index-7/{lemmas.VERSION}"
+INDEX_VERSION = f"index-8/{lemmas.VERSION}"  # 8: Markdown shown through pulldown-cmark
 BUSY_TIMEOUT_S = 30.0
 QUICK_CHECK_MAX_BYTES = 32 * 2**20
 T = TypeVar("T")

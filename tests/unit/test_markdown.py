@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from reader import corpus
 from reader.highlight import body_text
-from reader.text import markdown
 from reader.text.markdown import _Renderer, render
 
 SOURCE = """# Заголовок статьи
@@ -107,17 +106,9 @@ def test_raw_seed_text_is_not_rendered(tmp_path: Path):
     assert "**не**" in loaded.article.body and loaded.rendered is None
 
 
-def test_long_bodies_are_parsed_in_parts_with_the_same_result():
-    source = "## Раздел\n\nАбзац с **жирным** и [ссылкой](https://e.x/1).\n\n" * 800
-    assert len(source) > markdown.CHUNK
-    whole, parts = _Renderer().run(source), render(source)
-    assert parts.text == whole.text and parts.spans == whole.spans
-    assert [(k.start, k.end, k.url) for k in parts.links] == [(k.start, k.end, k.url) for k in whole.links]
-
-
 def test_a_body_that_is_mostly_syntax_is_shown_literally():
     source = "[" * 100_000 + "![" * 50_000
-    assert render(source).text.replace("\n", "") == source  # cut into parts, nothing parsed away
+    assert render(source).text == source
 
 
 def test_entity_offsets_are_into_the_shown_markdown_body(tmp_path: Path, capsys):
@@ -147,3 +138,46 @@ def test_entity_offsets_are_into_the_shown_markdown_body(tmp_path: Path, capsys)
     for figure in found["figures"]:
         assert body[figure["start"] : figure["end"]] == figure["text"]
     assert any(f["value"] == 1800000000 for f in found["figures"])
+
+
+MARKDOWN_BITS = st.sampled_from(
+    [
+        "[",
+        "]",
+        "(",
+        ")",
+        "*",
+        "_",
+        "`",
+        "~~",
+        "\\",
+        "<",
+        ">",
+        "#",
+        "!",
+        "&amp;",
+        "&#0;",
+        "|",
+        "- ",
+        "1. ",
+        "> ",
+        "    ",
+        "```",
+        "\n",
+        "\n\n",
+        "слово",
+        "http://e.x",
+        "(javascript:x)",
+        "[a](DATA:x)",
+    ]
+)
+
+
+@given(st.lists(MARKDOWN_BITS | st.text(max_size=5), max_size=120).map("".join))
+def test_any_text_renders_with_spans_and_links_inside_it(source):
+    rendered = _Renderer().run(source)
+    for start, end, _ in rendered.spans:
+        assert 0 <= start < end <= len(rendered.text)
+    for link in rendered.links:
+        assert rendered.text[link.start : link.end].split() == link.text.split()
+        assert not link.url.lower().startswith(("javascript:", "data:", "file:", "vbscript:"))
