@@ -9,6 +9,7 @@ gets a future, and a caller that must (the CLI) waits on it.
 
 from __future__ import annotations
 
+import itertools
 import os
 import queue
 import signal
@@ -16,8 +17,8 @@ import sqlite3
 import threading
 import time
 from array import array
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 from typing import TypeVar
@@ -28,7 +29,8 @@ import platformdirs
 from reader import browser, corpus, fulltext, reading, resources
 from reader.background import LOG, SINGLE_THREADED, BackgroundExtraction, append_log, exit_with_parent, in_background
 from reader.feeds import opml
-from reader.feeds.run import Feed, FeedResult, discover, fetch_all
+from reader.feeds.fetch import Response
+from reader.feeds.run import Feed, FeedResult, discover, fetch_all, store_answer
 from reader.feeds.write import feed_folder
 from reader.model import (
     Article,
@@ -55,7 +57,7 @@ BATCH = 500
 PARALLEL_FROM = 2000
 FULL_TEXTS_A_FETCH = 20  # a feed asking for full texts fetches at most this many pages a fetch
 INDEX_EVERY = 25  # feeds fetched, then their items are indexed while the fetch goes on
-FETCH_POOL_FROM = 50  # feeds fetched at once from which their items are read in worker processes
+FETCH_POOL_FROM = 50  # feeds fetched at once from which their answers are stored and read in worker processes
 FETCH_WORKERS = 2  # reading and normalising items costs more than fetching them, on news-sized items
 SEEDS_NAME = "seeds"
 Progress = Callable[[int, int], None]
@@ -69,7 +71,10 @@ def default_data_dir() -> Path:
     return Path(env) if env else Path(platformdirs.user_data_dir("reader", appauthor=False))
 
 
-def _prepare(path: str, known_hash: str | None, data_dir: str | None = None) -> tuple[str, Indexed | None, str, str | None]:
+Prepared = tuple[str, Indexed | None, str, str | None]  # path, what to index, content hash, note
+
+
+def _prepare(path: str, known_hash: str | None, data_dir: str | None = None) -> Prepared:
     """Read, hash, parse and normalise one file (in a worker process when
     there are many). ``Indexed`` is None when the file is unchanged (same
     hash) or holds no article; the note says which."""
@@ -87,6 +92,22 @@ def _prepare(path: str, known_hash: str | None, data_dir: str | None = None) -> 
     article = reading.with_full_text(loaded.article, data_dir)  # a kept full text is the body
     title, body, meta = normalise(article)
     return path, Indexed(article, _digest(article), title, body, meta), digest, loaded.note
+
+
+def _store_prepared(
+    feed: Feed, response: Response, protected_ids: frozenset[str], data_dir: str
+) -> tuple[FeedResult, list[tuple[str, tuple[int, int], Prepared]]]:
+    """A feed's answer stored (in a worker process) and each file written
+    read as the index reads it, with the size and mtime it had before."""
+    result = store_answer(feed, response, protected_ids)
+    rows = []
+    for path in result.written:
+        try:
+            found = os.stat(path)  # before the read: a change after it makes the index read the file again
+        except OSError:
+            continue
+        rows.append((path, (found.st_size, found.st_mtime_ns), _prepare(path, None, data_dir)))
+    return result, rows
 
 
 class Writer:
@@ -384,24 +405,44 @@ class Library:
         waiting: list[str] = []  # feeds written, not indexed yet
         if progress:
             progress(0, len(specs))
-        # Many feeds: their items are read and normalised in a second process
-        # (started with the first feed that has something new, its models
-        # loading while the next feeds are fetched), so the fetch here and the
-        # indexing there use both cores. A fetch where nothing changed starts none.
+        # Many feeds: once worker processes are up (started with the first
+        # answer to store, their models loading while the fetch goes on), each
+        # answer is parsed, written and its files read for the index there, so
+        # this process only fetches and writes the index: both cores work. Until
+        # then, and for a few feeds, answers are stored here. A fetch where
+        # nothing changed starts none.
         pooled: list[ProcessPoolExecutor] = []
+        warming: list[Future[None]] = []
+        prepared: dict[str, tuple[tuple[int, int], Prepared]] = {}  # path -> (size, mtime), read
+        guard = threading.Lock()
+
+        def store(feed: Feed, response: Response, protected_ids: frozenset[str]) -> FeedResult:
+            with guard:
+                if not pooled and len(specs) >= FETCH_POOL_FROM:
+                    pooled.append(_pool(FETCH_WORKERS))
+                    warming.extend(pooled[0].submit(_warm_up) for _ in range(FETCH_WORKERS))
+                ready = bool(warming) and all(w.done() for w in warming)
+            if ready:
+                try:
+                    result, rows = pooled[0].submit(_store_prepared, feed, response, protected_ids, str(self.data_dir)).result()
+                except BrokenExecutor:  # a worker died: this process stores it
+                    return store_answer(feed, response, protected_ids)
+                with guard:
+                    prepared.update((path, (known, read)) for path, known, read in rows)
+                return result
+            return store_answer(feed, response, protected_ids)
 
         def index_waiting() -> None:
-            report.warnings += self.refresh(roots=waiting, executor=pooled[0] if pooled else None).warnings
+            folders = set(waiting)
+            with guard:
+                ready = {path: prepared.pop(path) for path in [p for p in prepared if os.path.dirname(p) in folders]}
+            report.warnings += self.refresh(roots=waiting, executor=pooled[0] if pooled else None, prepared=ready).warnings
             waiting.clear()
 
         def on_result(result: FeedResult) -> None:
             if result.new and result.key in wants_full_text:
                 report.warnings += self._keep_full_texts(Path(roots[result.key]), started)
             if result.new or result.updated or result.removed:
-                if not pooled and len(specs) >= FETCH_POOL_FROM:
-                    pooled.append(_pool(FETCH_WORKERS))
-                    for _ in range(FETCH_WORKERS):
-                        pooled[0].submit(_warm_up)
                 waiting.append(roots[result.key])
                 if len(waiting) >= INDEX_EVERY:
                     index_waiting()  # new items appear while the others are fetched
@@ -416,7 +457,7 @@ class Library:
                 progress(report.ok + report.not_modified + report.failed, len(specs))
 
         try:
-            results = fetch_all(specs, protected_ids=protected, on_result=on_result, **limits)  # type: ignore[arg-type]
+            results = fetch_all(specs, protected_ids=protected, on_result=on_result, store=store, **limits)  # type: ignore[arg-type]
             index_waiting()
         finally:
             for executor in pooled:
@@ -446,6 +487,7 @@ class Library:
         pool: bool = True,
         executor: ProcessPoolExecutor | None = None,
         every_note: bool = False,
+        prepared: Mapping[str, tuple[tuple[int, int], Prepared]] | None = None,
     ) -> RefreshReport:
         """Bring the index in line with the files of ``roots`` (default: the
         roots in view): read only what changed (size and mtime first, then the
@@ -455,7 +497,9 @@ class Library:
         inside the app, whose terminal they would inherit); ``executor``: the
         worker processes to read in, the caller's to shut down. Warnings are
         said for the files read now (a file is not warned about again until
-        it changes); ``every_note``: for every file of the roots."""
+        it changes); ``every_note``: for every file of the roots.
+        ``prepared``: files already read elsewhere (by the fetch's workers),
+        used while their size and mtime are still those given."""
         report = RefreshReport()
         walked = [r for r in (roots if roots is not None else self.scope()) if not self._unfetched(r)]
         root_of: dict[str, str] = {}
@@ -477,7 +521,7 @@ class Library:
             if removed:
                 self._write(lambda: self._index_w.apply(root_of, stat, [], removed=removed)).result()
                 report.removed += len(removed)
-            self._read(todo, known, root_of, stat, report, executor, progress)
+            self._read(todo, known, root_of, stat, report, executor, progress, prepared or {})
         except sqlite3.OperationalError as error:
             # Each batch is one transaction: what was written stays, the
             # batch in hand is rolled back, and the index stays usable.
@@ -503,11 +547,16 @@ class Library:
         report: RefreshReport,
         executor: ProcessPoolExecutor | None,
         progress: Progress | None,
+        prepared: Mapping[str, tuple[tuple[int, int], Prepared]],
     ) -> None:
-        hashes = [known[p].hash if p in known else None for p in todo]
-        data_dirs = [str(self.data_dir)] * len(todo)
-        chunk = max(1, min(64, len(todo) // 8))  # every worker gets a share of a small batch too
-        results = executor.map(_prepare, todo, hashes, data_dirs, chunksize=chunk) if executor else map(_prepare, todo, hashes, data_dirs)
+        ready = [prepared[p][1] for p in todo if p in prepared and prepared[p][0] == stat[p]]
+        rest = [p for p in todo if p not in prepared or prepared[p][0] != stat[p]]
+        hashes = [known[p].hash if p in known else None for p in rest]
+        data_dirs = [str(self.data_dir)] * len(rest)
+        chunk = max(1, min(64, len(rest) // 8))  # every worker gets a share of a small batch too
+        results = itertools.chain(
+            ready, executor.map(_prepare, rest, hashes, data_dirs, chunksize=chunk) if executor else map(_prepare, rest, hashes, data_dirs)
+        )
         batch: list[tuple[str, Indexed | None, str, str | None]] = []
         touched: list[str] = []
         done = 0

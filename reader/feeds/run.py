@@ -52,10 +52,14 @@ class FeedResult:
     updated: int  # files rewritten because the item changed
     title: str | None  # the feed's own title
     removed: int = 0  # files removed by retention
+    written: tuple[str, ...] = ()  # the files written (new or updated)
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+Store = Callable[[Feed, fetch.Response, frozenset[str]], FeedResult]
 
 
 def fetch_all(
@@ -63,6 +67,7 @@ def fetch_all(
     *,
     protected_ids: Iterable[str] = frozenset(),
     on_result: Callable[[FeedResult], None] | None = None,
+    store: Store | None = None,
     concurrency: int = DEFAULT_CONCURRENCY,
     per_host: int = DEFAULT_PER_HOST,
     timeout: float = fetch.DEFAULT_TIMEOUT,
@@ -70,7 +75,8 @@ def fetch_all(
 ) -> list[FeedResult]:
     """Fetch, parse and write every feed; at most ``concurrency`` at once and
     ``per_host`` to one host. ``on_result`` is called in the calling thread
-    as each feed finishes. Results come back in the order of ``feeds``. One
+    as each feed finishes; ``store`` keeps what a feed answered (default:
+    :func:`store_answer` in the fetching thread). Results come back in the order of ``feeds``. One
     feed's failure is its result's ``error``; it never stops the others, and
     its earlier items stay."""
     protected = frozenset(protected_ids)
@@ -89,7 +95,7 @@ def fetch_all(
 
     def one(feed: Feed) -> FeedResult:
         try:
-            return fetch_one(feed, protected_ids=protected, timeout=timeout, max_bytes=max_bytes, limit=host_limit(feed.url))
+            return fetch_one(feed, protected_ids=protected, timeout=timeout, max_bytes=max_bytes, limit=host_limit(feed.url), store=store)
         except Exception as error:  # a bug or a full disk in one feed must not stop the rest
             return _result(feed, error=clean_one_line(f"{type(error).__name__}: {error}")[:300])
 
@@ -114,8 +120,9 @@ def fetch_one(
     max_bytes: int = fetch.DEFAULT_MAX_BYTES,
     limit: threading.Semaphore | None = None,
     now: dt.datetime | None = None,
+    store: Store | None = None,
 ) -> FeedResult:
-    """One feed: conditional GET, parse, write, retention."""
+    """One feed: conditional GET, then :func:`store_answer` (or ``store``)."""
     if limit is not None:
         with limit:
             response = fetch.get(feed.url, etag=feed.etag, last_modified=feed.last_modified, timeout=timeout, max_bytes=max_bytes)
@@ -133,6 +140,15 @@ def fetch_one(
             last_modified=response.last_modified,
             not_modified=True,
         )
+    if store is not None:
+        return store(feed, response, protected_ids)
+    return store_answer(feed, response, protected_ids, now)
+
+
+def store_answer(
+    feed: Feed, response: fetch.Response, protected_ids: frozenset[str] = frozenset(), now: dt.datetime | None = None
+) -> FeedResult:
+    """A feed's answer (a 200) parsed, its items written, retention applied."""
     parsed = parse.parse(response.body, response.url, response.content_type)
     if isinstance(parsed, parse.FeedError):
         return _result(feed, url=response.url, new_url=response.permanent_url, status=response.status, error=parsed.message)
@@ -156,6 +172,7 @@ def fetch_one(
         updated=report.updated,
         title=parsed.title or None,
         removed=len(removed),
+        written=report.written,
     )
 
 

@@ -49,6 +49,7 @@ class WriteReport:
     new: int
     updated: int
     ids: frozenset[str]  # every id the feed lists now
+    written: tuple[str, ...] = ()  # the files written, new or updated
 
 
 def item_id(key: str, item: Item) -> str:
@@ -129,6 +130,7 @@ def write_items(folder: Path, feed: FeedMeta, items: Sequence[Item], now: dt.dat
     stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     new = updated = 0
     seen: set[str] = set()
+    written: list[str] = []
     for item in items:
         key = item_id(feed.key, item)
         if key in seen:  # a guid listed twice: the first one wins
@@ -147,11 +149,12 @@ def write_items(folder: Path, feed: FeedMeta, items: Sequence[Item], now: dt.dat
         if old == data:
             continue
         atomic_write(path, data)
+        written.append(str(path))
         if old is None:
             new += 1
         else:
             updated += 1
-    return WriteReport(new, updated, frozenset(seen))
+    return WriteReport(new, updated, frozenset(seen), tuple(written))
 
 
 def atomic_write(path: Path, data: bytes) -> None:
