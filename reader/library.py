@@ -14,7 +14,6 @@ import os
 import queue
 import signal
 import sqlite3
-import sys
 import threading
 import time
 from array import array
@@ -406,20 +405,21 @@ class Library:
         waiting: list[str] = []  # feeds written, not indexed yet
         if progress:
             progress(0, len(specs))
-        # Many feeds: once worker processes are up (forked before the fetch
-        # threads start, their models loading from the first answer to store),
-        # each answer is parsed, written and its files read for the index there,
-        # so this process only fetches and writes the index: both cores work.
-        # Until then, and for a few feeds, answers are stored here. A fetch
-        # where nothing changed loads no model.
-        pooled = [_pool(FETCH_WORKERS, fork=True)] if len(specs) >= FETCH_POOL_FROM else []
+        # Many feeds: once worker processes are up (started with the first
+        # answer to store, their models loading while the fetch goes on), each
+        # answer is parsed, written and its files read for the index there, so
+        # this process only fetches and writes the index: both cores work. Until
+        # then, and for a few feeds, answers are stored here. A fetch where
+        # nothing changed starts none.
+        pooled: list[ProcessPoolExecutor] = []
         warming: list[Future[None]] = []
         prepared: dict[str, tuple[tuple[int, int], Prepared]] = {}  # path -> (size, mtime), read
         guard = threading.Lock()
 
         def store(feed: Feed, response: Response, protected_ids: frozenset[str]) -> FeedResult:
             with guard:
-                if pooled and not warming:
+                if not pooled and len(specs) >= FETCH_POOL_FROM:
+                    pooled.append(_pool(FETCH_WORKERS))
                     warming.extend(pooled[0].submit(_warm_up) for _ in range(FETCH_WORKERS))
                 ready = bool(warming) and all(w.done() for w in warming)
             if ready:
@@ -908,15 +908,7 @@ class Library:
         return reading.with_full_text(article, self.data_dir)
 
 
-def _pool(workers: int = 2, fork: bool = False) -> ProcessPoolExecutor:
-    """Worker processes, spawned anew; ``fork``: on Linux, copies of this
-    process made now, ready in milliseconds rather than after a second of
-    imports each (asked for before this process starts threads of its own,
-    so no lock a worker needs is copied held)."""
-    if fork and sys.platform == "linux":
-        executor = ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=_pool_worker)
-        executor.submit(os.getpid)  # a fork pool makes all its processes at the first task
-        return executor
+def _pool(workers: int = 2) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_pool_worker)
 
 
