@@ -406,7 +406,7 @@ class Library:
         if progress:
             progress(0, len(specs))
         # Many feeds: once worker processes are up (started with the first
-        # answer to store, their models loading while the fetch goes on), each
+        # feed that has something new, their models loading while the fetch goes on), each
         # answer is parsed, written and its files read for the index there, so
         # this process only fetches and writes the index: both cores work. Until
         # then, and for a few feeds, answers are stored here. A fetch where
@@ -418,9 +418,6 @@ class Library:
 
         def store(feed: Feed, response: Response, protected_ids: frozenset[str]) -> FeedResult:
             with guard:
-                if not pooled and len(specs) >= FETCH_POOL_FROM:
-                    pooled.append(_pool(FETCH_WORKERS))
-                    warming.extend(pooled[0].submit(_warm_up) for _ in range(FETCH_WORKERS))
                 ready = bool(warming) and all(w.done() for w in warming)
             if ready:
                 try:
@@ -443,6 +440,10 @@ class Library:
             if result.new and result.key in wants_full_text:
                 report.warnings += self._keep_full_texts(Path(roots[result.key]), started)
             if result.new or result.updated or result.removed:
+                if not pooled and len(specs) >= FETCH_POOL_FROM:
+                    with guard:
+                        pooled.append(_pool(FETCH_WORKERS))
+                        warming.extend(pooled[0].submit(_warm_up) for _ in range(FETCH_WORKERS))
                 waiting.append(roots[result.key])
                 if len(waiting) >= INDEX_EVERY:
                     index_waiting()  # new items appear while the others are fetched

@@ -58,6 +58,7 @@ def test_errors_have_positions() -> None:
         "is:starred": ("'is:' takes", 0),
         "x -": ("nothing after '-'", 2),
         "a*b": ("'*' goes at the end", 0),
+        "x к*": ("'*' needs at least 2 letters", 2),
         "source:": ("'source:' needs a value", 0),
     }
     for text, (message, position) in cases.items():
