@@ -62,6 +62,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._snippet_source: SnippetSource | None = None
         self._snippets: LRUCache[int, str] = LRUCache(1024)
         self.lines_per_row = LINES_PER_ROW
+        self._base: Style | None = None  # this widget's style, kept until its styles change
 
     # -- data ---------------------------------------------------------------
 
@@ -119,12 +120,18 @@ class ArticleList(ScrollView, can_focus=True):
 
     # -- drawing ------------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        self._base = None
+        super().notify_style_update()
+
     def render_line(self, y: int) -> Strip:
         scroll_y = self.scroll_offset.y
         line = scroll_y + y
         index, part = divmod(line, self.lines_per_row)
         width = self.scrollable_content_region.width or self.size.width
-        base = self.rich_style
+        if self._base is None:  # Textual works it out from every ancestor's style on each call
+            self._base = self.rich_style
+        base = self._base
         if index >= len(self.rowids):
             return Strip.blank(width, base)
         row = self._row(index)

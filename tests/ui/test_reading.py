@@ -354,3 +354,19 @@ async def test_theme_persists_across_restarts(data_dir: Path) -> None:
     async with again.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert again.theme == "nord"
+
+
+async def test_the_list_takes_the_new_theme_at_once(data_dir: Path) -> None:
+    app = ReaderApp(Library([SEEDS], data_dir).open())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app)
+        articles = app.screen.query_one(ArticleList)
+        last = articles.size.height - 1  # a blank line below the rows: the list's own style alone
+        articles.rowids = articles.rowids[:1]
+        before = articles.render_line(last)
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await pilot.pause()
+        await pilot.pause()
+        after = articles.render_line(last)
+        assert before.text == after.text
+        assert {s.style for s in after} == {articles.rich_style} != {s.style for s in before}
