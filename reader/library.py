@@ -550,8 +550,9 @@ class Library:
         progress: Progress | None,
         prepared: Mapping[str, tuple[tuple[int, int], Prepared]],
     ) -> None:
-        ready = [prepared[p][1] for p in todo if p in prepared and prepared[p][0] == stat[p]]
-        rest = [p for p in todo if p not in prepared or prepared[p][0] != stat[p]]
+        usable = {p for p in todo if p in prepared and prepared[p][0] == stat[p]}  # unchanged since read
+        ready = [prepared[p][1] for p in todo if p in usable]
+        rest = [p for p in todo if p not in usable]
         hashes = [known[p].hash if p in known else None for p in rest]
         data_dirs = [str(self.data_dir)] * len(rest)
         chunk = max(1, min(64, len(rest) // 8))  # every worker gets a share of a small batch too
