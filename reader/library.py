@@ -12,26 +12,25 @@ from __future__ import annotations
 import itertools
 import os
 import queue
-import signal
 import sqlite3
 import threading
 import time
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
-from multiprocessing import get_context
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
 
 import platformdirs
 
-from reader import browser, corpus, fulltext, reading, resources
-from reader.background import LOG, SINGLE_THREADED, BackgroundExtraction, append_log, exit_with_parent, in_background
+from reader import browser, corpus, fulltext, indexing, reading, resources
+from reader.background import LOG, SINGLE_THREADED, BackgroundExtraction, append_log, in_background
 from reader.feeds import opml
 from reader.feeds.fetch import Response
-from reader.feeds.run import Feed, FeedResult, discover, fetch_all, store_answer
+from reader.feeds.run import Feed, FeedResult, Stored, discover, fetch_all, store_answer
 from reader.feeds.write import feed_folder
+from reader.indexing import Known, Prepared, StoringPool
 from reader.model import (
     Article,
     Bookmark,
@@ -50,7 +49,7 @@ from reader.model import (
 )
 from reader.sanitize import clean_line
 from reader.search import Query, Searcher, entity_tokens, parse
-from reader.store import FeedRow, Fetched, FileState, Index, Indexed, SourceRow, State, StoreError, normalise, now, retry_locked
+from reader.store import FeedRow, Fetched, FileState, Index, Indexed, SourceRow, State, StoreError, now, retry_locked
 from reader.text import extract, lemmas
 
 BATCH = 500
@@ -69,45 +68,6 @@ __all__ = ["SINGLE_THREADED", "Library", "ReaderError", "StoreError", "default_d
 def default_data_dir() -> Path:
     env = os.environ.get("READER_DATA_DIR")
     return Path(env) if env else Path(platformdirs.user_data_dir("reader", appauthor=False))
-
-
-Prepared = tuple[str, Indexed | None, str, str | None]  # path, what to index, content hash, note
-
-
-def _prepare(path: str, known_hash: str | None, data_dir: str | None = None) -> Prepared:
-    """Read, hash, parse and normalise one file (in a worker process when
-    there are many). ``Indexed`` is None when the file is unchanged (same
-    hash) or holds no article; the note says which."""
-    try:
-        data = corpus.read_bytes(Path(path))
-    except corpus.ArticleError as error:
-        return path, None, "", str(error)
-    digest = corpus.content_hash(data)
-    if digest == known_hash:
-        return path, None, digest, None
-    try:
-        loaded = corpus.load(Path(path), data)
-    except corpus.ArticleError as error:
-        return path, None, digest, str(error)
-    article = reading.with_full_text(loaded.article, data_dir)  # a kept full text is the body
-    title, body, meta = normalise(article)
-    return path, Indexed(article, _digest(article), title, body, meta), digest, loaded.note
-
-
-def _store_prepared(
-    feed: Feed, response: Response, protected_ids: frozenset[str], data_dir: str
-) -> tuple[FeedResult, list[tuple[str, tuple[int, int], Prepared]]]:
-    """A feed's answer stored (in a worker process) and each file written
-    read as the index reads it, with the size and mtime it had before."""
-    result = store_answer(feed, response, protected_ids)
-    rows = []
-    for path in result.written:
-        try:
-            found = os.stat(path)  # before the read: a change after it makes the index read the file again
-        except OSError:
-            continue
-        rows.append((path, (found.st_size, found.st_mtime_ns), _prepare(path, None, data_dir)))
-    return result, rows
 
 
 class Writer:
@@ -405,35 +365,23 @@ class Library:
         waiting: list[str] = []  # feeds written, not indexed yet
         if progress:
             progress(0, len(specs))
-        # Many feeds: once worker processes are up (started with the first
-        # feed that has something new, their models loading while the fetch goes on), each
-        # answer is parsed, written and its files read for the index there, so
-        # this process only fetches and writes the index: both cores work. Until
-        # then, and for a few feeds, answers are stored here. A fetch where
-        # nothing changed starts none.
-        pooled: list[ProcessPoolExecutor] = []
-        warming: list[Future[None]] = []
-        prepared: dict[str, tuple[tuple[int, int], Prepared]] = {}  # path -> (size, mtime), read
-        guard = threading.Lock()
+        # Many feeds: from the first feed that has something new, each answer
+        # is parsed, written and its files read for the index in worker
+        # processes (queued there while they start), so this process only
+        # fetches and writes the index: both cores work. Until then, and for a
+        # few feeds, answers are stored here. A fetch where nothing changed
+        # starts none.
+        pooled: list[StoringPool] = []
 
-        def store(feed: Feed, response: Response, protected_ids: frozenset[str]) -> FeedResult:
-            with guard:
-                ready = bool(warming) and all(w.done() for w in warming)
-            if ready:
-                try:
-                    result, rows = pooled[0].submit(_store_prepared, feed, response, protected_ids, str(self.data_dir)).result()
-                except BrokenExecutor:  # a worker died: this process stores it
-                    return store_answer(feed, response, protected_ids)
-                with guard:
-                    prepared.update((path, (known, read)) for path, known, read in rows)
-                return result
+        def store(feed: Feed, response: Response, protected_ids: frozenset[str]) -> Stored:
+            if pooled:
+                return pooled[0].store(feed, response, protected_ids)
             return store_answer(feed, response, protected_ids)
 
         def index_waiting() -> None:
-            folders = set(waiting)
-            with guard:
-                ready = {path: prepared.pop(path) for path in [p for p in prepared if os.path.dirname(p) in folders]}
-            report.warnings += self.refresh(roots=waiting, executor=pooled[0] if pooled else None, prepared=ready).warnings
+            storing = pooled[0] if pooled else None
+            ready = storing.take(set(waiting)) if storing else {}
+            report.warnings += self.refresh(roots=waiting, executor=storing.executor if storing else None, prepared=ready).warnings
             waiting.clear()
 
         def on_result(result: FeedResult) -> None:
@@ -441,9 +389,7 @@ class Library:
                 report.warnings += self._keep_full_texts(Path(roots[result.key]), started)
             if result.new or result.updated or result.removed:
                 if not pooled and len(specs) >= FETCH_POOL_FROM:
-                    with guard:
-                        pooled.append(_pool(FETCH_WORKERS))
-                        warming.extend(pooled[0].submit(_warm_up) for _ in range(FETCH_WORKERS))
+                    pooled.append(StoringPool(FETCH_WORKERS, self.data_dir))
                 waiting.append(roots[result.key])
                 if len(waiting) >= INDEX_EVERY:
                     index_waiting()  # new items appear while the others are fetched
@@ -461,8 +407,8 @@ class Library:
             results = fetch_all(specs, protected_ids=protected, on_result=on_result, store=store, **limits)  # type: ignore[arg-type]
             index_waiting()
         finally:
-            for executor in pooled:
-                executor.shutdown(cancel_futures=True)
+            for storing in pooled:
+                storing.close()
         kept = [
             Fetched(
                 r.key,
@@ -488,7 +434,7 @@ class Library:
         pool: bool = True,
         executor: ProcessPoolExecutor | None = None,
         every_note: bool = False,
-        prepared: Mapping[str, tuple[tuple[int, int], Prepared]] | None = None,
+        prepared: Mapping[str, tuple[Known, Prepared]] | None = None,
     ) -> RefreshReport:
         """Bring the index in line with the files of ``roots`` (default: the
         roots in view): read only what changed (size and mtime first, then the
@@ -514,7 +460,7 @@ class Library:
         known = self.index.files(walked)
         todo = [p for p in root_of if (old := known.get(p)) is None or (old.size, old.mtime_ns) != stat[p]]
         removed = [p for p in known if p not in root_of]
-        own = _pool() if executor is None and pool and len(todo) >= PARALLEL_FROM else None
+        own = indexing.reading_pool() if executor is None and pool and len(todo) >= PARALLEL_FROM else None
         executor = executor or own
         try:
             if progress:
@@ -548,7 +494,7 @@ class Library:
         report: RefreshReport,
         executor: ProcessPoolExecutor | None,
         progress: Progress | None,
-        prepared: Mapping[str, tuple[tuple[int, int], Prepared]],
+        prepared: Mapping[str, tuple[Known, Prepared]],
     ) -> None:
         usable = {p for p in todo if p in prepared and prepared[p][0] == stat[p]}  # unchanged since read
         ready = [prepared[p][1] for p in todo if p in usable]
@@ -557,7 +503,10 @@ class Library:
         data_dirs = [str(self.data_dir)] * len(rest)
         chunk = max(1, min(64, len(rest) // 8))  # every worker gets a share of a small batch too
         results = itertools.chain(
-            ready, executor.map(_prepare, rest, hashes, data_dirs, chunksize=chunk) if executor else map(_prepare, rest, hashes, data_dirs)
+            ready,
+            executor.map(indexing.prepare, rest, hashes, data_dirs, chunksize=chunk)
+            if executor
+            else map(indexing.prepare, rest, hashes, data_dirs),
         )
         batch: list[tuple[str, Indexed | None, str, str | None]] = []
         touched: list[str] = []
@@ -806,11 +755,11 @@ class Library:
         found = self.cached_extraction(article)
         if found is None:
             found = extract.extract(article.body, article.lang, article.date)
-            self._write(lambda: self._store([(_digest(article), found)]))
+            self._write(lambda: self._store([(indexing.text_digest(article), found)]))
         return found
 
     def cached_extraction(self, article: Article) -> Extraction | None:
-        cached = self.index.cached_extraction(_digest(article), extract.VERSION)
+        cached = self.index.cached_extraction(indexing.text_digest(article), extract.VERSION)
         return None if cached is None else extract.from_json(cached)
 
     def _store(self, items: Iterable[tuple[str, Extraction]], failures: Iterable[tuple[str, str]] = ()) -> None:
@@ -857,10 +806,13 @@ class Library:
                     continue
                 try:
                     found.append(
-                        (_digest(article), self.cached_extraction(article) or extract.extract(article.body, article.lang, article.date))
+                        (
+                            indexing.text_digest(article),
+                            self.cached_extraction(article) or extract.extract(article.body, article.lang, article.date),
+                        )
                     )
                 except Exception as error:  # one article's fault stops nothing else
-                    failed.append((_digest(article), clean_line(f"{type(error).__name__}: {error}")))
+                    failed.append((indexing.text_digest(article), clean_line(f"{type(error).__name__}: {error}")))
             self._write(lambda: self._store(found, failed)).result()  # noqa: B023 - waited on here
             done += len(found) + len(failed)
         return done
@@ -901,7 +853,7 @@ class Library:
             root = self.index.root_of(article.path)
             if root is not None and Path(article.path).is_file():
                 st = os.stat(article.path)
-                item = _prepare(article.path, None, str(self.data_dir))
+                item = indexing.prepare(article.path, None, str(self.data_dir))
                 if item[1] is not None:
                     stat = {article.path: (st.st_size, st.st_mtime_ns)}
                     self._write(lambda: self._index_w.apply({article.path: root}, stat, [item])).result()
@@ -910,28 +862,6 @@ class Library:
         return reading.with_full_text(article, self.data_dir)
 
 
-def _pool(workers: int = 2) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_pool_worker)
-
-
-def _pool_worker() -> None:
-    """A reading worker leaves with its parent, and leaves Ctrl-C to it (the
-    parent stops the pool; no second traceback on the terminal)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    exit_with_parent()
-
-
-def _warm_up() -> None:
-    """Load what :func:`_prepare` needs (in a worker, before the first file comes)."""
-    corpus.load(Path("warm-up.md"), b"---\ntitle: x\n---\n\n*Warm* up.\n")
-    normalise(corpus.load(Path("warm-up.md"), "Разогрев перед работой.".encode()).article)
-
-
 def _setting(source: SourceRow, name: str) -> int | None:
     value = source.settings.get(name)
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
-
-
-def _digest(article: Article) -> str:
-    """The extraction cache key's text part: a hash of what the pane shows."""
-    return corpus.content_hash(article.body.encode("utf-8", "surrogatepass"))

@@ -10,9 +10,10 @@ only files written are ``<id>.md`` items under each feed's folder.
 from __future__ import annotations
 
 import datetime as dt
+import queue
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -59,7 +60,8 @@ class FeedResult:
         return self.error is None
 
 
-Store = Callable[[Feed, fetch.Response, frozenset[str]], FeedResult]
+Stored = FeedResult | Future[FeedResult]
+Store = Callable[[Feed, fetch.Response, frozenset[str]], Stored]
 
 
 def fetch_all(
@@ -76,12 +78,14 @@ def fetch_all(
     """Fetch, parse and write every feed; at most ``concurrency`` at once and
     ``per_host`` to one host. ``on_result`` is called in the calling thread
     as each feed finishes; ``store`` keeps what a feed answered (default:
-    :func:`store_answer` in the fetching thread). Results come back in the order of ``feeds``. One
-    feed's failure is its result's ``error``; it never stops the others, and
-    its earlier items stay."""
+    :func:`store_answer` in the fetching thread); when it answers with a
+    future, the fetching thread goes on to the next feed meanwhile. Results
+    come back in the order of ``feeds``. One feed's failure is its result's
+    ``error``; it never stops the others, and its earlier items stay."""
     protected = frozenset(protected_ids)
     limits: dict[str, threading.Semaphore] = {}
     lock = threading.Lock()
+    finished: queue.SimpleQueue[tuple[int, FeedResult]] = queue.SimpleQueue()
 
     def host_limit(url: str) -> threading.Semaphore:
         try:
@@ -93,20 +97,38 @@ def fetch_all(
                 limits[host] = threading.Semaphore(max(per_host, 1))
             return limits[host]
 
-    def one(feed: Feed) -> FeedResult:
+    def failed(feed: Feed, error: BaseException) -> FeedResult:  # a bug or a full disk in one feed must not stop the rest
+        return _result(feed, error=clean_one_line(f"{type(error).__name__}: {error}")[:300])
+
+    def one(number: int, feed: Feed) -> None:
         try:
-            return fetch_one(feed, protected_ids=protected, timeout=timeout, max_bytes=max_bytes, limit=host_limit(feed.url), store=store)
-        except Exception as error:  # a bug or a full disk in one feed must not stop the rest
-            return _result(feed, error=clean_one_line(f"{type(error).__name__}: {error}")[:300])
+            outcome = fetch_one(
+                feed, protected_ids=protected, timeout=timeout, max_bytes=max_bytes, limit=host_limit(feed.url), store=store
+            )
+        except Exception as error:
+            outcome = failed(feed, error)
+        if isinstance(outcome, FeedResult):
+            finished.put((number, outcome))
+            return
+
+        def settled(future: Future[FeedResult]) -> None:
+            try:
+                result = future.result()
+            except BaseException as error:  # the store failed, or was cancelled
+                result = failed(feed, error)
+            finished.put((number, result))
+
+        outcome.add_done_callback(settled)
 
     results: list[FeedResult | None] = [None] * len(feeds)
     if not feeds:
         return []
     with ThreadPoolExecutor(max(1, min(concurrency, len(feeds))), thread_name_prefix="reader-fetch") as pool:
-        futures = {pool.submit(one, feed): number for number, feed in enumerate(feeds)}
-        for future in as_completed(futures):
-            result = future.result()
-            results[futures[future]] = result
+        for number, feed in enumerate(feeds):
+            pool.submit(one, number, feed)
+        for _ in feeds:
+            number, result = finished.get()
+            results[number] = result
             if on_result is not None:
                 on_result(result)
     return [r for r in results if r is not None]
@@ -121,7 +143,7 @@ def fetch_one(
     limit: threading.Semaphore | None = None,
     now: dt.datetime | None = None,
     store: Store | None = None,
-) -> FeedResult:
+) -> Stored:
     """One feed: conditional GET, then :func:`store_answer` (or ``store``)."""
     if limit is not None:
         with limit:

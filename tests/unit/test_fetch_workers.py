@@ -12,7 +12,8 @@ from pathlib import Path
 from reader.feeds.fetch import Response
 from reader.feeds.run import Feed
 from reader.feeds.write import feed_folder
-from reader.library import Library, _prepare, _store_prepared
+from reader.indexing import prepare, store_and_read
+from reader.library import Library
 
 from .test_subscriptions import ITEM, rss
 
@@ -35,20 +36,20 @@ def subscribed(library: Library) -> Feed:
 def test_a_stored_answer_comes_back_with_each_file_read_as_the_index_reads_it(data_dir: Path) -> None:
     with Library(data_dir=data_dir) as library:
         feed = subscribed(library)
-        result, rows = _store_prepared(feed, answer(), frozenset(), str(data_dir))
+        result, rows = store_and_read(feed, answer(), frozenset(), str(data_dir))
     assert (result.new, result.error, len(result.written)) == (2, None, 2)
     assert sorted(path for path, _, _ in rows) == sorted(result.written)
     for path, (size, mtime_ns), read in rows:
         found = os.stat(path)
         assert (size, mtime_ns) == (found.st_size, found.st_mtime_ns)
-        assert read == _prepare(path, None, str(data_dir))
+        assert read == prepare(path, None, str(data_dir))
         assert read[1] is not None and read[1].article.source == "Вести"
 
 
 def test_the_index_takes_what_was_read_while_the_file_is_unchanged_and_reads_a_changed_one(data_dir: Path) -> None:
     with Library(data_dir=data_dir) as library:
         feed = subscribed(library)
-        _, rows = _store_prepared(feed, answer(), frozenset(), str(data_dir))
+        _, rows = store_and_read(feed, answer(), frozenset(), str(data_dir))
         prepared = {}
         for path, known, (_, indexed, digest, note) in rows:
             assert indexed is not None

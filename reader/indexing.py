@@ -1,0 +1,164 @@
+"""Reading files for the index, and storing a large fetch's answers, in
+worker processes.
+
+What a worker runs lives here, apart from the library facade, so that a
+worker imports what reading and storing need and nothing of searching,
+full text or the UI's services.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import queue
+import signal
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing import get_all_start_methods, get_context
+from pathlib import Path
+
+from reader import corpus, reading
+from reader.background import exit_with_parent
+from reader.feeds.fetch import Response
+from reader.feeds.run import Feed, FeedResult, store_answer
+from reader.model import Article
+from reader.store import Indexed, normalise
+
+# What storing and reading a feed's items imports when it first needs it
+# (this module's imports are lazy where the CLI's start would pay for them):
+# imported once, in the fork server the fetch's workers are forked from.
+WORKER_IMPORTS = (__name__, "fastfeedparser", "dateutil.parser", "pyromark", "numpy", "py3langid.langid")
+
+Prepared = tuple[str, Indexed | None, str, str | None]  # path, what to index, content hash, note
+Known = tuple[int, int]  # a file's size and mtime (ns) when it was read
+Stored = tuple[FeedResult, list[tuple[str, Known, Prepared]]]
+
+
+def prepare(path: str, known_hash: str | None, data_dir: str | None = None) -> Prepared:
+    """Read, hash, parse and normalise one file (in a worker process when
+    there are many). ``Indexed`` is None when the file is unchanged (same
+    hash) or holds no article; the note says which."""
+    try:
+        data = corpus.read_bytes(Path(path))
+    except corpus.ArticleError as error:
+        return path, None, "", str(error)
+    digest = corpus.content_hash(data)
+    if digest == known_hash:
+        return path, None, digest, None
+    try:
+        loaded = corpus.load(Path(path), data)
+    except corpus.ArticleError as error:
+        return path, None, digest, str(error)
+    article = reading.with_full_text(loaded.article, data_dir)  # a kept full text is the body
+    title, body, meta = normalise(article)
+    return path, Indexed(article, text_digest(article), title, body, meta), digest, loaded.note
+
+
+def text_digest(article: Article) -> str:
+    """The extraction cache key's text part: a hash of what the pane shows."""
+    return corpus.content_hash(article.body.encode("utf-8", "surrogatepass"))
+
+
+def store_and_read(feed: Feed, response: Response, protected_ids: frozenset[str], data_dir: str) -> Stored:
+    """A feed's answer stored (in a worker process) and each file written
+    read as the index reads it, with the size and mtime it had before."""
+    result = store_answer(feed, response, protected_ids)
+    rows = []
+    for path in result.written:
+        try:
+            found = os.stat(path)  # before the read: a change after it makes the index read the file again
+        except OSError:
+            continue
+        rows.append((path, (found.st_size, found.st_mtime_ns), prepare(path, None, data_dir)))
+    return result, rows
+
+
+def reading_pool(workers: int = 2) -> ProcessPoolExecutor:
+    """Worker processes spawned anew: nothing of this process is copied."""
+    return ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_leave_with_parent)
+
+
+def _leave_with_parent() -> None:
+    """A worker leaves with the process that started it, and leaves Ctrl-C to
+    the fetching or indexing process (which stops the pool; no second
+    traceback on the terminal)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent()
+
+
+class StoringPool:
+    """A large fetch's answers, stored and read in worker processes.
+
+    The workers are forked from a fork server that has imported this module
+    once (one process's imports, not one for each worker), spawned where
+    there is no fork server. They are started in a thread of their own, as
+    their start would hold up whoever asked first; answers handed over
+    meanwhile wait in a queue, so the fetching threads never wait for a
+    worker. What the workers read is kept in :attr:`prepared` until the
+    index takes it."""
+
+    def __init__(self, workers: int, data_dir: Path) -> None:
+        self.prepared: dict[str, tuple[Known, Prepared]] = {}  # path -> (size, mtime), read
+        self.executor: ProcessPoolExecutor | None = None  # once its workers are asked for, while they work
+        self._made: ProcessPoolExecutor | None = None
+        self._workers = workers
+        self._data_dir = str(data_dir)
+        self._guard = threading.Lock()
+        self._answers: queue.SimpleQueue[tuple[Future[FeedResult], tuple[Feed, Response, frozenset[str]]] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="reader-storing")
+        self._thread.start()
+
+    def store(self, feed: Feed, response: Response, protected_ids: frozenset[str]) -> Future[FeedResult]:
+        stored: Future[FeedResult] = Future()
+        self._answers.put((stored, (feed, response, protected_ids)))
+        return stored
+
+    def take(self, folders: set[str]) -> dict[str, tuple[Known, Prepared]]:
+        """What was read of the files in ``folders``, no longer kept here."""
+        with self._guard:
+            return {path: self.prepared.pop(path) for path in [p for p in self.prepared if os.path.dirname(p) in folders]}
+
+    def close(self) -> None:
+        """Stop: answers not stored yet end as errors (their feeds keep what
+        they had and are fetched in full next time)."""
+        self._answers.put(None)
+        self._thread.join()
+        if self._made is not None:
+            self._made.shutdown(cancel_futures=True)
+
+    def _run(self) -> None:
+        executor: ProcessPoolExecutor | None = _forked_pool(self._workers)
+        self._made = executor
+        while (answer := self._answers.get()) is not None:
+            stored, (feed, response, protected_ids) = answer
+            if executor is not None:
+                try:
+                    done = executor.submit(store_and_read, feed, response, protected_ids, self._data_dir)
+                except Exception:  # the workers could not start, or one died: this thread stores the rest
+                    executor = self.executor = None
+                else:
+                    done.add_done_callback(functools.partial(self._keep, stored=stored))
+                    self.executor = executor  # its workers exist now: the index may read there too
+                    continue
+            try:
+                stored.set_result(store_answer(feed, response, protected_ids))
+            except Exception as error:
+                stored.set_exception(error)
+
+    def _keep(self, done: Future[Stored], stored: Future[FeedResult]) -> None:
+        try:
+            result, rows = done.result()
+        except BaseException as error:  # a worker died, or the fetch is stopping
+            stored.set_exception(error)
+            return
+        with self._guard:
+            self.prepared.update((path, (known, read)) for path, known, read in rows)
+        stored.set_result(result)
+
+
+def _forked_pool(workers: int) -> ProcessPoolExecutor:
+    if "forkserver" not in get_all_start_methods():
+        return reading_pool(workers)
+    context = get_context("forkserver")
+    context.set_forkserver_preload(list(WORKER_IMPORTS))
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_leave_with_parent)
