@@ -99,8 +99,7 @@ class StoringPool:
 
     def __init__(self, workers: int, data_dir: Path) -> None:
         self.prepared: dict[str, tuple[Known, Prepared]] = {}  # path -> (size, mtime), read
-        self.executor: ProcessPoolExecutor | None = None  # once its workers are asked for, while they work
-        self._made: ProcessPoolExecutor | None = None
+        self._executor: ProcessPoolExecutor | None = None
         self._workers = workers
         self._data_dir = str(data_dir)
         self._guard = threading.Lock()
@@ -123,22 +122,21 @@ class StoringPool:
         they had and are fetched in full next time)."""
         self._answers.put(None)
         self._thread.join()
-        if self._made is not None:
-            self._made.shutdown(cancel_futures=True)
+        if self._executor is not None:
+            self._executor.shutdown(cancel_futures=True)
 
     def _run(self) -> None:
-        executor: ProcessPoolExecutor | None = _forked_pool(self._workers)
-        self._made = executor
+        self._executor = _forked_pool(self._workers)
+        executor: ProcessPoolExecutor | None = self._executor
         while (answer := self._answers.get()) is not None:
             stored, (feed, response, protected_ids) = answer
             if executor is not None:
                 try:
                     done = executor.submit(store_and_read, feed, response, protected_ids, self._data_dir)
                 except Exception:  # the workers could not start, or one died: this thread stores the rest
-                    executor = self.executor = None
+                    executor = None
                 else:
                     done.add_done_callback(functools.partial(self._keep, stored=stored))
-                    self.executor = executor  # its workers exist now: the index may read there too
                     continue
             try:
                 stored.set_result(store_answer(feed, response, protected_ids))

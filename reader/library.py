@@ -381,7 +381,7 @@ class Library:
         def index_waiting() -> None:
             storing = pooled[0] if pooled else None
             ready = storing.take(set(waiting)) if storing else {}
-            report.warnings += self.refresh(roots=waiting, executor=storing.executor if storing else None, prepared=ready).warnings
+            report.warnings += self.refresh(roots=waiting, pool=False, prepared=ready).warnings  # the workers have answers queued
             waiting.clear()
 
         def on_result(result: FeedResult) -> None:
