@@ -94,11 +94,10 @@ class StoringPool:
     there is no fork server. They are started in a thread of their own, as
     their start would hold up whoever asked first; answers handed over
     meanwhile wait in a queue, so the fetching threads never wait for a
-    worker. What the workers read is kept in :attr:`prepared` until the
-    index takes it."""
+    worker. What the workers read is kept until the index takes it."""
 
     def __init__(self, workers: int, data_dir: Path) -> None:
-        self.prepared: dict[str, tuple[Known, Prepared]] = {}  # path -> (size, mtime), read
+        self._prepared: dict[str, tuple[Known, Prepared]] = {}  # path -> (size, mtime), read
         self._executor: ProcessPoolExecutor | None = None
         self._workers = workers
         self._data_dir = str(data_dir)
@@ -115,11 +114,11 @@ class StoringPool:
     def take(self, folders: set[str]) -> dict[str, tuple[Known, Prepared]]:
         """What was read of the files in ``folders``, no longer kept here."""
         with self._guard:
-            return {path: self.prepared.pop(path) for path in [p for p in self.prepared if os.path.dirname(p) in folders]}
+            return {path: self._prepared.pop(path) for path in [p for p in self._prepared if os.path.dirname(p) in folders]}
 
     def close(self) -> None:
-        """Stop: answers not stored yet end as errors (their feeds keep what
-        they had and are fetched in full next time)."""
+        """Stop; an answer not stored by now is dropped (its feed keeps what
+        it had, and is fetched in full next time)."""
         self._answers.put(None)
         self._thread.join()
         if self._executor is not None:
@@ -150,7 +149,7 @@ class StoringPool:
             stored.set_exception(error)
             return
         with self._guard:
-            self.prepared.update((path, (known, read)) for path, known, read in rows)
+            self._prepared.update((path, (known, read)) for path, known, read in rows)
         stored.set_result(result)
 
 

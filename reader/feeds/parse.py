@@ -78,6 +78,8 @@ _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|
 _LANGUAGE = re.compile(rb"<(?:dc:)?language>\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)\s*</(?:dc:)?language>")
 _PLAIN_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f-\x9f\u2028\u2029\x85]+")
 _FEED_ROOT = re.compile(rb"<(?:[A-Za-z0-9_]+:)?(?:rss|RDF|feed|entry)[\s>/]")
+_CLOCK_12 = re.compile(r"\d\s*[AaPp]\.?[Mm]\b")
+_YEAR = re.compile(r"(?<!\d)(?:1[89]|2[01])\d\d(?!\d)")  # a date written with its year
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -310,11 +312,15 @@ def _item(entry: Any, base: str, feed_lang: str) -> Item:
         label = clean_one_line(str(term or ""))
         if label and label not in categories:
             categories.append(label)
+    guid = clean_one_line(str(entry.get("id") or ""))
+    date = normalise_date(entry.get("published") or entry.get("updated") or entry.get("created"))
+    if date is not None and guid and not _YEAR.search(guid) and date == _lenient_date(guid):
+        date = None  # no date in the item: fastfeedparser read its guid («4») as one
     return Item(
-        guid=clean_one_line(str(entry.get("id") or "")),
+        guid=guid,
         title=_text_title(entry.get("title")),
         link=_resolve(base, str(link)),
-        date=normalise_date(entry.get("published") or entry.get("updated") or entry.get("created")),
+        date=date,
         author=clean_one_line(str(entry.get("author") or "")),
         categories=tuple(categories),
         content=content or summary,
@@ -444,17 +450,30 @@ def normalise_date(value: object) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _lenient_date(text: str) -> str | None:
+    from dateutil import parser as dateutil_parser
+
+    try:
+        return normalise_date(dateutil_parser.parse(text).isoformat())
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
 def _read_date(text: str) -> dt.datetime | None:
     """ISO 8601 first, then RFC 822 (with its zone names: EST, PDT, ...),
-    then whatever dateutil reads."""
+    then whatever dateutil reads of a text with a year in it (it makes a
+    date of «4» or «yesterday-ish» too)."""
     try:
         return dt.datetime.fromisoformat(text.replace("z", "Z"))
     except ValueError:
         pass
-    try:
-        return email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        pass
+    if not _CLOCK_12.search(text):  # RFC 822 has no AM/PM, and its parser drops them: 4:20 PM would be 04:20
+        try:
+            return email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            pass
+    if not _YEAR.search(text):
+        return None
     try:
         from dateutil import parser as dateutil_parser
 

@@ -30,6 +30,7 @@ from reader.feeds.parse import Item
 from reader.feeds.textclean import clean_one_line
 
 _ID_FILE = re.compile(r"[0-9a-f]{16}\.md")
+FUTURE_SLACK = dt.timedelta(days=1)  # a date further ahead than this is a mistake (it would top the list for good)
 _DATE_LINE = re.compile(r"""^date: ["']?([0-9T:Z-]+)["']?$""", re.MULTILINE)
 
 
@@ -57,8 +58,10 @@ def item_id(key: str, item: Item) -> str:
         basis = "guid:" + item.guid
     elif item.link:
         basis = "link:" + item.link
-    else:
+    elif item.title or item.date:
         basis = f"title:{item.title}\ndate:{item.date or ''}"
+    else:  # nothing names it but what it says (RSS 0.92 allows such items)
+        basis = "content:" + (item.content or item.summary)
     return hashlib.sha1(f"{key}\n{basis}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
@@ -127,7 +130,9 @@ def _fallback_title(item: Item) -> str:
 def write_items(folder: Path, feed: FeedMeta, items: Sequence[Item], now: dt.datetime | None = None) -> WriteReport:
     """Write every item that is new or changed; return the counts."""
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = now or dt.datetime.now(dt.UTC)
+    stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    horizon = (moment + FUTURE_SLACK).strftime("%Y-%m-%dT%H:%M:%SZ")
     new = updated = 0
     seen: set[str] = set()
     written: list[str] = []
@@ -142,7 +147,7 @@ def write_items(folder: Path, feed: FeedMeta, items: Sequence[Item], now: dt.dat
         except FileNotFoundError:
             old = None
         date = item.date
-        if date is None:  # no date in the feed: the first time it was seen, kept from then on
+        if date is None or date > horizon:  # none, or one to come: the first time it was seen, kept from then on
             found = _DATE_LINE.search(old.decode("utf-8", "replace")) if old is not None else None
             date = found.group(1) if found else stamp
         data = render(key, item, feed, date).encode("utf-8")

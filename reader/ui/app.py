@@ -108,7 +108,7 @@ class ReaderApp(App[None]):
         )
         yield SystemCommand("Sources", "Every folder and feed, with unread counts; choose one to narrow the list (s)", main.action_sources)
         yield SystemCommand("Mark all read", "Mark every article in the current list read (A)", main.action_mark_all_read)
-        yield SystemCommand("Next unread", "Go to the next unread article in the list (])", lambda: main.action_unread(1))
+        yield SystemCommand("Next unread", "Open the next unread article in the list (])", lambda: main.action_unread(1))
         yield SystemCommand("Clear filter", "Show every article again (escape)", main.action_escape)
         yield SystemCommand("Help", "Every key and its binding id (?)", self.action_help)
 

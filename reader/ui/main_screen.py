@@ -551,7 +551,7 @@ class MainScreen(Screen[None]):
             self.notify(f"No unread article {where} this one{more}", timeout=4)
             return
         articles.action_move(found - articles.cursor)
-        articles.focus()
+        articles.action_open()  # as in newsboat: the next unread opens, wherever the reading goes on
 
     def action_open_url(self) -> None:
         article = self._article_in_focus()

@@ -58,6 +58,9 @@ async def test_fetch_pick_and_read_through(httpserver: HTTPServer, data_dir: Pat
         articles.focus()
         await pilot.press("g", "right_square_bracket")
         assert articles.cursor == 1
+        second = app.library.rows([articles.rowids[1]])[articles.rowids[1]]
+        assert await wait_for(pilot, lambda: app.screen.current is not None and app.screen.current.title == second.title)
+        assert await wait_for(pilot, lambda: app.library.rows([articles.rowids[1]])[articles.rowids[1]].read)
         await pilot.press("A")
         assert await wait_for(pilot, lambda: all(r.read for r in app.library.rows(list(articles.rowids)).values()))
         assert not app.library.rows(list(app.library.all_rowids()))[app.library.all_rowids()[-1]].read  # the note is not in the list

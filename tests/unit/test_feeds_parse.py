@@ -28,12 +28,39 @@ def _ok(result: ParsedFeed | FeedError) -> ParsedFeed:
         ("2009-09-06 16:20:00", "2009-09-06T16:20:00Z"),
         ("2009-09-06", "2009-09-06"),
         ("  2009-09-06T16:20:00z ", "2009-09-06T16:20:00Z"),
+        ("September 6, 2009 4:20 PM", "2009-09-06T16:20:00Z"),
         ("not a date", None),
+        ("yesterday-ish", None),
+        ("4", None),  # dateutil makes the 4th of this month of it
         ("", None),
     ],
 )
 def test_dates_in_real_world_shapes(text: str, want: str | None) -> None:
     assert normalise_date(text) == want
+
+
+def test_an_item_without_a_readable_date_has_none_whatever_its_guid() -> None:
+    item = "<item><title>{title}</title><guid>{guid}</guid>{date}<description>x</description></item>"
+    feed = _ok(
+        parse(
+            (
+                "<rss version='2.0'><channel><title>T</title><link>http://example.org/</link>"
+                + item.format(title="No date", guid="4", date="")
+                + item.format(title="Bad date", guid="6", date="<pubDate>yesterday-ish</pubDate>")
+                + item.format(title="Dated guid", guid="2026-11-04", date="")
+                + item.format(title="Dated", guid="7", date="<pubDate>Mon, 02 Nov 2026 10:00:00 GMT</pubDate>")
+                + "</channel></rss>"
+            ).encode(),
+            "http://example.org/feed.xml",
+            "application/rss+xml",
+        )
+    )
+    assert {i.title: i.date for i in feed.items} == {
+        "No date": None,
+        "Bad date": None,
+        "Dated guid": "2026-11-04T00:00:00Z",  # a guid that is a date is the item's date (fastfeedparser's reading)
+        "Dated": "2026-11-02T10:00:00Z",
+    }
 
 
 def test_all_formats_parse() -> None:

@@ -55,6 +55,10 @@ def test_id_is_stable_and_falls_back_from_guid_to_link_to_title_and_date() -> No
     assert item_id(FEED.key, by_link) == item_id(FEED.key, _item(guid="", link="https://example.com/x", title="Changed"))
     by_title = _item(guid="", link="", title="Only a title")
     assert item_id(FEED.key, by_title) != item_id(FEED.key, _item(guid="", link="", title="Only a title", date="2026-01-01T00:00:00Z"))
+    # Nothing but a description (RSS 0.92): told apart by what they say
+    bare = [_item(guid="", link="", title="", date=None, content=f"<p>Item {n}</p>") for n in range(3)]
+    assert len({item_id(FEED.key, i) for i in bare}) == 3
+    assert item_id(FEED.key, bare[0]) == item_id(FEED.key, _item(guid="", link="", title="", date=None, content="<p>Item 0</p>"))
 
 
 def test_front_matter_fields(tmp_path: Path) -> None:
@@ -108,6 +112,18 @@ def test_an_undated_item_keeps_the_date_it_was_first_seen(tmp_path: Path) -> Non
     assert (report.new, report.updated) == (0, 0)
     (meta,) = stored(tmp_path).values()
     assert meta["date"] == "2026-11-23T12:00:00Z"
+
+
+def test_a_date_to_come_is_taken_as_the_day_it_was_first_seen(tmp_path: Path) -> None:
+    write_items(tmp_path, FEED, [_item(date="2100-01-01T00:00:00Z"), _item("b", date="2026-11-24T06:00:00Z")], NOW)
+    report = write_items(
+        tmp_path, FEED, [_item(date="2100-01-01T00:00:00Z"), _item("b", date="2026-11-24T06:00:00Z")], NOW + dt.timedelta(days=3)
+    )
+    assert (report.new, report.updated) == (0, 0)
+    assert sorted(meta["date"] for meta in stored(tmp_path).values()) == [
+        "2026-11-23T12:00:00Z",
+        "2026-11-24T06:00:00Z",
+    ]  # tomorrow's is a time zone away
 
 
 def test_duplicate_guids_in_one_feed_are_one_file(tmp_path: Path) -> None:
