@@ -5,6 +5,7 @@ its traceback to ``reader.log`` in the data dir."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import json
 import os
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
 from reader import __version__, bookmark_files
@@ -503,14 +504,24 @@ def _feeds(library: Library, args: argparse.Namespace, err: Console) -> int:
 
 
 def _fetch(library: Library, args: argparse.Namespace, err: Console) -> int:
-    with _bar(err) as bar:
-        task = bar.add_task("fetching", total=None)
-        report = library.fetch(args.feeds, lambda done, total: bar.update(task, completed=done, total=total))
+    """Exit status 1 when every feed asked for failed (cron can tell nothing
+    came), 0 when any was fetched: one dead feed of many is news, not failure."""
+    with contextlib.ExitStack() as stack:
+        bars: list[tuple[Progress, TaskID]] = []
+
+        def progress(done: int, total: int) -> None:
+            if not bars:  # from the first feed on: a name that is not a feed is said with no bar before it
+                bar = stack.enter_context(_bar(err))
+                bars.append((bar, bar.add_task("fetching", total=total)))
+            bars[0][0].update(bars[0][1], completed=done, total=total)
+
+        report = library.fetch(args.feeds, progress)
     for warning in report.warnings:
         _warn(err, str(warning))
+    status = 1 if report.feeds and report.failed == report.feeds else 0
     if args.json:
         _print_json(report.as_json())
-        return 0
+        return status
     for error in report.errors:
         _warn(err, f"{error['url']}: {error['error']}")
     _say(
@@ -518,7 +529,7 @@ def _fetch(library: Library, args: argparse.Namespace, err: Console) -> int:
         f"{_plural(report.feeds, 'feed')}: {report.ok:,} fetched, {report.not_modified:,} unchanged, {report.failed:,} failed;"
         f" {_plural(report.new, 'new item')}, {report.updated:,} updated",
     )
-    return 0
+    return status
 
 
 _OWN_REFRESH = {"sources": _sources, "feeds": _feeds, "fetch": _fetch}

@@ -219,7 +219,7 @@ def _from_markdown(path: Path, text: str, notes: list[str], rendered: list[Rende
             body = body[:MAX_BODY_CHARS]
         rendered.append(render(body))
         body = rendered[0].text
-    if not body.strip():
+    if not body.strip() and "feed" not in meta:  # a feed item may be a title and a link, and often is
         notes.append("no body text")
     url = _meta_str(meta, "url")
     title = _meta_str(meta, "title") or _title_from(body, url, path)

@@ -230,11 +230,11 @@ class Library:
             out.append((SourceRow(0, "folder", seeds, SEEDS_NAME, (), {}), seeds, seeds, None))
         return out
 
-    def view_names(self) -> list[str]:
-        """What is in view, by name: the paths asked for, else the sources."""
+    def view_names(self) -> list[tuple[str, str]]:
+        """What is in view, as (kind, name): the paths asked for, else the sources."""
         if self.paths is not None:
-            return [p.name or str(p) for p in self.paths]
-        return [source.name for source, *_ in self._listed()]
+            return [("folder" if p.is_dir() else "file", p.name or str(p)) for p in self.paths]
+        return [(source.kind, source.name) for source, *_ in self._listed()]
 
     def _resolve(self, name: str) -> str | None:
         """The root a source's name or location (an ``in:`` value) names."""

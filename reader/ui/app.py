@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import traceback
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -70,8 +71,7 @@ class ReaderApp(App[None]):
         if theme and theme in self.available_themes:
             self.theme = theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        names = self.library.view_names()
-        self.sub_title = names[0] + (f" +{len(names) - 1}" if len(names) > 1 else "")
+        self.sub_title = _in_view(self.library.view_names())
         self.push_screen(self.main)
 
     def _theme_changed(self, theme: object) -> None:
@@ -191,3 +191,11 @@ def _key_names() -> frozenset[str]:
     from textual.keys import KEY_ALIASES, Keys
 
     return frozenset(KEY_ALIASES) | {k.value.split("+")[-1] for k in Keys}
+
+
+def _in_view(names: list[tuple[str, str]]) -> str:
+    """The library in a few words: its one source's name, else how many of each kind («2 folders, 43 feeds»)."""
+    if len(names) == 1:
+        return names[0][1]
+    counts = Counter(kind for kind, _ in names)
+    return ", ".join(f"{counts[kind]} {kind}{'s' if counts[kind] != 1 else ''}" for kind in ("folder", "file", "feed") if counts[kind])

@@ -502,7 +502,11 @@ class MainScreen(Screen[None]):
 
     def _fetched(self, feeds: int, new: int, updated: int, errors: list[str], warnings: list[str]) -> None:
         self._set_status(fetch="")
-        failed = f"; {len(errors)} failed: {errors[0]}" + (" …" if len(errors) > 1 else "") if errors else ""
+        failed = ""
+        if len(errors) == 1:
+            failed = f"; 1 failed: {errors[0]}"
+        elif errors:
+            failed = f"; {len(errors)} failed (s shows which), the first: {errors[0]}"
         self.notify(
             f"{feeds:,} feed{'s' if feeds != 1 else ''}: {new:,} new, {updated:,} updated{failed}",
             severity="warning" if errors else "information",

@@ -33,6 +33,7 @@ async def test_fetch_pick_and_read_through(httpserver: HTTPServer, data_dir: Pat
         setup.add_source(folder)
     app = ReaderApp(Library(data_dir=data_dir).open())
     async with app.run_test(size=(140, 40)) as pilot:
+        assert app.sub_title == "1 folder, 1 feed"  # the library in a few words
         articles = app.screen.query_one(ArticleList)
         assert await wait_for(pilot, lambda: len(articles.rowids) == 1)  # the folder; the feed is not fetched yet
         await pilot.press("r")

@@ -112,7 +112,9 @@ def test_a_failing_feed_is_recorded_and_stops_nothing(httpserver: HTTPServer, da
 
 
 def test_cli_feeds_round_trip(httpserver: HTTPServer, data_dir: Path, tmp_path: Path) -> None:
-    Site(httpserver).body = rss(ITEM.format(guid="a", title="Одна", date="Mon, 22 Sep 2025 10:00:00 GMT", body="Текст."))
+    title_only = "<item><guid>t</guid><title>Только заголовок</title><link>http://example.org/t</link></item>"
+    Site(httpserver).body = rss(ITEM.format(guid="a", title="Одна", date="Mon, 22 Sep 2025 10:00:00 GMT", body="Текст."), title_only)
+    httpserver.expect_request("/gone.xml").respond_with_data("gone", status=404)
 
     def reader(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -122,10 +124,18 @@ def test_cli_feeds_round_trip(httpserver: HTTPServer, data_dir: Path, tmp_path: 
     assert reader("feeds", "add", httpserver.url_for("/feed.xml"), "--name", "Лента", "--tag", "a/b").returncode == 0
     fetched = reader("fetch", "--json")
     assert fetched.returncode == 0, fetched.stderr
-    assert json.loads(fetched.stdout) == {"feeds": 1, "ok": 1, "not_modified": 0, "failed": 0, "new": 1, "updated": 0, "errors": []}
+    assert json.loads(fetched.stdout) == {"feeds": 1, "ok": 1, "not_modified": 0, "failed": 0, "new": 2, "updated": 0, "errors": []}
+    assert "warning" not in fetched.stderr  # a title and a link is a whole feed item
     [listed] = json.loads(reader("feeds", "list", "--json").stdout)
     assert set(listed) == {"name", "url", "tags", "last_fetch", "status", "error", "items", "unread"}
-    assert (listed["name"], listed["tags"], listed["items"], listed["unread"]) == ("Лента", ["a/b"], 1, 1)
+    assert (listed["name"], listed["tags"], listed["items"], listed["unread"]) == ("Лента", ["a/b"], 2, 2)
+    urls = tmp_path / "urls"
+    urls.write_text(f'{httpserver.url_for("/gone.xml")} "~Пропавшая"\n', encoding="utf-8")
+    assert reader("feeds", "import", str(urls)).returncode == 0
+    gone = reader("fetch", "Пропавшая")  # every feed asked for failed: cron can tell
+    assert gone.returncode == 1 and "404" in gone.stderr and "1 failed" in gone.stderr
+    assert reader("fetch").returncode == 0  # one of two failed: that is news, not a failure
+    assert reader("feeds", "remove", "Пропавшая").returncode == 0
     exported = tmp_path / "subs.opml"
     assert reader("feeds", "export", str(exported)).returncode == 0
     fresh = tmp_path / "fresh"
