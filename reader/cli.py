@@ -474,7 +474,7 @@ def _feeds(library: Library, args: argparse.Namespace, err: Console) -> int:
         new, url = library.add_feed(args.target, args.name, args.tags, args.max_items, args.keep_days, args.full_text)
         _say(err, f"reader: {'subscribed to' if new else 'already subscribed to'} {url}; `reader fetch` fetches it")
     elif args.action == "remove":
-        gone = library.remove_source(args.target)
+        gone = library.remove_source(args.target, kind="feed")
         _say(err, f"reader: unsubscribed from {gone.location}; its bookmarks stay")
     elif args.action == "import":
         try:

@@ -262,17 +262,18 @@ class Library:
             raise StoreError(f"{path}: no such file or folder")
         return self._save(lambda: self._state_w.add_source("folder", str(location), location.name or str(location))).result()
 
-    def remove_source(self, key: str) -> Source:
-        """Remove a source by location, URL or name and drop its articles
-        from the index; their bookmarks stay (listed as missing until it
-        returns), and so do a feed's files under the data dir."""
+    def remove_source(self, key: str, kind: str | None = None) -> Source:
+        """Remove a source (of this ``kind``, when given) by location, URL or
+        name and drop its articles from the index; their bookmarks stay
+        (listed as missing until it returns), and so do a feed's files under
+        the data dir."""
         wanted = str(Path(key).absolute()) if Path(key).exists() else key
         for source, shown, root, _ in self._listed():
-            if source.id and wanted in (source.location, source.name, shown):
+            if source.id and kind in (None, source.kind) and wanted in (source.location, source.name, shown):
                 self._save(lambda: self._state_w.remove_source(source.location)).result()  # noqa: B023 - waited on here
                 self._write(lambda: self._index_w.drop_root(root)).result()  # noqa: B023 - waited on here
                 return Source(source.kind, source.name, shown)
-        raise StoreError(f"no source {key!r} (reader sources list)")
+        raise StoreError(f"no {kind or 'source'} {key!r} (reader {'feeds' if kind == 'feed' else 'sources'} list)")
 
     # -- feeds --------------------------------------------------------------
 
@@ -734,9 +735,11 @@ class Library:
         return read, self.set_read([article_id], read)
 
     def bookmarks(self) -> list[Bookmark]:
+        """Each as the index shows its article now (a feed renamed, a title
+        changed), else as it was when bookmarked, marked missing."""
         marks = self.state.bookmarks()
         present = self.index.present(m[0] for m in marks)
-        return [Bookmark(i, t, d, s, u, n, at, bool(read), i not in present) for i, t, d, s, u, n, at, read in marks]
+        return [Bookmark(i, *present.get(i, (t, d, s, u)), n, at, bool(read), i not in present) for i, t, d, s, u, n, at, read in marks]
 
     def import_bookmarks(self, items: Iterable[Bookmark]) -> Future[int]:
         """Merge bookmarks: one already here keeps its own note and time."""

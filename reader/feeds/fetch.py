@@ -83,7 +83,7 @@ def get(
     while True:
         scheme = urlsplit(current).scheme.lower()
         if scheme not in ("http", "https"):
-            return _failed(url, None, f"refused: only http and https are fetched, not {scheme or 'a relative'} URL")
+            return _failed(url, None, f"refused: only http and https URLs are fetched, not {scheme + ':' if scheme else 'a relative one'}")
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return _failed(current, None, f"timed out after {timeout:g} s")

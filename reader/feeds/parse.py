@@ -78,6 +78,7 @@ _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|
 _LANGUAGE = re.compile(rb"<(?:dc:)?language>\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)\s*</(?:dc:)?language>")
 _PLAIN_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f-\x9f\u2028\u2029\x85]+")
 _FEED_ROOT = re.compile(rb"<(?:[A-Za-z0-9_]+:)?(?:rss|RDF|feed|entry)[\s>/]")
+_TWO_LINES = re.compile(r" line (\d+), line (\d+), column (\d+)$")
 _CLOCK_12 = re.compile(r"\d\s*[AaPp]\.?[Mm]\b")
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|2[01])\d\d(?!\d)")  # a date written with its year
 _BOMS = (
@@ -227,7 +228,9 @@ def _not_well_formed(data: bytes) -> str | None:
     try:
         etree.fromstring(data, _hardened_parser(recover=False))
     except etree.XMLSyntaxError as error:
-        return str(error.msg or error)
+        said = str(error.msg or error)
+        # libxml2 names the line a tag opened on, and lxml adds where it broke: «… in tag channel line 5, line 19, column 85»
+        return _TWO_LINES.sub(r" (opened on line \1) at line \2, column \3", said)
     return None
 
 

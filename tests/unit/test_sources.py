@@ -112,10 +112,12 @@ def test_removing_a_source_drops_its_articles_and_keeps_bookmarks(two: tuple[Pat
         assert (mark.id, mark.note, mark.missing) == ("b1", "keep", True)
         with pytest.raises(ReaderError, match="no source"):
             library.remove_source("b")
+        [kept] = [f for f in b.glob("*.md") if "b1" in f.read_text(encoding="utf-8")]
+        kept.write_text(kept.read_text(encoding="utf-8").replace("title: ", "title: Renamed ", 1), encoding="utf-8")
         library.add_source(b)
         library.refresh()
         [mark] = library.bookmarks()
-        assert not mark.missing
+        assert not mark.missing and mark.title.startswith("Renamed ")  # as the article is now, not as it was
 
 
 def test_refreshing_one_library_path_leaves_another_process_view_alone(two: tuple[Path, Path], data_dir: Path) -> None:

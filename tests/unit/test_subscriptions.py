@@ -155,6 +155,13 @@ def test_cli_feeds_round_trip(httpserver: HTTPServer, data_dir: Path, tmp_path: 
     assert "Одна" in reader("list").stdout
     assert reader("feeds", "remove", "Лента").returncode == 0
     assert json.loads(reader("feeds", "list", "--json").stdout) == []
+    again = reader("feeds", "remove", "Лента")
+    assert again.returncode == 1 and "no feed 'Лента' (reader feeds list)" in again.stderr
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    assert reader("sources", "add", str(notes)).returncode == 0
+    assert reader("feeds", "remove", "notes").returncode == 1  # a folder is not unsubscribed from
+    assert "notes" in reader("sources", "list").stdout
 
 
 def test_a_feed_can_ask_for_the_full_text_of_every_new_item(httpserver: HTTPServer, data_dir: Path) -> None:
