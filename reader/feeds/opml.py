@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 from xml.sax.saxutils import quoteattr
 
@@ -114,8 +114,28 @@ def _add(found: dict[str, Subscription], subscription: Subscription) -> None:
 
 
 def export_opml(subscriptions: Iterable[Subscription], title: str = "reader subscriptions") -> bytes:
-    """OPML 2.0: one flat outline a feed, its tags in ``category``
-    (a comma inside a tag becomes a space: OPML cannot carry it)."""
+    """OPML 2.0, as other readers take it: each feed in the folder its first
+    tag names (``A/B`` is B inside A), its other tags in ``category`` (a
+    comma inside a tag becomes a space: OPML cannot carry it). A first tag a
+    folder cannot carry as it is (an empty or padded part) goes to
+    ``category`` too."""
+    tree = _Folder()
+    for sub in subscriptions:
+        tags = [t for t in (clean_one_line(t.replace(",", " ")) for t in sub.tags) if t]
+        parts = tags[0].split("/") if tags else []
+        folder = tree
+        if parts and all(part and clean_one_line(part) == part for part in parts):
+            for part in parts:
+                folder = folder.folder(part)
+            tags = tags[1:]
+        name = clean_one_line(sub.name)
+        attributes = [f"type={quoteattr('rss')}", f"text={quoteattr(name)}"]
+        if name:
+            attributes.append(f"title={quoteattr(name)}")
+        attributes.append(f"xmlUrl={quoteattr(clean_one_line(sub.url))}")
+        if tags:
+            attributes.append(f"category={quoteattr(','.join(tags))}")
+        folder.children.append(f"<outline {' '.join(attributes)}/>")
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<opml version="2.0">',
@@ -123,19 +143,37 @@ def export_opml(subscriptions: Iterable[Subscription], title: str = "reader subs
         f"    <title>{_escape(clean_one_line(title))}</title>",
         "  </head>",
         "  <body>",
+        *tree.lines("    "),
+        "  </body>",
+        "</opml>",
+        "",
     ]
-    for sub in subscriptions:
-        name = clean_one_line(sub.name)
-        attributes = [f"type={quoteattr('rss')}", f"text={quoteattr(name)}"]
-        if name:
-            attributes.append(f"title={quoteattr(name)}")
-        attributes.append(f"xmlUrl={quoteattr(clean_one_line(sub.url))}")
-        tags = [clean_one_line(t.replace(",", " ")) for t in sub.tags]
-        if any(tags):
-            attributes.append(f"category={quoteattr(','.join(t for t in tags if t))}")
-        lines.append(f"    <outline {' '.join(attributes)}/>")
-    lines += ["  </body>", "</opml>", ""]
     return "\n".join(lines).encode("utf-8")
+
+
+@dataclass
+class _Folder:
+    """Feeds (their outlines, written) and folders, in the order first met."""
+
+    children: list[str | _Folder] = field(default_factory=list)
+    folders: dict[str, _Folder] = field(default_factory=dict)
+
+    def folder(self, name: str) -> _Folder:
+        if name not in self.folders:
+            self.folders[name] = _Folder()
+            self.children.append(self.folders[name])
+        return self.folders[name]
+
+    def lines(self, indent: str) -> list[str]:
+        names = {id(folder): name for name, folder in self.folders.items()}
+        out = []
+        for child in self.children:
+            if isinstance(child, str):
+                out.append(indent + child)
+            else:
+                name = quoteattr(names[id(child)])
+                out += [f"{indent}<outline text={name} title={name}>", *child.lines(indent + "  "), f"{indent}</outline>"]
+        return out
 
 
 def _escape(text: str) -> str:
