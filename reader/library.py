@@ -366,15 +366,24 @@ class Library:
         waiting: list[str] = []  # feeds written, not indexed yet
         if progress:
             progress(0, len(specs))
-        # Many feeds: from the first feed that has something new, each answer
-        # is parsed, written and its files read for the index in worker
-        # processes (queued there while they start), so this process only
-        # fetches and writes the index: both cores work. Until then, and for a
-        # few feeds, answers are stored here. A fetch where nothing changed
-        # starts none.
+        # Many feeds: from the first answer of a feed never fetched before, or
+        # else the first feed that has something new, each answer is parsed,
+        # written and its files read for the index in worker processes (queued
+        # there while they start), so this process only fetches and writes the
+        # index: both cores work. Until then, and for a few feeds, answers are
+        # stored here. A fetch where nothing changed starts none.
         pooled: list[StoringPool] = []
+        pooling = threading.Lock()
+        never_fetched = {f.source.location for f in chosen if f.last_fetch is None}
+
+        def pool() -> None:
+            with pooling:
+                if not pooled and len(specs) >= FETCH_POOL_FROM:
+                    pooled.append(StoringPool(FETCH_WORKERS, self.data_dir))
 
         def store(feed: Feed, response: Response, protected_ids: frozenset[str]) -> Stored:
+            if feed.key in never_fetched:
+                pool()  # its items are new: nothing to read here first (this process would load the models for it)
             if pooled:
                 return pooled[0].store(feed, response, protected_ids)
             return store_answer(feed, response, protected_ids)
@@ -389,8 +398,7 @@ class Library:
             if result.new and result.key in wants_full_text:
                 report.warnings += self._keep_full_texts(Path(roots[result.key]), started)
             if result.new or result.updated or result.removed:
-                if not pooled and len(specs) >= FETCH_POOL_FROM:
-                    pooled.append(StoringPool(FETCH_WORKERS, self.data_dir))
+                pool()
                 waiting.append(roots[result.key])
                 if len(waiting) >= INDEX_EVERY:
                     index_waiting()  # new items appear while the others are fetched
