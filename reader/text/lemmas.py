@@ -29,7 +29,7 @@ from reader.text.lazy import Once
 if TYPE_CHECKING:
     from natasha import MorphVocab
 
-VERSION = "lemmas-2"
+VERSION = "lemmas-3"  # 3: acronyms are not stemmed
 MAX_WORD = 48
 WORD = re.compile(r"[^\W_]+")
 _NAME_TAGS = ("Name", "Patr", "Geox", "Orgn")
@@ -63,13 +63,28 @@ def words(text: str) -> Iterator[re.Match[str]]:
 
 def normal(word: str, lang: str = "en") -> str:
     """The index form of one word as written in an article in ``lang``."""
-    return _normal(fold(word[:MAX_WORD]), word[:1].isupper(), lang if lang in STEMMERS else "en")
+    return _form(word, lang if lang in STEMMERS else "en")
+
+
+def _form(written: str, lang: str) -> str:
+    folded = fold(written[:MAX_WORD])
+    if _acronym(written, folded):  # UPS is not «up», nor NATO a stem
+        return folded
+    return _normal(folded, written[:1].isupper(), lang)
+
+
+def _acronym(written: str, folded: str) -> bool:
+    """A word in capitals (UPS, NATO, G20), not a Cyrillic one: the
+    dictionary knows those (США, ООН) and gives them their own lemma."""
+    return len(written) > 1 and written.isupper() and not _cyrillic(folded)
 
 
 def query_forms(word: str) -> set[str]:
     """Every index form a typed word may stand for (typed lower case or not,
-    in an article of any language)."""
+    in an article of any language); typed in capitals, the acronym alone."""
     folded = fold(word[:MAX_WORD])
+    if _acronym(word, folded):
+        return {folded}
     return {_normal(folded, capitalised, lang) for lang in _languages_of(folded) for capitalised in (False, True)}
 
 
@@ -80,8 +95,12 @@ def phrase_forms(words: tuple[str, ...] | list[str]) -> Iterator[tuple[str, ...]
     folded = [fold(w[:MAX_WORD]) for w in words]
     languages = ("en",) if all(_cyrillic(w) for w in folded) else tuple(STEMMERS)
     for lang in languages:
-        # Each word may have been written capitalised or not.
-        for forms in itertools.product(*({_normal(w, False, lang): None, _normal(w, True, lang): None} for w in folded)):
+        # Each word may have been written capitalised or not; one typed in capitals is an acronym.
+        choices = [
+            {f: None} if _acronym(w, f) else {_normal(f, False, lang): None, _normal(f, True, lang): None}
+            for w, f in zip(words, folded, strict=True)
+        ]
+        for forms in itertools.product(*choices):
             if forms not in seen:
                 seen.add(forms)
                 yield forms
@@ -109,7 +128,7 @@ def normalise_text(text: str, lang: str = "en") -> str:
         for w in written:
             form = forms.get(w)
             if form is None:
-                form = forms[w] = _normal(fold(w[:MAX_WORD]), w[:1].isupper(), stem)
+                form = forms[w] = _form(w, stem)
             out.append(form)
         return " ".join(out)
 

@@ -114,3 +114,24 @@ def test_index_command_reports_files_read(tmp_path: Path, data_dir: Path) -> Non
     _write(folder, 3, "ещё")
     with Library([folder], data_dir) as library:
         assert library.refresh().read == 1
+
+
+def test_an_acronym_is_not_stemmed_and_a_query_in_capitals_prefers_it(tmp_path: Path, data_dir: Path) -> None:
+    folder = tmp_path / "en"
+    folder.mkdir()
+    for name, title, body in (
+        ("rack", "Up, up and away: cleaned up the Lack Rack", "Everything is tidied up on the rack now, all ups and downs gone."),
+        ("ups", "Help picking a UPS", "Which UPS keeps a small server up for ten minutes?"),
+        ("nato", "NATO summit", "Leaders met at the NATO summit."),
+    ):
+        (folder / f"{name}.md").write_text(
+            f'---\nid: {name}\ntitle: "{title}"\ndate: 2026-11-01\nlang: en\n---\n{body}\n', encoding="utf-8"
+        )
+    with Library([folder], data_dir) as library:
+        library.refresh()
+        hits = library.hits("UPS", 5)
+        assert isinstance(hits, list)
+        assert [h.id for h in hits] == ["ups"] and "**UPS**" in hits[0].snippet and "**up**" not in hits[0].snippet.lower()
+        assert {"rack", "ups"} <= {h.id for h in library.hits("ups", 5)}  # typed in lower case: the word too, stemmed as before
+        assert [h.id for h in library.hits('"NATO summit"', 5)] == ["nato"]
+        assert {h.id for h in library.hits("tidying", 5)} == {"rack"}
