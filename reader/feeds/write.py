@@ -149,7 +149,7 @@ def write_items(folder: Path, feed: FeedMeta, items: Sequence[Item], now: dt.dat
         date = item.date
         if date is None or date > horizon:  # none, or one to come: the first time it was seen, kept from then on
             found = _DATE_LINE.search(old.decode("utf-8", "replace")) if old is not None else None
-            date = found.group(1) if found else stamp
+            date = found.group(1) if found and found.group(1) <= horizon else stamp
         data = render(key, item, feed, date).encode("utf-8")
         if old == data:
             continue

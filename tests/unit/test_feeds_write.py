@@ -124,6 +124,11 @@ def test_a_date_to_come_is_taken_as_the_day_it_was_first_seen(tmp_path: Path) ->
         "2026-11-23T12:00:00Z",
         "2026-11-24T06:00:00Z",
     ]  # tomorrow's is a time zone away
+    # One an earlier version kept as it came is set right on the next fetch
+    path = tmp_path / f"{item_id(FEED.key, _item())}.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("2026-11-23T12:00:00Z", "2100-01-01T00:00:00Z"), encoding="utf-8")
+    assert write_items(tmp_path, FEED, [_item(date="2100-01-01T00:00:00Z")], NOW + dt.timedelta(days=4)).updated == 1
+    assert stored(tmp_path)[item_id(FEED.key, _item())]["date"] == "2026-11-27T12:00:00Z"
 
 
 def test_duplicate_guids_in_one_feed_are_one_file(tmp_path: Path) -> None:
