@@ -13,12 +13,13 @@ import os
 import queue
 import signal
 import threading
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
 from reader import corpus, reading
-from reader.background import exit_with_parent
+from reader.background import append_log, exit_with_parent
 from reader.feeds.fetch import Response
 from reader.feeds.run import Feed, FeedResult, store_answer
 from reader.model import Article
@@ -31,7 +32,7 @@ WORKER_IMPORTS = (__name__, "fastfeedparser", "dateutil.parser", "pyromark", "nu
 
 Prepared = tuple[str, Indexed | None, str, str | None]  # path, what to index, content hash, note
 Known = tuple[int, int]  # a file's size and mtime (ns) when it was read
-Stored = tuple[FeedResult, list[tuple[str, Known, Prepared]]]
+Written = tuple[FeedResult, list[tuple[str, Known, Prepared]]]  # a feed's result, and each file written, read
 
 
 def prepare(path: str, known_hash: str | None, data_dir: str | None = None) -> Prepared:
@@ -59,7 +60,7 @@ def text_digest(article: Article) -> str:
     return corpus.content_hash(article.body.encode("utf-8", "surrogatepass"))
 
 
-def store_and_read(feed: Feed, response: Response, protected_ids: frozenset[str], data_dir: str) -> Stored:
+def store_and_read(feed: Feed, response: Response, protected_ids: frozenset[str], data_dir: str) -> Written:
     """A feed's answer stored (in a worker process) and each file written
     read as the index reads it, with the size and mtime it had before."""
     result = store_answer(feed, response, protected_ids)
@@ -93,23 +94,33 @@ class StoringPool:
     once (one process's imports, not one for each worker), spawned where
     there is no fork server. They are started in a thread of their own, as
     their start would hold up whoever asked first; answers handed over
-    meanwhile wait in a queue, so the fetching threads never wait for a
-    worker. What the workers read is kept until the index takes it."""
+    meanwhile wait in a queue, so the fetching threads wait for a worker
+    only when :data:`QUEUED_BYTES` of answers are waiting already. When the
+    workers cannot start or one dies, the answers not stored are stored in
+    that thread: every answer handed over is stored or fails, none is lost
+    or left waiting. What the workers read is kept until the index takes it."""
 
     def __init__(self, workers: int, data_dir: Path) -> None:
         self._prepared: dict[str, tuple[Known, Prepared]] = {}  # path -> (size, mtime), read
         self._executor: ProcessPoolExecutor | None = None
         self._workers = workers
-        self._data_dir = str(data_dir)
+        self._data_dir = data_dir
         self._guard = threading.Lock()
-        self._answers: queue.SimpleQueue[tuple[Future[FeedResult], tuple[Feed, Response, frozenset[str]]] | None] = queue.SimpleQueue()
+        self._room = threading.Condition()
+        self._queued = 0  # bytes of answers handed over and not stored yet
+        self._answers: queue.SimpleQueue[_Answer | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, daemon=True, name="reader-storing")
         self._thread.start()
 
     def store(self, feed: Feed, response: Response, protected_ids: frozenset[str]) -> Future[FeedResult]:
-        stored: Future[FeedResult] = Future()
-        self._answers.put((stored, (feed, response, protected_ids)))
-        return stored
+        size = len(response.body)
+        with self._room:
+            self._room.wait_for(lambda: self._queued == 0 or self._queued + size <= QUEUED_BYTES)
+            self._queued += size
+        answer = _Answer(Future(), feed, response, protected_ids)
+        answer.stored.add_done_callback(lambda _: self._stored(size))
+        self._answers.put(answer)
+        return answer.stored
 
     def take(self, folders: set[str]) -> dict[str, tuple[Known, Prepared]]:
         """What was read of the files in ``folders``, no longer kept here."""
@@ -124,33 +135,58 @@ class StoringPool:
         if self._executor is not None:
             self._executor.shutdown(cancel_futures=True)
 
+    def _stored(self, size: int) -> None:
+        with self._room:
+            self._queued -= size
+            self._room.notify_all()
+
     def _run(self) -> None:
-        self._executor = _forked_pool(self._workers)
-        executor: ProcessPoolExecutor | None = self._executor
+        executor: ProcessPoolExecutor | None = None
+        try:
+            executor = self._executor = _forked_pool(self._workers)
+        except Exception as error:  # no worker can start (no /dev/shm, say): this thread stores them all
+            self._log(error)
         while (answer := self._answers.get()) is not None:
-            stored, (feed, response, protected_ids) = answer
             if executor is not None:
                 try:
-                    done = executor.submit(store_and_read, feed, response, protected_ids, self._data_dir)
-                except Exception:  # the workers could not start, or one died: this thread stores the rest
+                    done = executor.submit(store_and_read, answer.feed, answer.response, answer.protected_ids, str(self._data_dir))
+                except Exception as error:  # the workers could not start, or one died: this thread stores the rest
+                    self._log(error)
                     executor = None
                 else:
-                    done.add_done_callback(functools.partial(self._keep, stored=stored))
+                    done.add_done_callback(functools.partial(self._keep, answer=answer))
                     continue
             try:
-                stored.set_result(store_answer(feed, response, protected_ids))
-            except Exception as error:
-                stored.set_exception(error)
+                answer.stored.set_result(store_answer(answer.feed, answer.response, answer.protected_ids))
+            except BaseException as error:
+                answer.stored.set_exception(error)
 
-    def _keep(self, done: Future[Stored], stored: Future[FeedResult]) -> None:
+    def _keep(self, done: Future[Written], answer: _Answer) -> None:
         try:
             result, rows = done.result()
-        except BaseException as error:  # a worker died, or the fetch is stopping
-            stored.set_exception(error)
+        except BrokenExecutor:  # a worker died: what it had not stored is stored in this process
+            self._answers.put(answer)
+            return
+        except BaseException as error:  # storing it failed, or the fetch is stopping
+            answer.stored.set_exception(error)
             return
         with self._guard:
             self._prepared.update((path, (known, read)) for path, known, read in rows)
-        stored.set_result(result)
+        answer.stored.set_result(result)
+
+    def _log(self, error: Exception) -> None:
+        append_log(self._data_dir, f"the fetch's workers: {type(error).__name__}: {error}; storing in the fetching process")
+
+
+QUEUED_BYTES = 64 * 2**20  # answers waiting for a worker, at most (a feed's answer may be 16 MiB)
+
+
+@dataclass(frozen=True)
+class _Answer:
+    stored: Future[FeedResult]
+    feed: Feed
+    response: Response
+    protected_ids: frozenset[str]
 
 
 def _forked_pool(workers: int) -> ProcessPoolExecutor:

@@ -441,7 +441,6 @@ class Library:
         progress: Progress | None = None,
         roots: Sequence[str] | None = None,
         pool: bool = True,
-        executor: ProcessPoolExecutor | None = None,
         every_note: bool = False,
         prepared: Mapping[str, tuple[Known, Prepared]] | None = None,
     ) -> RefreshReport:
@@ -450,8 +449,7 @@ class Library:
         content hash), drop what is gone. Other roots are left as they are.
         Writes go in batches of :data:`BATCH` files, whatever root they are
         under. ``pool``: many files are read in worker processes (never from
-        inside the app, whose terminal they would inherit); ``executor``: the
-        worker processes to read in, the caller's to shut down. Warnings are
+        inside the app, whose terminal they would inherit). Warnings are
         said for the files read now (a file is not warned about again until
         it changes); ``every_note``: for every file of the roots.
         ``prepared``: files already read elsewhere (by the fetch's workers),
@@ -469,8 +467,7 @@ class Library:
         known = self.index.files(walked)
         todo = [p for p in root_of if (old := known.get(p)) is None or (old.size, old.mtime_ns) != stat[p]]
         removed = [p for p in known if p not in root_of]
-        own = indexing.reading_pool() if executor is None and pool and len(todo) >= PARALLEL_FROM else None
-        executor = executor or own
+        executor = indexing.reading_pool() if pool and len(todo) >= PARALLEL_FROM else None
         try:
             if progress:
                 progress(0, len(todo))
@@ -483,8 +480,8 @@ class Library:
             # batch in hand is rolled back, and the index stays usable.
             report.warnings.append(Warning_(str(self.data_dir / "index.db"), f"not fully updated ({error}); the previous index is used"))
         finally:
-            if own:
-                own.shutdown(cancel_futures=True)
+            if executor:
+                executor.shutdown(cancel_futures=True)
         if every_note:  # what is wrong with files read before too, not only with those read now
             said = {w.path for w in report.warnings}
             report.warnings += [Warning_(p, n) for p, n in self.index.notes(walked) if p not in said]

@@ -279,9 +279,10 @@ class Matcher:
 
     def spans(self, text: str, limit: int = 10_000) -> list[tuple[int, int]]:
         found: list[tuple[int, int]] = []
+        loud = lemmas.in_capitals(text)
         for match in lemmas.words(text):
             word = match.group()
-            if lemmas.normal(word) in self.forms or (self.prefixes and lemmas.fold(word).startswith(self.prefixes)):
+            if lemmas.normal(word, "en", loud) in self.forms or (self.prefixes and lemmas.fold(word).startswith(self.prefixes)):
                 found.append(match.span())
                 if len(found) >= limit:
                     break

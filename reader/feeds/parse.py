@@ -189,6 +189,8 @@ def _parse_xml(data: bytes, url: str) -> ParsedFeed | FeedError:
     feed = _from_parsed(parsed, url, bases)
     if any(not item.content for item in feed.items) and MEDIA_NS.encode() in data:
         feed = _with_media_descriptions(feed, data)
+    if any(_dated_by_guid(item) for item in feed.items):
+        feed = _without_guid_dates(feed, data)
     if not feed.items and (broken := _not_well_formed(data)):
         # Read leniently, a broken document that still gives items is kept;
         # one that gives none is a failed fetch, not an empty feed.
@@ -219,6 +221,32 @@ def _with_media_descriptions(feed: ParsedFeed, data: bytes) -> ParsedFeed:
             text = (found.text or "").strip() if found is not None else ""
             if text:
                 item = replace(item, content=_text_to_html(text), summary=item.summary or _text_to_html(text))
+        items.append(item)
+    return replace(feed, items=tuple(items))
+
+
+_DATE_TAGS = frozenset(("pubDate", "date", "published", "updated", "issued", "modified", "created", "lastBuildDate"))
+
+
+def _dated_by_guid(item: Item) -> bool:
+    """Whether the item's date may be fastfeedparser's reading of its guid
+    (it reads a guid as a date when the item has none: «4» is the 4th of
+    this month). A guid with a year in it is taken to be a date."""
+    return bool(item.date and 0 < len(item.guid) <= 12 and not _YEAR.search(item.guid) and item.date == _lenient_date(item.guid))
+
+
+def _without_guid_dates(feed: ParsedFeed, data: bytes) -> ParsedFeed:
+    """No date for an item with no date of its own (none, or none readable)."""
+    root = _tree(data)
+    entries = _entries(root) if root is not None else []
+    if len(entries) != len(feed.items):
+        return feed
+    items = []
+    for item, entry in zip(feed.items, entries, strict=True):
+        if _dated_by_guid(item) and not any(
+            isinstance(e.tag, str) and etree.QName(e).localname in _DATE_TAGS and normalise_date(e.text) for e in entry
+        ):
+            item = replace(item, date=None)
         items.append(item)
     return replace(feed, items=tuple(items))
 
@@ -315,15 +343,11 @@ def _item(entry: Any, base: str, feed_lang: str) -> Item:
         label = clean_one_line(str(term or ""))
         if label and label not in categories:
             categories.append(label)
-    guid = clean_one_line(str(entry.get("id") or ""))
-    date = normalise_date(entry.get("published") or entry.get("updated") or entry.get("created"))
-    if date is not None and guid and not _YEAR.search(guid) and date == _lenient_date(guid):
-        date = None  # no date in the item: fastfeedparser read its guid («4») as one
     return Item(
-        guid=guid,
+        guid=clean_one_line(str(entry.get("id") or "")),
         title=_text_title(entry.get("title")),
         link=_resolve(base, str(link)),
-        date=date,
+        date=normalise_date(entry.get("published") or entry.get("updated") or entry.get("created")),
         author=clean_one_line(str(entry.get("author") or "")),
         categories=tuple(categories),
         content=content or summary,
@@ -454,12 +478,25 @@ def normalise_date(value: object) -> str | None:
 
 
 def _lenient_date(text: str) -> str | None:
+    moment = _dateutil(text)
+    return normalise_date(moment.isoformat()) if moment else None
+
+
+# RFC 822's zone names (email.utils knows them; dateutil warns and reads the time as UTC)
+_ZONES = {"UT": 0, "UTC": 0, "GMT": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7}
+
+
+def _dateutil(text: str) -> dt.datetime | None:
+    import warnings
+
     from dateutil import parser as dateutil_parser
 
-    try:
-        return normalise_date(dateutil_parser.parse(text).isoformat())
-    except (ValueError, OverflowError, TypeError):
-        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a zone it does not know: the time is read as UTC, and nothing is printed
+        try:
+            return dateutil_parser.parse(text, tzinfos={name: hours * 3600 for name, hours in _ZONES.items()})
+        except (ValueError, OverflowError, TypeError):
+            return None
 
 
 def _read_date(text: str) -> dt.datetime | None:
@@ -475,14 +512,7 @@ def _read_date(text: str) -> dt.datetime | None:
             return email.utils.parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError):
             pass
-    if not _YEAR.search(text):
-        return None
-    try:
-        from dateutil import parser as dateutil_parser
-
-        return dateutil_parser.parse(text)
-    except (ValueError, OverflowError, TypeError):
-        return None
+    return _dateutil(text) if _YEAR.search(text) else None
 
 
 def _one_line(text: str) -> str:

@@ -98,14 +98,20 @@ def fetch_all(
             return limits[host]
 
     def failed(feed: Feed, error: BaseException) -> FeedResult:  # a bug or a full disk in one feed must not stop the rest
-        return _result(feed, error=clean_one_line(f"{type(error).__name__}: {error}")[:300])
+        try:
+            said = str(error)
+        except Exception:
+            said = ""
+        return _result(feed, error=clean_one_line(f"{type(error).__name__}: {said}")[:300])
 
     def one(number: int, feed: Feed) -> None:
+        """Every feed ends in ``finished``, whatever happens to it."""
+        outcome: Stored
         try:
             outcome = fetch_one(
                 feed, protected_ids=protected, timeout=timeout, max_bytes=max_bytes, limit=host_limit(feed.url), store=store
             )
-        except Exception as error:
+        except BaseException as error:
             outcome = failed(feed, error)
         if isinstance(outcome, FeedResult):
             finished.put((number, outcome))
@@ -123,7 +129,8 @@ def fetch_all(
     results: list[FeedResult | None] = [None] * len(feeds)
     if not feeds:
         return []
-    with ThreadPoolExecutor(max(1, min(concurrency, len(feeds))), thread_name_prefix="reader-fetch") as pool:
+    pool = ThreadPoolExecutor(max(1, min(concurrency, len(feeds))), thread_name_prefix="reader-fetch")
+    try:
         for number, feed in enumerate(feeds):
             pool.submit(one, number, feed)
         for _ in feeds:
@@ -131,6 +138,10 @@ def fetch_all(
             results[number] = result
             if on_result is not None:
                 on_result(result)
+    except BaseException:  # Ctrl-C: the feeds not started yet are not fetched
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return [r for r in results if r is not None]
 
 

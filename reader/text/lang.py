@@ -137,9 +137,8 @@ def _write_cache(path: Path, identifier: Any) -> None:
                 handle.write(bytes(base + layout[name][2] - handle.tell()))
                 handle.write(value.tobytes())
         os.replace(temp, path)  # another process writing the same file at once is harmless
-        for stale in path.parent.glob("langid-*"):  # an earlier release's or format's: 50 MB each
-            if stale.name != path.name:
-                stale.unlink(missing_ok=True)
+        for stale in path.parent.glob("langid-*.npz"):  # the earlier format's (50 MB); another release's .bin may be in use
+            stale.unlink(missing_ok=True)
     finally:
         with contextlib.suppress(OSError):
             temp.unlink()

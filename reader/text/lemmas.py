@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 VERSION = "lemmas-3"  # 3: acronyms are not stemmed
 MAX_WORD = 48
+MAX_ACRONYM = 6  # letters of a word typed in capitals that is taken as an acronym (UNESCO)
 WORD = re.compile(r"[^\W_]+")
 _NAME_TAGS = ("Name", "Patr", "Geox", "Orgn")
 # Article languages (ISO 639-1) with a Snowball stemmer.
@@ -61,14 +62,20 @@ def words(text: str) -> Iterator[re.Match[str]]:
     return WORD.finditer(text)
 
 
-def normal(word: str, lang: str = "en") -> str:
-    """The index form of one word as written in an article in ``lang``."""
-    return _form(word, lang if lang in STEMMERS else "en")
+def normal(word: str, lang: str = "en", loud: bool = False) -> str:
+    """The index form of one word as written in an article in ``lang``;
+    ``loud``: in a text written in capitals (see :func:`in_capitals`)."""
+    return _form(word, lang if lang in STEMMERS else "en", loud)
 
 
-def _form(written: str, lang: str) -> str:
+def in_capitals(text: str) -> bool:
+    """A text in capitals (a headline written so): its words are words, not acronyms."""
+    return text.isupper()
+
+
+def _form(written: str, lang: str, loud: bool = False) -> str:
     folded = fold(written[:MAX_WORD])
-    if _acronym(written, folded):  # UPS is not «up», nor NATO a stem
+    if not loud and _acronym(written, folded):  # UPS is not «up», nor NATO a stem
         return folded
     return _normal(folded, written[:1].isupper(), lang)
 
@@ -81,9 +88,10 @@ def _acronym(written: str, folded: str) -> bool:
 
 def query_forms(word: str) -> set[str]:
     """Every index form a typed word may stand for (typed lower case or not,
-    in an article of any language); typed in capitals, the acronym alone."""
+    in an article of any language); typed in capitals and short, the acronym
+    alone (a longer one is a word typed loud)."""
     folded = fold(word[:MAX_WORD])
-    if _acronym(word, folded):
+    if len(word) <= MAX_ACRONYM and _acronym(word, folded):
         return {folded}
     return {_normal(folded, capitalised, lang) for lang in _languages_of(folded) for capitalised in (False, True)}
 
@@ -97,7 +105,7 @@ def phrase_forms(words: tuple[str, ...] | list[str]) -> Iterator[tuple[str, ...]
     for lang in languages:
         # Each word may have been written capitalised or not; one typed in capitals is an acronym.
         choices = [
-            {f: None} if _acronym(w, f) else {_normal(f, False, lang): None, _normal(f, True, lang): None}
+            {f: None} if len(w) <= MAX_ACRONYM and _acronym(w, f) else {_normal(f, False, lang): None, _normal(f, True, lang): None}
             for w, f in zip(words, folded, strict=True)
         ]
         for forms in itertools.product(*choices):
@@ -117,7 +125,8 @@ def normalise_text(text: str, lang: str = "en") -> str:
     dictionary look-up a word, five times faster than normalising it again
     (indexing spends most of its time here)."""
     stem = lang if lang in STEMMERS else "en"
-    forms = _FORMS.setdefault(stem, {})
+    shouted = in_capitals(text)
+    forms = _FORMS.setdefault(stem + "!" * shouted, {})
     written = WORD.findall(text)
     try:
         return " ".join([forms[w] for w in written])
@@ -128,7 +137,7 @@ def normalise_text(text: str, lang: str = "en") -> str:
         for w in written:
             form = forms.get(w)
             if form is None:
-                form = forms[w] = _form(w, stem)
+                form = forms[w] = _form(w, stem, shouted)
             out.append(form)
         return " ".join(out)
 

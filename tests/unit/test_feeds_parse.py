@@ -3,6 +3,8 @@ error values."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from reader.feeds.parse import FeedError, ParsedFeed, normalise_date, parse
@@ -29,6 +31,7 @@ def _ok(result: ParsedFeed | FeedError) -> ParsedFeed:
         ("2009-09-06", "2009-09-06"),
         ("  2009-09-06T16:20:00z ", "2009-09-06T16:20:00Z"),
         ("September 6, 2009 4:20 PM", "2009-09-06T16:20:00Z"),
+        ("Sun, 6 Sep 2009 4:20 PM EST", "2009-09-06T21:20:00Z"),
         ("not a date", None),
         ("yesterday-ish", None),
         ("4", None),  # dateutil makes the 4th of this month of it
@@ -40,6 +43,7 @@ def test_dates_in_real_world_shapes(text: str, want: str | None) -> None:
 
 
 def test_an_item_without_a_readable_date_has_none_whatever_its_guid() -> None:
+    today = dt.datetime.now(dt.UTC).date()
     item = "<item><title>{title}</title><guid>{guid}</guid>{date}<description>x</description></item>"
     feed = _ok(
         parse(
@@ -49,6 +53,7 @@ def test_an_item_without_a_readable_date_has_none_whatever_its_guid() -> None:
                 + item.format(title="Bad date", guid="6", date="<pubDate>yesterday-ish</pubDate>")
                 + item.format(title="Dated guid", guid="2026-11-04", date="")
                 + item.format(title="Dated", guid="7", date="<pubDate>Mon, 02 Nov 2026 10:00:00 GMT</pubDate>")
+                + item.format(title="Midnight", guid=str(today.day), date=f"<pubDate>{today:%a, %d %b %Y} 00:00:00 GMT</pubDate>")
                 + "</channel></rss>"
             ).encode(),
             "http://example.org/feed.xml",
@@ -60,6 +65,7 @@ def test_an_item_without_a_readable_date_has_none_whatever_its_guid() -> None:
         "Bad date": None,
         "Dated guid": "2026-11-04T00:00:00Z",  # a guid that is a date is the item's date (fastfeedparser's reading)
         "Dated": "2026-11-02T10:00:00Z",
+        "Midnight": f"{today:%Y-%m-%d}T00:00:00Z",  # a date of its own that its guid happens to read as
     }
 
 

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import signal
 from pathlib import Path
 
+import pytest
+
+from reader import indexing
 from reader.feeds.fetch import Response
 from reader.feeds.run import Feed
 from reader.feeds.write import feed_folder
-from reader.indexing import prepare, store_and_read
+from reader.indexing import StoringPool, prepare, store_and_read
 from reader.library import Library
 
 from .test_subscriptions import ITEM, rss
@@ -63,3 +67,64 @@ def test_the_index_takes_what_was_read_while_the_file_is_unchanged_and_reads_a_c
         titles = {row.title for row in library.list_rows()}
     assert len(titles) == 2 and "read by the worker" in titles
     assert any(title.startswith("Изменено: ") for title in titles)
+
+
+def many_answers(count: int, items: int = 60) -> list[tuple[Feed, Response]]:
+    """Answers of ``count`` feeds of ``items`` items each: slow enough to store
+    that some are still waiting when a test stops a worker."""
+    out = []
+    for n in range(count):
+        url = f"http://127.0.0.1:9/feed-{n}.xml"
+        body = rss(
+            *(
+                ITEM.format(guid=f"{n}-{i}", title=f"Новость {i}", date="Mon, 22 Sep 2025 10:00:00 GMT", body="Соглашение. " * 40)
+                for i in range(items)
+            )
+        )
+        response = Response(url, 200, body.encode(), "application/rss+xml", None, None, None, None)
+        out.append((Feed(url, url, f"Лента {n}", (), feed_folder(Path(os.environ["READER_DATA_DIR"]) / "feeds", url)), response))
+    return out
+
+
+def test_the_pool_stores_and_reads_and_hands_the_reads_over_once(data_dir: Path) -> None:
+    pool = StoringPool(2, data_dir)
+    try:
+        [(feed, response)] = many_answers(1, items=3)
+        result = pool.store(feed, response, frozenset()).result(timeout=120)
+        assert (result.new, result.error) == (3, None)
+        taken = pool.take({str(feed.folder)})
+        assert sorted(taken) == sorted(result.written) and all(read[1] is not None for _, read in taken.values())
+        assert pool.take({str(feed.folder)}) == {}
+    finally:
+        pool.close()
+
+
+def test_when_no_worker_can_start_every_answer_is_stored_here(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def cannot(workers: int) -> None:
+        raise OSError("no /dev/shm")
+
+    monkeypatch.setattr(indexing, "_forked_pool", cannot)
+    pool = StoringPool(2, data_dir)
+    try:
+        stored = [pool.store(feed, response, frozenset()) for feed, response in many_answers(3, items=2)]
+        assert [f.result(timeout=60).new for f in stored] == [2, 2, 2]  # none waits for ever
+    finally:
+        pool.close()
+    assert "no /dev/shm" in (data_dir / "reader.log").read_text(encoding="utf-8")
+
+
+def test_a_worker_that_dies_loses_no_answer(data_dir: Path) -> None:
+    pool = StoringPool(2, data_dir)
+    try:
+        answers = many_answers(12)
+        first = pool.store(*answers[0], frozenset())
+        assert first.result(timeout=120).new == 60
+        rest = [pool.store(feed, response, frozenset()) for feed, response in answers[1:]]
+        executor = pool._executor
+        assert executor is not None
+        os.kill(next(iter(executor._processes)), signal.SIGKILL)  # type: ignore[attr-defined]
+        results = [f.result(timeout=120) for f in rest]
+    finally:
+        pool.close()
+    assert [(r.new, r.error) for r in results] == [(60, None)] * 11
+    assert "BrokenProcessPool" in (data_dir / "reader.log").read_text(encoding="utf-8")

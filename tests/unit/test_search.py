@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from reader.library import Library
+from reader.search import Matcher, parse
 from tests.conftest import BELTA, SPUTNIK
 
 
@@ -123,6 +124,7 @@ def test_an_acronym_is_not_stemmed_and_a_query_in_capitals_prefers_it(tmp_path: 
         ("rack", "Up, up and away: cleaned up the Lack Rack", "Everything is tidied up on the rack now, all ups and downs gone."),
         ("ups", "Help picking a UPS", "Which UPS keeps a small server up for ten minutes?"),
         ("nato", "NATO summit", "Leaders met at the NATO summit."),
+        ("loud", "ELECTION RESULTS: MARKETS RALLIED AFTER VOTING", "Shares rose."),
     ):
         (folder / f"{name}.md").write_text(
             f'---\nid: {name}\ntitle: "{title}"\ndate: 2026-11-01\nlang: en\n---\n{body}\n', encoding="utf-8"
@@ -135,3 +137,9 @@ def test_an_acronym_is_not_stemmed_and_a_query_in_capitals_prefers_it(tmp_path: 
         assert {"rack", "ups"} <= {h.id for h in library.hits("ups", 5)}  # typed in lower case: the word too, stemmed as before
         assert [h.id for h in library.hits('"NATO summit"', 5)] == ["nato"]
         assert {h.id for h in library.hits("tidying", 5)} == {"rack"}
+        # A headline in capitals is words, stemmed: found in any form, and marked
+        assert [h.id for h in library.hits("market rally", 5)] == ["loud"]
+        assert [h.id for h in library.hits("RESULT", 5)] == ["loud"]  # a long word typed in capitals is a word
+    headline = "ELECTION RESULTS: MARKETS RALLIED"
+    assert [headline[a:b] for a, b in Matcher.of(parse("market")).spans(headline)] == ["MARKETS"]
+    assert [t[a:b] for t in ["UPS and ups"] for a, b in Matcher.of(parse("UPS")).spans(t)] == ["UPS"]
