@@ -30,6 +30,7 @@ import datetime as dt
 import email.utils
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -188,9 +189,9 @@ def _parse_xml(data: bytes, url: str) -> ParsedFeed | FeedError:
     bases = _entry_bases(data, url) if b"xml:base" in data else None
     feed = _from_parsed(parsed, url, bases)
     if any(not item.content for item in feed.items) and MEDIA_NS.encode() in data:
-        feed = _with_media_descriptions(feed, data)
+        feed = _each_with_its_element(feed, data, _media_description)
     if any(_dated_by_guid(item) for item in feed.items):
-        feed = _without_guid_dates(feed, data)
+        feed = _each_with_its_element(feed, data, _own_date)
     if not feed.items and (broken := _not_well_formed(data)):
         # Read leniently, a broken document that still gives items is kept;
         # one that gives none is a failed fetch, not an empty feed.
@@ -207,22 +208,25 @@ def _parse_xml(data: bytes, url: str) -> ParsedFeed | FeedError:
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 
 
-def _with_media_descriptions(feed: ParsedFeed, data: bytes) -> ParsedFeed:
-    """Items with no content of their own (a YouTube channel's videos) get
-    their ``media:description``, plain text, as it."""
+def _each_with_its_element(feed: ParsedFeed, data: bytes, mend: Callable[[Item, etree._Element], Item]) -> ParsedFeed:
+    """The feed with ``mend`` applied to each item and its element in the
+    document (read again: fastfeedparser keeps no element); unchanged when
+    the two do not pair up."""
     root = _tree(data)
     entries = _entries(root) if root is not None else []
     if len(entries) != len(feed.items):
         return feed
-    items = []
-    for item, entry in zip(feed.items, entries, strict=True):
-        if not item.content:
-            found = next(entry.iter(f"{{{MEDIA_NS}}}description"), None)
-            text = (found.text or "").strip() if found is not None else ""
-            if text:
-                item = replace(item, content=_text_to_html(text), summary=item.summary or _text_to_html(text))
-        items.append(item)
-    return replace(feed, items=tuple(items))
+    return replace(feed, items=tuple(mend(item, entry) for item, entry in zip(feed.items, entries, strict=True)))
+
+
+def _media_description(item: Item, entry: etree._Element) -> Item:
+    """An item with no content of its own (a YouTube channel's video) gets
+    its ``media:description``, plain text, as it."""
+    if item.content:
+        return item
+    found = next(entry.iter(f"{{{MEDIA_NS}}}description"), None)
+    text = (found.text or "").strip() if found is not None else ""
+    return replace(item, content=_text_to_html(text), summary=item.summary or _text_to_html(text)) if text else item
 
 
 _DATE_TAGS = frozenset(("pubDate", "date", "published", "updated", "issued", "modified", "created", "lastBuildDate"))
@@ -235,20 +239,13 @@ def _dated_by_guid(item: Item) -> bool:
     return bool(item.date and 0 < len(item.guid) <= 12 and not _YEAR.search(item.guid) and item.date == _lenient_date(item.guid))
 
 
-def _without_guid_dates(feed: ParsedFeed, data: bytes) -> ParsedFeed:
+def _own_date(item: Item, entry: etree._Element) -> Item:
     """No date for an item with no date of its own (none, or none readable)."""
-    root = _tree(data)
-    entries = _entries(root) if root is not None else []
-    if len(entries) != len(feed.items):
-        return feed
-    items = []
-    for item, entry in zip(feed.items, entries, strict=True):
-        if _dated_by_guid(item) and not any(
-            isinstance(e.tag, str) and etree.QName(e).localname in _DATE_TAGS and normalise_date(e.text) for e in entry
-        ):
-            item = replace(item, date=None)
-        items.append(item)
-    return replace(feed, items=tuple(items))
+    if _dated_by_guid(item) and not any(
+        isinstance(e.tag, str) and etree.QName(e).localname in _DATE_TAGS and normalise_date(e.text) for e in entry
+    ):
+        return replace(item, date=None)
+    return item
 
 
 def _not_well_formed(data: bytes) -> str | None:
