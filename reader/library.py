@@ -391,7 +391,8 @@ class Library:
         def index_waiting() -> None:
             storing = pooled[0] if pooled else None
             ready = storing.take(set(waiting)) if storing else {}
-            report.warnings += self.refresh(roots=waiting, pool=False, prepared=ready).warnings  # the workers have answers queued
+            told = self.refresh(roots=waiting, pool=False, prepared=ready).warnings  # the workers have answers queued
+            report.warnings += [self._as_item(w) for w in told]
             waiting.clear()
 
         def on_result(result: FeedResult) -> None:
@@ -559,6 +560,13 @@ class Library:
             elif isinstance(fetched := event.get("fetched"), dict):
                 report = FetchReport(**fetched)
         return report, warnings
+
+    def _as_item(self, warning: Warning_) -> Warning_:
+        """A warning about a fetched item, naming it as the reader shows it
+        (its feed and title), not by the file it is kept in."""
+        rowid = self.index.rowid_of_path(warning.path)
+        article = self.index.article(rowid) if rowid is not None else None
+        return Warning_(f"{article.source}: «{article.title}»", warning.message) if article else warning
 
     def _keep_full_texts(self, folder: Path, since_ns: int) -> list[Warning_]:
         """The full article of every item written into a feed's folder since

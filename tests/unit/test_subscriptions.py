@@ -91,6 +91,16 @@ def test_subscribe_fetch_search_and_bookmark(httpserver: HTTPServer, data_dir: P
         assert not mark.missing
 
 
+def test_a_warning_about_a_fetched_item_names_its_feed_and_title(httpserver: HTTPServer, data_dir: Path) -> None:
+    site = Site(httpserver)
+    site.body = rss(ITEM.format(guid="long", title="Длинная", date="Mon, 22 Sep 2025 10:00:00 GMT", body="Слово. " * 50_000))
+    with Library(data_dir=data_dir) as library:
+        library.add_feed(httpserver.url_for("/feed.xml"))
+        report = library.fetch()
+    [warning] = [str(w) for w in report.warnings]
+    assert warning.startswith("Вести Азии: «Длинная»: body cut to its first") and ".md" not in warning
+
+
 def test_a_failing_feed_is_recorded_and_stops_nothing(httpserver: HTTPServer, data_dir: Path) -> None:
     site = Site(httpserver)
     site.body = rss(ITEM.format(guid="a", title="Одна", date="Mon, 22 Sep 2025 10:00:00 GMT", body="Текст."))
