@@ -8,6 +8,7 @@ full text or the UI's services.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import queue
@@ -165,6 +166,7 @@ class StoringPool:
         try:
             result, rows = done.result()
         except BrokenExecutor:  # a worker died: what it had not stored is stored in this process
+            self._stop_the_others()
             self._answers.put(answer)
             return
         except BaseException as error:  # storing it failed, or the fetch is stopping
@@ -173,6 +175,17 @@ class StoringPool:
         with self._guard:
             self._prepared.update((path, (known, read)) for path, known, read in rows)
         answer.stored.set_result(result)
+
+    def _stop_the_others(self) -> None:
+        """The workers left, stopped at once. A worker killed while it held
+        the queue of tasks leaves the others waiting on it for ever, and
+        ``ProcessPoolExecutor`` (CPython 3.11) waits for that queue to drain
+        before it stops them: the fetch would never end. It stops them anyway;
+        this only does it first. (``_processes`` is the executor's own.)"""
+        processes = getattr(self._executor, "_processes", None) or {}
+        for process in list(processes.values()):
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                process.kill()
 
     def _log(self, error: Exception) -> None:
         append_log(self._data_dir, f"the fetch's workers: {type(error).__name__}: {error}; storing in the fetching process")
