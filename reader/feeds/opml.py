@@ -153,26 +153,25 @@ def export_opml(subscriptions: Iterable[Subscription], title: str = "reader subs
 
 @dataclass
 class _Folder:
-    """Feeds (their outlines, written) and folders, in the order first met."""
+    """Feeds (their outlines, written) and named folders, in the order first met."""
 
-    children: list[str | _Folder] = field(default_factory=list)
+    children: list[str | tuple[str, _Folder]] = field(default_factory=list)
     folders: dict[str, _Folder] = field(default_factory=dict)
 
     def folder(self, name: str) -> _Folder:
         if name not in self.folders:
             self.folders[name] = _Folder()
-            self.children.append(self.folders[name])
+            self.children.append((name, self.folders[name]))
         return self.folders[name]
 
     def lines(self, indent: str) -> list[str]:
-        names = {id(folder): name for name, folder in self.folders.items()}
         out = []
         for child in self.children:
             if isinstance(child, str):
                 out.append(indent + child)
             else:
-                name = quoteattr(names[id(child)])
-                out += [f"{indent}<outline text={name} title={name}>", *child.lines(indent + "  "), f"{indent}</outline>"]
+                name, folder = quoteattr(child[0]), child[1]
+                out += [f"{indent}<outline text={name} title={name}>", *folder.lines(indent + "  "), f"{indent}</outline>"]
         return out
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import email.utils
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -190,8 +191,9 @@ def _parse_xml(data: bytes, url: str) -> ParsedFeed | FeedError:
     feed = _from_parsed(parsed, url, bases)
     if any(not item.content for item in feed.items) and MEDIA_NS.encode() in data:
         feed = _each_with_its_element(feed, data, _media_description)
-    if any(_dated_by_guid(item) for item in feed.items):
-        feed = _each_with_its_element(feed, data, _own_date)
+    guessed = {item.guid for item in feed.items if _dated_by_guid(item)}
+    if guessed:
+        feed = _each_with_its_element(feed, data, functools.partial(_own_date, guessed))
     if not feed.items and (broken := _not_well_formed(data)):
         # Read leniently, a broken document that still gives items is kept;
         # one that gives none is a failed fetch, not an empty feed.
@@ -239,9 +241,10 @@ def _dated_by_guid(item: Item) -> bool:
     return bool(item.date and 0 < len(item.guid) <= 12 and not _YEAR.search(item.guid) and item.date == _lenient_date(item.guid))
 
 
-def _own_date(item: Item, entry: etree._Element) -> Item:
-    """No date for an item with no date of its own (none, or none readable)."""
-    if _dated_by_guid(item) and not any(
+def _own_date(guessed: set[str], item: Item, entry: etree._Element) -> Item:
+    """No date for an item whose date may be its guid's (``guessed``) and
+    that has no date of its own (none, or none readable)."""
+    if item.guid in guessed and not any(
         isinstance(e.tag, str) and etree.QName(e).localname in _DATE_TAGS and normalise_date(e.text) for e in entry
     ):
         return replace(item, date=None)
@@ -480,7 +483,23 @@ def _lenient_date(text: str) -> str | None:
 
 
 # RFC 822's zone names (email.utils knows them; dateutil warns and reads the time as UTC)
-_ZONES = {"UT": 0, "UTC": 0, "GMT": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7}
+_ZONES = {
+    name: hours * 3600
+    for name, hours in {
+        "UT": 0,
+        "UTC": 0,
+        "GMT": 0,
+        "Z": 0,
+        "EST": -5,
+        "EDT": -4,
+        "CST": -6,
+        "CDT": -5,
+        "MST": -7,
+        "MDT": -6,
+        "PST": -8,
+        "PDT": -7,
+    }.items()
+}  # seconds east of UTC
 
 
 def _dateutil(text: str) -> dt.datetime | None:
@@ -491,7 +510,7 @@ def _dateutil(text: str) -> dt.datetime | None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a zone it does not know: the time is read as UTC, and nothing is printed
         try:
-            return dateutil_parser.parse(text, tzinfos={name: hours * 3600 for name, hours in _ZONES.items()})
+            return dateutil_parser.parse(text, tzinfos=_ZONES)
         except (ValueError, OverflowError, TypeError):
             return None
 

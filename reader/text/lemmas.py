@@ -86,12 +86,17 @@ def _acronym(written: str, folded: str) -> bool:
     return len(written) > 1 and written.isupper() and not _cyrillic(folded)
 
 
+def _typed_acronym(typed: str, folded: str) -> bool:
+    """A query word in capitals and short: longer, it is a word typed loud."""
+    return len(typed) <= MAX_ACRONYM and _acronym(typed, folded)
+
+
 def query_forms(word: str) -> set[str]:
     """Every index form a typed word may stand for (typed lower case or not,
     in an article of any language); typed in capitals and short, the acronym
     alone (a longer one is a word typed loud)."""
     folded = fold(word[:MAX_WORD])
-    if len(word) <= MAX_ACRONYM and _acronym(word, folded):
+    if _typed_acronym(word, folded):
         return {folded}
     return {_normal(folded, capitalised, lang) for lang in _languages_of(folded) for capitalised in (False, True)}
 
@@ -105,7 +110,7 @@ def phrase_forms(words: tuple[str, ...] | list[str]) -> Iterator[tuple[str, ...]
     for lang in languages:
         # Each word may have been written capitalised or not; one typed in capitals is an acronym.
         choices = [
-            {f: None} if len(w) <= MAX_ACRONYM and _acronym(w, f) else {_normal(f, False, lang): None, _normal(f, True, lang): None}
+            {f: None} if _typed_acronym(w, f) else {_normal(f, False, lang): None, _normal(f, True, lang): None}
             for w, f in zip(words, folded, strict=True)
         ]
         for forms in itertools.product(*choices):
