@@ -1,7 +1,7 @@
 """Words to normal forms, for the index and for queries alike.
 
-Cyrillic words go to their lemma with pymorphy2 (through natasha's
-``MorphVocab``, which ships the dictionaries), whatever the article's
+Cyrillic words go to their lemma with pymorphy2 (natasha brings it and
+its dictionaries), whatever the article's
 language; other words to the Snowball stem of the article's language
 (English when it has none: an English name in a Russian article stems as
 English). A query does not know the language of the articles it will
@@ -27,7 +27,7 @@ import snowballstemmer
 from reader.text.lazy import Once
 
 if TYPE_CHECKING:
-    from natasha import MorphVocab
+    from pymorphy2 import MorphAnalyzer
 
 VERSION = "lemmas-3"  # 3: acronyms are not stemmed
 MAX_WORD = 48
@@ -49,13 +49,17 @@ def fold(word: str) -> str:
     return word.lower().replace("ё", "е")
 
 
-def _load_morph() -> MorphVocab:
-    from natasha import MorphVocab
+def _load_morph() -> MorphAnalyzer:
+    import yargy.morph  # noqa: F401  natasha's own fix of pymorphy2 for Python 3.11 (inspect.getargspec is gone)
+    from pymorphy2 import MorphAnalyzer
 
-    return MorphVocab()
+    # Plain (word, tag, normal form, score, methods) tuples: natasha's
+    # MorphVocab makes each a MorphForm with Universal Dependencies features,
+    # which the index has no use for and which made a look-up 60 % dearer.
+    return MorphAnalyzer(result_type=None)
 
 
-morph = Once(_load_morph)  # the shared pymorphy2 analyser
+morph = Once(_load_morph)
 
 
 def words(text: str) -> Iterator[re.Match[str]]:
@@ -170,13 +174,13 @@ def _normal(word: str, capitalised: bool, lang: str = "en") -> str:
 
 
 def _russian(word: str, capitalised: bool) -> str:
-    vocab = morph()
-    parses = vocab.parse(word)
+    analyzer = morph()
+    parses = analyzer.parse(word)  # (word, tag, normal form, ...) tuples
     if capitalised:
         for tag in ("Surn", *_NAME_TAGS):
             for parse in parses:
-                if tag in parse.tag:
-                    return fold(parse.normal_form)
-        if any(p.normal_form == word and "Surn" in p.tag for p in vocab.parse(word + "а")):
+                if tag in parse[1]:
+                    return fold(parse[2])
+        if any(p[2] == word and "Surn" in p[1] for p in analyzer.parse(word + "а")):
             return word
-    return fold(parses[0].normal_form) if parses else word
+    return fold(parses[0][2]) if parses else word
