@@ -36,14 +36,15 @@ Known = tuple[int, int]  # a file's size and mtime (ns) when it was read
 Written = tuple[FeedResult, list[tuple[str, Known, Prepared]]]  # a feed's result, and each file written, read
 
 
-def prepare(path: str, known_hash: str | None, data_dir: str | None = None) -> Prepared:
-    """Read, hash, parse and normalise one file (in a worker process when
-    there are many). ``Indexed`` is None when the file is unchanged (same
-    hash) or holds no article; the note says which."""
-    try:
-        data = corpus.read_bytes(Path(path))
-    except corpus.ArticleError as error:
-        return path, None, "", str(error)
+def prepare(path: str, known_hash: str | None, data_dir: str | None = None, data: bytes | None = None) -> Prepared:
+    """Read (unless its ``data`` is given), hash, parse and normalise one
+    file (in a worker process when there are many). ``Indexed`` is None when
+    the file is unchanged (same hash) or holds no article; the note says which."""
+    if data is None:
+        try:
+            data = corpus.read_bytes(Path(path))
+        except corpus.ArticleError as error:
+            return path, None, "", str(error)
     digest = corpus.content_hash(data)
     if digest == known_hash:
         return path, None, digest, None
@@ -63,16 +64,14 @@ def text_digest(article: Article) -> str:
 
 def store_and_read(feed: Feed, response: Response, protected_ids: frozenset[str], data_dir: str) -> Written:
     """A feed's answer stored (in a worker process) and each file written
-    read as the index reads it, with the size and mtime it had before."""
-    result = store_answer(feed, response, protected_ids)
-    rows = []
-    for path in result.written:
-        try:
-            found = os.stat(path)  # before the read: a change after it makes the index read the file again
-        except OSError:
-            continue
-        rows.append((path, (found.st_size, found.st_mtime_ns), prepare(path, None, data_dir)))
-    return result, rows
+    read as the index reads it (from the bytes written, not read back),
+    with the size and mtime of those bytes."""
+    rows: list[tuple[str, Known, Prepared]] = []
+
+    def read(path: str, data: bytes, found: os.stat_result) -> None:
+        rows.append((path, (found.st_size, found.st_mtime_ns), prepare(path, None, data_dir, data)))
+
+    return store_answer(feed, response, protected_ids, on_written=read), rows
 
 
 def reading_pool(workers: int = 2) -> ProcessPoolExecutor:

@@ -179,15 +179,20 @@ def fetch_one(
 
 
 def store_answer(
-    feed: Feed, response: fetch.Response, protected_ids: frozenset[str] = frozenset(), now: dt.datetime | None = None
+    feed: Feed,
+    response: fetch.Response,
+    protected_ids: frozenset[str] = frozenset(),
+    now: dt.datetime | None = None,
+    on_written: write.OnWritten | None = None,
 ) -> FeedResult:
-    """A feed's answer (a 200) parsed, its items written, retention applied."""
+    """A feed's answer (a 200) parsed, its items written (each told to
+    ``on_written``), retention applied."""
     parsed = parse.parse(response.body, response.url, response.content_type)
     if isinstance(parsed, parse.FeedError):
         return _result(feed, url=response.url, new_url=response.permanent_url, status=response.status, error=parsed.message)
     # ``feed:`` is the key, so a permanent redirect does not rewrite every item.
     meta = write.FeedMeta(key=feed.key, url=feed.key, name=feed.name or parsed.title or feed.key, tags=feed.tags, language=parsed.language)
-    report = write.write_items(feed.folder, meta, parsed.items, now)
+    report = write.write_items(feed.folder, meta, parsed.items, now, on_written)
     removed = write.apply_retention(
         feed.folder, max_items=feed.max_items, keep_days=feed.keep_days, protected_ids=protected_ids, present_ids=report.ids, now=now
     )

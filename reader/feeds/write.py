@@ -21,7 +21,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +43,9 @@ class FeedMeta:
     name: str  # ``source:``
     tags: tuple[str, ...] = ()
     language: str = ""
+
+
+OnWritten = Callable[[str, bytes, os.stat_result], None]  # a file written: its path, bytes and status
 
 
 @dataclass(frozen=True)
@@ -127,8 +130,12 @@ def _fallback_title(item: Item) -> str:
     return item.link or "(untitled)"
 
 
-def write_items(folder: Path, feed: FeedMeta, items: Sequence[Item], now: dt.datetime | None = None) -> WriteReport:
-    """Write every item that is new or changed; return the counts."""
+def write_items(
+    folder: Path, feed: FeedMeta, items: Sequence[Item], now: dt.datetime | None = None, on_written: OnWritten | None = None
+) -> WriteReport:
+    """Write every item that is new or changed; return the counts.
+    ``on_written`` is told each file written, with what it holds: whoever
+    indexes it need not read it back."""
     folder.mkdir(parents=True, exist_ok=True)
     moment = now or dt.datetime.now(dt.UTC)
     stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -153,8 +160,10 @@ def write_items(folder: Path, feed: FeedMeta, items: Sequence[Item], now: dt.dat
         data = render(key, item, feed, date).encode("utf-8")
         if old == data:
             continue
-        atomic_write(path, data)
+        status = atomic_write(path, data)
         written.append(str(path))
+        if on_written is not None:
+            on_written(str(path), data, status)
         if old is None:
             new += 1
         else:
@@ -162,14 +171,18 @@ def write_items(folder: Path, feed: FeedMeta, items: Sequence[Item], now: dt.dat
     return WriteReport(new, updated, frozenset(seen), tuple(written))
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> os.stat_result:
     """Readers see the old file or the new one, never a part. The temporary
-    name does not end in ``.md``, so an index scan never picks it up."""
+    name does not end in ``.md``, so an index scan never picks it up.
+    Returns the new file's status, taken before it had its name: the size
+    and mtime of these very bytes, whoever writes the path next."""
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(temp, "wb") as handle:
             handle.write(data)
+        found = os.stat(temp)  # after the close (a network file system may set the mtime then)
         os.replace(temp, path)
+        return found
     except BaseException:
         with contextlib.suppress(OSError):
             temp.unlink()
