@@ -29,7 +29,7 @@ from reader.text.lazy import Once
 if TYPE_CHECKING:
     from pymorphy2 import MorphAnalyzer
 
-VERSION = "lemmas-3"  # 3: acronyms are not stemmed
+VERSION = "lemmas-4"  # 3: acronyms are not stemmed, 4: «İ» folds to «i»
 MAX_WORD = 48
 MAX_ACRONYM = 6  # letters of a word typed in capitals that is taken as an acronym (UNESCO)
 WORD = re.compile(r"[^\W_]+")
@@ -46,7 +46,8 @@ _stemmers = {lang: snowballstemmer.stemmer(name) for lang, name in STEMMERS.item
 
 
 def fold(word: str) -> str:
-    return word.lower().replace("ё", "е")
+    # «İ» lowers to «i» and a combining dot above: «İzmir» would never meet «izmir».
+    return word.lower().replace("ё", "е").replace("i\u0307", "i")
 
 
 def _load_morph() -> MorphAnalyzer:

@@ -143,3 +143,21 @@ def test_an_acronym_is_not_stemmed_and_a_query_in_capitals_prefers_it(tmp_path: 
     headline = "ELECTION RESULTS: MARKETS RALLIED"
     assert [headline[a:b] for a, b in Matcher.of(parse("market")).spans(headline)] == ["MARKETS"]
     assert [t[a:b] for t in ["UPS and ups"] for a, b in Matcher.of(parse("UPS")).spans(t)] == ["UPS"]
+
+
+def test_words_are_found_whatever_their_script_case_and_punctuation(data_dir: Path, tmp_path: Path) -> None:
+    """The full-text index splits normal forms at spaces only (FTS5's ascii
+    tokenizer): a folded word with a combining mark («İzmir» -> «i̇zmir»),
+    Greek capitals, digits in other scripts and punctuation outside ASCII
+    between two words must index and match as the words they are."""
+    folder = tmp_path / "words"
+    folder.mkdir()
+    (folder / "a.md").write_text("---\ntitle: ΟΔΟΣ ΑΘΗΝΑΣ\nlang: tr\n---\n\nİzmir«Газпром»—партнёр, x²…дом’s ١٢٣ end.\n", encoding="utf-8")
+    (folder / "b.md").write_text("---\ntitle: Other\nlang: en\n---\n\nNothing here.\n", encoding="utf-8")
+    with Library([folder], data_dir) as library:
+        library.refresh()
+        for query in ("İzmir", "izmir", "газпром", "Партнёр", "партнер", "x²", "дом", "١٢٣", "οδος", "ΑΘΗΝΑΣ"):
+            hits = library.hits(query, 10)
+            assert isinstance(hits, list), query
+            assert [h.title for h in hits] == ["ΟΔΟΣ ΑΘΗΝΑΣ"], query
+        assert library.hits("газпромпартнер", 10) == []
