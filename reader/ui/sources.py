@@ -78,12 +78,12 @@ class SourcesScreen(ModalScreen[str | None]):
         for number, (title, members) in enumerate(groups(self.sources)):
             options.append(None)
             options.append(Option(Text(title, style="bold underline"), disabled=True))
-            for s in members:
+            for place, s in enumerate(members):
                 line = Text(f"  {s.name}", no_wrap=True, overflow="ellipsis")
                 line.append(f"  {s.unread:,}/{s.articles:,}", style="dim")
                 if s.error:  # one line, cut with … at the dialog's edge
                     line.append(f"  ⚠ {' '.join(s.error.split())}", style="bold red")
-                key = f"{number}\x00{s.name}"  # a source under two tags is two options
+                key = f"{number}\x00{place}"  # a source under two tags is two options, two feeds may share a name
                 self._names[key] = s.name
                 options.append(Option(OneLine(line), id=key))
         with Vertical(id="sources-dialog"):

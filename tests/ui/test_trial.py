@@ -246,3 +246,22 @@ async def test_a_long_feed_error_is_one_line_cut_with_an_ellipsis(data_dir: Path
         assert len(with_error) == 1 and with_error[0].rstrip(" ▎▊").endswith("…"), lines
         assert not any("КОНЕЦ" in line or ("слово слово" in line and "⚠" not in line) for line in lines), lines
         assert sum("Лента" in line for line in lines) == 2, lines
+
+
+async def test_two_feeds_of_one_name_in_one_folder_are_two_entries(data_dir: Path) -> None:
+    """Feeds share a name when their titles are the same (or before their
+    first fetch, their host): the picker opened on such a pair crashed."""
+    with Library(data_dir=data_dir) as setup:
+        setup.import_feeds(b'http://127.0.0.1:9/udd.xml News "~Dashboard"\nhttp://127.0.0.1:9/udd.xml?page=2 News "~Dashboard"\n')
+    app = ReaderApp(Library(data_dir=data_dir).open())
+    async with app.run_test(size=(80, 30)) as pilot:
+        await settle(app)
+        await pilot.press("s")
+        await pilot.pause(0.2)
+        listed = app.screen.query_one(OptionList)
+        prompts = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
+        assert sum("Dashboard" in p for p in prompts) == 2, prompts
+        listed.highlighted = listed.option_count - 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one("#search", Input).value == 'in:"Dashboard"'
