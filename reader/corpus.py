@@ -25,7 +25,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from reader.model import Article, ReaderError, Rendered, Warning_
-from reader.sanitize import clean_line, clean_text
+from reader.sanitize import clean_line, clean_text, legacy_codec
 from reader.text.lang import detect
 from reader.text.markdown import render
 
@@ -165,12 +165,8 @@ def decode(data: bytes) -> tuple[str, list[str]]:
         return data.decode("utf-8"), []
     except UnicodeDecodeError:
         pass
-    text = data.decode("cp1251", errors="replace")
-    mixed = [w for w in re.findall(r"[^\W\d_]+", text[:65536]) if not w.isascii()]
-    if mixed and sum(all("\u0400" <= c <= "\u04ff" for c in w) for w in mixed) / len(mixed) > 0.7:
-        codec = "cp1251"
-    else:
-        codec, text = "latin-1", data.decode("latin-1")
+    codec = legacy_codec(data, "latin-1")
+    text = data.decode(codec, errors="replace")
     controls = sum(1 for c in text[:65536] if c < " " and c not in "\t\n\r\f")
     if controls > len(text[:65536]) // 20:
         raise ArticleError("binary data, not text")

@@ -35,3 +35,14 @@ def clean_text(text: str) -> str:
 def clean_line(text: str) -> str:
     """Like :func:`clean_text`, for one-line fields (titles, sources, tags)."""
     return " ".join(clean_text(text).split())
+
+
+def legacy_codec(data: bytes, otherwise: str) -> str:
+    """The codec of bytes that are not UTF-8 and say nothing of their own:
+    cp1251 when, read so, most of their words with letters outside ASCII are
+    Cyrillic (Russian written on Windows), else ``otherwise``."""
+    text = data[:65536].decode("cp1251", errors="replace")
+    mixed = [w for w in re.findall(r"[^\W\d_]+", text) if not w.isascii()]
+    if mixed and sum(all("\u0400" <= c <= "\u04ff" for c in w) for w in mixed) / len(mixed) > 0.7:
+        return "cp1251"
+    return otherwise

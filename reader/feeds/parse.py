@@ -29,6 +29,7 @@ import codecs
 import datetime as dt
 import email.utils
 import functools
+import html.entities
 import json
 import re
 from collections.abc import Callable
@@ -39,6 +40,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from reader.feeds.textclean import clean_one_line
+from reader.sanitize import legacy_codec
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
@@ -83,6 +85,9 @@ _FEED_ROOT = re.compile(rb"<(?:[A-Za-z0-9_]+:)?(?:rss|RDF|feed|entry)[\s>/]")
 _TWO_LINES = re.compile(r" line (\d+), line (\d+), column (\d+)$")
 _CLOCK_12 = re.compile(r"\d\s*[AaPp]\.?[Mm]\b")
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|2[01])\d\d(?!\d)")  # a date written with its year
+_NOT_PERMALINK = re.compile(rb"""isPermaLink\s*=\s*["']\s*false""", re.IGNORECASE)
+_HTML_ENTITY = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z][A-Za-z0-9]{1,31});")
+_LATIN_1 = frozenset(("iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii", "iso_8859-1", "cp819"))
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -113,7 +118,7 @@ def parse(data: bytes, url: str = "", content_type: str = "") -> ParsedFeed | Fe
         return FeedError("an HTML page, not a feed")
     if declares_entities(data):
         return FeedError("refused: the document declares XML entities (entity expansion is not allowed)")
-    return _parse_xml(data, url)
+    return _parse_xml(_numbered_entities(data), url)
 
 
 def declares_entities(data: bytes) -> bool:
@@ -130,6 +135,22 @@ def declares_entities(data: bytes) -> bool:
             subset = _DOCTYPE_SUBSET.match(data, item.start(1))
             return subset is not None and _ENTITY_DECL.search(data, subset.end()) is not None
         position = item.end()
+
+
+def _numbered_entities(data: bytes) -> bytes:
+    """HTML's named entities (``&nbsp;``, ``&eacute;``, ``&euro;``), which
+    XML does not know unless a DTD declares them, as the numeric references
+    it knows: lxml cut an item's text short at the first one, silently. In
+    a CDATA section (escaped HTML) the two are the same HTML. A name HTML
+    does not know either is text, as a browser shows it."""
+    if b"&" not in data:
+        return data
+    return _HTML_ENTITY.sub(_entity_number, data)
+
+
+def _entity_number(match: re.Match[bytes]) -> bytes:
+    code = html.entities.name2codepoint.get(match.group(1).decode("ascii"))
+    return b"&amp;" + match.group(0)[1:] if code is None else b"&#%d;" % code  # one HTML does not know either: kept as written
 
 
 # -- encodings -----------------------------------------------------------------
@@ -155,13 +176,19 @@ def _to_utf8(data: bytes, http_charset: str | None) -> bytes | FeedError:
     if encoding is None and data[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
         encoding = "utf-16-le" if data[:1] == b"<" else "utf-16-be"
     if encoding is None:
-        if _XML_DECL_ENCODING.match(data):
+        declared = _XML_DECL_ENCODING.match(data)
+        if declared and declared.group(2).decode("ascii").lower() not in _LATIN_1:
             return data
-        try:
-            data.decode("utf-8")
-            return data
-        except UnicodeDecodeError:
-            encoding = http_charset or "windows-1252"
+        if not declared:
+            try:
+                data.decode("utf-8")
+                return data
+            except UnicodeDecodeError:
+                pass
+        named = declared.group(2).decode("ascii") if declared else http_charset
+        encoding = named or legacy_codec(data, "windows-1252")
+    if encoding.lower() in _LATIN_1:  # as browsers read it: the «smart quotes» of old CMSs are in 0x80-0x9F
+        encoding = "windows-1252"
     try:
         text = data.decode(encoding, errors="replace")
     except LookupError:
@@ -191,6 +218,8 @@ def _parse_xml(data: bytes, url: str) -> ParsedFeed | FeedError:
     feed = _from_parsed(parsed, url, bases)
     if any(not item.content for item in feed.items) and MEDIA_NS.encode() in data:
         feed = _each_with_its_element(feed, data, _media_description)
+    if any(item.link and item.link == item.guid for item in feed.items) and _NOT_PERMALINK.search(data):
+        feed = _each_with_its_element(feed, data, _guid_not_a_link)
     guessed = {item.guid for item in feed.items if _dated_by_guid(item)}
     if guessed:
         feed = _each_with_its_element(feed, data, functools.partial(_own_date, guessed))
@@ -229,6 +258,17 @@ def _media_description(item: Item, entry: etree._Element) -> Item:
     found = next(entry.iter(f"{{{MEDIA_NS}}}description"), None)
     text = (found.text or "").strip() if found is not None else ""
     return replace(item, content=_text_to_html(text), summary=item.summary or _text_to_html(text)) if text else item
+
+
+def _guid_not_a_link(item: Item, entry: etree._Element) -> Item:
+    """No link for an item whose only link is a guid marked
+    ``isPermaLink="false"`` (fastfeedparser takes any guid for its link)."""
+    if item.link != item.guid or any(isinstance(child.tag, str) and etree.QName(child).localname == "link" for child in entry):
+        return item
+    guid = next((child for child in entry if child.tag == "guid"), None)
+    if guid is None or (guid.get("isPermaLink") or "").strip().lower() != "false":
+        return item
+    return replace(item, link="")
 
 
 _DATE_TAGS = frozenset(("pubDate", "date", "published", "updated", "issued", "modified", "created", "lastBuildDate"))

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from reader.feeds.html import html_to_markdown
 from reader.feeds.parse import FeedError, ParsedFeed, normalise_date, parse
 
 from .feeds_helpers import FEED_RS, fixtures
@@ -199,3 +200,56 @@ def test_a_video_without_content_gets_its_media_description() -> None:
     feed = _ok(parse((FEED_RS / "atom" / "atom_mediarss_youtube_1.xml").read_bytes(), "https://www.youtube.com/feeds"))
     assert feed.items and all(item.content for item in feed.items)
     assert "Check Out Weathered on PBS Terra" in feed.items[0].content
+
+
+def _items(data: bytes, content_type: str = "") -> list[tuple[str, str, str]]:
+    parsed = parse(data, "https://example.org/feed.xml", content_type)
+    assert isinstance(parsed, ParsedFeed), parsed
+    return [(i.title, i.content, i.link) for i in parsed.items]
+
+
+def test_html_entities_xml_does_not_know_are_read_not_cut_at() -> None:
+    """From a trial on held-out feeds: lxml stopped a title or body at the
+    first undeclared entity, and the feed showed no error."""
+    data = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        b"<item><title>Caf&eacute;&nbsp;au lait &amp; cr&egrave;me</title><link>https://example.org/1</link>"
+        b"<description>Prix&nbsp;: 5&nbsp;&euro; &mdash; &lt;b&gt;bon&lt;/b&gt; &bogus; end</description></item>"
+        b"<item><title>Two</title><link>https://example.org/2</link>"
+        b"<description><![CDATA[<p>Body&nbsp;two &copy; 2025</p>]]></description></item></channel></rss>"
+    )
+    (title, body, _), (_, second, _) = _items(data)
+    assert title == "Café au lait & crème"  # a title is one line of plain spaces
+    assert body == "Prix\u00a0: 5\u00a0€ — <b>bon</b> &bogus; end"
+    assert html_to_markdown(second) == "Body two © 2025"  # escaped HTML: &#160; is the same HTML as &nbsp;
+
+
+def test_a_feed_declared_latin_1_is_read_as_windows_1252() -> None:
+    data = (
+        b'<?xml version="1.0" encoding="iso-8859-1"?><rss version="2.0"><channel><title>T</title>'
+        b"<item><title>It\x92s \x93quoted\x94 \x96 caf\xe9</title><guid>g1</guid><description>x</description></item></channel></rss>"
+    )
+    assert _items(data)[0][0] == "It’s “quoted” – café"
+
+
+def test_russian_with_no_charset_anywhere_is_read_as_cp1251() -> None:
+    text = '<rss version="2.0"><channel><title>Новости</title><item><title>Узбекистан и Казахстан подписали соглашение</title>'
+    data = (text + "<guid>1</guid><description>В Ташкенте прошли переговоры</description></item></channel></rss>").encode("cp1251")
+    parsed = parse(data, "https://example.org/feed.xml")
+    assert isinstance(parsed, ParsedFeed) and parsed.title == "Новости"
+    assert parsed.items[0].title == "Узбекистан и Казахстан подписали соглашение"
+    french = (
+        b'<rss version="2.0"><channel><title>Caf\xe9</title><item><title>cr\xe8me br\xfbl\xe9e</title><guid>1</guid></item></channel></rss>'
+    )
+    assert _items(french)[0][0] == "crème brûlée"
+
+
+def test_a_guid_marked_not_a_permalink_is_not_the_link() -> None:
+    data = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        b"<item><title>A</title><guid>https://example.org/a</guid></item>"
+        b'<item><title>B</title><guid isPermaLink="false">https://example.org/b</guid></item>'
+        b'<item><title>C</title><link>https://example.org/c-page</link><guid isPermaLink="false">https://example.org/c</guid></item>'
+        b"</channel></rss>"
+    )
+    assert [link for _, _, link in _items(data)] == ["https://example.org/a", "", "https://example.org/c-page"]
