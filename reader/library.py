@@ -268,12 +268,21 @@ class Library:
         (listed as missing until it returns), and so do a feed's files under
         the data dir."""
         wanted = str(Path(key).absolute()) if Path(key).exists() else key
-        for source, shown, root, _ in self._listed():
-            if source.id and kind in (None, source.kind) and wanted in (source.location, source.name, shown):
-                self._save(lambda: self._state_w.remove_source(source.location)).result()  # noqa: B023 - waited on here
-                self._write(lambda: self._index_w.drop_root(root)).result()  # noqa: B023 - waited on here
-                return Source(source.kind, source.name, shown)
-        raise StoreError(f"no {kind or 'source'} {key!r} (reader {'feeds' if kind == 'feed' else 'sources'} list)")
+        found = [
+            (source, shown, root)
+            for source, shown, root, _ in self._listed()
+            if source.id and kind in (None, source.kind) and wanted in (source.location, source.name, shown)
+        ]
+        exact = [match for match in found if match[0].location == wanted]  # a URL or path names one; a name may name several
+        if len(exact or found) > 1:
+            listed = ", ".join(source.location for source, _, _ in found)
+            raise StoreError(f"{len(found)} {kind or 'source'}s are named {key!r}; say which by its URL or path: {listed}")
+        if not found:
+            raise StoreError(f"no {kind or 'source'} {key!r} (reader {'feeds' if kind == 'feed' else 'sources'} list)")
+        source, shown, root = (exact or found)[0]
+        self._save(lambda: self._state_w.remove_source(source.location)).result()
+        self._write(lambda: self._index_w.drop_root(root)).result()
+        return Source(source.kind, source.name, shown)
 
     # -- feeds --------------------------------------------------------------
 

@@ -142,3 +142,17 @@ def test_a_vanished_source_folder_is_marked(two: tuple[Path, Path], data_dir: Pa
         library.refresh()
         errors = {s.name: s.error for s in library.sources()}
         assert errors == {"a": None, "b": "no such file or folder"}
+
+
+def test_a_name_two_feeds_share_removes_neither_and_says_which_urls(data_dir: Path) -> None:
+    """From a trial: ``feeds remove NAME`` removed the first of two feeds
+    of that name, and said nothing of the other."""
+    one, two = "http://127.0.0.1:9/udd.xml", "http://127.0.0.1:9/udd.xml?page=2"
+    with Library(data_dir=data_dir) as library:
+        library.import_feeds(f'{one} "~Dashboard"\n{two} "~Dashboard"\n'.encode())
+        with pytest.raises(ReaderError, match=r"2 feeds are named 'Dashboard'; say which by its URL or path: .*udd\.xml, .*page=2"):
+            library.remove_source("Dashboard", kind="feed")
+        assert len([s for s in library.sources() if s.kind == "feed"]) == 2
+        assert library.remove_source(two, kind="feed").location == two
+        assert library.remove_source("Dashboard", kind="feed").location == one
+        assert [s for s in library.sources() if s.kind == "feed"] == []
