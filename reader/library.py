@@ -370,6 +370,7 @@ class Library:
         protected = {mark[0] for mark in self.state.bookmarks()}
         report = FetchReport(feeds=len(specs))
         roots = {f.source.location: self._root(f.source) for f in chosen}
+        listed = {f.source.location: f.url for f in chosen}
         wants_full_text = {f.source.location for f in chosen if f.source.settings.get("full_text")}
         started = time.time_ns()
         waiting: list[str] = []  # feeds written, not indexed yet
@@ -418,12 +419,13 @@ class Library:
             report.new += result.new
             report.updated += result.updated
             if result.error:
-                report.errors.append({"url": result.url, "error": result.error})
+                report.errors.append({"url": listed[result.key], "error": result.error})  # as feeds list shows it, not where a redirect led
             if progress:
                 progress(report.ok + report.not_modified + report.failed, len(specs))
 
         try:
-            results = fetch_all(specs, protected_ids=protected, on_result=on_result, store=store, **limits)  # type: ignore[arg-type]
+            subscribed = {url: (f.source.location, f.source.name) for f in self.state.feeds() for url in (f.source.location, f.url)}
+            results = fetch_all(specs, protected_ids=protected, on_result=on_result, store=store, subscribed=subscribed, **limits)  # type: ignore[arg-type]
             index_waiting()
         finally:
             for storing in pooled:

@@ -192,3 +192,25 @@ def test_a_feed_can_ask_for_the_full_text_of_every_new_item(httpserver: HTTPServ
         assert "Коротко." not in bodies["Полная"] and len(bodies["Полная"]) > 500  # the page's article, indexed
         assert bodies["Пропавшая"] == "Коротко."  # the summary stays
         assert any("404" in w.message and "summary stays" in w.message for w in report.warnings)
+
+
+def test_a_feed_moved_for_good_onto_another_subscription_is_not_stored_twice(httpserver: HTTPServer, data_dir: Path) -> None:
+    """From a trial: a 301 onto a URL already subscribed made two feeds of
+    one URL, every item listed twice. And a failed feed is reported by the
+    URL ``feeds list`` shows, not where its redirects led."""
+    body = rss(ITEM.format(guid="a", title="Одна", date="Mon, 22 Sep 2025 10:00:00 GMT", body="Текст."))
+    httpserver.expect_request("/feed.xml").respond_with_data(body, content_type="application/rss+xml")
+    httpserver.expect_request("/old.xml").respond_with_data("", status=301, headers={"Location": httpserver.url_for("/feed.xml")})
+    httpserver.expect_request("/loop-a.xml").respond_with_data("", status=302, headers={"Location": httpserver.url_for("/loop-b.xml")})
+    httpserver.expect_request("/loop-b.xml").respond_with_data("", status=302, headers={"Location": httpserver.url_for("/loop-a.xml")})
+    urls = [httpserver.url_for(p) for p in ("/feed.xml", "/old.xml", "/loop-a.xml")]
+    with Library(data_dir=data_dir) as library:
+        library.import_feeds(f'{urls[0]} "~Лента"\n{urls[1]} "~Старая"\n{urls[2]} "~Петля"\n'.encode())
+        report = library.fetch()
+        assert (report.ok, report.failed, report.new) == (1, 2, 1)
+        errors = {e["url"]: e["error"] for e in report.errors}
+        assert set(errors) == {urls[1], urls[2]}
+        assert errors[urls[1]].startswith(f"moved for good to {urls[0]}, which is subscribed to already as «Лента»")
+        assert "redirect loop" in errors[urls[2]]
+        assert [r.title for r in library.list_rows()] == ["Одна"]
+        assert {f.name: f.url for f in library.feeds()}["Старая"] == urls[1]
