@@ -44,6 +44,11 @@ _EMPHASIS = frozenset(("em", "i", "cite", "dfn"))
 _CODE = frozenset(("code", "kbd", "samp", "tt"))
 _STRUCTURAL = _BLOCKS | frozenset(_HEADINGS) | frozenset(("ul", "ol", "menu", "blockquote", "pre", "table", "tr", "hr"))
 _BREAK = "\x1e"  # a <br> until whitespace is collapsed
+# Text Markdown would read as markup: inline marks anywhere (an underscore
+# only at a word's edge: snake_case is no emphasis), and what starts a block
+# at a line's start (escaped once whitespace is collapsed).
+_SPECIAL = re.compile(r"[\\`*\[\]<~|]|(?<![^\W_])_|_(?![^\W_])")
+_LINE_START = re.compile(r"^([ \t]*)(>|\d{1,9}[.)](?=[ \t]|$)|[#+=-]+(?=[ \t]|$))", re.MULTILINE)
 # Runs of HTML whitespace that are not already one space: a text's single
 # spaces between words are left alone (three times faster than replacing
 # each of them with itself).
@@ -100,6 +105,14 @@ def html_to_text(html: str) -> str:
 class _Walk:
     def __init__(self, base: str) -> None:
         self.base = base
+        self.code = 0  # depth inside code: its text is written as it is
+
+    def text(self, text: str | None) -> str:
+        """A text node as Markdown text: what Markdown would read as markup
+        is escaped (``*specials*`` stay asterisks, ``[a](b)`` is no link)."""
+        if not text or self.code:
+            return text or ""
+        return _SPECIAL.sub(r"\\\g<0>", text)
 
     # -- blocks --------------------------------------------------------------
 
@@ -109,13 +122,12 @@ class _Walk:
         run: list[str] = []
 
         def flush() -> None:
-            text = _squash("".join(run))
+            text = _LINE_START.sub(_escape_start, _squash("".join(run)))  # «1. », «# », «- » starting a line are text
             if text:
                 parts.append(text)
             run.clear()
 
-        if element.text:
-            run.append(element.text)
+        run.append(self.text(element.text))
         for child in element:
             tag = child.tag if isinstance(child.tag, str) else ""
             if tag and tag.lower() in _STRUCTURAL:
@@ -125,8 +137,7 @@ class _Walk:
                     parts.append(rendered)
             elif tag:
                 run.append(self.inline(child))
-            if child.tail:
-                run.append(child.tail)
+            run.append(self.text(child.tail))
         flush()
         return "\n\n".join(parts)
 
@@ -184,11 +195,11 @@ class _Walk:
     # -- inline --------------------------------------------------------------
 
     def inline_children(self, element: etree._Element) -> str:
-        out = [element.text or ""]
+        out = [self.text(element.text)]
         for child in element:
             if isinstance(child.tag, str):
                 out.append(self.inline(child))
-            out.append(child.tail or "")
+            out.append(self.text(child.tail))
         return "".join(out)
 
     def inline(self, element: etree._Element) -> str:
@@ -202,13 +213,19 @@ class _Walk:
             return f" {alt} " if alt else ""
         if tag in _STRUCTURAL:
             return f" {self.inline_children(element)} "
-        text = self.inline_children(element)
+        if tag in _CODE:
+            self.code += 1
+            try:
+                text = self.inline_children(element)
+            finally:
+                self.code -= 1
+        else:
+            text = self.inline_children(element)
         if tag == "a":
             href = _safe_link(element.get("href") or "", self.base)
             label = _squash(text).replace(_BREAK, " ").strip()
             if not href or not label:
                 return text
-            label = label.replace("[", "\\[").replace("]", "\\]")
             return f"{_lead(text)}[{label}]({href}){_trail(text)}"
         if tag in _STRONG:
             return _wrap(text, "**")
@@ -232,6 +249,11 @@ def _texts(element: etree._Element) -> list[str]:
             out += _texts(child)
         out.append(child.tail or "")
     return out
+
+
+def _escape_start(match: re.Match[str]) -> str:
+    lead, mark = match.groups()
+    return f"{lead}{mark[:-1]}\\{mark[-1]}" if mark[0].isdigit() else f"{lead}\\{mark}"
 
 
 def _wrap(text: str, mark: str) -> str:

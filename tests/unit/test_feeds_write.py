@@ -6,6 +6,7 @@ indexed by the library."""
 from __future__ import annotations
 
 import datetime as dt
+import html as html_lib
 import os
 import re
 from pathlib import Path
@@ -18,6 +19,7 @@ from reader.feeds.html import html_to_markdown, html_to_text
 from reader.feeds.parse import Item
 from reader.feeds.write import FeedMeta, apply_retention, feed_folder, item_id, render, write_items
 from reader.library import Library
+from reader.text.markdown import render as render_markdown
 
 from .feeds_helpers import stored
 
@@ -337,3 +339,20 @@ def test_a_days_items_are_listed_newest_first(tmp_path: Path, data_dir: Path) ->
         library.refresh()
         assert [r.title for r in library.list_rows()] == ["e", "b", "a", "c", "d"]
         assert {r.date for r in library.list_rows()} == {"2026-11-23", "2026-11-22"}
+
+
+_MARKDOWN_TEXT = st.lists(st.sampled_from([*"ab1 .)_*`[]()<>#-+=!|~\\:/\n", "snake_case", "1. ", "# ", "- ", "> "]), max_size=30).map(
+    "".join
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MARKDOWN_TEXT)
+@example("Markdown *specials* _under_ # not heading `tick` [brackets](x) 1. not a list")
+@example("1. one")
+@example("> quoted")
+def test_text_that_looks_like_markdown_is_shown_as_written(text: str) -> None:
+    """From a trial: an item's HTML text «*specials*» lost its asterisks and
+    «[brackets](x)» became a link. Whatever the text, the pane shows it."""
+    shown = render_markdown(html_to_markdown(f"<p>{html_lib.escape(text)}</p>")).text
+    assert shown.split() == text.split()
