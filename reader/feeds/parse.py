@@ -85,6 +85,7 @@ _FEED_ROOT = re.compile(rb"<(?:[A-Za-z0-9_]+:)?(?:rss|RDF|feed|entry)[\s>/]")
 _TWO_LINES = re.compile(r" line (\d+), line (\d+), column (\d+)$")
 _CLOCK_12 = re.compile(r"\d\s*[AaPp]\.?[Mm]\b")
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|2[01])\d\d(?!\d)")  # a date written with its year
+_RSS_090 = b"http://my.netscape.com/rdf/simple/0.9/"
 _NOT_PERMALINK = re.compile(rb"""isPermaLink\s*=\s*["']\s*false""", re.IGNORECASE)
 _HTML_ENTITY = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z][A-Za-z0-9]{1,31});")
 _LATIN_1 = frozenset(("iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii", "iso_8859-1", "cp819"))
@@ -118,6 +119,8 @@ def parse(data: bytes, url: str = "", content_type: str = "") -> ParsedFeed | Fe
         return FeedError("an HTML page, not a feed")
     if declares_entities(data):
         return FeedError("refused: the document declares XML entities (entity expansion is not allowed)")
+    if _RSS_090 in data[:4096]:  # RSS 0.90: RSS 1.0 in all but its namespace, which fastfeedparser does not know
+        data = data.replace(_RSS_090, b"http://purl.org/rss/1.0/")
     return _parse_xml(_numbered_entities(data), url)
 
 

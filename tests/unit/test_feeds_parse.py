@@ -253,3 +253,14 @@ def test_a_guid_marked_not_a_permalink_is_not_the_link() -> None:
         b"</channel></rss>"
     )
     assert [link for _, _, link in _items(data)] == ["https://example.org/a", "", "https://example.org/c-page"]
+
+
+def test_rss_0_90_is_read() -> None:
+    data = (
+        b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://my.netscape.com/rdf/simple/0.9/">'
+        b"<channel><title>Example title</title><link>https://example.org/</link></channel>"
+        b"<item><title>Item title</title><link>https://example.org/1</link></item></rdf:RDF>"
+    )
+    parsed = parse(data, "https://example.org/feed.rdf")
+    assert isinstance(parsed, ParsedFeed) and parsed.title == "Example title"
+    assert [(i.title, i.link) for i in parsed.items] == [("Item title", "https://example.org/1")]
