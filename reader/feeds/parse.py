@@ -85,6 +85,7 @@ _FEED_ROOT = re.compile(rb"<(?:[A-Za-z0-9_]+:)?(?:rss|RDF|feed|entry)[\s>/]")
 _TWO_LINES = re.compile(r" line (\d+), line (\d+), column (\d+)$")
 _CLOCK_12 = re.compile(r"\d\s*[AaPp]\.?[Mm]\b")
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|2[01])\d\d(?!\d)")  # a date written with its year
+_CONTROL_REFERENCE = re.compile(rb"&#(?:0*(?:[0-8]|1[124-9]|2[0-9]|3[01])|[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F]));")
 _RSS_090 = b"http://my.netscape.com/rdf/simple/0.9/"
 _NOT_PERMALINK = re.compile(rb"""isPermaLink\s*=\s*["']\s*false""", re.IGNORECASE)
 _HTML_ENTITY = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z][A-Za-z0-9]{1,31});")
@@ -121,7 +122,7 @@ def parse(data: bytes, url: str = "", content_type: str = "") -> ParsedFeed | Fe
         return FeedError("refused: the document declares XML entities (entity expansion is not allowed)")
     if _RSS_090 in data[:4096]:  # RSS 0.90: RSS 1.0 in all but its namespace, which fastfeedparser does not know
         data = data.replace(_RSS_090, b"http://purl.org/rss/1.0/")
-    return _parse_xml(_numbered_entities(data), url)
+    return _parse_xml(_mended_references(data), url)
 
 
 def declares_entities(data: bytes) -> bool:
@@ -140,15 +141,17 @@ def declares_entities(data: bytes) -> bool:
         position = item.end()
 
 
-def _numbered_entities(data: bytes) -> bytes:
+def _mended_references(data: bytes) -> bytes:
     """HTML's named entities (``&nbsp;``, ``&eacute;``, ``&euro;``), which
     XML does not know unless a DTD declares them, as the numeric references
     it knows: lxml cut an item's text short at the first one, silently. In
     a CDATA section (escaped HTML) the two are the same HTML. A name HTML
-    does not know either is text, as a browser shows it."""
+    does not know either is text, as a browser shows it. References to
+    control characters XML does not allow (``&#x1b;``) are dropped: lxml
+    took the ``<`` of a ``&lt;`` after one with it."""
     if b"&" not in data:
         return data
-    return _HTML_ENTITY.sub(_entity_number, data)
+    return _CONTROL_REFERENCE.sub(b"", _HTML_ENTITY.sub(_entity_number, data))
 
 
 def _entity_number(match: re.Match[bytes]) -> bytes:

@@ -264,3 +264,13 @@ def test_rss_0_90_is_read() -> None:
     parsed = parse(data, "https://example.org/feed.rdf")
     assert isinstance(parsed, ParsedFeed) and parsed.title == "Example title"
     assert [(i.title, i.link) for i in parsed.items] == [("Item title", "https://example.org/1")]
+
+
+def test_references_to_control_characters_are_dropped_and_take_nothing_with_them() -> None:
+    data = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>A&#x1b;[2J&#27;B&#9;C</title>'
+        b"<description>&lt;p&gt;OSC: &#x1b;]0;pwned&#x07; end.&lt;/p&gt;&lt;p&gt;next&lt;/p&gt;</description></item></channel></rss>"
+    )
+    [(title, body, _)] = _items(data)
+    assert title == "A[2JB C"
+    assert body == "<p>OSC: ]0;pwned end.</p><p>next</p>"
