@@ -24,7 +24,7 @@ from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
-from reader.feeds.parse import declares_entities
+from reader.feeds.parse import declares_entities, hardened_parser, xml_error
 from reader.feeds.textclean import clean_one_line
 
 
@@ -60,11 +60,10 @@ def import_bytes(data: bytes) -> Imported:
 def read_opml(data: bytes) -> Imported:
     if declares_entities(data):
         return Imported((), (), "refused: the OPML declares XML entities")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False)
     try:
-        root = etree.fromstring(data, parser)
+        root = etree.fromstring(data, hardened_parser(recover=False))
     except etree.XMLSyntaxError as error:
-        return Imported((), (), clean_one_line(f"not valid XML: {error}"))
+        return Imported((), (), clean_one_line(f"not valid XML: {xml_error(error)}"))
     if root is None or not isinstance(root.tag, str) or etree.QName(root).localname != "opml":
         return Imported((), (), "not an OPML file: the root element is not <opml>")
     body = next((child for child in root if isinstance(child.tag, str) and etree.QName(child).localname == "body"), None)

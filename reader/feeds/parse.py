@@ -82,6 +82,9 @@ _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|
 _LANGUAGE = re.compile(rb"<(?:dc:)?language>\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)\s*</(?:dc:)?language>")
 _PLAIN_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f-\x9f\u2028\u2029\x85]+")
 _FEED_ROOT = re.compile(rb"<(?:[A-Za-z0-9_]+:)?(?:rss|RDF|feed|entry)[\s>/]")
+_MISMATCH = re.compile(
+    r"(\S+) line (\d+) and (\S+), line (\d+), column (\d+)$"
+)  # «tag mismatch: outline line 1 and body, line 3, column 7»
 _TWO_LINES = re.compile(r" line (\d+), line (\d+), column (\d+)$")
 _CLOCK_12 = re.compile(r"\d\s*[AaPp]\.?[Mm]\b")
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|2[01])\d\d(?!\d)")  # a date written with its year
@@ -300,22 +303,29 @@ def _own_date(guessed: set[str], item: Item, entry: etree._Element) -> Item:
 def _not_well_formed(data: bytes) -> str | None:
     """The first XML error of a document, None when it is well-formed."""
     try:
-        etree.fromstring(data, _hardened_parser(recover=False))
+        etree.fromstring(data, hardened_parser(recover=False))
     except etree.XMLSyntaxError as error:
-        said = str(error.msg or error)
-        # libxml2 names the line a tag opened on, and lxml adds where it broke: «… in tag channel line 5, line 19, column 85»
-        return _TWO_LINES.sub(r" (opened on line \1) at line \2, column \3", said)
+        return xml_error(error)
     return None
 
 
-def _hardened_parser(recover: bool = True) -> etree.XMLParser:
+def xml_error(error: etree.XMLSyntaxError) -> str:
+    """What was wrong, and where, once."""
+    said = str(error.msg or error)
+    # libxml2 names the line a tag opened on, and lxml adds where it broke: «… in tag channel line 5, line 19, column 85»
+    said = _MISMATCH.sub(r"<\1> (opened on line \2) closed by </\3> at line \4, column \5", said)
+    return _TWO_LINES.sub(r" (opened on line \1) at line \2, column \3", said)
+
+
+def hardened_parser(recover: bool = True) -> etree.XMLParser:
+    """No entity expanded, nothing loaded, no huge tree."""
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=recover)
 
 
 def _tree(data: bytes, url: str = "") -> etree._Element | None:
     """The document read leniently (entities never expanded), or None."""
     try:
-        root: etree._Element | None = etree.fromstring(data, _hardened_parser(), base_url=url or None)
+        root: etree._Element | None = etree.fromstring(data, hardened_parser(), base_url=url or None)
     except etree.XMLSyntaxError:
         return None
     return root

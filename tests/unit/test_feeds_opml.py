@@ -163,3 +163,15 @@ def test_any_name_and_tags_round_trip(name: str, tags: list[str]) -> None:
 def test_a_urls_line_that_is_no_url_is_quoted_whole() -> None:
     skipped = read_urls("not a url at all\nftp://x.org/f tag\nhttp://ok.example/feed\n").skipped
     assert skipped == ("line 1: not an http or https URL: not a url at all", "line 2: not an http or https URL: ftp://x.org/f tag")
+
+
+def test_broken_xml_is_told_once_where() -> None:
+    """«…line 1, line 1, column 21 (<string>, line 1)» said where twice and
+    a file name there is none of."""
+    mismatch = read_opml(b'<opml version="2.0"><body>\n<outline text="a" xmlUrl="http://x/">\n</body>')
+    assert (
+        mismatch.error
+        == "not valid XML: Opening and ending tag mismatch: <outline> (opened on line 2) closed by </body> at line 3, column 8"
+    )
+    unclosed = read_opml(b'<opml version="2.0"><body><outline text="a" xmlUrl="http://x/"/></body>\n<x')
+    assert unclosed.error == "not valid XML: Couldn't find end of Start Tag x (opened on line 2) at line 2, column 3"
