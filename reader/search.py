@@ -14,7 +14,7 @@ import functools
 import itertools
 import re
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -226,13 +226,14 @@ def _quote(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
-def fts_expression(term: Term, partial: bool = False, prefix: str = "") -> str:
+def fts_expression(term: Term, partial: bool = False, prefix: str = "", among: Collection[str] | None = None) -> str:
     """An FTS5 expression for one term. ``partial``: the word is still being
     typed, so its folded form also counts as a prefix. ``prefix`` marks
-    entity tokens with their kind."""
+    entity tokens with their kind. ``among``: the languages of the articles
+    (see :func:`reader.text.lemmas.phrase_forms`)."""
     if term.prefix:
         return _quote(prefix + lemmas.fold(term.words[0])) + "*"
-    combos = lemmas.phrase_forms(term.words)  # one language at a time: a phrase is in its article's language
+    combos = lemmas.phrase_forms(term.words, among)  # one language at a time: a phrase is in its article's language
     phrases = [" ".join(prefix + f for f in combo) for combo in itertools.islice(combos, MAX_VARIANTS)]
     options = [_quote(p) for p in dict.fromkeys(phrases)]
     if partial and len(term.words) == 1 and len(term.words[0]) >= MIN_PREFIX:
@@ -240,8 +241,8 @@ def fts_expression(term: Term, partial: bool = False, prefix: str = "") -> str:
     return options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")"
 
 
-def entity_expression(term: Term) -> str:
-    parts = [fts_expression(term, prefix=kind) for kind in term.kinds]
+def entity_expression(term: Term, among: Collection[str] | None = None) -> str:
+    parts = [fts_expression(term, prefix=kind, among=among) for kind in term.kinds]
     return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
 
 
@@ -352,11 +353,16 @@ class Searcher:
     def count(self) -> int:
         return len(self.order())
 
-    def _one_language(self, lang: str) -> bool:
+    def _languages_there(self) -> dict[str, int]:
+        """Articles a language, in the whole index."""
         self._fresh()
         if self._languages is None:
             self._languages = self.index.language_counts()
-        return self._languages.get(lang) == sum(self._languages.values())
+        return self._languages
+
+    def _one_language(self, lang: str) -> bool:
+        languages = self._languages_there()
+        return languages.get(lang) == sum(languages.values())
 
     def find(self, text: str, partial: bool = False, bookmarked_only: bool = False, ranked: bool | None = None) -> Found:
         """Every article in view the query finds. Ranking by BM25 is bounded:
@@ -371,8 +377,9 @@ class Searcher:
         import numpy as np  # on first search, not at start-up
 
         text_terms = list(parsed.text_terms())
-        positive = " AND ".join(fts_expression(t, partial=partial and t is text_terms[-1]) for t in text_terms)
-        negative = [fts_expression(t) for t in parsed.terms if t.negated and not t.kinds]
+        among = self._languages_there()
+        positive = " AND ".join(fts_expression(t, partial=partial and t is text_terms[-1], among=among) for t in text_terms)
+        negative = [fts_expression(t, among=among) for t in parsed.terms if t.negated and not t.kinds]
         expression = positive + "".join(f" NOT {n}" for n in negative) if positive else ""
         self.order()
         keeps: list[np.ndarray] = []
@@ -383,7 +390,7 @@ class Searcher:
             drops.append(self.index.ids_matching(" OR ".join(negative)))
         for term in parsed.terms:
             if term.kinds:
-                (drops if term.negated else keeps).append(self.index.ids_with_entities(entity_expression(term)))
+                (drops if term.negated else keeps).append(self.index.ids_with_entities(entity_expression(term, among)))
         for f in parsed.filters:
             if f.name == "lang" and not f.negated and self._one_language(f.value):
                 continue  # every article is in that language: nothing to filter

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -109,12 +109,16 @@ def query_forms(word: str) -> set[str]:
     return {_normal(folded, capitalised, lang) for lang in _languages_of(folded) for capitalised in (False, True)}
 
 
-def phrase_forms(words: tuple[str, ...] | list[str]) -> Iterator[tuple[str, ...]]:
+def phrase_forms(words: tuple[str, ...] | list[str], among: Collection[str] | None = None) -> Iterator[tuple[str, ...]]:
     """The index forms of a phrase, one language at a time (English first):
-    every word of a phrase is in its article's language."""
+    every word of a phrase is in its article's language. ``among``: the
+    languages of the articles there are (default: every language), so that
+    another language's stem does not find a word in them («release» is
+    «rel» to the Spanish stemmer)."""
     seen: set[tuple[str, ...]] = set()
     folded = [fold(w[:MAX_WORD]) for w in words]
-    languages = ("en",) if all(_cyrillic(w) for w in folded) else tuple(STEMMERS)
+    stemmed = {"en"} | {lang if lang in STEMMERS else "en" for lang in among} if among is not None else set(STEMMERS)
+    languages = ("en",) if all(_cyrillic(w) for w in folded) else tuple(lang for lang in STEMMERS if lang in stemmed)
     for lang in languages:
         # Each word may have been written capitalised or not; one typed in capitals is an acronym.
         choices = [

@@ -106,3 +106,25 @@ def test_the_table_of_forms_gives_what_normalising_gives(monkeypatch: pytest.Mon
     monkeypatch.setattr(lemmas, "FORMS_KEPT", 3)
     assert lemmas.normalise_text(text + " новое слово", "de") == expected + " новый слово"  # table full: started again
     assert len(lemmas._FORMS["de"]) <= len(lemmas.WORD.findall(text)) + 2
+
+
+def test_another_languages_stem_finds_nothing_where_no_article_is_in_it(data_dir: Path, tmp_path: Path) -> None:
+    """From a trial: «release» found every English article with the word
+    «rel» in it, ahead of those that said «release»: the Spanish stemmer
+    makes it «rel», and a query asked for every language's stem."""
+    folder = tmp_path / "english"
+    folder.mkdir()
+    (folder / "a.md").write_text("---\ntitle: Link types\nlang: en\n---\n\nThe rel attribute of a link.\n", encoding="utf-8")
+    (folder / "b.md").write_text(
+        "---\ntitle: New version\nlang: en\n---\n\nThe release is out; two more releases follow.\n", encoding="utf-8"
+    )
+    with Library([folder], data_dir) as library:
+        library.refresh()
+        for query in ("release", "releases", "released"):
+            hits = library.hits(query, 10)
+            assert isinstance(hits, list) and [h.title for h in hits] == ["New version"], query
+        spanish = folder / "c.md"
+        spanish.write_text("---\ntitle: Nota\nlang: es\n---\n\nEl rel de la nota.\n", encoding="utf-8")
+        library.refresh()
+        hits = library.hits("release", 10)  # a Spanish article now: its stem counts, in it
+        assert isinstance(hits, list) and {h.title for h in hits} >= {"New version", "Nota"}
