@@ -47,9 +47,9 @@ _BREAK = "\x1e"  # a <br> until whitespace is collapsed
 # Text Markdown would read as markup: inline marks anywhere (an underscore
 # only at a word's edge: snake_case is no emphasis), and what starts a block
 # at a line's start (escaped once whitespace is collapsed).
-_SPECIAL = re.compile(r"[\\`*\[\]<~|]|(?<![^\W_])_|_(?![^\W_])")
+_SPECIAL = re.compile(r"[\\`*\[\]<~|]|(?<![^\W_])_|_(?![^\W_])|!\Z")  # a final «!» before a link would make it an image
 _STARTS = frozenset("#>+=-0123456789")
-_MAYBE_SPECIAL = re.compile(r"[\\`*\[\]<~|_]")
+_MAYBE_SPECIAL = re.compile(r"[\\`*\[\]<~|_!]")
 _LINE_START = re.compile(r"^([ \t]*)(>|\d{1,9}[.)](?=[ \t]|$)|[#+=-]+(?=[ \t]|$))", re.MULTILINE)
 # Runs of HTML whitespace that are not already one space: a text's single
 # spaces between words are left alone (three times faster than replacing
@@ -86,11 +86,11 @@ def html_to_markdown(html: str, base: str = "") -> str:
     """Markdown for an item's HTML; ``base`` makes relative links absolute."""
     if not html.strip():
         return ""
-    if "<" not in html:
-        return _finish(html_lib.unescape(html))
+    if "<" not in html:  # plain text (an RSS description often is)
+        return _finish(_escaped_lines(html_lib.unescape(html)))
     root = _parse(html)
     if root is None:
-        return _finish(html_lib.unescape(re.sub(r"<[^>]*>", " ", html)))
+        return _finish(_escaped_lines(html_lib.unescape(re.sub(r"<[^>]*>", " ", html))))
     return _finish(_Walk(base).block(root))
 
 
@@ -112,9 +112,9 @@ class _Walk:
     def text(self, text: str | None) -> str:
         """A text node as Markdown text: what Markdown would read as markup
         is escaped (``*specials*`` stay asterisks, ``[a](b)`` is no link)."""
-        if not text or self.code or not _MAYBE_SPECIAL.search(text):  # a tenth of the time of the escaping's own scan
+        if not text or self.code:
             return text or ""
-        return _SPECIAL.sub(r"\\\g<0>", text)
+        return _escaped(text)
 
     # -- blocks --------------------------------------------------------------
 
@@ -124,9 +124,7 @@ class _Walk:
         run: list[str] = []
 
         def flush() -> None:
-            text = _squash("".join(run))
-            if text and (text[0] in _STARTS or "\n" in text):  # «1. », «# », «- » starting a line are text
-                text = _LINE_START.sub(_escape_start, text)
+            text = _line_starts_escaped(_squash("".join(run)))
             if text:
                 parts.append(text)
             run.clear()
@@ -194,7 +192,7 @@ class _Walk:
 
     def row(self, element: etree._Element) -> str:
         cells = [_squash(self.inline_children(cell)).replace("\n", " ") for cell in element if cell.tag in ("td", "th")]
-        return " | ".join(c for c in cells if c)
+        return _line_starts_escaped(" | ".join(c for c in cells if c))
 
     # -- inline --------------------------------------------------------------
 
@@ -214,7 +212,7 @@ class _Walk:
             return _BREAK
         if tag == "img":
             alt = clean_one_line(element.get("alt") or "")
-            return f" {alt} " if alt else ""
+            return f" {_escaped(alt)} " if alt else ""
         if tag in _STRUCTURAL:
             return f" {self.inline_children(element)} "
         if tag in _CODE:
@@ -237,7 +235,7 @@ class _Walk:
             return _wrap(text, "*")
         if tag in _CODE:
             inner = _squash(text)
-            return f"{_lead(text)}`{inner}`{_trail(text)}" if inner and "`" not in inner else text
+            return f"{_lead(text)}{_code_span(inner)}{_trail(text)}" if inner else text
         if tag in ("del", "s", "strike"):
             return _wrap(text, "~~")
         return text
@@ -253,6 +251,32 @@ def _texts(element: etree._Element) -> list[str]:
             out += _texts(child)
         out.append(child.tail or "")
     return out
+
+
+def _escaped(text: str) -> str:
+    """Text with what Markdown would read as markup escaped."""
+    if not _MAYBE_SPECIAL.search(text):  # a tenth of the time of the escaping's own scan
+        return text
+    return _SPECIAL.sub(r"\\\g<0>", text)
+
+
+def _line_starts_escaped(text: str) -> str:
+    """«1. », «# », «- » starting a line of text are text."""
+    if text and (text.lstrip(" \t")[:1] in _STARTS or "\n" in text):
+        return _LINE_START.sub(_escape_start, text)
+    return text
+
+
+def _escaped_lines(text: str) -> str:
+    return _line_starts_escaped(_escaped(text))
+
+
+def _code_span(code: str) -> str:
+    """``code`` as a code span: fenced by one backtick more than its longest
+    run of them, padded when it starts or ends with one."""
+    fence = "`" * (max((len(run) for run in re.findall("`+", code)), default=0) + 1)
+    pad = " " if code.startswith("`") or code.endswith("`") else ""
+    return f"{fence}{pad}{code}{pad}{fence}"
 
 
 def _escape_start(match: re.Match[str]) -> str:
