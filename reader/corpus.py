@@ -165,7 +165,7 @@ def decode(data: bytes) -> tuple[str, list[str]]:
         return data.decode("utf-8"), []
     except UnicodeDecodeError:
         pass
-    codec = legacy_codec(data, "latin-1")
+    codec = legacy_codec(data, "windows-1252")  # Latin-1 but for the «smart quotes» Windows writes
     text = data.decode(codec, errors="replace")
     controls = sum(1 for c in text[:65536] if c < " " and c not in "\t\n\r\f")
     if controls > len(text[:65536]) // 20:

@@ -42,7 +42,8 @@ def legacy_codec(data: bytes, otherwise: str) -> str:
     cp1251 when, read so, most of their words with letters outside ASCII are
     Cyrillic (Russian written on Windows), else ``otherwise``."""
     text = data[:65536].decode("cp1251", errors="replace")
-    mixed = [w for w in re.findall(r"[^\W\d_]+", text) if not w.isascii()]
+    # One letter is no evidence: «é», «à», «É» alone read as «й», «а», «Й».
+    mixed = [w for w in re.findall(r"[^\W\d_]{2,}", text) if not w.isascii()]
     if mixed and sum(all("\u0400" <= c <= "\u04ff" for c in w) for w in mixed) / len(mixed) > 0.7:
         return "cp1251"
     return otherwise

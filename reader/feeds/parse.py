@@ -175,7 +175,8 @@ def _charset(content_type: str) -> str | None:
 
 def _to_utf8(data: bytes, http_charset: str | None) -> bytes | FeedError:
     """UTF-8 bytes with a matching declaration when the document is in a
-    wide encoding (BOM or NUL-interleaved) or undeclared and not UTF-8;
+    wide encoding (BOM or NUL-interleaved), undeclared and not UTF-8, or
+    declared Latin-1 or ASCII (read as windows-1252, or as the UTF-8 it is);
     otherwise the bytes as they came (lxml honours the declaration)."""
     encoding = None
     for bom, name in _BOMS:
@@ -186,16 +187,15 @@ def _to_utf8(data: bytes, http_charset: str | None) -> bytes | FeedError:
         encoding = "utf-16-le" if data[:1] == b"<" else "utf-16-be"
     if encoding is None:
         declared = _XML_DECL_ENCODING.match(data)
-        if declared and declared.group(2).decode("ascii").lower() not in _LATIN_1:
-            return data
-        if not declared:
-            try:
-                data.decode("utf-8")
-                return data
-            except UnicodeDecodeError:
-                pass
-        named = declared.group(2).decode("ascii") if declared else http_charset
-        encoding = named or legacy_codec(data, "windows-1252")
+        named = declared.group(2).decode("ascii") if declared else None
+        if named and named.lower() not in _LATIN_1:
+            return data  # lxml honours the declaration
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            encoding = named or http_charset or legacy_codec(data, "windows-1252")
+        else:  # undeclared, or declared Latin-1 or ASCII and UTF-8 all the same (a «us-ascii» feed often is)
+            return _XML_DECL_ENCODING.sub(rb"\1utf-8\3", data, count=1) if named else data
     if encoding.lower() in _LATIN_1:  # as browsers read it: the «smart quotes» of old CMSs are in 0x80-0x9F
         encoding = "windows-1252"
     try:

@@ -82,7 +82,8 @@ def test_control_sequences_become_visible(tmp_path: Path) -> None:
     [
         ("Привет, мир. Это статья.".encode("cp1251"), "cp1251"),
         ("\ufeffПривет".encode("utf-16"), "UTF-16"),
-        ("Caf\xe9 au lait.".encode("latin-1"), "latin-1"),
+        ("Caf\xe9 au lait.".encode("latin-1"), "windows-1252"),
+        ("It\x92s \x93quoted\x94, caf\xe9".encode("latin-1"), "windows-1252"),
     ],
 )
 def test_encodings_are_detected_and_reported(tmp_path: Path, data: bytes, encoding_note: str) -> None:
@@ -90,7 +91,7 @@ def test_encodings_are_detected_and_reported(tmp_path: Path, data: bytes, encodi
     path.write_bytes(data)
     loaded = corpus.load(path)
     assert loaded.note is not None and encoding_note in loaded.note
-    assert "Привет" in loaded.article.body or "Café" in loaded.article.body
+    assert "Привет" in loaded.article.body or "Café" in loaded.article.body or "It’s “quoted”, café" in loaded.article.body
 
 
 def test_bom_and_crlf_are_read(tmp_path: Path) -> None:

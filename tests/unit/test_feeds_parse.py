@@ -230,6 +230,8 @@ def test_a_feed_declared_latin_1_is_read_as_windows_1252() -> None:
         b"<item><title>It\x92s \x93quoted\x94 \x96 caf\xe9</title><guid>g1</guid><description>x</description></item></channel></rss>"
     )
     assert _items(data)[0][0] == "It’s “quoted” – café"
+    utf8 = '<?xml version="1.0" encoding="us-ascii"?><rss version="2.0"><channel><title>T</title><item><title>Straße – “quoted”</title>'
+    assert _items((utf8 + "<guid>g</guid></item></channel></rss>").encode())[0][0] == "Straße – “quoted”"  # declared ASCII, written UTF-8
 
 
 def test_russian_with_no_charset_anywhere_is_read_as_cp1251() -> None:
@@ -242,6 +244,8 @@ def test_russian_with_no_charset_anywhere_is_read_as_cp1251() -> None:
         b'<rss version="2.0"><channel><title>Caf\xe9</title><item><title>cr\xe8me br\xfbl\xe9e</title><guid>1</guid></item></channel></rss>'
     )
     assert _items(french)[0][0] == "crème brûlée"
+    short = '<rss version="2.0"><channel><title>T</title><item><title>O que é isso? É à noite</title><guid>1</guid></item></channel></rss>'
+    assert _items(short.encode("cp1252"))[0][0] == "O que é isso? É à noite"  # one-letter words say nothing of Cyrillic
 
 
 def test_a_guid_marked_not_a_permalink_is_not_the_link() -> None:
