@@ -4,6 +4,8 @@ tags is listed under each of them; its error is one line, cut with …."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 from textual import events
@@ -64,7 +66,8 @@ class SourcesTitle(Label):
 
 
 class SourcesScreen(ModalScreen[str | None]):
-    """Returns the chosen source's name, :data:`EVERYTHING`, or None."""
+    """Returns the chosen source's name (its URL or path when another
+    source has that name too), :data:`EVERYTHING`, or None."""
 
     BINDINGS = [Binding("escape,s", "dismiss_none", "Close", id="sources.close")]
 
@@ -75,6 +78,7 @@ class SourcesScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         options: list[Option | None] = [Option(Text("Every source", style="bold"), id="\x00all")]
+        named = Counter(s.name for s in {s.location: s for s in self.sources}.values())
         for number, (title, members) in enumerate(groups(self.sources)):
             options.append(None)
             options.append(Option(Text(title, style="bold underline"), disabled=True))
@@ -84,7 +88,7 @@ class SourcesScreen(ModalScreen[str | None]):
                 if s.error:  # one line, cut with … at the dialog's edge
                     line.append(f"  ⚠ {' '.join(s.error.split())}", style="bold red")
                 key = f"{number}\x00{place}"  # a source under two tags is two options, two feeds may share a name
-                self._names[key] = s.name
+                self._names[key] = s.name if named[s.name] == 1 else s.location  # in:"NAME" would take the first
                 options.append(Option(OneLine(line), id=key))
         with Vertical(id="sources-dialog"):
             yield SourcesTitle(Text(TITLES[0], no_wrap=True, overflow="ellipsis"))

@@ -264,4 +264,6 @@ async def test_two_feeds_of_one_name_in_one_folder_are_two_entries(data_dir: Pat
         listed.highlighted = listed.option_count - 1
         await pilot.press("enter")
         await pilot.pause()
-        assert app.screen.query_one("#search", Input).value == 'in:"Dashboard"'
+        assert (
+            app.screen.query_one("#search", Input).value == 'in:"http://127.0.0.1:9/udd.xml?page=2"'
+        )  # that one, not the first of the name
