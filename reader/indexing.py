@@ -66,12 +66,9 @@ def store_and_read(feed: Feed, response: Response, protected_ids: frozenset[str]
     """A feed's answer stored (in a worker process) and each file written
     read as the index reads it (from the bytes written, not read back),
     with the size and mtime of those bytes."""
-    rows: list[tuple[str, Known, Prepared]] = []
-
-    def read(path: str, data: bytes, found: os.stat_result) -> None:
-        rows.append((path, (found.st_size, found.st_mtime_ns), prepare(path, None, data_dir, data)))
-
-    return store_answer(feed, response, protected_ids, on_written=read), rows
+    written: list[tuple[str, bytes, os.stat_result]] = []
+    result = store_answer(feed, response, protected_ids, on_written=lambda *file: written.append(file))
+    return result, [(path, (found.st_size, found.st_mtime_ns), prepare(path, None, data_dir, data)) for path, data, found in written]
 
 
 def reading_pool(workers: int = 2) -> ProcessPoolExecutor:

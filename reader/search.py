@@ -263,7 +263,7 @@ class Matcher:
     prefixes: tuple[str, ...]
 
     @classmethod
-    def of(cls, query: Query, partial: bool = False) -> Matcher:
+    def of(cls, query: Query, partial: bool = False, among: Collection[str] | None = None) -> Matcher:
         forms: set[str] = set()
         prefixes: list[str] = []
         terms = list(query.text_terms())
@@ -272,7 +272,7 @@ class Matcher:
                 prefixes.append(lemmas.fold(term.words[0]))
             if not term.prefix:
                 for word in term.words:
-                    forms |= lemmas.query_forms(word)
+                    forms |= lemmas.query_forms(word, among)
         return cls(frozenset(forms), tuple(prefixes))
 
     def __bool__(self) -> bool:
@@ -371,13 +371,13 @@ class Searcher:
         parsed = parse(text)
         if isinstance(parsed, QueryError):
             return Found(array("q"), error=str(parsed))
-        matcher = Matcher.of(parsed, partial=partial)
         if parsed.empty and not bookmarked_only:
-            return Found(self.order(), matcher=matcher)
+            return Found(self.order(), matcher=Matcher.of(parsed, partial=partial))
         import numpy as np  # on first search, not at start-up
 
-        text_terms = list(parsed.text_terms())
         among = self._languages_there()
+        matcher = Matcher.of(parsed, partial=partial, among=among)
+        text_terms = list(parsed.text_terms())
         positive = " AND ".join(fts_expression(t, partial=partial and t is text_terms[-1], among=among) for t in text_terms)
         negative = [fts_expression(t, among=among) for t in parsed.terms if t.negated and not t.kinds]
         expression = positive + "".join(f" NOT {n}" for n in negative) if positive else ""

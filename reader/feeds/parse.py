@@ -90,7 +90,7 @@ _CLOCK_12 = re.compile(r"\d\s*[AaPp]\.?[Mm]\b")
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|2[01])\d\d(?!\d)")  # a date written with its year
 _CONTROL_REFERENCE = re.compile(rb"&#(?:0*(?:[0-8]|1[124-9]|2[0-9]|3[01])|[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F]));")
 _RSS_090 = b"http://my.netscape.com/rdf/simple/0.9/"
-_NOT_PERMALINK = re.compile(rb"""isPermaLink\s*=\s*["']\s*false""")  # XML names are case-sensitive: no slow IGNORECASE scan
+_NOT_PERMALINK = re.compile(rb"""isPermaLink\s*=\s*["']\s*[Ff][Aa][Ll][Ss][Ee]""")  # XML names are case-sensitive: no slow IGNORECASE scan
 _HTML_ENTITY = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z][A-Za-z0-9]{1,31});")
 _LATIN_1 = frozenset(("iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii", "iso_8859-1", "cp819"))
 _BOMS = (

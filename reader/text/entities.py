@@ -28,7 +28,7 @@ from typing import Any
 
 from reader.model import Entity
 from reader.text.lazy import Once
-from reader.text.lemmas import fold
+from reader.text.lemmas import dictionary, fold
 
 NOT_NAMES = frozenset({"корр", "фото", "видео", "источник"})
 # Unions of states the model reads as places in some sentences; they are
@@ -51,10 +51,22 @@ class _Models:
 
 
 def _load() -> _Models:
-    from natasha import MorphVocab, NewsEmbedding, NewsMorphTagger, NewsNERTagger, NewsSyntaxParser, Segmenter
+    from natasha import NewsEmbedding, NewsMorphTagger, NewsNERTagger, NewsSyntaxParser, Segmenter
 
     embedding = NewsEmbedding()
-    return _Models(Segmenter(), NewsMorphTagger(embedding), NewsSyntaxParser(embedding), NewsNERTagger(embedding), MorphVocab())
+    return _Models(Segmenter(), NewsMorphTagger(embedding), NewsSyntaxParser(embedding), NewsNERTagger(embedding), _vocab())
+
+
+def _vocab() -> Any:
+    """natasha's MorphVocab, its dictionary given by path as the index's
+    analyser's is (:func:`reader.text.lemmas.dictionary`)."""
+    from natasha import MorphVocab
+    from natasha.morph.vocab import MorphForm
+    from pymorphy2 import MorphAnalyzer
+
+    vocab = MorphVocab.__new__(MorphVocab)
+    MorphAnalyzer.__init__(vocab, dictionary(), result_type=MorphForm)  # what MorphVocab() does, with the path
+    return vocab
 
 
 _loaded = Once(_load)

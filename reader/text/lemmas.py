@@ -50,17 +50,22 @@ def fold(word: str) -> str:
     return word.lower().replace("ё", "е").replace("i\u0307", "i")
 
 
-def _load_morph() -> MorphAnalyzer:
+def dictionary() -> str:
+    """pymorphy2's Russian dictionary, by path: found through pkg_resources'
+    entry points, it took 0.3 s in every process."""
     import pymorphy2_dicts_ru
     import yargy.morph  # noqa: F401  natasha's own fix of pymorphy2 for Python 3.11 (inspect.getargspec is gone)
+
+    return str(pymorphy2_dicts_ru.get_path())
+
+
+def _load_morph() -> MorphAnalyzer:
     from pymorphy2 import MorphAnalyzer
 
     # Plain (word, tag, normal form, score, methods) tuples: natasha's
     # MorphVocab makes each a MorphForm with Universal Dependencies features,
     # which the index has no use for and which made a look-up 60 % dearer.
-    # The dictionary's path given: found through pkg_resources' entry points,
-    # it took 0.3 s in every process.
-    return MorphAnalyzer(pymorphy2_dicts_ru.get_path(), result_type=None)
+    return MorphAnalyzer(dictionary(), result_type=None)
 
 
 morph = Once(_load_morph)
@@ -99,14 +104,15 @@ def _typed_acronym(typed: str, folded: str) -> bool:
     return len(typed) <= MAX_ACRONYM and _acronym(typed, folded)
 
 
-def query_forms(word: str) -> set[str]:
+def query_forms(word: str, among: Collection[str] | None = None) -> set[str]:
     """Every index form a typed word may stand for (typed lower case or not,
-    in an article of any language); typed in capitals and short, the acronym
-    alone (a longer one is a word typed loud)."""
+    in an article of any language, or of those ``among``); typed in capitals
+    and short, the acronym alone (a longer one is a word typed loud)."""
     folded = fold(word[:MAX_WORD])
     if _typed_acronym(word, folded):
         return {folded}
-    return {_normal(folded, capitalised, lang) for lang in _languages_of(folded) for capitalised in (False, True)}
+    stemmed = _stemmed(among)
+    return {_normal(folded, capitalised, lang) for lang in _languages_of(folded) if lang in stemmed for capitalised in (False, True)}
 
 
 def phrase_forms(words: tuple[str, ...] | list[str], among: Collection[str] | None = None) -> Iterator[tuple[str, ...]]:
@@ -117,7 +123,7 @@ def phrase_forms(words: tuple[str, ...] | list[str], among: Collection[str] | No
     «rel» to the Spanish stemmer)."""
     seen: set[tuple[str, ...]] = set()
     folded = [fold(w[:MAX_WORD]) for w in words]
-    stemmed = {"en"} | {lang if lang in STEMMERS else "en" for lang in among} if among is not None else set(STEMMERS)
+    stemmed = _stemmed(among)
     languages = ("en",) if all(_cyrillic(w) for w in folded) else tuple(lang for lang in STEMMERS if lang in stemmed)
     for lang in languages:
         # Each word may have been written capitalised or not; one typed in capitals is an acronym.
@@ -157,6 +163,12 @@ def normalise_text(text: str, lang: str = "en") -> str:
                 form = forms[w] = _form(w, stem, shouted)
             out.append(form)
         return " ".join(out)
+
+
+def _stemmed(among: Collection[str] | None) -> set[str]:
+    """The stemmers articles in these languages were indexed with (English
+    for a language with none, and always: a name stems as English)."""
+    return {"en"} | {lang if lang in STEMMERS else "en" for lang in among} if among is not None else set(STEMMERS)
 
 
 def _cyrillic(word: str) -> bool:

@@ -252,7 +252,7 @@ def test_a_guid_marked_not_a_permalink_is_not_the_link() -> None:
     data = (
         b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
         b"<item><title>A</title><guid>https://example.org/a</guid></item>"
-        b'<item><title>B</title><guid isPermaLink="false">https://example.org/b</guid></item>'
+        b'<item><title>B</title><guid isPermaLink="False">https://example.org/b</guid></item>'
         b'<item><title>C</title><link>https://example.org/c-page</link><guid isPermaLink="false">https://example.org/c</guid></item>'
         b"</channel></rss>"
     )

@@ -116,13 +116,14 @@ def test_another_languages_stem_finds_nothing_where_no_article_is_in_it(data_dir
     folder.mkdir()
     (folder / "a.md").write_text("---\ntitle: Link types\nlang: en\n---\n\nThe rel attribute of a link.\n", encoding="utf-8")
     (folder / "b.md").write_text(
-        "---\ntitle: New version\nlang: en\n---\n\nThe release is out; two more releases follow.\n", encoding="utf-8"
+        "---\ntitle: New version\nlang: en\n---\n\nThe release is out, rel and all; two more releases follow.\n", encoding="utf-8"
     )
     with Library([folder], data_dir) as library:
         library.refresh()
         for query in ("release", "releases", "released"):
             hits = library.hits(query, 10)
             assert isinstance(hits, list) and [h.title for h in hits] == ["New version"], query
+            assert "**rel**" not in hits[0].snippet and "**release**" in hits[0].snippet, hits[0].snippet
         spanish = folder / "c.md"
         spanish.write_text("---\ntitle: Nota\nlang: es\n---\n\nEl rel de la nota.\n", encoding="utf-8")
         library.refresh()
