@@ -28,7 +28,7 @@ from reader import browser, corpus, fulltext, indexing, reading, resources
 from reader.background import LOG, SINGLE_THREADED, BackgroundExtraction, append_log, in_background
 from reader.feeds import opml
 from reader.feeds.fetch import Response
-from reader.feeds.run import Feed, FeedResult, Stored, discover, fetch_all, store_answer
+from reader.feeds.run import Claim, Feed, FeedResult, Stored, discover, fetch_all, store_answer
 from reader.feeds.write import feed_folder
 from reader.indexing import Known, Prepared, StoringPool
 from reader.model import (
@@ -338,6 +338,24 @@ class Library:
             out.append(FeedInfo(f.source.name, f.url, f.source.tags, f.last_fetch, f.status, f.error, max(f.items, articles), unread))
         return out
 
+    def _claims(self) -> Claim:
+        """Who is at each URL: every feed's own URL and the one it fetches,
+        and a URL a feed moves to in this fetch (two may move to one)."""
+        feeds = self.state.feeds()
+        names = {f.source.location: f.source.name for f in feeds}
+        owners: dict[str, str] = {}
+        for f in feeds:
+            for url in (f.source.location, f.url):
+                owners.setdefault(url, f.source.location)
+        guard = threading.Lock()
+
+        def claim(key: str, url: str) -> str | None:
+            with guard:
+                owner = owners.setdefault(url, key)
+            return None if owner == key else names.get(owner, owner)
+
+        return claim
+
     def _chosen_feeds(self, keys: Sequence[str]) -> list[FeedRow]:
         rows = self.state.feeds()
         if not keys:
@@ -424,8 +442,7 @@ class Library:
                 progress(report.ok + report.not_modified + report.failed, len(specs))
 
         try:
-            subscribed = {url: (f.source.location, f.source.name) for f in self.state.feeds() for url in (f.source.location, f.url)}
-            results = fetch_all(specs, protected_ids=protected, on_result=on_result, store=store, subscribed=subscribed, **limits)  # type: ignore[arg-type]
+            results = fetch_all(specs, protected_ids=protected, on_result=on_result, store=store, claim=self._claims(), **limits)  # type: ignore[arg-type]
             index_waiting()
         finally:
             for storing in pooled:

@@ -792,8 +792,11 @@ class State(_Db):
 
     def add_source(self, kind: str, location: str, name: str, tags: Sequence[str] = (), settings: dict[str, object] | None = None) -> bool:
         """Add a source unless its location is known (a feed: with its URL to
-        fetch, first the same); returns whether it was new."""
+        fetch, first the same; nor when another feed has moved to that URL);
+        returns whether it was new."""
         with self.write() as tx:
+            if kind == "feed" and tx.execute("SELECT 1 FROM feeds WHERE url=?", (location,)).fetchone():
+                return False
             cursor = tx.execute(
                 "INSERT OR IGNORE INTO sources(kind, location, name, tags, added_at, settings) VALUES (?,?,?,?,?,?)",
                 (kind, location, name, json.dumps(list(tags), ensure_ascii=False), now(), json.dumps(settings or {})),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import queue
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +61,7 @@ class FeedResult:
 
 
 Stored = FeedResult | Future[FeedResult]
+Claim = Callable[[str, str], str | None]  # (a feed's key, the URL it moved to) -> the name of another feed there, or None: taken
 Store = Callable[[Feed, fetch.Response, frozenset[str]], Stored]
 
 
@@ -74,7 +75,7 @@ def fetch_all(
     per_host: int = DEFAULT_PER_HOST,
     timeout: float = fetch.DEFAULT_TIMEOUT,
     max_bytes: int = fetch.DEFAULT_MAX_BYTES,
-    subscribed: Mapping[str, tuple[str, str]] | None = None,
+    claim: Claim | None = None,
 ) -> list[FeedResult]:
     """Fetch, parse and write every feed; at most ``concurrency`` at once and
     ``per_host`` to one host. ``on_result`` is called in the calling thread
@@ -83,8 +84,7 @@ def fetch_all(
     future, the fetching thread goes on to the next feed meanwhile. Results
     come back in the order of ``feeds``. One feed's failure is its result's
     ``error``; it never stops the others, and its earlier items stay.
-    ``subscribed``: the key and name of the feed at each URL subscribed to
-    (see :func:`fetch_one`)."""
+    ``claim``: see :func:`fetch_one`."""
     protected = frozenset(protected_ids)
     limits: dict[str, threading.Semaphore] = {}
     lock = threading.Lock()
@@ -118,7 +118,7 @@ def fetch_all(
                 max_bytes=max_bytes,
                 limit=host_limit(feed.url),
                 store=store,
-                subscribed=subscribed,
+                claim=claim,
             )
         except BaseException as error:
             outcome = failed(feed, error)
@@ -163,12 +163,12 @@ def fetch_one(
     limit: threading.Semaphore | None = None,
     now: dt.datetime | None = None,
     store: Store | None = None,
-    subscribed: Mapping[str, tuple[str, str]] | None = None,
+    claim: Claim | None = None,
 ) -> Stored:
     """One feed: conditional GET, then :func:`store_answer` (or ``store``).
-    A feed moved for good to a URL another feed is subscribed at
-    (``subscribed``: URL -> that feed's key and name) is an error, and its
-    answer is not stored: the same items would be listed twice."""
+    A feed moved for good to a URL another feed is at (``claim`` names that
+    feed, or takes the URL for this one) is an error, and its answer is not
+    stored: the same items would be listed twice."""
     if limit is not None:
         with limit:
             response = fetch.get(feed.url, etag=feed.etag, last_modified=feed.last_modified, timeout=timeout, max_bytes=max_bytes)
@@ -176,9 +176,9 @@ def fetch_one(
         response = fetch.get(feed.url, etag=feed.etag, last_modified=feed.last_modified, timeout=timeout, max_bytes=max_bytes)
     if response.error is not None:
         return _result(feed, url=response.url, status=response.status, error=response.error)
-    other = (subscribed or {}).get(response.permanent_url or "")
-    if other is not None and other[0] != feed.key:
-        error = f"moved for good to {response.permanent_url}, which is subscribed to already as «{other[1]}»; remove one of the two"
+    other = claim(feed.key, response.permanent_url) if claim is not None and response.permanent_url else None
+    if other is not None:
+        error = f"moved for good to {response.permanent_url}, which is subscribed to already as «{other}»; remove one of the two"
         return _result(feed, status=response.status, error=error)
     if response.not_modified:
         return _result(

@@ -214,3 +214,22 @@ def test_a_feed_moved_for_good_onto_another_subscription_is_not_stored_twice(htt
         assert "redirect loop" in errors[urls[2]]
         assert [r.title for r in library.list_rows()] == ["Одна"]
         assert {f.name: f.url for f in library.feeds()}["Старая"] == urls[1]
+
+
+def test_two_feeds_moved_for_good_onto_one_url_and_one_subscribed_where_another_moved(httpserver: HTTPServer, data_dir: Path) -> None:
+    """From a review: two feeds moving to one new URL in one fetch were both
+    stored, and a feed added at the URL another had moved to was a second
+    subscription to it."""
+    body = rss(ITEM.format(guid="a", title="Одна", date="Mon, 22 Sep 2025 10:00:00 GMT", body="Текст."))
+    httpserver.expect_request("/feed.xml").respond_with_data(body, content_type="application/rss+xml")
+    for old in ("/old1.xml", "/old2.xml"):
+        httpserver.expect_request(old).respond_with_data("", status=301, headers={"Location": httpserver.url_for("/feed.xml")})
+    with Library(data_dir=data_dir) as library:
+        library.import_feeds(f'{httpserver.url_for("/old1.xml")} "~Первая"\n{httpserver.url_for("/old2.xml")} "~Вторая"\n'.encode())
+        report = library.fetch(concurrency=1)
+        assert (report.ok, report.failed) == (1, 1), report.errors
+        [error] = report.errors
+        assert error["url"] == httpserver.url_for("/old2.xml") and "subscribed to already as «Первая»" in error["error"]
+        assert [r.title for r in library.list_rows()] == ["Одна"]
+        again = library.import_feeds(f"{httpserver.url_for('/feed.xml')}\n".encode())
+        assert (again.added, again.known) == (0, 1)  # «Первая» is there now
