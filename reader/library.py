@@ -731,8 +731,14 @@ class Library:
     # -- bookmarks and read state -------------------------------------------
 
     def row_of(self, article_id: str) -> ListRow | None:
-        rowid = self.index.rowid_of(article_id)
-        return None if rowid is None else self.rows([rowid]).get(rowid)
+        for _ in range(3):  # another process may index its file again in between, under a new rowid
+            rowid = self.index.rowid_of(article_id)
+            if rowid is None:
+                return None
+            row = self.rows([rowid]).get(rowid)
+            if row is not None:
+                return row
+        return None
 
     def set_bookmark(self, article_id: str, on: bool, note: str | None = None) -> Future[bool]:
         """Bookmark an article or remove its bookmark; the future tells

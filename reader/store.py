@@ -425,10 +425,23 @@ class Index(_Db):
                 size, mtime = stat[path]
                 tx.execute("UPDATE files SET size=?, mtime_ns=? WHERE path=?", (size, mtime, path))
             for path, item, digest, note in indexed:
+                if self._indexed_already(tx, path, digest, stat[path], item):
+                    continue  # another process indexed these very bytes meanwhile: its rows (and rowids) stay
                 self._drop_file(tx, path)
                 rowid = None if item is None else self._insert(tx, root_of[path], item)
                 size, mtime = stat[path]
                 tx.execute("INSERT INTO files VALUES (?,?,?,?,?,?,?)", (path, root_of[path], size, mtime, digest, rowid, note))
+
+    @staticmethod
+    def _indexed_already(tx: sqlite3.Connection, path: str, digest: str, known: tuple[int, int], item: Indexed | None) -> bool:
+        """The file is indexed from the same bytes, and as the same text (a
+        kept full text changes the text, not the file)."""
+        row = tx.execute(
+            "SELECT articles.hash FROM files LEFT JOIN articles ON articles.rowid = files.article"
+            " WHERE files.path=? AND files.hash=? AND files.size=? AND files.mtime_ns=?",
+            (path, digest, *known),
+        ).fetchone()
+        return row is not None and row[0] == (item.hash if item is not None else None)
 
     def drop_root(self, root: str) -> int:
         """Forget every file of a root; returns how many articles went."""

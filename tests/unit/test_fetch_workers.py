@@ -135,3 +135,30 @@ def test_an_answer_a_dead_worker_had_is_stored_here(data_dir: Path, monkeypatch:
     finally:
         pool.close()
     assert (result.new, result.error) == (2, None)
+
+
+def test_bytes_indexed_already_by_another_process_keep_their_rows(tmp_path: Path) -> None:
+    """From a flaky run of eight processes on a fresh data dir: one indexed
+    a file that another had indexed since it looked, so the article got a
+    new rowid, and a third, which had just found the old one, said «no
+    article with id». Text that changed without the file (a kept full
+    text) is still indexed again."""
+    from reader.store import Index
+
+    path, other = tmp_path / "a.md", tmp_path / "b.md"
+    path.write_text("---\ntitle: A\nlang: en\n---\n\nBody.\n", encoding="utf-8")
+    other.write_text("---\ntitle: B\nlang: en\n---\n\nOther.\n", encoding="utf-8")
+    found, found_other = os.stat(path), os.stat(other)
+    stat = {str(path): (found.st_size, found.st_mtime_ns), str(other): (found_other.st_size, found_other.st_mtime_ns)}
+    read = prepare(str(path), None)
+    index = Index.memory()
+    index.apply(
+        {str(path): str(tmp_path), str(other): str(tmp_path)}, stat, [read, prepare(str(other), None)]
+    )  # a new rowid is not the old one
+    first = index.rowid_of(read[1].article.id) if read[1] else None
+    index.apply({str(path): str(tmp_path)}, stat, [read])
+    assert first is not None and index.rowid_of(read[1].article.id) == first  # type: ignore[union-attr]
+    assert read[1] is not None
+    retold = (read[0], dataclasses.replace(read[1], hash="another text"), read[2], read[3])
+    index.apply({str(path): str(tmp_path)}, stat, [retold])
+    assert index.rowid_of(read[1].article.id) not in (None, first)
