@@ -84,6 +84,8 @@ class SourcesScreen(ModalScreen[str | None]):
             options.append(Option(Text(title, style="bold underline"), disabled=True))
             for place, s in enumerate(members):
                 line = Text(f"  {s.name}", no_wrap=True, overflow="ellipsis")
+                if named[s.name] > 1:  # which of the two
+                    line.append(f"  {s.location}", style="italic")
                 line.append(f"  {s.unread:,}/{s.articles:,}", style="dim")
                 if s.error:  # one line, cut with … at the dialog's edge
                     line.append(f"  ⚠ {' '.join(s.error.split())}", style="bold red")

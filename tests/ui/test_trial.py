@@ -261,6 +261,7 @@ async def test_two_feeds_of_one_name_in_one_folder_are_two_entries(data_dir: Pat
         listed = app.screen.query_one(OptionList)
         prompts = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
         assert sum("Dashboard" in p for p in prompts) == 2, prompts
+        assert any("udd.xml?page=2" in p for p in prompts), prompts  # told apart by their URLs
         listed.highlighted = listed.option_count - 1
         await pilot.press("enter")
         await pilot.pause()
