@@ -338,10 +338,10 @@ class Library:
             out.append(FeedInfo(f.source.name, f.url, f.source.tags, f.last_fetch, f.status, f.error, max(f.items, articles), unread))
         return out
 
-    def _claims(self) -> Claim:
+    @staticmethod
+    def _claims(feeds: Sequence[FeedRow]) -> Claim:
         """Who is at each URL: every feed's own URL and the one it fetches,
         and a URL a feed moves to in this fetch (two may move to one)."""
-        feeds = self.state.feeds()
         names = {f.source.location: f.source.name for f in feeds}
         owners: dict[str, str] = {}
         for f in feeds:
@@ -356,8 +356,8 @@ class Library:
 
         return claim
 
-    def _chosen_feeds(self, keys: Sequence[str]) -> list[FeedRow]:
-        rows = self.state.feeds()
+    @staticmethod
+    def _chosen_feeds(rows: list[FeedRow], keys: Sequence[str]) -> list[FeedRow]:
         if not keys:
             return rows
         chosen = [f for f in rows if {f.source.location, f.source.name, f.url} & set(keys)]
@@ -370,7 +370,8 @@ class Library:
         """Fetch these feeds (by name or URL; default: every feed), keep their
         items as files, record what each fetch said and index what changed.
         ``limits``: ``concurrency`` and ``per_host`` for :func:`fetch_all`."""
-        chosen = self._chosen_feeds(keys)
+        every = self.state.feeds()
+        chosen = self._chosen_feeds(every, keys)
         specs = [
             Feed(
                 f.source.location,
@@ -442,7 +443,7 @@ class Library:
                 progress(report.ok + report.not_modified + report.failed, len(specs))
 
         try:
-            results = fetch_all(specs, protected_ids=protected, on_result=on_result, store=store, claim=self._claims(), **limits)  # type: ignore[arg-type]
+            results = fetch_all(specs, protected_ids=protected, on_result=on_result, store=store, claim=self._claims(every), **limits)  # type: ignore[arg-type]
             index_waiting()
         finally:
             for storing in pooled:
