@@ -60,10 +60,15 @@ class SearchBox(Input):
 
 class MainScreen(Screen[None]):
     BINDINGS = [
-        Binding("slash", "focus_search", "Search", id="search"),
-        Binding("escape", "escape", "Back / clear", show=False, id="escape"),
-        Binding("tab", "cycle(1)", "Next pane", show=False, id="focus.next"),
-        Binding("shift+tab", "cycle(-1)", "Previous pane", show=False, id="focus.previous"),
+        # Keys that move the focus into or out of the search box are priority
+        # bindings: they act as the key arrives, not once it has bubbled up from
+        # the widget it went to, so the keys typed right after it (a burst: a
+        # fast typist, a paste) go where it moved the focus.
+        Binding("slash", "focus_search", "Search", id="search", priority=True),
+        Binding("enter", "leave_search", "To the list", id="search.done", priority=True),
+        Binding("escape", "escape", "Back / clear", show=False, id="escape", priority=True),
+        Binding("tab", "cycle(1)", "Next pane", show=False, id="focus.next", priority=True),
+        Binding("shift+tab", "cycle(-1)", "Previous pane", show=False, id="focus.previous", priority=True),
         Binding("b", "bookmark", "Bookmark", id="bookmark"),
         Binding("B", "bookmarks_only", "Bookmarks", id="bookmarks"),
         Binding("u", "toggle_read", "Read/unread", show=False, id="read"),
@@ -291,10 +296,6 @@ class MainScreen(Screen[None]):
         # A cleared filter keeps the cursor on the article it was on.
         self.run_search(keep=not event.value)
 
-    @on(Input.Submitted, "#search")
-    def _query_submitted(self, event: Input.Submitted) -> None:
-        self.query_one(ArticleList).focus()
-
     def on_article_opened(self, message: ArticleOpened) -> None:
         article = self.library.article(message.rowid)
         if article is None:
@@ -405,8 +406,21 @@ class MainScreen(Screen[None]):
             return self.library.article(articles.current)
         return self.current or (self.library.article(articles.current) if articles.current is not None else None)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """In the search box «/» is typed; elsewhere enter is the focused
+        widget's (and its hint is shown)."""
+        if action == "focus_search":
+            return not isinstance(self.focused, Input)
+        if action == "leave_search":
+            return self.focused is self.query_one("#search", Input)
+        return True
+
     def action_focus_search(self) -> None:
         self._reveal(self.query_one("#search", Input))
+
+    def action_leave_search(self) -> None:
+        """Enter in the search box: on to the list it filtered."""
+        self.set_focus(self.query_one(ArticleList))
 
     def action_escape(self) -> None:
         search = self.query_one("#search", Input)
@@ -419,7 +433,7 @@ class MainScreen(Screen[None]):
         elif search.has_focus:
             if search.value:
                 search.value = ""
-            self.query_one(ArticleList).focus()
+            self.set_focus(self.query_one(ArticleList))
         elif search.value or self.bookmarked_only:
             self.bookmarked_only = False
             self.query_one(ArticleList).notes = None
@@ -666,7 +680,7 @@ class MainScreen(Screen[None]):
             self.add_class("-reading")
         else:
             self.remove_class("-reading", "-sidebar", "-max")
-        self.call_after_refresh(pane.focus)
+        self.set_focus(pane, scroll_visible=False)  # now: the next key goes to it
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one(EntitySidebar)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
 
@@ -12,6 +13,7 @@ from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
 from reader.ui.dialogs import HelpScreen
 from reader.ui.entity_sidebar import EntitySidebar
+from reader.ui.main_screen import MainScreen
 from reader.ui.reading_pane import ReadingPane
 from tests.conftest import BELTA, SEEDS, SPUTNIK
 
@@ -110,6 +112,46 @@ async def test_bad_query_shows_error_and_keeps_list(data_dir: Path) -> None:
         error = app.screen.query_one("#search-error")
         assert error.display
         assert len(app.screen.query_one(ArticleList).rowids) == 2
+
+
+async def test_keys_typed_at_once_after_slash_go_to_the_search_box(data_dir: Path) -> None:
+    """A terminal hands over a burst of keys (a fast typist, a paste, tmux
+    send-keys) before the app has handled the first. Those after «/» are the
+    query: none of them is a command of the list («A» marks all read, «s»
+    opens the sources)."""
+    app = make_app(data_dir)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app)
+        for key in ("slash", *"Astana"):
+            app.post_message(events.Key(key, None if key == "slash" else key))  # all queued before any is handled
+        await pilot.pause()
+        await settle(app)
+        search = app.screen.query_one("#search", Input)
+        assert search.has_focus and search.value == "Astana"
+        assert isinstance(app.screen, MainScreen)  # the sources picker («s») did not open
+        assert not app.library.state.is_read(BELTA) and not app.library.state.is_read(SPUTNIK)
+        await pilot.press("slash", "2")  # in the box, «/» is typed like any other character
+        assert search.value == "Astana/2"
+
+
+async def test_keys_typed_at_once_after_leaving_the_search_box_go_to_the_list(data_dir: Path) -> None:
+    """Out of the box, a burst's later keys are the list's again."""
+    app = make_app(data_dir)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app)
+        search = app.screen.query_one("#search", Input)
+        articles = app.screen.query_one(ArticleList)
+        for leave in ("enter", "escape", "tab"):
+            await pilot.press("slash", *"Ташкент")
+            await settle(app)
+            for key in (leave, "G"):
+                app.post_message(events.Key(key, "G" if key == "G" else None))
+            await pilot.pause()
+            await settle(app)
+            assert "G" not in search.value, leave
+            assert articles.has_focus, leave
+            assert articles.cursor == len(articles.rowids) - 1 > 0, leave  # «G»: the last article
+            await pilot.press("g")
 
 
 async def test_bookmark_persists_across_launches(data_dir: Path) -> None:
