@@ -33,7 +33,13 @@ WORKER_IMPORTS = (__name__, "fastfeedparser", "dateutil.parser", "pyromark", "nu
 
 Prepared = tuple[str, Indexed | None, str, str | None]  # path, what to index, content hash, note
 Known = tuple[int, int]  # a file's size and mtime (ns) when it was read
-Written = tuple[FeedResult, list[tuple[str, Known, Prepared]]]  # a feed's result, and each file written, read
+Read = tuple[str, Known, Prepared]  # a file, and what it held when it was read
+Written = tuple[FeedResult, list[Read], list[str]]  # a feed's result, the files written and read, those left to read
+
+# A feed that wrote more files than this leaves them to tasks of this many,
+# which every worker takes a share of: one large feed (a podcast's archive, a
+# first fetch of a busy site) is not read on one core while the others idle.
+SHARE = 48
 
 
 def prepare(path: str, known_hash: str | None, data_dir: str | None = None, data: bytes | None = None) -> Prepared:
@@ -65,10 +71,29 @@ def text_digest(article: Article) -> str:
 def store_and_read(feed: Feed, response: Response, protected_ids: frozenset[str], data_dir: str) -> Written:
     """A feed's answer stored (in a worker process) and each file written
     read as the index reads it (from the bytes written, not read back),
-    with the size and mtime of those bytes."""
+    with the size and mtime of those bytes; more than :data:`SHARE` files
+    are left to :func:`read_written`."""
     written: list[tuple[str, bytes, os.stat_result]] = []
     result = store_answer(feed, response, protected_ids, on_written=lambda *file: written.append(file))
-    return result, [(path, (found.st_size, found.st_mtime_ns), prepare(path, None, data_dir, data)) for path, data, found in written]
+    if len(written) > SHARE:
+        return result, [], [path for path, _, _ in written]
+    return result, [(path, (found.st_size, found.st_mtime_ns), prepare(path, None, data_dir, data)) for path, data, found in written], []
+
+
+def read_written(paths: list[str], data_dir: str) -> list[Read]:
+    """Files just written, read as the index reads them, each with the size
+    and mtime of the very bytes read. A file gone or unreadable is left out:
+    the index's own scan reads it, or says what is wrong with it."""
+    read = []
+    for path in paths:
+        try:
+            with open(path, "rb") as handle:
+                found = os.fstat(handle.fileno())
+                data = handle.read()
+        except OSError:
+            continue
+        read.append((path, (found.st_size, found.st_mtime_ns), prepare(path, None, data_dir, data)))
+    return read
 
 
 def reading_pool(workers: int = 2) -> ProcessPoolExecutor:
@@ -105,7 +130,7 @@ class StoringPool:
         self._guard = threading.Lock()
         self._room = threading.Condition()
         self._queued = 0  # bytes of answers handed over and not stored yet
-        self._answers: queue.SimpleQueue[_Answer | None] = queue.SimpleQueue()
+        self._answers: queue.SimpleQueue[_Answer | _Shares | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, daemon=True, name="reader-storing")
         self._thread.start()
 
@@ -144,6 +169,9 @@ class StoringPool:
         except Exception as error:  # no worker can start (no /dev/shm, say): this thread stores them all
             self._log(error)
         while (answer := self._answers.get()) is not None:
+            if isinstance(answer, _Shares):
+                executor = self._share(answer, executor)
+                continue
             if executor is not None:
                 try:
                     done = executor.submit(store_and_read, answer.feed, answer.response, answer.protected_ids, str(self._data_dir))
@@ -160,7 +188,7 @@ class StoringPool:
 
     def _keep(self, done: Future[Written], answer: _Answer) -> None:
         try:
-            result, rows = done.result()
+            result, rows, unread = done.result()
         except BrokenExecutor:  # a worker died: what it had not stored is stored in this process
             self._stop_the_others()
             self._answers.put(answer)
@@ -168,9 +196,49 @@ class StoringPool:
         except BaseException as error:  # storing it failed, or the fetch is stopping
             answer.stored.set_exception(error)
             return
+        self._keep_read(rows)
+        if unread:
+            self._answers.put(_Shares(answer, result, [unread[n : n + SHARE] for n in range(0, len(unread), SHARE)]))
+        else:
+            answer.stored.set_result(result)
+
+    def _share(self, shares: _Shares, executor: ProcessPoolExecutor | None) -> ProcessPoolExecutor | None:
+        """Hand a large feed's files to the workers, a share each; the feed is
+        stored when every share is read, or failed to be (the index then
+        reads those files itself). The executor, or None once it broke."""
+        left = [len(shares.parts)]
+        counting = threading.Lock()
+
+        def one_less() -> None:
+            with counting:
+                left[0] -= 1
+                last = left[0] == 0
+            if last:
+                shares.answer.stored.set_result(shares.result)
+
+        def settled(done: Future[list[Read]]) -> None:
+            try:
+                self._keep_read(done.result())
+            except BrokenExecutor:
+                self._stop_the_others()
+            except BaseException:  # cancelled as the fetch stops, or not read: the index reads these files itself
+                pass
+            one_less()
+
+        for part in shares.parts:
+            if executor is not None:
+                try:
+                    executor.submit(read_written, part, str(self._data_dir)).add_done_callback(settled)
+                    continue
+                except Exception as error:  # a worker died meanwhile
+                    self._log(error)
+                    executor = None
+            one_less()
+        return executor
+
+    def _keep_read(self, rows: list[Read]) -> None:
         with self._guard:
             self._prepared.update((path, (known, read)) for path, known, read in rows)
-        answer.stored.set_result(result)
 
     def _stop_the_others(self) -> None:
         """The workers left, stopped at once. A worker killed while it held
@@ -196,6 +264,15 @@ class _Answer:
     feed: Feed
     response: Response
     protected_ids: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Shares:
+    """A large feed stored, its files still to read in these parts."""
+
+    answer: _Answer
+    result: FeedResult
+    parts: list[list[str]]
 
 
 def _forked_pool(workers: int) -> ProcessPoolExecutor:

@@ -41,8 +41,8 @@ def subscribed(library: Library) -> Feed:
 def test_a_stored_answer_comes_back_with_each_file_read_as_the_index_reads_it(data_dir: Path) -> None:
     with Library(data_dir=data_dir) as library:
         feed = subscribed(library)
-        result, rows = store_and_read(feed, answer(), frozenset(), str(data_dir))
-    assert (result.new, result.error, len(result.written)) == (2, None, 2)
+        result, rows, unread = store_and_read(feed, answer(), frozenset(), str(data_dir))
+    assert (result.new, result.error, len(result.written), unread) == (2, None, 2, [])
     assert sorted(path for path, _, _ in rows) == sorted(result.written)
     for path, (size, mtime_ns), read in rows:
         found = os.stat(path)
@@ -54,7 +54,7 @@ def test_a_stored_answer_comes_back_with_each_file_read_as_the_index_reads_it(da
 def test_the_index_takes_what_was_read_while_the_file_is_unchanged_and_reads_a_changed_one(data_dir: Path) -> None:
     with Library(data_dir=data_dir) as library:
         feed = subscribed(library)
-        _, rows = store_and_read(feed, answer(), frozenset(), str(data_dir))
+        _, rows, _ = store_and_read(feed, answer(), frozenset(), str(data_dir))
         prepared = {}
         for path, known, (_, indexed, digest, note) in rows:
             assert indexed is not None
@@ -95,6 +95,53 @@ def test_the_pool_stores_and_reads_and_hands_the_reads_over_once(data_dir: Path)
         assert (result.new, result.error) == (3, None)
         taken = pool.take({str(feed.folder)})
         assert sorted(taken) == sorted(result.written) and all(read[1] is not None for _, read in taken.values())
+        assert pool.take({str(feed.folder)}) == {}
+    finally:
+        pool.close()
+
+
+def test_a_large_feeds_files_are_read_in_shares_by_every_worker(data_dir: Path) -> None:
+    """More files than one share: the worker that stored them leaves their
+    reading to tasks any worker takes; all are read before the feed counts
+    as stored, each with the size and mtime of the bytes read."""
+    items = 2 * indexing.SHARE + 5
+    [(feed, response)] = many_answers(1, items=items)
+    result, rows, unread = store_and_read(feed, response, frozenset(), str(data_dir))
+    assert (result.new, rows, sorted(unread)) == (items, [], sorted(result.written))
+    read = indexing.read_written([*unread[:3], str(feed.folder / "gone.md")], str(data_dir))
+    assert [path for path, _, _ in read] == unread[:3]  # one gone is left to the index's scan
+    for path, (size, mtime_ns), prepared in read:
+        assert (size, mtime_ns) == (os.stat(path).st_size, os.stat(path).st_mtime_ns)
+        assert prepared == prepare(path, None, str(data_dir))
+
+    [(feed, response)] = many_answers(1, items=items)
+    for path in Path(feed.folder).glob("*.md"):
+        path.unlink()
+    pool = StoringPool(2, data_dir)
+    try:
+        result = pool.store(feed, response, frozenset()).result(timeout=120)
+        taken = pool.take({str(feed.folder)})
+    finally:
+        pool.close()
+    assert result.new == items and sorted(taken) == sorted(result.written)
+    assert all(read[1] is not None and read[1].article.source == feed.name for _, read in taken.values())
+
+
+def test_a_large_feed_is_stored_when_its_shares_cannot_be_read(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No worker left to read the shares: the feed still counts as stored,
+    and the index reads its files itself."""
+
+    def cannot(workers: int) -> None:
+        raise OSError("no workers in this test")
+
+    monkeypatch.setattr(indexing, "_forked_pool", cannot)
+    pool = StoringPool(2, data_dir)
+    try:
+        [(feed, response)] = many_answers(1, items=3)
+        answer = indexing._Answer(Future(), feed, response, frozenset())
+        result = dataclasses.replace(indexing.store_answer(feed, response, frozenset()), title="stored")
+        pool._answers.put(indexing._Shares(answer, result, [[str(feed.folder / "a.md")], [str(feed.folder / "b.md")]]))
+        assert answer.stored.result(timeout=60).title == "stored"
         assert pool.take({str(feed.folder)}) == {}
     finally:
         pool.close()
