@@ -14,7 +14,7 @@ import os
 import queue
 import signal
 import threading
-from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, CancelledError, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
@@ -130,6 +130,7 @@ class StoringPool:
         self._guard = threading.Lock()
         self._room = threading.Condition()
         self._queued = 0  # bytes of answers handed over and not stored yet
+        self._closed = False
         self._answers: queue.SimpleQueue[_Answer | _Shares | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, daemon=True, name="reader-storing")
         self._thread.start()
@@ -137,11 +138,11 @@ class StoringPool:
     def store(self, feed: Feed, response: Response, protected_ids: frozenset[str]) -> Future[FeedResult]:
         size = len(response.body)
         with self._room:
-            self._room.wait_for(lambda: self._queued == 0 or self._queued + size <= QUEUED_BYTES)
+            self._room.wait_for(lambda: self._closed or self._queued == 0 or self._queued + size <= QUEUED_BYTES)
             self._queued += size
         answer = _Answer(Future(), feed, response, protected_ids)
         answer.stored.add_done_callback(lambda _: self._stored(size))
-        self._answers.put(answer)
+        self._enqueue(answer)
         return answer.stored
 
     def take(self, folders: set[str]) -> dict[str, tuple[Known, Prepared]]:
@@ -151,11 +152,25 @@ class StoringPool:
 
     def close(self) -> None:
         """Stop; an answer not stored by now is dropped (its feed keeps what
-        it had, and is fetched in full next time)."""
-        self._answers.put(None)
+        it had, and is fetched in full next time), and a feed stored whose
+        files are not read yet is left for the index to read."""
+        with self._room:
+            self._closed = True
+            self._answers.put(None)  # the last: nothing is queued once closed
+            self._room.notify_all()
         self._thread.join()
         if self._executor is not None:
             self._executor.shutdown(cancel_futures=True)
+
+    def _enqueue(self, item: _Answer | _Shares) -> None:
+        with self._room:
+            if not self._closed:
+                self._answers.put(item)
+                return
+        if isinstance(item, _Shares):
+            item.answer.stored.set_result(item.result)
+        else:
+            item.stored.set_exception(CancelledError())
 
     def _stored(self, size: int) -> None:
         with self._room:
@@ -191,14 +206,14 @@ class StoringPool:
             result, rows, unread = done.result()
         except BrokenExecutor:  # a worker died: what it had not stored is stored in this process
             self._stop_the_others()
-            self._answers.put(answer)
+            self._enqueue(answer)
             return
         except BaseException as error:  # storing it failed, or the fetch is stopping
             answer.stored.set_exception(error)
             return
         self._keep_read(rows)
         if unread:
-            self._answers.put(_Shares(answer, result, [unread[n : n + SHARE] for n in range(0, len(unread), SHARE)]))
+            self._enqueue(_Shares(answer, result, [unread[n : n + SHARE] for n in range(0, len(unread), SHARE)]))
         else:
             answer.stored.set_result(result)
 

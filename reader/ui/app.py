@@ -120,6 +120,8 @@ class ReaderApp(App[None]):
         for title, owner in self.binding_owners():
             rows = []
             for b in _bindings(owner):
+                if b.system:  # a fixed key doubling a binding listed already
+                    continue
                 keys = keymap.get(b.id, b.key) if b.id else b.key
                 rows.append(
                     (

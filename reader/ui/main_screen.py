@@ -58,17 +58,28 @@ class SearchBox(Input):
         self.placeholder = first_fitting(self.content_size.width, SEARCH_HINTS)
 
 
+# The keys that move the focus into or out of the search box act as they
+# arrive (priority bindings), not once they have bubbled up from the widget
+# they went to: the keys typed right after them (a burst: a fast typist, a
+# paste) go where they moved the focus. They are fixed keys beside the
+# remappable bindings of the same actions, which stay ordinary: a binding
+# remapped to a letter must not take that letter from the search box.
+FOCUS_KEYS = [
+    Binding("slash", "focus_search", "Search", priority=True, system=True),
+    Binding("enter", "leave_search", "To the list", priority=True),
+    Binding("escape", "escape", show=False, priority=True, system=True),
+    Binding("tab", "cycle(1)", show=False, priority=True, system=True),
+    Binding("shift+tab", "cycle(-1)", show=False, priority=True, system=True),
+]
+
+
 class MainScreen(Screen[None]):
     BINDINGS = [
-        # Keys that move the focus into or out of the search box are priority
-        # bindings: they act as the key arrives, not once it has bubbled up from
-        # the widget it went to, so the keys typed right after it (a burst: a
-        # fast typist, a paste) go where it moved the focus.
-        Binding("slash", "focus_search", "Search", id="search", priority=True),
-        Binding("enter", "leave_search", "To the list", id="search.done", priority=True),
-        Binding("escape", "escape", "Back / clear", show=False, id="escape", priority=True),
-        Binding("tab", "cycle(1)", "Next pane", show=False, id="focus.next", priority=True),
-        Binding("shift+tab", "cycle(-1)", "Previous pane", show=False, id="focus.previous", priority=True),
+        Binding("slash", "focus_search", "Search", id="search"),
+        Binding("escape", "escape", "Back / clear", show=False, id="escape"),
+        Binding("tab", "cycle(1)", "Next pane", show=False, id="focus.next"),
+        Binding("shift+tab", "cycle(-1)", "Previous pane", show=False, id="focus.previous"),
+        *FOCUS_KEYS,
         Binding("b", "bookmark", "Bookmark", id="bookmark"),
         Binding("B", "bookmarks_only", "Bookmarks", id="bookmarks"),
         Binding("u", "toggle_read", "Read/unread", show=False, id="read"),
@@ -423,23 +434,24 @@ class MainScreen(Screen[None]):
         self.set_focus(self.query_one(ArticleList))
 
     def action_escape(self) -> None:
+        # ``self.focused``, not ``has_focus``: a focus set a moment ago (by a
+        # key earlier in the same burst) has not been told to the widget yet.
         search = self.query_one("#search", Input)
-        reading = self.query_one(ReadingPane).has_focus or self.query_one(EntitySidebar).has_focus
+        reading = isinstance(self.focused, (ReadingPane, EntitySidebar))
         if self.has_class("-max") or self.has_class("-sidebar"):
             self.remove_class("-max", "-sidebar")
             self._reveal(self.query_one(ReadingPane) if self.has_class("-reading") else self.query_one(ArticleList))
         elif self.has_class("-narrow") and reading:
             self._reveal(self.query_one(ArticleList))  # back to the list first; the filter stays
-        elif search.has_focus:
-            if search.value:
-                search.value = ""
+        elif self.focused is search:
+            search.call_later(setattr, search, "value", "")  # after the keys already on their way to the box
             self.set_focus(self.query_one(ArticleList))
         elif search.value or self.bookmarked_only:
             self.bookmarked_only = False
             self.query_one(ArticleList).notes = None
             search.value = ""
             self.run_search(keep=True)
-        elif self.query_one(ReadingPane).has_focus or self.query_one(EntitySidebar).has_focus:
+        elif reading:
             self._reveal(self.query_one(ArticleList))
 
     def action_cycle(self, step: int) -> None:
@@ -664,6 +676,8 @@ class MainScreen(Screen[None]):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Which of list and reading pane has the turn (used below NARROW columns)."""
         widget = event.widget
+        if widget is not self.focused:  # told late: the focus has moved on since
+            return
         if isinstance(widget, ReadingPane):
             self.add_class("-reading")
             self.remove_class("-sidebar")

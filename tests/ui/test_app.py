@@ -114,16 +114,20 @@ async def test_bad_query_shows_error_and_keeps_list(data_dir: Path) -> None:
         assert len(app.screen.query_one(ArticleList).rowids) == 2
 
 
+def burst(app: ReaderApp, *keys: str) -> None:
+    """Keys as a terminal hands over a burst (a fast typist, a paste, tmux
+    send-keys): all queued before the app has handled the first."""
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+
 async def test_keys_typed_at_once_after_slash_go_to_the_search_box(data_dir: Path) -> None:
-    """A terminal hands over a burst of keys (a fast typist, a paste, tmux
-    send-keys) before the app has handled the first. Those after «/» are the
-    query: none of them is a command of the list («A» marks all read, «s»
-    opens the sources)."""
+    """Those after «/» are the query: none of them is a command of the list
+    («A» marks all read, «s» opens the sources)."""
     app = make_app(data_dir)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app)
-        for key in ("slash", *"Astana"):
-            app.post_message(events.Key(key, None if key == "slash" else key))  # all queued before any is handled
+        burst(app, "slash", *"Astana")
         await pilot.pause()
         await settle(app)
         search = app.screen.query_one("#search", Input)
@@ -135,23 +139,48 @@ async def test_keys_typed_at_once_after_slash_go_to_the_search_box(data_dir: Pat
 
 
 async def test_keys_typed_at_once_after_leaving_the_search_box_go_to_the_list(data_dir: Path) -> None:
-    """Out of the box, a burst's later keys are the list's again."""
+    """Out of the box, a burst's later keys are the list's again; escape in
+    the same burst as the query still clears it."""
     app = make_app(data_dir)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app)
         search = app.screen.query_one("#search", Input)
         articles = app.screen.query_one(ArticleList)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
         for leave in ("enter", "escape", "tab"):
-            await pilot.press("slash", *"Ташкент")
-            await settle(app)
-            for key in (leave, "G"):
-                app.post_message(events.Key(key, "G" if key == "G" else None))
+            burst(app, "slash", *"Ташкент", leave, "B")
             await pilot.pause()
             await settle(app)
-            assert "G" not in search.value, leave
-            assert articles.has_focus, leave
-            assert articles.cursor == len(articles.rowids) - 1 > 0, leave  # «G»: the last article
-            await pilot.press("g")
+            assert search.value == ("" if leave == "escape" else "Ташкент"), leave
+            assert articles.has_focus and screen.bookmarked_only, leave  # «B»: bookmarks only
+            await pilot.press("B", "escape", "escape")
+            await settle(app)
+            assert not screen.bookmarked_only and not search.value
+
+
+async def test_a_binding_remapped_to_a_letter_leaves_it_to_the_search_box(data_dir: Path) -> None:
+    (data_dir.parent / "config.toml").write_text('[keys]\n"focus.next" = "l"\nescape = "x"\n', encoding="utf-8")  # READER_CONFIG
+    app = make_app(data_dir)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app)
+        burst(app, "slash", *"hello x")
+        await pilot.pause()
+        search = app.screen.query_one("#search", Input)
+        assert search.has_focus and search.value == "hello x"
+        await pilot.press("escape", "l")  # out of the box, the remapped keys work
+        assert app.screen.query_one(ReadingPane).has_focus
+
+
+async def test_panes_cycled_in_a_burst_in_a_narrow_terminal_end_on_a_shown_pane(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(90, 30)) as pilot:
+        await settle(app)
+        burst(app, "tab", "tab")
+        await pilot.pause()
+        await settle(app)
+        sidebar = app.screen.query_one(EntitySidebar)
+        assert sidebar.has_focus and sidebar.display and sidebar.size.area > 0
 
 
 async def test_bookmark_persists_across_launches(data_dir: Path) -> None:

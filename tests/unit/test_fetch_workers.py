@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from concurrent.futures import Future
+from concurrent.futures import CancelledError, Future
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -125,6 +125,22 @@ def test_a_large_feeds_files_are_read_in_shares_by_every_worker(data_dir: Path) 
         pool.close()
     assert result.new == items and sorted(taken) == sorted(result.written)
     assert all(read[1] is not None and read[1].article.source == feed.name for _, read in taken.values())
+
+
+def test_closing_the_pool_leaves_no_answer_waiting(data_dir: Path) -> None:
+    """Ctrl-C in a fetch closes the pool at once: an answer in hand (a large
+    feed's, still being stored or read) and one handed over later are each
+    settled, and give their room back: no fetching thread waits for ever."""
+    pool = StoringPool(2, data_dir)
+    [(feed, response)] = many_answers(1, items=2 * indexing.SHARE + 5)
+    stored = pool.store(feed, response, frozenset())
+    pool.close()
+    [(late_feed, late_response)] = many_answers(1, items=1)
+    late = pool.store(late_feed, late_response, frozenset())
+    assert stored.done() and late.done()
+    assert stored.cancelled() or stored.exception() is not None or stored.result().new == 2 * indexing.SHARE + 5
+    assert isinstance(late.exception(), CancelledError)
+    assert pool._queued == 0
 
 
 def test_a_large_feed_is_stored_when_its_shares_cannot_be_read(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
