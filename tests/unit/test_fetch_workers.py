@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Iterator
 from concurrent.futures import CancelledError, Future
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -143,60 +144,49 @@ def test_closing_the_pool_leaves_no_answer_waiting(data_dir: Path) -> None:
     assert pool._queued == 0
 
 
-def test_a_large_feed_is_stored_when_its_shares_cannot_be_read(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No worker left to read the shares: the feed still counts as stored,
-    and the index reads its files itself."""
+@pytest.fixture
+def workerless(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[StoringPool]:
+    """A pool whose workers cannot start (no /dev/shm, say)."""
 
-    def cannot(workers: int) -> None:
-        raise OSError("no workers in this test")
-
-    monkeypatch.setattr(indexing, "_forked_pool", cannot)
-    pool = StoringPool(2, data_dir)
-    try:
-        [(feed, response)] = many_answers(1, items=3)
-        answer = indexing._Answer(Future(), feed, response, frozenset())
-        result = dataclasses.replace(indexing.store_answer(feed, response, frozenset()), title="stored")
-        pool._answers.put(indexing._Shares(answer, result, [[str(feed.folder / "a.md")], [str(feed.folder / "b.md")]]))
-        assert answer.stored.result(timeout=60).title == "stored"
-        assert pool.take({str(feed.folder)}) == {}
-    finally:
-        pool.close()
-
-
-def test_when_no_worker_can_start_every_answer_is_stored_here(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def cannot(workers: int) -> None:
         raise OSError("no /dev/shm")
 
     monkeypatch.setattr(indexing, "_forked_pool", cannot)
     pool = StoringPool(2, data_dir)
     try:
-        stored = [pool.store(feed, response, frozenset()) for feed, response in many_answers(3, items=2)]
-        assert [f.result(timeout=60).new for f in stored] == [2, 2, 2]  # none waits for ever
+        yield pool
     finally:
         pool.close()
+
+
+def test_a_large_feed_is_stored_when_its_shares_cannot_be_read(workerless: StoringPool) -> None:
+    """No worker left to read the shares: the feed still counts as stored,
+    and the index reads its files itself."""
+    [(feed, response)] = many_answers(1, items=3)
+    answer = indexing._Answer(Future(), feed, response, frozenset())
+    result = dataclasses.replace(indexing.store_answer(feed, response, frozenset()), title="stored")
+    workerless._answers.put(indexing._Shares(answer, result, [[str(feed.folder / "a.md")], [str(feed.folder / "b.md")]]))
+    assert answer.stored.result(timeout=60).title == "stored"
+    assert workerless.take({str(feed.folder)}) == {}
+
+
+def test_when_no_worker_can_start_every_answer_is_stored_here(workerless: StoringPool, data_dir: Path) -> None:
+    stored = [workerless.store(feed, response, frozenset()) for feed, response in many_answers(3, items=2)]
+    assert [f.result(timeout=60).new for f in stored] == [2, 2, 2]  # none waits for ever
     assert "no /dev/shm" in (data_dir / "reader.log").read_text(encoding="utf-8")
 
 
-def test_an_answer_a_dead_worker_had_is_stored_here(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_answer_a_dead_worker_had_is_stored_here(workerless: StoringPool) -> None:
     """What the executor says of every answer pending when a worker dies:
     each is stored again, in this process (no worker is killed here: a kill
     can leave the executor's own shutdown waiting, which is not this test's
     subject)."""
-
-    def cannot(workers: int) -> None:
-        raise OSError("no workers in this test")
-
-    monkeypatch.setattr(indexing, "_forked_pool", cannot)
-    pool = StoringPool(2, data_dir)
-    try:
-        [(feed, response)] = many_answers(1, items=2)
-        answer = indexing._Answer(Future(), feed, response, frozenset())
-        died: Future[indexing.Written] = Future()
-        died.set_exception(BrokenProcessPool("a worker was killed"))
-        pool._keep(died, answer)
-        result = answer.stored.result(timeout=60)
-    finally:
-        pool.close()
+    [(feed, response)] = many_answers(1, items=2)
+    answer = indexing._Answer(Future(), feed, response, frozenset())
+    died: Future[indexing.Written] = Future()
+    died.set_exception(BrokenProcessPool("a worker was killed"))
+    workerless._keep(died, answer)
+    result = answer.stored.result(timeout=60)
     assert (result.new, result.error) == (2, None)
 
 
