@@ -425,23 +425,21 @@ class Index(_Db):
                 size, mtime = stat[path]
                 tx.execute("UPDATE files SET size=?, mtime_ns=? WHERE path=?", (size, mtime, path))
             for path, item, digest, note in indexed:
-                if self._indexed_already(tx, path, digest, stat[path], item):
-                    continue  # another process indexed these very bytes meanwhile: its rows (and rowids) stay
-                self._drop_file(tx, path)
+                # As indexed now: the file's article, hash, size and mtime, and its article's text hash.
+                row = tx.execute(
+                    "SELECT files.article, files.hash, files.size, files.mtime_ns, articles.hash"
+                    " FROM files LEFT JOIN articles ON articles.rowid = files.article WHERE files.path=?",
+                    (path,),
+                ).fetchone()
+                if row is not None and (row[1], (row[2], row[3]), row[4]) == (digest, stat[path], item.hash if item is not None else None):
+                    # Another process indexed these very bytes, as the same text, meanwhile: its rows (and
+                    # rowids) stay. A kept full text changes the text, not the file: that is indexed again.
+                    continue
+                if row is not None:
+                    self._drop_row(tx, path, row[0])
                 rowid = None if item is None else self._insert(tx, root_of[path], item)
                 size, mtime = stat[path]
                 tx.execute("INSERT INTO files VALUES (?,?,?,?,?,?,?)", (path, root_of[path], size, mtime, digest, rowid, note))
-
-    @staticmethod
-    def _indexed_already(tx: sqlite3.Connection, path: str, digest: str, known: tuple[int, int], item: Indexed | None) -> bool:
-        """The file is indexed from the same bytes, and as the same text (a
-        kept full text changes the text, not the file)."""
-        row = tx.execute(
-            "SELECT articles.hash FROM files LEFT JOIN articles ON articles.rowid = files.article"
-            " WHERE files.path=? AND files.hash=? AND files.size=? AND files.mtime_ns=?",
-            (path, digest, *known),
-        ).fetchone()
-        return row is not None and row[0] == (item.hash if item is not None else None)
 
     def drop_root(self, root: str) -> int:
         """Forget every file of a root; returns how many articles went."""
@@ -481,16 +479,19 @@ class Index(_Db):
 
     def _drop_file(self, tx: sqlite3.Connection, path: str) -> None:
         row = tx.execute("SELECT article FROM files WHERE path=?", (path,)).fetchone()
-        if row is None:
-            return
-        if row[0] is not None:
-            article = self._article(tx, int(row[0]))
+        if row is not None:
+            self._drop_row(tx, path, row[0])
+
+    def _drop_row(self, tx: sqlite3.Connection, path: str, rowid: int | None) -> None:
+        """A file's row, and its article's rows when it has one."""
+        if rowid is not None:
+            article = self._article(tx, int(rowid))
             if article is not None:
                 title, body, meta = normalise(article)
-                tx.execute("INSERT INTO fts(fts, rowid, title, body, meta) VALUES ('delete',?,?,?,?)", (row[0], title, body, meta))
-            tx.execute("DELETE FROM efts WHERE rowid=?", (row[0],))
-            tx.execute("DELETE FROM articles WHERE rowid=?", (row[0],))
-            tx.execute("DELETE FROM bodies WHERE rowid=?", (row[0],))
+                tx.execute("INSERT INTO fts(fts, rowid, title, body, meta) VALUES ('delete',?,?,?,?)", (rowid, title, body, meta))
+            tx.execute("DELETE FROM efts WHERE rowid=?", (rowid,))
+            tx.execute("DELETE FROM articles WHERE rowid=?", (rowid,))
+            tx.execute("DELETE FROM bodies WHERE rowid=?", (rowid,))
         tx.execute("DELETE FROM files WHERE path=?", (path,))
 
     @staticmethod

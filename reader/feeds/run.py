@@ -9,6 +9,7 @@ only files written are ``<id>.md`` items under each feed's folder.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import queue
 import threading
@@ -169,10 +170,7 @@ def fetch_one(
     A feed moved for good to a URL another feed is at (``claim`` names that
     feed, or takes the URL for this one) is an error, and its answer is not
     stored: the same items would be listed twice."""
-    if limit is not None:
-        with limit:
-            response = fetch.get(feed.url, etag=feed.etag, last_modified=feed.last_modified, timeout=timeout, max_bytes=max_bytes)
-    else:
+    with limit or contextlib.nullcontext():
         response = fetch.get(feed.url, etag=feed.etag, last_modified=feed.last_modified, timeout=timeout, max_bytes=max_bytes)
     if response.error is not None:
         return _result(feed, url=response.url, status=response.status, error=response.error)
