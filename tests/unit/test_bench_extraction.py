@@ -10,32 +10,32 @@ from pathlib import Path
 
 import pytest
 
-from reader import bench_extract
+from reader.bench import extraction
 
 DATA = Path(__file__).parent.parent / "data" / "extract_bench"
 
 
 def test_shingles_are_word_four_grams_or_the_whole_short_text():
-    assert bench_extract.shingles("a b, c d e") == {("a", "b", "c", "d"): 1, ("b", "c", "d", "e"): 1}
-    assert bench_extract.shingles("a b") == {("a", "b"): 1}
-    assert bench_extract.shingles("") == {}
+    assert extraction.shingles("a b, c d e") == {("a", "b", "c", "d"): 1, ("b", "c", "d", "e"): 1}
+    assert extraction.shingles("a b") == {("a", "b"): 1}
+    assert extraction.shingles("") == {}
 
 
 def test_scores_by_hand():
-    half = bench_extract.page_counts("a b c d e", "a b c d x")  # tp 1, fp 1, fn 1 of 3
+    half = extraction.page_counts("a b c d e", "a b c d x")  # tp 1, fp 1, fn 1 of 3
     assert half == pytest.approx((1 / 3, 1 / 3, 1 / 3))
-    same = bench_extract.page_counts("один два три четыре пять", "один два три четыре пять")
+    same = extraction.page_counts("один два три четыре пять", "один два три четыре пять")
     assert same == (1.0, 0.0, 0.0)
-    nothing = bench_extract.page_counts("a b c d", "")  # no prediction: counts for recall only
+    nothing = extraction.page_counts("a b c d", "")  # no prediction: counts for recall only
     assert nothing == (0.0, 0.0, 1.0)
-    got = bench_extract.scores([half, same, nothing])
+    got = extraction.scores([half, same, nothing])
     assert got["precision"] == pytest.approx((0.5 + 1.0) / 2)
     assert got["recall"] == pytest.approx((0.5 + 1.0 + 0.0) / 3)
     assert got["f1"] == pytest.approx(2 * 0.75 * 0.5 / 1.25)
 
 
 def test_repeated_shingles_count_as_often_as_they_occur():
-    tp, fp, fn = bench_extract.page_counts("a b c d a b c d", "a b c d")
+    tp, fp, fn = extraction.page_counts("a b c d a b c d", "a b c d")
     # truth: abcd, bcda, cdab, dabc, abcd (5); prediction: abcd (1)
     assert (tp, fp, fn) == pytest.approx((1 / 5, 0.0, 4 / 5))
 
@@ -53,9 +53,7 @@ def test_bench_runs_the_f_code_path_through_the_command_line(tmp_path: Path):
     article = predicted["a1"]["articleBody"]
     assert "Сарыагаш" in article and "Читайте также" not in article and "**" not in article
     per_page = {
-        k: bench_extract.page_counts(
-            json.loads((DATA / "ground-truth.json").read_text(encoding="utf-8"))[k]["articleBody"], v["articleBody"]
-        )
+        k: extraction.page_counts(json.loads((DATA / "ground-truth.json").read_text(encoding="utf-8"))[k]["articleBody"], v["articleBody"])
         for k, v in predicted.items()
     }
     assert per_page["a1"][0] > 0.95  # the article page is extracted almost exactly

@@ -498,9 +498,9 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(table(results)))
         return 0
     if args[:1] == ["extract"]:
-        from reader import bench_extract
+        from reader.bench import extraction
 
-        return bench_extract.main(args[1:])
+        return extraction.main(args[1:])
     if args[:1] == ["ner"]:
         parser = argparse.ArgumentParser(prog="python -m reader.bench ner")
         parser.add_argument("--factru", type=Path)
@@ -544,7 +544,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _fetch_main(args: list[str]) -> int:
-    from reader.feeds import bench as feeds_bench
+    from reader.bench import fetch as feeds_bench
 
     parser = argparse.ArgumentParser(prog="python -m reader.bench fetch")
     parser.add_argument("--feeds", type=int, default=1000)
@@ -578,7 +578,3 @@ def _fetch_main(args: list[str]) -> int:
     if options.json:
         options.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
