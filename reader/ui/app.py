@@ -14,6 +14,7 @@ from textual.screen import Screen
 
 from reader import config, resources
 from reader.library import Library
+from reader.ui import commands
 from reader.ui.article_list import ArticleList
 from reader.ui.dialogs import HelpScreen
 from reader.ui.entity_sidebar import EntitySidebar
@@ -89,28 +90,15 @@ class ReaderApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        main = self.main
-        yield SystemCommand("Search", "Focus the search box (/)", main.action_focus_search)
-        yield SystemCommand("Bookmark", "Bookmark or unbookmark the current article (b)", main.action_bookmark)
-        yield SystemCommand("Bookmarks only", "Show bookmarked articles only, or all again (B)", main.action_bookmarks_only)
-        yield SystemCommand("Edit bookmark note", "Write a short note on the current bookmark (a)", main.action_edit_note)
-        yield SystemCommand("Full text", "Fetch and keep the full article, or switch back to the summary (F)", main.action_full_text)
-        yield SystemCommand("Links", "The article's links: choose one to open it (L)", main.action_links)
-        yield SystemCommand("Entities sidebar", "Show or hide the sidebar of entities and figures (e)", main.action_toggle_sidebar)
-        yield SystemCommand("Maximise reading pane", "The reading pane alone, or back (z)", main.action_maximise)
-        yield SystemCommand("Toggle read", "Mark the current article read or unread (u)", main.action_toggle_read)
-        yield SystemCommand("Open URL", "Open the article's URL in the browser (o)", main.action_open_url)
-        yield SystemCommand("Next mention", "Go to the next highlighted mention (n)", lambda: main.action_mention(1))
-        yield SystemCommand("Previous mention", "Go to the previous highlighted mention (N)", lambda: main.action_mention(-1))
-        yield SystemCommand("Refresh", "Read what changed in every folder and fetch every feed now (r)", main.action_refresh)
-        yield SystemCommand(
-            "Fetch this source", "Fetch the current article's feed, or read its folder again (R)", main.action_fetch_current
-        )
-        yield SystemCommand("Sources", "Every folder and feed, with unread counts; choose one to narrow the list (s)", main.action_sources)
-        yield SystemCommand("Mark all read", "Mark every article in the current list read (A)", main.action_mark_all_read)
-        yield SystemCommand("Next unread", "Open the next unread article in the list (])", lambda: main.action_unread(1))
-        yield SystemCommand("Clear filter", "Show every article again (escape)", main.action_escape)
-        yield SystemCommand("Help", "Every key and its binding id (?)", self.action_help)
+        owners: list[tuple[commands.RunAction, list[Binding]]] = [
+            (self.main.run_action, _bindings(MainScreen)),
+            (self.run_action, _bindings(type(self))),
+        ]
+        for title, text, callback in commands.commands(owners, self._keymap, self._key_display):
+            yield SystemCommand(title, text, callback)
+
+    def _key_display(self, key: str) -> str:
+        return self.get_key_display(Binding(key, ""))
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -125,13 +113,13 @@ class ReaderApp(App[None]):
                 keys = keymap.get(b.id, b.key) if b.id else b.key
                 rows.append(
                     (
-                        ", ".join(self.get_key_display(Binding(k.strip(), "")) for k in keys.split(",")),
+                        ", ".join(self._key_display(k.strip()) for k in keys.split(",")),
                         b.description or b.action,
                         b.id or "",
                     )
                 )
             if owner is type(self):
-                rows.append((self.get_key_display(Binding(self.COMMAND_PALETTE_BINDING, "")), "Command palette", ""))
+                rows.append((self._key_display(self.COMMAND_PALETTE_BINDING), "Command palette", ""))
             sections.append((title, rows))
         self.push_screen(HelpScreen(sections))
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual import events
+from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
 
 from reader.library import Library
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
+from reader.ui.commands import PALETTE
 from reader.ui.dialogs import HelpScreen
 from reader.ui.entity_sidebar import EntitySidebar
 from reader.ui.main_screen import MainScreen
@@ -83,6 +85,21 @@ async def test_palette_runs_reader_commands(data_dir: Path) -> None:
         assert not isinstance(app.screen, CommandPalette)
         assert app.main.bookmarked_only
         assert len(app.screen.query_one(ArticleList).rowids) == 0  # nothing is bookmarked yet
+
+
+def test_every_screen_binding_is_in_the_palette() -> None:
+    ids = {b.id for b in MainScreen.BINDINGS if isinstance(b, Binding) and b.id} | {"help"}
+    assert ids <= set(PALETTE), ids - set(PALETTE)
+
+
+async def test_the_palette_names_a_remapped_key(data_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('[keys]\nbookmark = "m"\n', encoding="utf-8")  # READER_CONFIG
+    app = make_app(data_dir)
+    async with app.run_test(size=(140, 40)):
+        await settle(app)
+        helps = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        assert helps["Bookmark"].endswith("(m)"), helps["Bookmark"]
+        assert helps["Next unread"].endswith("(])")
 
 
 async def test_search_narrows_while_typing_and_escape_restores(data_dir: Path) -> None:
