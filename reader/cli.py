@@ -9,7 +9,6 @@ import contextlib
 import difflib
 import json
 import os
-import re
 import sys
 import time
 import traceback
@@ -25,13 +24,12 @@ from rich.text import Text
 from reader import __version__, bookmark_files
 from reader.highlight import body_text, figure_value, meta_line
 from reader.library import SINGLE_THREADED, Library
-from reader.model import Article, ReaderError, RefreshReport
+from reader.model import Article, ReaderError, RefreshReport, SearchHit
 from reader.sanitize import clean_line
 
 COMMANDS = ("index", "list", "show", "entities", "search", "bookmark", "bookmarks", "sources", "feeds", "fetch")
 GLOBAL_OPTIONS = {"--library": "library", "--data-dir": "data_dir", "--config": "config"}
 PIPED_WIDTH = 10_000  # columns of standard output when it is not a terminal
-_MARKED = re.compile(r"\*\*(.+?)\*\*")
 
 
 class UsageError(Exception):
@@ -385,19 +383,15 @@ def _search(library: Library, args: argparse.Namespace, err: Console) -> int:
     out = _stdout()
     for h in hits:
         out.print(Text(f"{h.id}  {h.date}  {h.source}  {h.title}", style="bold"))
-        out.print(Text("    ") + _marked(h.snippet))
+        out.print(Text("    ") + _marked(h))
     return 0
 
 
-def _marked(snippet: str) -> Text:
-    """A snippet with its ``**matches**`` shown in bold, the rest literal."""
-    text = Text()
-    cursor = 0
-    for match in _MARKED.finditer(snippet):
-        text.append(snippet[cursor : match.start()])
-        text.append(match.group(1), style="bold reverse")
-        cursor = match.end()
-    text.append(snippet[cursor:])
+def _marked(hit: SearchHit) -> Text:
+    """A hit's snippet with its matches shown in bold, the rest literal."""
+    text = Text(hit.snippet)
+    for a, b in hit.marks:
+        text.stylize("bold reverse", a, b)
     return text
 
 

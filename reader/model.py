@@ -131,6 +131,16 @@ class Bookmark:
 
 
 @dataclass(frozen=True, slots=True)
+class Snippet:
+    """A window of an article's text, and where the query's words stand in it
+    (character offsets into ``text``, end exclusive): the text itself is never
+    read for marks, so an article's own ``**`` stays literal."""
+
+    text: str
+    marks: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class SearchHit:
     id: str
     title: str
@@ -138,9 +148,11 @@ class SearchHit:
     source: str
     score: float
     snippet: str
+    marks: tuple[tuple[int, int], ...] = ()  # the query's words in ``snippet``
 
     def as_json(self) -> dict[str, object]:
-        return _json(self, score=float(f"{self.score:.6g}"))  # BM25 scores are small: keep their digits
+        # BM25 scores are small: keep their digits. The marks are for the terminal (SPEC §6.3 keeps its keys).
+        return _json(self, drop=("marks",), score=float(f"{self.score:.6g}"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ form of a word finds the others.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import itertools
@@ -18,7 +19,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from reader.model import Found
+from reader.model import Found, Snippet
 from reader.store import Index
 from reader.text import lemmas
 
@@ -289,29 +290,40 @@ class Matcher:
                     break
         return found
 
-    def snippet(self, text: str) -> str:
-        """A window of text around the first match, matched words in ``**``."""
+    def snippet(self, text: str) -> Snippet:
+        """A window of text around the first match, and where the matches stand in it."""
         spans = self.spans(text, limit=50)
         if not spans:
             return _clip(text, 0, SNIPPET_CHARS)
         first = spans[0][0]
         start = max(0, text.rfind(" ", 0, max(0, first - SNIPPET_CHARS // 3)) + 1)
         end = min(len(text), start + SNIPPET_CHARS)
-        pieces: list[str] = []
-        cursor = start
-        for a, b in spans:
-            if a < cursor or b > end:
-                continue
-            pieces += [text[cursor:a], "**", text[a:b], "**"]
-            cursor = b
-        pieces.append(text[cursor:end])
-        out = " ".join("".join(pieces).split())
-        return ("…" if start else "") + out + ("…" if end < len(text) else "")
+        head = "…" if start else ""
+        window, marks = _collapsed(text[start:end], [(a - start, b - start) for a, b in spans if b <= end], len(head))
+        return Snippet(head + window + ("…" if end < len(text) else ""), marks)
 
 
-def _clip(text: str, start: int, size: int) -> str:
+def _collapsed(window: str, spans: Sequence[tuple[int, int]], shift: int) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """``window`` with its runs of white space made one space, and ``spans``
+    (within its words) moved to where they stand then, plus ``shift``."""
+    words = [m.span() for m in re.finditer(r"\S+", window)]
+    starts = [a for a, _ in words]
+    placed: list[int] = []
+    cursor = shift
+    for a, b in words:
+        placed.append(cursor)
+        cursor += b - a + 1
+    marks = []
+    for a, b in spans:
+        at = bisect.bisect_right(starts, a) - 1
+        if at >= 0 and b <= words[at][1]:
+            marks.append((placed[at] + a - words[at][0], placed[at] + b - words[at][0]))
+    return " ".join(window[a:b] for a, b in words), tuple(marks)
+
+
+def _clip(text: str, start: int, size: int) -> Snippet:
     out = " ".join(text[start : start + size].split())
-    return out + ("…" if start + size < len(text) else "")
+    return Snippet(out + ("…" if start + size < len(text) else ""))
 
 
 # -- the query plan -------------------------------------------------------------
@@ -422,7 +434,7 @@ class Searcher:
             return ("in", [root]) if root is not None else (None, [])
         return f.name, [f.value]
 
-    def snippet(self, found: Found, body: str) -> str:
+    def snippet(self, found: Found, body: str) -> Snippet:
         return found.matcher.snippet(body) if isinstance(found.matcher, Matcher) else _clip(body, 0, SNIPPET_CHARS)
 
     @staticmethod

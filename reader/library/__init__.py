@@ -44,6 +44,7 @@ from reader.model import (
     RefreshReport,
     Rendered,
     SearchHit,
+    Snippet,
     Source,
     Warning_,
 )
@@ -693,9 +694,9 @@ class Library:
         """Every article in view the query finds (see :meth:`Searcher.find`)."""
         return self._searcher.find(text, partial, bookmarked_only, ranked)
 
-    def snippets(self, found: Found, rowids: Sequence[int]) -> dict[int, str]:
+    def snippets(self, found: Found, rowids: Sequence[int]) -> dict[int, Snippet]:
         """Where the query's words stand in each of these articles: a window
-        of its text with the matches in ``**``; nothing when the query has
+        of its text and the matches in it; nothing when the query has
         no words (a filter alone shows no snippet)."""
         if not self.searched_by_words(found):
             return {}
@@ -726,7 +727,8 @@ class Library:
             article = self.index.article(rowid)
             if article is not None:
                 snippet = self._searcher.snippet(found, article.body)
-                hits.append(SearchHit(article.id, article.title, article.date, article.source, found.scores.get(rowid, 0.0), snippet))
+                score = found.scores.get(rowid, 0.0)
+                hits.append(SearchHit(article.id, article.title, article.date, article.source, score, snippet.text, snippet.marks))
         return hits
 
     # -- bookmarks and read state -------------------------------------------

@@ -6,7 +6,6 @@ Rows come from the store by position, a page at a time, and are cached;
 
 from __future__ import annotations
 
-import re
 from array import array
 from collections.abc import Callable, Sequence
 
@@ -21,15 +20,15 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.model import ListRow
+from reader.model import ListRow, Snippet
 from reader.ui.messages import ArticleOpened
 
 PAGE = 64
 SNIPPET_PAGE = 16
+_NO_SNIPPET = Snippet("")
 LINES_PER_ROW = 2  # date and source, then the title; a search by words adds its snippet
 RowSource = Callable[[Sequence[int]], dict[int, ListRow]]
-SnippetSource = Callable[[Sequence[int]], dict[int, str]]
-_MARKED = re.compile(r"\*\*(.+?)\*\*")
+SnippetSource = Callable[[Sequence[int]], dict[int, Snippet]]
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -60,7 +59,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.rowids: array[int] = array("q")
         self._rows: LRUCache[int, ListRow] = LRUCache(4096)
         self._snippet_source: SnippetSource | None = None
-        self._snippets: LRUCache[int, str] = LRUCache(1024)
+        self._snippets: LRUCache[int, Snippet] = LRUCache(1024)
         self.lines_per_row = LINES_PER_ROW
         self._base: Style | None = None  # this widget's style, kept until its styles change
 
@@ -105,7 +104,7 @@ class ArticleList(ScrollView, can_focus=True):
             row = fetched.get(rowid)
         return row
 
-    def _snippet(self, index: int) -> str:
+    def _snippet(self, index: int) -> Snippet:
         rowid = self.rowids[index]
         snippet = self._snippets.get(rowid)
         if snippet is None and self._snippet_source is not None:
@@ -114,9 +113,9 @@ class ArticleList(ScrollView, can_focus=True):
             page = self.rowids[start : start + SNIPPET_PAGE]
             fetched = self._snippet_source(page)
             for key in page:
-                self._snippets[key] = fetched.get(key, "")  # an article gone meanwhile is not asked for again
-            snippet = fetched.get(rowid, "")
-        return snippet or ""
+                self._snippets[key] = fetched.get(key, _NO_SNIPPET)  # an article gone meanwhile is not asked for again
+            snippet = fetched.get(rowid, _NO_SNIPPET)
+        return snippet or _NO_SNIPPET
 
     # -- drawing ------------------------------------------------------------
 
@@ -157,21 +156,12 @@ class ArticleList(ScrollView, can_focus=True):
         strip = Strip(segments).crop_extend(0, width, style)
         return strip.apply_offsets(0, line)
 
-    def _snippet_segments(self, snippet: str, width: int, style: Style) -> list[Segment]:
-        """The snippet in ``width`` cells, dim, its matched words bright (the
-        ``**`` marks are the search's; the article's own text stays literal),
+    def _snippet_segments(self, snippet: Snippet, width: int, style: Style) -> list[Segment]:
+        """The snippet in ``width`` cells, dim, its matched words bright,
         its first match in view however narrow the list."""
         dim = style + self.get_component_rich_style("article-list--snippet", partial=True)
         bright = style + self.get_component_rich_style("article-list--match", partial=True)
-        plain, matches = "", []
-        cursor = 0
-        flat = " ".join(snippet.split())
-        for match in _MARKED.finditer(flat):
-            plain += flat[cursor : match.start()]
-            matches.append((len(plain), len(plain) + len(match.group(1))))
-            plain += match.group(1)
-            cursor = match.end()
-        plain += flat[cursor:]
+        plain, matches = snippet.text, snippet.marks
         start = 0
         if matches and matches[0][1] > width - 2:  # the first match would be cut off: begin a little before it
             start = plain.rfind(" ", 0, max(0, matches[0][0] - width // 4)) + 1

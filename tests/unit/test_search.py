@@ -55,8 +55,20 @@ def test_partial_last_word_matches_as_typed(raw_library: Library) -> None:
 def test_snippet_marks_matched_words(raw_library: Library) -> None:
     hits = raw_library.hits("проекта", 5)
     assert isinstance(hits, list)
-    assert all("**проект" in h.snippet for h in hits)
+    assert all(any(h.snippet[a:b].startswith("проект") for a, b in h.marks) for h in hits)
     assert hits[0].score > 0
+
+
+def test_an_articles_own_asterisks_are_no_match(data_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "stars"
+    folder.mkdir()
+    body = "Call it with \\*\\*options\\*\\* and \\*\\*kwargs: the Tashkent office answers."
+    (folder / "a.md").write_text(f"---\nid: a\ntitle: Stars\ndate: 2026-11-01\nlang: en\n---\n{body}\n", encoding="utf-8")
+    with Library([folder], data_dir) as library:
+        library.refresh()
+        [hit] = library.hits("Tashkent", 5)
+        assert "**options**" in hit.snippet
+        assert [hit.snippet[a:b] for a, b in hit.marks] == ["Tashkent"]
 
 
 def test_title_weighs_more_than_body(library: Library) -> None:
@@ -133,7 +145,8 @@ def test_an_acronym_is_not_stemmed_and_a_query_in_capitals_prefers_it(tmp_path: 
         library.refresh()
         hits = library.hits("UPS", 5)
         assert isinstance(hits, list)
-        assert [h.id for h in hits] == ["ups"] and "**UPS**" in hits[0].snippet and "**up**" not in hits[0].snippet.lower()
+        marked = [hits[0].snippet[a:b] for a, b in hits[0].marks]
+        assert [h.id for h in hits] == ["ups"] and "UPS" in marked and "up" not in [m.lower() for m in marked]
         assert {"rack", "ups"} <= {h.id for h in library.hits("ups", 5)}  # typed in lower case: the word too, stemmed as before
         assert [h.id for h in library.hits('"NATO summit"', 5)] == ["nato"]
         assert {h.id for h in library.hits("tidying", 5)} == {"rack"}
