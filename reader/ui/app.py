@@ -49,7 +49,7 @@ class ReaderApp(App[None]):
 
     @classmethod
     def binding_owners(cls) -> tuple[tuple[str, type], ...]:
-        return (("App", cls), *PANES)
+        return (("App", ReaderApp), *PANES)
 
     @classmethod
     def default_keys(cls) -> dict[str, str]:
@@ -92,7 +92,7 @@ class ReaderApp(App[None]):
         yield from super().get_system_commands(screen)
         owners: list[tuple[commands.RunAction, list[Binding]]] = [
             (self.main.run_action, _bindings(MainScreen)),
-            (self.run_action, _bindings(type(self))),
+            (self.run_action, _bindings(ReaderApp)),
         ]
         for title, text, callback in commands.commands(owners, self._keymap, self._key_display):
             yield SystemCommand(title, text, callback)
@@ -118,7 +118,7 @@ class ReaderApp(App[None]):
                         b.id or "",
                     )
                 )
-            if owner is type(self):
+            if owner is ReaderApp:
                 rows.append((self._key_display(self.COMMAND_PALETTE_BINDING), "Command palette", ""))
             sections.append((title, rows))
         self.push_screen(HelpScreen(sections))

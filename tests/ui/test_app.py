@@ -9,7 +9,6 @@ from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
 
-from reader.library import Library
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
 from reader.ui.commands import PALETTE
@@ -18,19 +17,11 @@ from reader.ui.entity_sidebar import EntitySidebar
 from reader.ui.main_screen import MainScreen
 from reader.ui.reading_pane import ReadingPane
 from tests.conftest import BELTA, SEEDS, SPUTNIK
-
-
-def make_app(data_dir: Path) -> ReaderApp:
-    return ReaderApp(Library([SEEDS], data_dir).open())
-
-
-async def settle(app: ReaderApp) -> None:
-    await app.workers.wait_for_complete()
-    await app.workers.wait_for_complete()
+from tests.ui.conftest import make_app, settle
 
 
 async def test_launch_move_open_and_quit(data_dir: Path) -> None:
-    app = make_app(data_dir)
+    app = make_app(data_dir, SEEDS)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app)
         articles = app.screen.query_one(ArticleList)
@@ -54,7 +45,7 @@ async def test_launch_move_open_and_quit(data_dir: Path) -> None:
 
 
 async def test_help_lists_every_binding(data_dir: Path) -> None:
-    app = make_app(data_dir)
+    app = make_app(data_dir, SEEDS)
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
@@ -65,7 +56,7 @@ async def test_help_lists_every_binding(data_dir: Path) -> None:
 
 
 async def test_palette_runs_reader_commands(data_dir: Path) -> None:
-    app = make_app(data_dir)
+    app = make_app(data_dir, SEEDS)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app)
         titles = {c.title for c in app.get_system_commands(app.screen)}
@@ -94,7 +85,7 @@ def test_every_screen_binding_is_in_the_palette() -> None:
 
 async def test_the_palette_names_a_remapped_key(data_dir: Path, tmp_path: Path) -> None:
     (tmp_path / "config.toml").write_text('[keys]\nbookmark = "m"\n', encoding="utf-8")  # READER_CONFIG
-    app = make_app(data_dir)
+    app = make_app(data_dir, SEEDS)
     async with app.run_test(size=(140, 40)):
         await settle(app)
         helps = {c.title: c.help for c in app.get_system_commands(app.screen)}
@@ -103,7 +94,7 @@ async def test_the_palette_names_a_remapped_key(data_dir: Path, tmp_path: Path) 
 
 
 async def test_search_narrows_while_typing_and_escape_restores(data_dir: Path) -> None:
-    app = make_app(data_dir)
+    app = make_app(data_dir, SEEDS)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app)
         articles = app.screen.query_one(ArticleList)
@@ -121,7 +112,7 @@ async def test_search_narrows_while_typing_and_escape_restores(data_dir: Path) -
 
 
 async def test_bad_query_shows_error_and_keeps_list(data_dir: Path) -> None:
-    app = make_app(data_dir)
+    app = make_app(data_dir, SEEDS)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app)
         await pilot.press("slash", *'"open')
@@ -141,7 +132,7 @@ def burst(app: ReaderApp, *keys: str) -> None:
 async def test_keys_typed_at_once_after_slash_go_to_the_search_box(data_dir: Path) -> None:
     """Those after «/» are the query: none of them is a command of the list
     («A» marks all read, «s» opens the sources)."""
-    app = make_app(data_dir)
+    app = make_app(data_dir, SEEDS)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app)
         burst(app, "slash", *"Astana")
@@ -158,7 +149,7 @@ async def test_keys_typed_at_once_after_slash_go_to_the_search_box(data_dir: Pat
 async def test_keys_typed_at_once_after_leaving_the_search_box_go_to_the_list(data_dir: Path) -> None:
     """Out of the box, a burst's later keys are the list's again; escape in
     the same burst as the query still clears it."""
-    app = make_app(data_dir)
+    app = make_app(data_dir, SEEDS)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app)
         search = app.screen.query_one("#search", Input)
@@ -178,7 +169,7 @@ async def test_keys_typed_at_once_after_leaving_the_search_box_go_to_the_list(da
 
 async def test_a_binding_remapped_to_a_letter_leaves_it_to_the_search_box(data_dir: Path) -> None:
     (data_dir.parent / "config.toml").write_text('[keys]\n"focus.next" = "l"\nescape = "x"\n', encoding="utf-8")  # READER_CONFIG
-    app = make_app(data_dir)
+    app = make_app(data_dir, SEEDS)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app)
         burst(app, "slash", *"hello x")
@@ -190,7 +181,7 @@ async def test_a_binding_remapped_to_a_letter_leaves_it_to_the_search_box(data_d
 
 
 async def test_panes_cycled_in_a_burst_in_a_narrow_terminal_end_on_a_shown_pane(data_dir: Path) -> None:
-    app = make_app(data_dir)
+    app = make_app(data_dir, SEEDS)
     async with app.run_test(size=(90, 30)) as pilot:
         await settle(app)
         burst(app, "tab", "tab")
@@ -201,14 +192,14 @@ async def test_panes_cycled_in_a_burst_in_a_narrow_terminal_end_on_a_shown_pane(
 
 
 async def test_bookmark_persists_across_launches(data_dir: Path) -> None:
-    app = make_app(data_dir)
+    app = make_app(data_dir, SEEDS)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app)
         await pilot.press("j", "b")
         await pilot.pause()
         assert app.library.state.is_bookmarked(SPUTNIK)
         await pilot.press("q")
-    again = make_app(data_dir)
+    again = make_app(data_dir, SEEDS)
     async with again.run_test(size=(140, 40)) as pilot:
         await settle(again)
         rows = again.library.rows(list(again.screen.query_one(ArticleList).rowids))
@@ -219,7 +210,7 @@ async def test_bookmark_persists_across_launches(data_dir: Path) -> None:
 
 
 async def test_sidebar_enter_jumps_and_f_filters(data_dir: Path) -> None:
-    app = make_app(data_dir)
+    app = make_app(data_dir, SEEDS)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app)
         await pilot.press("j", "enter")
@@ -247,15 +238,15 @@ async def test_sidebar_enter_jumps_and_f_filters(data_dir: Path) -> None:
 
 async def test_bad_config_is_a_message_not_a_crash(data_dir: Path, tmp_path: Path) -> None:
     (tmp_path / "config.toml").write_text("[keys\nquit = ", encoding="utf-8")
-    app = make_app(data_dir)
+    app = make_app(data_dir, SEEDS)
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.pause()
-        assert any("not valid TOML" in n.message for n in app._notifications)
+        assert any("not valid TOML" in n for n in app.said)
 
 
 async def test_config_remaps_keys(data_dir: Path, tmp_path: Path) -> None:
     (tmp_path / "config.toml").write_text('[keys]\nquit = "x"\n', encoding="utf-8")
-    app = make_app(data_dir)
+    app = make_app(data_dir, SEEDS)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app)
         await pilot.press("q")
@@ -266,10 +257,10 @@ async def test_config_remaps_keys(data_dir: Path, tmp_path: Path) -> None:
 
 async def test_a_key_textual_does_not_know_is_said_and_the_default_kept(data_dir: Path, tmp_path: Path) -> None:
     (tmp_path / "config.toml").write_text('[keys]\nquit = "notakey+++"\nbookmark = "m"\n', encoding="utf-8")
-    app = make_app(data_dir)
+    app = make_app(data_dir, SEEDS)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app)
-        said = " ".join(str(n.message) for n in app._notifications)
+        said = " ".join(app.said)
         assert "not a key: 'notakey+++' (quit)" in said
         await pilot.press("q")  # quit kept its default
     assert app.return_code == 0
@@ -281,7 +272,7 @@ async def test_markup_in_articles_is_literal(data_dir: Path, tmp_path: Path) -> 
     (folder / "m.md").write_text(
         "---\ntitle: '[@click=app.quit]x[/]'\ndate: 2024-01-01\n---\n[bold red]y[/] [@click=app.quit]z[/]\n", encoding="utf-8"
     )
-    app = ReaderApp(Library([folder], data_dir).open())
+    app = make_app(data_dir, folder)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app)
         await pilot.press("enter")
@@ -295,7 +286,7 @@ async def test_markup_in_articles_is_literal(data_dir: Path, tmp_path: Path) -> 
 
 
 async def test_bookmark_note_from_the_palette_action(data_dir: Path) -> None:
-    app = make_app(data_dir)
+    app = make_app(data_dir, SEEDS)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app)
         await pilot.press("b")
@@ -310,7 +301,7 @@ async def test_bookmark_note_from_the_palette_action(data_dir: Path) -> None:
 
 
 async def test_u_toggles_read(data_dir: Path) -> None:
-    app = make_app(data_dir)
+    app = make_app(data_dir, SEEDS)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app)
         assert not app.library.state.is_read(BELTA)
@@ -324,7 +315,7 @@ async def test_u_toggles_read(data_dir: Path) -> None:
 
 
 async def test_a_search_by_words_shows_each_articles_snippet(data_dir: Path) -> None:
-    app = make_app(data_dir)
+    app = make_app(data_dir, SEEDS)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app)
         articles = app.screen.query_one(ArticleList)

@@ -1,4 +1,4 @@
-"""The list follows the sources while the app runs (issue 13)."""
+"""The list follows the sources while the app runs: files dropped in, r, a crash logged."""
 
 from __future__ import annotations
 
@@ -7,28 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from reader.library import Library
-from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
 from tests.conftest import SEEDS
+from tests.ui.conftest import make_app, wait_for
 
 NEW = "---\nid: dropped\ntitle: {title}\ndate: 2025-10-01\nsource: Тест\n---\nТашкент.\n"
-
-
-async def wait_for(pilot: object, check: object, tries: int = 300) -> bool:
-    """Let the app run until ``check()`` holds (the watcher, a worker process
-    and the poll are all asynchronous); False if it never does."""
-    for _ in range(tries):
-        if check():  # type: ignore[operator]
-            return True
-        await pilot.pause(0.1)  # type: ignore[attr-defined]
-    return bool(check())  # type: ignore[operator]
 
 
 async def test_a_dropped_file_appears_without_a_key(tmp_path: Path, data_dir: Path) -> None:
     folder = tmp_path / "lib"
     shutil.copytree(SEEDS, folder)
-    app = ReaderApp(Library([folder], data_dir).open())
+    app = make_app(data_dir, folder)
     async with app.run_test(size=(140, 40)) as pilot:
         articles = app.screen.query_one(ArticleList)
         assert await wait_for(pilot, lambda: len(articles.rowids) == 2)
@@ -41,7 +30,7 @@ async def test_a_dropped_file_appears_without_a_key(tmp_path: Path, data_dir: Pa
 async def test_r_refreshes_at_once(tmp_path: Path, data_dir: Path) -> None:
     single = tmp_path / "one.md"  # a single file is not watched: only `r` reads it again
     single.write_text(NEW.format(title="Первый заголовок"), encoding="utf-8")
-    app = ReaderApp(Library([single], data_dir).open())
+    app = make_app(data_dir, single)
     async with app.run_test(size=(140, 40)) as pilot:
         articles = app.screen.query_one(ArticleList)
 
@@ -56,7 +45,7 @@ async def test_r_refreshes_at_once(tmp_path: Path, data_dir: Path) -> None:
 
 
 async def test_a_crash_is_logged_in_the_data_dir(data_dir: Path) -> None:
-    app = ReaderApp(Library([SEEDS], data_dir).open())
+    app = make_app(data_dir, SEEDS)
     with pytest.raises(ZeroDivisionError):
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()

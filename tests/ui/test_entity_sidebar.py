@@ -5,18 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reader.library import Library
-from reader.ui.app import ReaderApp
 from reader.ui.entity_sidebar import EntitySidebar
 from reader.ui.reading_pane import ReadingPane
 from tests.conftest import TESTS
+from tests.ui.conftest import make_app, settle
 
 MIXED = TESTS / "data" / "mixed"
-
-
-async def settle(app: ReaderApp) -> None:
-    await app.workers.wait_for_complete()
-    await app.workers.wait_for_complete()
 
 
 def lines(sidebar: EntitySidebar) -> list[str]:
@@ -24,7 +18,7 @@ def lines(sidebar: EntitySidebar) -> list[str]:
 
 
 async def test_sidebar_per_language(data_dir: Path) -> None:
-    app = ReaderApp(Library([MIXED], data_dir).open())
+    app = make_app(data_dir, MIXED)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app)
         seen = {}

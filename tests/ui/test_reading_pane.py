@@ -10,13 +10,13 @@ from pytest_httpserver import HTTPServer
 from rich.text import Text
 from textual.widgets import Input
 
-from reader.library import Library
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList, fit
 from reader.ui.dialogs import HelpScreen, LinksScreen
 from reader.ui.entity_sidebar import EntitySidebar
 from reader.ui.reading_pane import ReadingPane
 from tests.conftest import BELTA, SEEDS
+from tests.ui.conftest import make_app, settle
 
 TESTS = Path(__file__).parent.parent
 FORMATTED = TESTS / "data" / "formatted"
@@ -36,21 +36,12 @@ def library_folder(tmp_path: Path, url: str | None = None) -> Path:
     return folder
 
 
-def make_app(folder: Path, data_dir: Path) -> ReaderApp:
-    return ReaderApp(Library([folder], data_dir).open())
-
-
-async def settle(app: ReaderApp) -> None:
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-
-
 def body_of(app: ReaderApp) -> Text:
     return app.screen.query_one(ReadingPane).shown
 
 
 async def test_markdown_is_formatted_and_highlights_sit_on_their_words(data_dir: Path, tmp_path: Path) -> None:
-    app = make_app(library_folder(tmp_path), data_dir)
+    app = make_app(data_dir, library_folder(tmp_path))
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app)
         await pilot.press("enter")  # newest first: the feed item
@@ -80,7 +71,7 @@ async def test_markdown_is_formatted_and_highlights_sit_on_their_words(data_dir:
 
 
 async def test_raw_seed_text_renders_as_before(data_dir: Path) -> None:
-    app = ReaderApp(Library([TESTS / "data" / "raw_seeds"], data_dir).open())
+    app = make_app(data_dir, TESTS / "data" / "raw_seeds")
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app)
         await pilot.press("enter")
@@ -91,7 +82,7 @@ async def test_raw_seed_text_renders_as_before(data_dir: Path) -> None:
 
 async def test_l_lists_links_and_enter_opens_the_chosen_one(data_dir: Path, tmp_path: Path) -> None:
     (tmp_path / "config.toml").write_text('browser = "false"\n', encoding="utf-8")
-    app = make_app(library_folder(tmp_path), data_dir)
+    app = make_app(data_dir, library_folder(tmp_path))
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app)
         await pilot.press("enter")
@@ -104,7 +95,7 @@ async def test_l_lists_links_and_enter_opens_the_chosen_one(data_dir: Path, tmp_
         await pilot.press("down", "enter")
         await settle(app)
         assert not isinstance(app.screen, LinksScreen)
-        messages = [n.message for n in app._notifications]
+        messages = app.said
         assert any("Opening https://gov.example.kz/news/commission" in m for m in messages)
         assert any(m.startswith("Not opened: the browser 'false' failed") for m in messages)
 
@@ -112,18 +103,18 @@ async def test_l_lists_links_and_enter_opens_the_chosen_one(data_dir: Path, tmp_
 async def test_o_opens_with_the_configured_browser_and_says_so(data_dir: Path, tmp_path: Path) -> None:
     marker = tmp_path / "opened.txt"
     (tmp_path / "config.toml").write_text(f"browser = \"sh -c 'echo %u > {marker}'\"\n", encoding="utf-8")
-    app = make_app(library_folder(tmp_path), data_dir)
+    app = make_app(data_dir, library_folder(tmp_path))
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app)
         await pilot.press("o")
         await settle(app)
         assert marker.read_text(encoding="utf-8").strip() == "http://127.0.0.1:9/economy/78-projects"
-        assert not any(n.message.startswith("Not opened") for n in app._notifications)
+        assert not any(n.startswith("Not opened") for n in app.said)
 
 
 async def test_f_fetches_keeps_and_toggles_the_full_text(data_dir: Path, tmp_path: Path, httpserver: HTTPServer) -> None:
     httpserver.expect_request("/economy/78").respond_with_data(ARTICLE_PAGE, content_type="text/html; charset=utf-8")
-    app = make_app(library_folder(tmp_path, httpserver.url_for("/economy/78")), data_dir)
+    app = make_app(data_dir, library_folder(tmp_path, httpserver.url_for("/economy/78")))
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app)
         await pilot.press("enter")
@@ -149,7 +140,7 @@ async def test_f_fetches_keeps_and_toggles_the_full_text(data_dir: Path, tmp_pat
 
 async def test_f_failure_is_one_line_and_the_summary_stays(data_dir: Path, tmp_path: Path, httpserver: HTTPServer) -> None:
     httpserver.expect_request("/economy/78").respond_with_data("gone", status=404)
-    app = make_app(library_folder(tmp_path, httpserver.url_for("/economy/78")), data_dir)
+    app = make_app(data_dir, library_folder(tmp_path, httpserver.url_for("/economy/78")))
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app)
         await pilot.press("enter")
@@ -160,11 +151,11 @@ async def test_f_failure_is_one_line_and_the_summary_stays(data_dir: Path, tmp_p
         await settle(app)
         await pilot.pause()
         assert pane.article.body == before  # type: ignore[union-attr]
-        assert any(n.message == "No full text: the server answered 404 NOT FOUND" for n in app._notifications)
+        assert "No full text: the server answered 404 NOT FOUND" in app.said
 
 
 async def test_80x24_gives_the_reading_pane_the_width(data_dir: Path, tmp_path: Path) -> None:
-    app = make_app(library_folder(tmp_path), data_dir)
+    app = make_app(data_dir, library_folder(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app)
         screen = app.screen
@@ -200,7 +191,7 @@ async def test_80x24_gives_the_reading_pane_the_width(data_dir: Path, tmp_path: 
 
 
 async def test_z_maximises_and_escape_restores_on_a_wide_terminal(data_dir: Path, tmp_path: Path) -> None:
-    app = make_app(library_folder(tmp_path), data_dir)
+    app = make_app(data_dir, library_folder(tmp_path))
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app)
         await pilot.press("enter")
@@ -228,7 +219,7 @@ def test_titles_are_cut_at_a_word_with_an_ellipsis() -> None:
 
 
 async def test_list_rows_fill_the_width_and_never_scroll_sideways(data_dir: Path, tmp_path: Path) -> None:
-    app = make_app(library_folder(tmp_path), data_dir)
+    app = make_app(data_dir, library_folder(tmp_path))
     async with app.run_test(size=(120, 40)):
         await settle(app)
         articles = app.screen.query_one(ArticleList)
@@ -244,7 +235,7 @@ async def test_list_rows_fill_the_width_and_never_scroll_sideways(data_dir: Path
 
 
 async def test_sidebar_clears_and_selects_the_first_entity(data_dir: Path) -> None:
-    app = ReaderApp(Library([SEEDS], data_dir).open())
+    app = make_app(data_dir, SEEDS)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app)
         sidebar = app.screen.query_one(EntitySidebar)
@@ -269,7 +260,7 @@ def sidebar_lines(sidebar: EntitySidebar) -> list[str]:
 
 
 async def test_sidebar_names_are_cut_and_counts_aligned(data_dir: Path) -> None:
-    app = ReaderApp(Library([SEEDS], data_dir).open())
+    app = make_app(data_dir, SEEDS)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app)
         await pilot.press("enter")
@@ -286,7 +277,7 @@ async def test_sidebar_entries_stay_on_one_line_when_the_list_scrolls(data_dir: 
     """Defect: once the entries overflow (80x24 overlay, a short wide
     terminal), the scrollbar pushed every count onto a line of its own."""
     for size, keys in (((80, 24), ("enter", "e")), ((200, 20), ("enter",))):
-        app = ReaderApp(Library([SEEDS], data_dir).open())
+        app = make_app(data_dir, SEEDS)
         async with app.run_test(size=size) as pilot:
             await settle(app)
             await pilot.press(*keys)
@@ -301,7 +292,7 @@ async def test_sidebar_entries_stay_on_one_line_when_the_list_scrolls(data_dir: 
 
 
 async def test_note_is_shown_and_edited_with_a_key(data_dir: Path) -> None:
-    app = ReaderApp(Library([SEEDS], data_dir).open())
+    app = make_app(data_dir, SEEDS)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app)
         await pilot.press("b", "a")
@@ -322,7 +313,7 @@ async def test_note_is_shown_and_edited_with_a_key(data_dir: Path) -> None:
 
 
 async def test_help_lists_the_sidebar_enter(data_dir: Path) -> None:
-    app = ReaderApp(Library([SEEDS], data_dir).open())
+    app = make_app(data_dir, SEEDS)
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
@@ -332,7 +323,7 @@ async def test_help_lists_the_sidebar_enter(data_dir: Path) -> None:
 
 async def test_remapping_list_down_keeps_the_arrow(data_dir: Path, tmp_path: Path) -> None:
     (tmp_path / "config.toml").write_text('[keys]\n"list.down" = "x"\n', encoding="utf-8")
-    app = ReaderApp(Library([SEEDS], data_dir).open())
+    app = make_app(data_dir, SEEDS)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app)
         articles = app.screen.query_one(ArticleList)
@@ -345,19 +336,19 @@ async def test_remapping_list_down_keeps_the_arrow(data_dir: Path, tmp_path: Pat
 
 
 async def test_theme_persists_across_restarts(data_dir: Path) -> None:
-    app = ReaderApp(Library([SEEDS], data_dir).open())
+    app = make_app(data_dir, SEEDS)
     async with app.run_test(size=(100, 30)) as pilot:
         app.theme = "nord"
         await pilot.pause()
         await pilot.pause()
-    again = ReaderApp(Library([SEEDS], data_dir).open())
+    again = make_app(data_dir, SEEDS)
     async with again.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert again.theme == "nord"
 
 
 async def test_the_list_takes_the_new_theme_at_once(data_dir: Path) -> None:
-    app = ReaderApp(Library([SEEDS], data_dir).open())
+    app = make_app(data_dir, SEEDS)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app)
         articles = app.screen.query_one(ArticleList)
