@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reader.bench.fetch import load_fixtures, make_news_feeds, measure
-from reader.library import FETCH_POOL_FROM
+from reader.library.fetch import FETCH_POOL_FROM
 
 from .feeds_helpers import FEED_RS
 

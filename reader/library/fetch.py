@@ -1,0 +1,232 @@
+"""The fetch path as one named object: fetch -> parse and store -> index -> report."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from reader import corpus, fulltext
+from reader.background import in_background
+from reader.feeds.fetch import Response
+from reader.feeds.run import Claim, Feed, FeedResult, Stored, fetch_all, store_answer
+from reader.indexing import StoringPool
+from reader.library.refresh import Refresher
+from reader.library.session import Session
+from reader.library.sources import Sources
+from reader.model import FetchReport, ReaderError, Warning_
+from reader.store import FeedRow, Fetched, SourceRow, StoreError
+
+FULL_TEXTS_A_FETCH = 20  # a feed asking for full texts fetches at most this many pages a fetch
+INDEX_EVERY = 25  # feeds fetched, then their items are indexed while the fetch goes on
+FETCH_POOL_FROM = 50  # feeds fetched at once from which their answers are stored and read in worker processes
+FETCH_WORKERS = 2  # reading and normalising items costs more than fetching them, on news-sized items
+Progress = Callable[[int, int], None]
+
+
+class FeedFetch:
+    """One fetch of some feeds (by name or URL; none named: every feed).
+    :meth:`run` reads top to bottom: the feeds are fetched concurrently
+    (:func:`fetch_all`); each answer is parsed and its items stored as files
+    (:meth:`_store`: here, or with many feeds in the worker processes of a
+    :class:`StoringPool`); every :data:`INDEX_EVERY` feeds stored, and at the
+    end, what changed is indexed (:meth:`_index_stored`), so new items appear
+    while the others are fetched; what each feed said is counted as it comes
+    (:meth:`_received`) and recorded in ``state.db`` (:meth:`_record`).
+    ``limits``: ``concurrency`` and ``per_host`` for :func:`fetch_all`."""
+
+    def __init__(
+        self, session: Session, sources: Sources, refresher: Refresher, keys: Sequence[str], progress: Progress | None, **limits: int
+    ) -> None:
+        self.session = session
+        self.sources = sources
+        self.refresher = refresher
+        self.progress = progress
+        self.limits = limits
+        self.every = session.state.feeds()
+        self.chosen = _chosen_feeds(self.every, keys)
+        self.report = FetchReport(feeds=len(self.chosen))
+        self.roots = {f.source.location: sources.root(f.source) for f in self.chosen}
+        self.listed = {f.source.location: f.url for f in self.chosen}
+        self.wants_full_text = {f.source.location for f in self.chosen if f.source.settings.get("full_text")}
+        self.never_fetched = {f.source.location for f in self.chosen if f.last_fetch is None}
+        self.started = time.time_ns()
+        self.waiting: list[str] = []  # roots of feeds stored, not indexed yet
+        # Many feeds: from the first answer of a feed never fetched before, or
+        # else the first feed that has something new, each answer is parsed,
+        # written and its files read for the index in worker processes (queued
+        # there while they start), so this process only fetches and writes the
+        # index: both cores work. Until then, and for a few feeds, answers are
+        # stored here. A fetch where nothing changed starts none.
+        self.pool: StoringPool | None = None
+        self._pooling = threading.Lock()
+
+    def run(self) -> FetchReport:
+        specs = [
+            Feed(
+                f.source.location,
+                f.url,
+                f.source.name,
+                f.source.tags,
+                Path(self.roots[f.source.location]),
+                f.etag,
+                f.last_modified,
+                _setting(f.source, "max_items"),
+                _setting(f.source, "keep_days"),
+            )
+            for f in self.chosen
+        ]
+        protected = {mark[0] for mark in self.session.state.bookmarks()}
+        if self.progress:
+            self.progress(0, len(specs))
+        try:
+            results = fetch_all(
+                specs,
+                protected_ids=protected,
+                on_result=self._received,
+                store=self._store,  # type: ignore[arg-type]
+                claim=_claims(self.every),
+                **self.limits,  # type: ignore[arg-type]
+            )
+            self._index_stored()
+        finally:
+            if self.pool is not None:
+                self.pool.close()
+        self._record(results)
+        return self.report
+
+    def _start_pool(self) -> None:
+        with self._pooling:
+            if self.pool is None and len(self.chosen) >= FETCH_POOL_FROM:
+                self.pool = StoringPool(FETCH_WORKERS, self.session.data_dir)
+
+    def _store(self, feed: Feed, response: Response, protected_ids: frozenset[str]) -> Stored:
+        """Parse an answer and store its items: here, or in the pool's workers."""
+        if feed.key in self.never_fetched:
+            self._start_pool()  # its items are new: nothing to read here first (this process would load the models for it)
+        if self.pool is not None:
+            return self.pool.store(feed, response, protected_ids)
+        return store_answer(feed, response, protected_ids)
+
+    def _index_stored(self) -> None:
+        """Index the feeds stored since last time (the workers have read most of their files already)."""
+        ready = self.pool.take(set(self.waiting)) if self.pool is not None else {}
+        told = self.refresher.refresh(roots=self.waiting, pool=False, prepared=ready).warnings
+        self.report.warnings += [self._as_item(w) for w in told]
+        self.waiting.clear()
+
+    def _received(self, result: FeedResult) -> None:
+        """What one feed's fetch said, as it comes."""
+        report = self.report
+        if result.new and result.key in self.wants_full_text:
+            report.warnings += self._keep_full_texts(Path(self.roots[result.key]))
+        if result.new or result.updated or result.removed:
+            self._start_pool()
+            self.waiting.append(self.roots[result.key])
+            if len(self.waiting) >= INDEX_EVERY:
+                self._index_stored()  # new items appear while the others are fetched
+        report.ok += result.error is None and not result.not_modified
+        report.not_modified += result.not_modified
+        report.failed += result.error is not None
+        report.new += result.new
+        report.updated += result.updated
+        if result.error:
+            report.errors.append(
+                {"url": self.listed[result.key], "error": result.error}
+            )  # as feeds list shows it, not where a redirect led
+        if self.progress:
+            self.progress(report.ok + report.not_modified + report.failed, len(self.chosen))
+
+    def _record(self, results: Sequence[FeedResult]) -> None:
+        """What each feed said, kept with it in ``state.db``."""
+        kept = [
+            Fetched(
+                r.key,
+                r.new_url or f.url,
+                r.etag,
+                r.last_modified,
+                r.status,
+                r.error,
+                r.items if r.error is None and not r.not_modified else None,
+                None if f.source.settings.get("named") else r.title,
+            )
+            for r, f in zip(results, self.chosen, strict=True)
+        ]
+        self.session.save(lambda: self.session.state_w.record_fetches(kept)).result()
+
+    def _as_item(self, warning: Warning_) -> Warning_:
+        """A warning about a fetched item, naming it as the reader shows it
+        (its feed and title), not by the file it is kept in."""
+        index = self.session.index
+        rowid = index.rowid_of_path(warning.path)
+        article = index.article(rowid) if rowid is not None else None
+        return Warning_(f"{article.source}: «{article.title}»", warning.message) if article else warning
+
+    def _keep_full_texts(self, folder: Path) -> list[Warning_]:
+        """The full article of every item written into a feed's folder since
+        the fetch started that has none yet (at most :data:`FULL_TEXTS_A_FETCH`);
+        a failure leaves the item's summary and says so."""
+        warnings = []
+        data_dir = self.session.data_dir
+        fresh = [p for p in folder.glob("*.md") if p.stat().st_mtime_ns >= self.started]
+        for path in fresh[:FULL_TEXTS_A_FETCH]:
+            try:
+                article = corpus.load(path).article
+            except corpus.ArticleError:
+                continue  # said when the folder is indexed
+            if not article.url or fulltext.kept(data_dir, article.id):
+                continue
+            result = fulltext.full_text(article.url)
+            try:
+                if isinstance(result, fulltext.Failure):
+                    raise ReaderError(str(result))
+                fulltext.keep(data_dir, article.id, article.title, article.date, article.source, result)
+            except (ReaderError, OSError) as error:
+                warnings.append(Warning_(article.url, f"full text: {error}; the summary stays"))
+        return warnings
+
+
+def fetch_elsewhere(data_dir: Path, keys: Sequence[str], progress: Progress) -> tuple[FetchReport, list[str]]:
+    """Fetch feeds (all, or those named) in a worker process, as the app
+    does; the report and the warnings."""
+    report, warnings = FetchReport(), []
+    for event in in_background(data_dir, ["fetch", *keys], progress):
+        if "warning" in event:
+            warnings.append(str(event["warning"]))
+        elif isinstance(fetched := event.get("fetched"), dict):
+            report = FetchReport(**fetched)
+    return report, warnings
+
+
+def _claims(feeds: Sequence[FeedRow]) -> Claim:
+    """Who is at each URL: every feed's own URL and the one it fetches,
+    and a URL a feed moves to in this fetch (two may move to one)."""
+    names = {f.source.location: f.source.name for f in feeds}
+    owners: dict[str, str] = {}
+    for f in feeds:
+        for url in (f.source.location, f.url):
+            owners.setdefault(url, f.source.location)
+    guard = threading.Lock()
+
+    def claim(key: str, url: str) -> str | None:
+        with guard:
+            owner = owners.setdefault(url, key)
+        return None if owner == key else names.get(owner, owner)
+
+    return claim
+
+
+def _chosen_feeds(rows: list[FeedRow], keys: Sequence[str]) -> list[FeedRow]:
+    if not keys:
+        return rows
+    chosen = [f for f in rows if {f.source.location, f.source.name, f.url} & set(keys)]
+    unknown = set(keys) - {k for f in chosen for k in (f.source.location, f.source.name, f.url)}
+    if unknown:
+        raise StoreError(f"no feed {sorted(unknown)[0]!r} (reader feeds list)")
+    return chosen
+
+
+def _setting(source: SourceRow, name: str) -> int | None:
+    value = source.settings.get(name)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None

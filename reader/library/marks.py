@@ -1,0 +1,76 @@
+"""What the user marks on articles: bookmarks with their notes, and read state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Future
+
+from reader.library.session import Session
+from reader.model import Bookmark, ListRow
+from reader.store import StoreError
+
+
+class Marks:
+    """Bookmarks, notes and read state, saved in ``state.db`` through the writer."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def row_of(self, article_id: str) -> ListRow | None:
+        index = self.session.index
+        for _ in range(3):  # another process may index its file again in between, under a new rowid
+            rowid = index.rowid_of(article_id)
+            if rowid is None:
+                return None
+            row = index.rows([rowid]).get(rowid)
+            if row is not None:
+                return row
+        return None
+
+    def set_bookmark(self, article_id: str, on: bool, note: str | None = None) -> Future[bool]:
+        """Bookmark an article or remove its bookmark; the future tells
+        whether anything changed."""
+        state_w = self.session.state_w
+        if not on:
+            return self.session.save(lambda: state_w.remove_bookmark(article_id))
+        row = self.row_of(article_id)
+        if row is None:
+            failed: Future[bool] = Future()
+            failed.set_exception(StoreError(f"no article with id {article_id}"))
+            return failed
+
+        def add() -> bool:
+            state_w.add_bookmark(row, note)
+            return True
+
+        return self.session.save(add)
+
+    def toggle_bookmark(self, article_id: str) -> tuple[bool, Future[bool]]:
+        on = not self.session.state.is_bookmarked(article_id)
+        return on, self.set_bookmark(article_id, on)
+
+    def set_note(self, article_id: str, note: str) -> Future[None]:
+        def change() -> None:
+            if not self.session.state_w.set_note(article_id, note):
+                raise StoreError(f"{article_id} is not bookmarked")
+
+        return self.session.save(change)
+
+    def set_read(self, article_ids: Sequence[str], read: bool) -> Future[None]:
+        return self.session.save(lambda: self.session.state_w.set_read(article_ids, read))
+
+    def toggle_read(self, article_id: str) -> tuple[bool, Future[None]]:
+        read = not self.session.state.is_read(article_id)
+        return read, self.set_read([article_id], read)
+
+    def bookmarks(self) -> list[Bookmark]:
+        """Each as the index shows its article now (a feed renamed, a title
+        changed), else as it was when bookmarked, marked missing."""
+        marks = self.session.state.bookmarks()
+        present = self.session.index.present(m[0] for m in marks)
+        return [Bookmark(i, *present.get(i, (t, d, s, u)), n, at, bool(read), i not in present) for i, t, d, s, u, n, at, read in marks]
+
+    def import_bookmarks(self, items: Iterable[Bookmark]) -> Future[int]:
+        """Merge bookmarks: one already here keeps its own note and time."""
+        listed = list(items)
+        return self.session.save(lambda: self.session.state_w.import_bookmarks(listed))

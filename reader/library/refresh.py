@@ -1,0 +1,141 @@
+"""Bringing the index in line with the sources' files: read what changed, drop what is gone."""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from reader import corpus, indexing
+from reader.background import in_background
+from reader.indexing import Known, Prepared
+from reader.library.session import Session
+from reader.library.sources import Sources
+from reader.model import RefreshReport, Warning_
+from reader.store import FileState, Indexed
+
+BATCH = 500
+PARALLEL_FROM = 2000
+Progress = Callable[[int, int], None]
+
+
+class Refresher:
+    """Reads the files of the sources in view into the index."""
+
+    def __init__(self, session: Session, sources: Sources) -> None:
+        self.session = session
+        self.sources = sources
+
+    def refresh(
+        self,
+        progress: Progress | None = None,
+        roots: Sequence[str] | None = None,
+        pool: bool = True,
+        every_note: bool = False,
+        prepared: Mapping[str, tuple[Known, Prepared]] | None = None,
+    ) -> RefreshReport:
+        """Bring the index in line with the files of ``roots`` (default: the
+        roots in view): read only what changed (size and mtime first, then the
+        content hash), drop what is gone. Other roots are left as they are.
+        Writes go in batches of :data:`BATCH` files, whatever root they are
+        under. ``pool``: many files are read in worker processes (never from
+        inside the app, whose terminal they would inherit). Warnings are
+        said for the files read now (a file is not warned about again until
+        it changes); ``every_note``: for every file of the roots.
+        ``prepared``: files already read elsewhere (by the fetch's workers),
+        used while their size and mtime are still those given."""
+        report = RefreshReport()
+        walked = [r for r in (roots if roots is not None else self.sources.scope()) if not self.sources.unfetched(r)]
+        root_of: dict[str, str] = {}
+        stat: dict[str, tuple[int, int]] = {}
+        for root in walked:
+            files, warnings = corpus.discover([Path(root)])
+            report.warnings += warnings
+            for f in files:
+                root_of[f.path], stat[f.path] = root, (f.size, f.mtime_ns)
+        report.seen = len(root_of)
+        known = self.session.index.files(walked)
+        todo = [p for p in root_of if (old := known.get(p)) is None or (old.size, old.mtime_ns) != stat[p]]
+        removed = [p for p in known if p not in root_of]
+        executor = indexing.reading_pool() if pool and len(todo) >= PARALLEL_FROM else None
+        try:
+            if progress:
+                progress(0, len(todo))
+            if removed:
+                self.session.write(lambda: self.session.index_w.apply(root_of, stat, [], removed=removed)).result()
+                report.removed += len(removed)
+            self._read(todo, known, root_of, stat, report, executor, progress, prepared or {})
+        except sqlite3.OperationalError as error:
+            # Each batch is one transaction: what was written stays, the
+            # batch in hand is rolled back, and the index stays usable.
+            where = str(self.session.data_dir / "index.db")
+            report.warnings.append(Warning_(where, f"not fully updated ({error}); the previous index is used"))
+        finally:
+            if executor:
+                executor.shutdown(cancel_futures=True)
+        if every_note:  # what is wrong with files read before too, not only with those read now
+            said = {w.path for w in report.warnings}
+            report.warnings += [Warning_(p, n) for p, n in self.session.index.notes(walked) if p not in said]
+        return report
+
+    def _read(
+        self,
+        todo: list[str],
+        known: dict[str, FileState],
+        root_of: dict[str, str],
+        stat: dict[str, tuple[int, int]],
+        report: RefreshReport,
+        executor: ProcessPoolExecutor | None,
+        progress: Progress | None,
+        prepared: Mapping[str, tuple[Known, Prepared]],
+    ) -> None:
+        usable = {p for p in todo if p in prepared and prepared[p][0] == stat[p]}  # unchanged since read
+        ready = [prepared[p][1] for p in todo if p in usable]
+        rest = [p for p in todo if p not in usable]
+        hashes = [known[p].hash if p in known else None for p in rest]
+        data_dirs = [str(self.session.data_dir)] * len(rest)
+        chunk = max(1, min(64, len(rest) // 8))  # every worker gets a share of a small batch too
+        results = itertools.chain(
+            ready,
+            executor.map(indexing.prepare, rest, hashes, data_dirs, chunksize=chunk)
+            if executor
+            else map(indexing.prepare, rest, hashes, data_dirs),
+        )
+        batch: list[tuple[str, Indexed | None, str, str | None]] = []
+        touched: list[str] = []
+        done = 0
+
+        def flush() -> None:
+            self.session.write(lambda: self.session.index_w.apply(root_of, stat, list(batch), list(touched))).result()
+
+        for path, item, digest, note in results:
+            report.read += 1
+            if item is None and note is None and digest:
+                touched.append(path)
+            elif digest or path in known:
+                batch.append((path, item, digest or "-", note))
+                if note:
+                    report.warnings.append(Warning_(path, note))
+            else:
+                report.warnings.append(Warning_(path, note or "unreadable"))
+            if len(batch) + len(touched) >= BATCH:
+                flush()
+                done += len(batch) + len(touched)
+                batch, touched = [], []
+                if progress:
+                    progress(done, len(todo))
+        flush()
+        if progress:
+            progress(len(todo), len(todo))
+
+    def refresh_elsewhere(self, progress: Progress) -> list[str]:
+        """Refresh every root in view in a worker process (the app's way: no
+        indexing work shares this process's GIL or terminal); returns the
+        warnings. A read-only library has only its memory: it refreshes here."""
+        if self.session.readonly:
+            return [str(w) for w in self.refresh(progress, pool=False).warnings]
+        return [
+            str(e["warning"]) for e in in_background(self.session.data_dir, ["index", *self.sources.scope()], progress) if "warning" in e
+        ]

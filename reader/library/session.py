@@ -1,0 +1,140 @@
+"""The data dir's databases for one process: reading connections, and the one writer thread that changes them."""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from pathlib import Path
+from typing import TypeVar
+
+import platformdirs
+
+from reader import corpus
+from reader.background import LOG, append_log
+from reader.sanitize import clean_line
+from reader.store import Index, State, StoreError, retry_locked
+
+T = TypeVar("T")
+
+
+def default_data_dir() -> Path:
+    env = os.environ.get("READER_DATA_DIR")
+    return Path(env) if env else Path(platformdirs.user_data_dir("reader", appauthor=False))
+
+
+class Writer:
+    """The one thread through which this process changes the data dir, in
+    the order asked. A lock held by another process is waited on there,
+    never on the caller's thread."""
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[tuple[Callable[[], object], Future[object]] | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._guard = threading.Lock()
+
+    def submit(self, action: Callable[[], T]) -> Future[T]:
+        future: Future[T] = Future()
+        with self._guard:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, daemon=True, name="reader-writer")
+                self._thread.start()
+        self._queue.put((action, future))  # type: ignore[arg-type]
+        return future
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not None:
+            action, future = item
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(retry_locked(action))
+                except BaseException as error:
+                    future.set_exception(error)
+
+    def close(self) -> None:
+        """Finish what was asked, then stop."""
+        with self._guard:
+            thread, self._thread = self._thread, None
+        if thread is not None:
+            self._queue.put(None)
+            thread.join()
+
+
+class Session:
+    """``index.db`` and ``state.db`` as this process uses them. Reads go
+    through reading connections (``state.db`` attached read-only); every
+    change goes through :class:`Writer`, with connections of its own, so a
+    caller that must not wait (the UI) gets a future and one that must (the
+    CLI) waits on it. A data dir that cannot be written is read into memory:
+    nothing is saved, and saying so is one of the ``warnings``."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.warnings: list[str] = []
+        self.readonly = False
+        self.writer = Writer()
+        self.index: Index  # reads
+        self.state: State
+        self.queries: Index  # searches, on worker threads: the list's rows never wait behind one
+        self.index_w: Index  # the writer's
+        self.state_w: State
+
+    def open(self) -> None:
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            probe = self.data_dir / f".write-test-{os.getpid()}-{threading.get_ident()}"  # one a process and thread: no race
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as error:
+            self.readonly = True
+            self.warnings.append(
+                clean_line(f"{self.data_dir}: cannot write here ({corpus.os_reason(error)}); reading only, nothing will be saved")
+            )
+
+        def warn(message: str) -> None:
+            self.warnings.append(clean_line(message))
+
+        if self.readonly:
+            self.state, uri = State.memory(self.data_dir / "state.db", warn)
+            self.index = Index.memory()
+            self.index.attach_state(uri, readonly=False)
+            self.index_w, self.state_w, self.queries = self.index, self.state, self.index
+        else:
+            self.state_w = State.open(self.data_dir / "state.db", warn)
+            self.index_w = Index.open(self.data_dir / "index.db", warn)
+            self.state = self.state_w.sibling()
+            self.index, self.queries = self.index_w.sibling(), self.index_w.sibling()
+            for reads in {id(i): i for i in (self.index, self.queries)}.values():
+                reads.attach_state(self.data_dir / "state.db", readonly=True)
+
+    def close(self) -> None:
+        self.writer.close()
+        for db in {id(d): d for d in (self.index, self.queries, self.state, self.index_w, self.state_w)}.values():
+            db.close()
+
+    def write(self, action: Callable[[], T]) -> Future[T]:
+        """A change to the index (in memory when the data dir is read-only)."""
+        return self.writer.submit(action)
+
+    def save(self, action: Callable[[], T]) -> Future[T]:
+        """A change to the user's state: refused when nothing can be saved."""
+        if self.readonly:
+            failed: Future[T] = Future()
+            failed.set_exception(StoreError(f"{self.data_dir} is read-only: nothing can be saved"))
+            return failed
+        return self.writer.submit(action)
+
+    def flush(self) -> None:
+        """Wait until every change asked for so far is written."""
+        if not self.readonly:
+            self.writer.submit(lambda: None).result()
+
+    @property
+    def log_path(self) -> Path:
+        return self.data_dir / LOG
+
+    def log(self, text: str) -> Path:
+        """Add an entry (a traceback, say) to the log in the data dir."""
+        return append_log(self.data_dir, text)

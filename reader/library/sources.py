@@ -1,0 +1,181 @@
+"""The sources in view: folders and feeds, where each one's articles are, subscribing and leaving."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from reader import resources
+from reader.feeds import opml
+from reader.feeds.run import discover
+from reader.feeds.write import feed_folder
+from reader.library.session import Session
+from reader.model import Article, FeedInfo, Imported, Source
+from reader.store import SourceRow, StoreError
+from reader.text import extract, lemmas
+
+SEEDS_NAME = "seeds"
+Listed = tuple[SourceRow, str, str, str | None]  # a source, where it is shown to be, its root, its error
+
+
+class Sources:
+    """Every configured source (or the ``paths`` asked for), and the root
+    under which the index keeps each one's articles."""
+
+    def __init__(self, session: Session, paths: Sequence[Path] | None) -> None:
+        self.session = session
+        self.paths = paths
+
+    def root(self, source: SourceRow) -> str:
+        """Where a source's files are: a folder's own path, a feed's folder
+        under the data dir."""
+        return source.location if source.kind == "folder" else str(feed_folder(self.session.data_dir / "feeds", source.location))
+
+    def scope(self) -> list[str]:
+        """The roots in view: the paths asked for, else every source, else
+        the bundled seeds."""
+        if self.paths is not None:
+            return [str(p) for p in self.paths]
+        return [self.root(s) for s in self.session.state.sources()] or [str(resources.seeds())]
+
+    def listed(self) -> list[Listed]:
+        """Every source with where it is shown to be, its root and its error."""
+        feeds = {f.source.id: f for f in self.session.state.feeds()}
+        out = []
+        for s in self.session.state.sources():
+            feed = feeds.get(s.id)
+            if feed is not None:
+                out.append((s, feed.url, self.root(s), feed.error))
+            else:
+                out.append((s, s.location, s.location, None if Path(s.location).exists() else "no such file or folder"))
+        if not out:
+            seeds = str(resources.seeds())
+            out.append((SourceRow(0, "folder", seeds, SEEDS_NAME, (), {}), seeds, seeds, None))
+        return out
+
+    def view_names(self) -> list[tuple[str, str]]:
+        """What is in view, as (kind, name): the paths asked for, else the sources."""
+        if self.paths is not None:
+            return [("folder" if p.is_dir() else "file", p.name or str(p)) for p in self.paths]
+        return [(source.kind, source.name) for source, *_ in self.listed()]
+
+    def resolve(self, name: str) -> str | None:
+        """The root a source's name or location (an ``in:`` value) names."""
+        for source, shown, root, _ in self.listed():
+            if name in (lemmas.fold(source.name), lemmas.fold(source.location), lemmas.fold(shown)):
+                return root
+        return None
+
+    def unfetched(self, root: str) -> bool:
+        """A feed's folder before its first fetch: nothing to read, nothing to say."""
+        return Path(root).parent == self.session.data_dir / "feeds" and not Path(root).exists()
+
+    def sources(self) -> list[Source]:
+        listed = self.listed()
+        index = self.session.index
+        counts = index.counts([root for _, _, root, _ in listed])
+        failures = index.failed_extractions(extract.VERSION)
+        out = []
+        for source, shown, root, error in listed:
+            articles, unread = counts.get(root, (0, 0))
+            if error is None and failures.get(root):
+                error = f"entity extraction failed on {failures[root]} article(s)"
+            out.append(Source(source.kind, source.name, shown, articles, unread, error, source.tags))
+        return out
+
+    def add_source(self, path: Path) -> bool:
+        """Add a folder (or file) as a source; returns whether it was new."""
+        location = path.absolute()
+        if not location.exists():
+            raise StoreError(f"{path}: no such file or folder")
+        return self.session.save(lambda: self.session.state_w.add_source("folder", str(location), location.name or str(location))).result()
+
+    def remove_source(self, key: str, kind: str | None = None) -> Source:
+        """Remove a source (of this ``kind``, when given) by location, URL or
+        name and drop its articles from the index; their bookmarks stay
+        (listed as missing until it returns), and so do a feed's files under
+        the data dir."""
+        wanted = str(Path(key).absolute()) if Path(key).exists() else key
+        found = [
+            (source, shown, root)
+            for source, shown, root, _ in self.listed()
+            if source.id and kind in (None, source.kind) and wanted in (source.location, source.name, shown)
+        ]
+        exact = [match for match in found if match[0].location == wanted]  # a URL or path names one; a name may name several
+        if len(exact or found) > 1:
+            listed = ", ".join(source.location for source, _, _ in found)
+            raise StoreError(f"{len(found)} {kind or 'source'}s are named {key!r}; say which by its URL or path: {listed}")
+        if not found:
+            raise StoreError(f"no {kind or 'source'} {key!r} (reader {'feeds' if kind == 'feed' else 'sources'} list)")
+        source, shown, root = (exact or found)[0]
+        self.session.save(lambda: self.session.state_w.remove_source(source.location)).result()
+        self.session.write(lambda: self.session.index_w.drop_root(root)).result()
+        return Source(source.kind, source.name, shown)
+
+    def add_feed(
+        self,
+        url: str,
+        name: str | None = None,
+        tags: Sequence[str] = (),
+        max_items: int | None = None,
+        keep_days: int | None = None,
+        full_text: bool = False,
+    ) -> tuple[bool, str]:
+        """Subscribe to a feed, or to the feed a web page links to; returns
+        whether it was new and the feed's URL. ``max_items``, ``keep_days``:
+        retention of its items (a bookmarked one is always kept);
+        ``full_text``: fetch the full article of every new item."""
+        found = discover(url)
+        if found.url is None:
+            raise StoreError(f"{url}: {found.error or 'no feed found there'}")
+        feed_url = found.url
+        title = name or found.title or urlsplit(feed_url).hostname or feed_url
+        settings: dict[str, object] = {"named": bool(name), "max_items": max_items, "keep_days": keep_days, "full_text": full_text}
+        new = self.session.save(lambda: self.session.state_w.add_source("feed", feed_url, title, tags, settings)).result()
+        return new, feed_url
+
+    def import_feeds(self, data: bytes) -> Imported:
+        """Subscriptions from OPML or a newsboat ``urls`` file; one already
+        here is left as it is."""
+        found = opml.import_bytes(data)
+        if found.error:
+            raise StoreError(found.error)
+
+        def add_all() -> int:
+            return sum(
+                self.session.state_w.add_source(
+                    "feed", sub.url, sub.name or urlsplit(sub.url).hostname or sub.url, sub.tags, {"named": bool(sub.name)}
+                )
+                for sub in found.feeds
+            )
+
+        added = self.session.save(add_all).result()
+        return Imported(added, len(found.feeds) - added, found.skipped)
+
+    def export_feeds(self) -> bytes:
+        return opml.export_opml(opml.Subscription(f.url, f.source.name, f.source.tags) for f in self.session.state.feeds())
+
+    def feeds(self) -> list[FeedInfo]:
+        rows = self.session.state.feeds()
+        counts = self.session.index.counts([self.root(f.source) for f in rows])
+        out = []
+        for f in rows:
+            articles, unread = counts.get(self.root(f.source), (0, 0))
+            out.append(FeedInfo(f.source.name, f.url, f.source.tags, f.last_fetch, f.status, f.error, max(f.items, articles), unread))
+        return out
+
+    def feed_of(self, article: Article) -> str | None:
+        """The name of the feed an article came from, if it came from one."""
+        for source, _, root, _ in self.listed():
+            if source.kind == "feed" and article.path.startswith(root + os.sep):
+                return source.name
+        return None
+
+    def has_feeds(self) -> bool:
+        return bool(self.session.state.feeds())
+
+    def watched_folders(self) -> list[Path]:
+        """The folders in view, to watch for changes."""
+        return [p for p in map(Path, self.scope()) if p.is_dir()]
