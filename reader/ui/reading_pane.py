@@ -118,3 +118,21 @@ class ReadingPane(VerticalScroll, can_focus=True):
         before = Text(self.article.body[:offset]).wrap(self.app.console, width)
         y = body.virtual_region.y + max(0, len(before) - 1)
         self.scroll_to(y=max(0, y - 2), animate=False)
+
+
+def notice(bookmarked: bool, note: str, fetching: bool, full_text: bool, showing_summary: bool) -> Text:
+    """The notice lines over an article: its bookmark and note, and which text is shown."""
+    lines: list[tuple[str, str] | str] = []
+    if note:
+        lines += [("★ ", "bold"), ("✎ ", "bold"), (note, "italic")]
+    elif bookmarked:
+        lines += [("★ ", "bold"), ("Bookmarked", "dim italic")]
+    if lines and (fetching or full_text):
+        lines.append("\n")
+    if fetching:
+        lines.append(("Fetching the full text…", "dim italic"))
+    elif full_text and showing_summary:
+        lines.append(("Summary · F shows the full text", "dim italic"))
+    elif full_text:
+        lines.append(("Full text from the article's web page · F shows the summary", "dim italic"))
+    return Text.assemble(*lines)
