@@ -191,7 +191,10 @@ def test_search_takes_exclusions_without_dashes_and_keeps_score_digits() -> None
 
 
 def test_search_in_a_terminal_marks_matches_not_asterisks() -> None:
-    code = "import sys; from rich.console import Console; from reader import cli; cli.Console = lambda **k: Console(force_terminal=True, **k); sys.exit(cli.main(['search', 'Ташкенте']))"
+    code = (
+        "import sys; from rich.console import Console; from reader import cli; from reader.cli import common;"
+        " common.Console = lambda **k: Console(force_terminal=True, **k); sys.exit(cli.main(['search', 'Ташкенте']))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "**" not in result.stdout
@@ -207,7 +210,10 @@ def test_bookmark_messages(tmp_path: Path) -> None:
 
 
 def test_a_crash_is_one_line_and_a_logged_traceback(data_dir: Path) -> None:
-    code = "import sys; from reader import cli; cli._COMMANDS['list'] = lambda *a: 1 / 0; sys.exit(cli.main(['list']))"
+    code = (
+        "import sys, dataclasses; from reader import cli;"
+        " cli.COMMANDS['list'] = dataclasses.replace(cli.COMMANDS['list'], run=lambda *a: 1 / 0); sys.exit(cli.main(['list']))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "internal error: ZeroDivisionError" in result.stderr

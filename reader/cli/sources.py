@@ -1,0 +1,137 @@
+"""The commands on sources: sources, feeds, fetch."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import Progress, TaskID
+from rich.text import Text
+
+from reader.cli.common import Command, UsageError, plural, print_json, progress_bar, refresh_with_bar, say, stdout, warn
+from reader.library import Library
+from reader.model import ReaderError
+
+
+def _sources(library: Library, args: argparse.Namespace, err: Console) -> int:
+    if args.action != "list" and not args.target:
+        raise UsageError(f"sources {args.action} needs a PATH or NAME")
+    if args.action == "add":
+        path = Path(args.target)
+        new = library.add_source(path)
+        say(err, f"reader: {'added' if new else 'already a source:'} {path.absolute()}")
+        if new:
+            report = refresh_with_bar(library, err)
+            say(err, f"{plural(report.read, 'file')} read")
+        return 0
+    if args.action == "remove":
+        gone = library.remove_source(args.target)
+        say(err, f"reader: removed {gone.location}; its bookmarks stay")
+        return 0
+    library.refresh()
+    listed = library.sources()
+    if args.json:
+        print_json([s.as_json() for s in listed])
+        return 0
+    out = stdout()
+    for s in listed:
+        line = f"{s.kind:<6} {s.name}  {s.location}  {plural(s.articles, 'article')}, {s.unread:,} unread"
+        out.print(Text(line + (f"  ⚠ {s.error}" if s.error else "")))
+    return 0
+
+
+def _feeds(library: Library, args: argparse.Namespace, err: Console) -> int:
+    if args.action in ("add", "remove", "import", "export") and not args.target:
+        raise UsageError(f"feeds {args.action} needs a {'FILE' if args.action in ('import', 'export') else 'URL or NAME'}")
+    if args.action == "add":
+        new, url = library.add_feed(args.target, args.name, args.tags, args.max_items, args.keep_days, args.full_text)
+        say(err, f"reader: {'subscribed to' if new else 'already subscribed to'} {url}; `reader fetch` fetches it")
+    elif args.action == "remove":
+        gone = library.remove_source(args.target, kind="feed")
+        say(err, f"reader: unsubscribed from {gone.location}; its bookmarks stay")
+    elif args.action == "import":
+        try:
+            given = Path(args.target).read_bytes()
+        except FileNotFoundError:
+            raise ReaderError(f"{args.target}: no such file") from None
+        except IsADirectoryError:
+            raise ReaderError(f"{args.target}: a folder, not an OPML or urls file") from None
+        done = library.import_feeds(given)
+        for line in done.skipped:
+            warn(err, f"skipped {line}")
+        say(err, f"reader: {plural(done.added, 'new feed')}, {done.known:,} already here, {len(done.skipped):,} skipped")
+    elif args.action == "export":
+        Path(args.target).write_bytes(library.export_feeds())
+        say(err, f"reader: exported {plural(len(library.feeds()), 'feed')} to {args.target}")
+    else:
+        listed = library.feeds()
+        if args.json:
+            print_json([f.as_json() for f in listed])
+            return 0
+        out = stdout()
+        for f in listed:
+            status = f.error or (f"HTTP {f.status}" if f.status else "not fetched yet")
+            tags = f"  [{', '.join(f.tags)}]" if f.tags else ""
+            out.print(Text(f"{f.name}  {f.url}{tags}  {plural(f.items, 'item')}, {f.unread:,} unread  {f.last_fetch or ''}  {status}"))
+    return 0
+
+
+def _fetch(library: Library, args: argparse.Namespace, err: Console) -> int:
+    """Exit status 1 when every feed asked for failed (cron can tell nothing
+    came), 0 when any was fetched: one dead feed of many is news, not failure."""
+    with contextlib.ExitStack() as stack:
+        bars: list[tuple[Progress, TaskID]] = []
+
+        def progress(done: int, total: int) -> None:
+            if not bars:  # from the first feed on: a name that is not a feed is said with no bar before it
+                bar = stack.enter_context(progress_bar(err))
+                bars.append((bar, bar.add_task("fetching", total=total)))
+            bars[0][0].update(bars[0][1], completed=done, total=total)
+
+        report = library.fetch(args.feeds, progress)
+    for warning in report.warnings:
+        warn(err, str(warning))
+    status = 1 if report.feeds and report.failed == report.feeds else 0
+    if args.json:
+        print_json(report.as_json())
+        return status
+    for error in report.errors:
+        warn(err, f"{error['url']}: {error['error']}")
+    say(
+        err,
+        f"{plural(report.feeds, 'feed')}: {report.ok:,} fetched, {report.not_modified:,} unchanged, {report.failed:,} failed;"
+        f" {plural(report.new, 'new item')}, {report.updated:,} updated",
+    )
+    return status
+
+
+def _sources_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=("add", "remove", "list"))
+    parser.add_argument("target", nargs="?", metavar="PATH|NAME")
+    parser.add_argument("--json", action="store_true")
+
+
+def _feeds_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=("add", "remove", "list", "import", "export"))
+    parser.add_argument("target", nargs="?", metavar="URL|NAME|FILE")
+    parser.add_argument("--name")
+    parser.add_argument("--tag", action="append", default=[], dest="tags")
+    parser.add_argument("--max-items", type=int, metavar="N", help="keep at most N items (bookmarked ones always stay)")
+    parser.add_argument("--keep-days", type=int, metavar="N", help="keep items N days (bookmarked ones always stay)")
+    parser.add_argument("--full-text", action="store_true", help="fetch the full article of every new item")
+    parser.add_argument("--json", action="store_true")
+
+
+def _fetch_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("feeds", nargs="*", metavar="NAME|URL")
+    parser.add_argument("--json", action="store_true")
+
+
+# Each reads what it needs itself: a source added is read with a bar, a fetch indexes what it stored.
+COMMANDS = {
+    "sources": Command("the library's sources: add, remove, list", _sources_arguments, _sources, refresh=False),
+    "feeds": Command("subscriptions: add, remove, list, import, export", _feeds_arguments, _feeds, refresh=False),
+    "fetch": Command("fetch feeds (all, or those named)", _fetch_arguments, _fetch, refresh=False),
+}
