@@ -28,7 +28,7 @@ from http.client import HTTPException, HTTPResponse
 from urllib.parse import urljoin, urlsplit
 
 import reader
-from reader.feeds.textclean import clean_one_line
+from reader.sanitize import stored_line
 
 USER_AGENT = f"reader/{reader.__version__} (+terminal news reader)"
 DEFAULT_TIMEOUT = 20.0
@@ -127,7 +127,7 @@ def get(
                     permanent_url=current if hops and permanent else None,
                     error=None,
                 )
-            reason = clean_one_line(str(answer.reason or ""))
+            reason = stored_line(str(answer.reason or ""))
             answer.close()
             return _failed(current, status, f"HTTP {status} {reason}".strip())
         except Exception as error:  # every network failure is this feed's error line
@@ -230,7 +230,7 @@ def _decoder(encoding: str) -> zlib._Decompress | _Inflate | str | None:
         return zlib.decompressobj(16 + zlib.MAX_WBITS)
     if encoding == "deflate":
         return _Inflate()
-    return f"unsupported Content-Encoding {clean_one_line(encoding)!r}"
+    return f"unsupported Content-Encoding {stored_line(encoding)!r}"
 
 
 def _set_timeout(response: HTTPResponse, seconds: float) -> None:
@@ -249,7 +249,7 @@ def _failed(url: str, status: int | None, error: str) -> Response:
         etag=None,
         last_modified=None,
         permanent_url=None,
-        error=clean_one_line(error)[:300],
+        error=stored_line(error)[:300],
     )
 
 

@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from reader.feeds.textclean import clean_body, clean_one_line
+from reader.sanitize import stored_body, stored_line
 
 # Elements dropped with everything inside them.
 _DROP = frozenset(
@@ -97,11 +97,11 @@ def html_to_markdown(html: str, base: str = "") -> str:
 def html_to_text(html: str) -> str:
     """The text of an HTML fragment on one line (for titles)."""
     if "<" not in html:
-        return clean_one_line(_unescape_leftovers(html_lib.unescape(html)))
+        return stored_line(_unescape_leftovers(html_lib.unescape(html)))
     root = _parse(html)
     if root is None:
-        return clean_one_line(html_lib.unescape(html))
-    return clean_one_line(_unescape_leftovers(_Walk("").inline_text(root)))
+        return stored_line(html_lib.unescape(html))
+    return stored_line(_unescape_leftovers(_Walk("").inline_text(root)))
 
 
 class _Walk:
@@ -211,7 +211,7 @@ class _Walk:
         if tag == "br":
             return _BREAK
         if tag == "img":
-            alt = clean_one_line(element.get("alt") or "")
+            alt = stored_line(element.get("alt") or "")
             return f" {_escaped(alt)} " if alt else ""
         if tag in _STRUCTURAL:
             return f" {self.inline_children(element)} "
@@ -331,7 +331,7 @@ def _unescape_leftovers(text: str) -> str:
 
 
 def _finish(markdown: str) -> str:
-    text = clean_body(_unescape_leftovers(markdown)).replace("\u00a0", " ")
+    text = stored_body(_unescape_leftovers(markdown)).replace("\u00a0", " ")
     text = _TRAILING_SPACE.sub("\n", text)
     text = _BLANK_LINES.sub("\n\n", text)
     return text.strip()

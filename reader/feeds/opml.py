@@ -25,7 +25,7 @@ from xml.sax.saxutils import quoteattr
 from lxml import etree
 
 from reader.feeds.parse import declares_entities, hardened_parser, xml_error
-from reader.feeds.textclean import clean_one_line
+from reader.sanitize import stored_line
 
 
 @dataclass(frozen=True)
@@ -36,13 +36,15 @@ class Subscription:
 
 
 @dataclass(frozen=True)
-class Imported:
+class SubscriptionFile:
+    """What an OPML or urls file holds: its subscriptions, what was left out, or why it could not be read."""
+
     feeds: tuple[Subscription, ...]
     skipped: tuple[str, ...]  # one line each: what was left out and why
     error: str | None  # the whole file could not be read
 
 
-def import_bytes(data: bytes) -> Imported:
+def import_bytes(data: bytes) -> SubscriptionFile:
     """OPML when the document is XML, else a newsboat urls file."""
     head = data.lstrip()[:256].lstrip(b"\xef\xbb\xbf")
     if head.startswith(b"<"):
@@ -50,56 +52,56 @@ def import_bytes(data: bytes) -> Imported:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        return Imported((), (), "neither OPML nor a urls file: the file is not UTF-8 text")
+        return SubscriptionFile((), (), "neither OPML nor a urls file: the file is not UTF-8 text")
     return read_urls(text)
 
 
 # -- OPML --------------------------------------------------------------------------
 
 
-def read_opml(data: bytes) -> Imported:
+def read_opml(data: bytes) -> SubscriptionFile:
     if declares_entities(data):
-        return Imported((), (), "refused: the OPML declares XML entities")
+        return SubscriptionFile((), (), "refused: the OPML declares XML entities")
     try:
         root = etree.fromstring(data, hardened_parser(recover=False))
     except etree.XMLSyntaxError as error:
-        return Imported((), (), clean_one_line(f"not valid XML: {xml_error(error)}"))
+        return SubscriptionFile((), (), stored_line(f"not valid XML: {xml_error(error)}"))
     if root is None or not isinstance(root.tag, str) or etree.QName(root).localname != "opml":
-        return Imported((), (), "not an OPML file: the root element is not <opml>")
+        return SubscriptionFile((), (), "not an OPML file: the root element is not <opml>")
     body = next((child for child in root if isinstance(child.tag, str) and etree.QName(child).localname == "body"), None)
     if body is None:
-        return Imported((), (), "not a usable OPML file: it has no <body>")
+        return SubscriptionFile((), (), "not a usable OPML file: it has no <body>")
     found: dict[str, Subscription] = {}
     skipped: list[str] = []
     _walk(body, "", found, skipped)
-    return Imported(tuple(found.values()), tuple(skipped), None)
+    return SubscriptionFile(tuple(found.values()), tuple(skipped), None)
 
 
 def _walk(parent: etree._Element, path: str, found: dict[str, Subscription], skipped: list[str]) -> None:
     for outline in parent:
         if not isinstance(outline.tag, str) or etree.QName(outline).localname != "outline":
             continue
-        label = clean_one_line(outline.get("text") or "") or clean_one_line(outline.get("title") or "")
+        label = stored_line(outline.get("text") or "") or stored_line(outline.get("title") or "")
         url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
         if not url:
             if label or len(outline):
                 _walk(outline, f"{path}/{label}" if path and label else (label or path), found, skipped)
             continue
         if url.startswith("|"):
-            skipped.append(clean_one_line(f"{label or url}: exec feeds (xmlUrl starting with |) are not supported"))
+            skipped.append(stored_line(f"{label or url}: exec feeds (xmlUrl starting with |) are not supported"))
             continue
         if outline.get("filtercmd"):
-            skipped.append(clean_one_line(f"{label or url}: filter feeds (filtercmd) are not supported"))
+            skipped.append(stored_line(f"{label or url}: filter feeds (filtercmd) are not supported"))
             continue
         if urlsplit(url).scheme.lower() not in ("http", "https"):
-            skipped.append(clean_one_line(f"{url}: only http and https feeds are supported"))
+            skipped.append(stored_line(f"{url}: only http and https feeds are supported"))
             continue
         tags = [path] if path else []
         for entry in (outline.get("category") or "").split(","):
-            tag = clean_one_line(entry).strip("/")
+            tag = stored_line(entry).strip("/")
             if tag and tag not in tags:
                 tags.append(tag)
-        _add(found, Subscription(clean_one_line(url), label, tuple(tags)))
+        _add(found, Subscription(stored_line(url), label, tuple(tags)))
 
 
 def _add(found: dict[str, Subscription], subscription: Subscription) -> None:
@@ -120,18 +122,18 @@ def export_opml(subscriptions: Iterable[Subscription], title: str = "reader subs
     ``category`` too."""
     tree = _Folder()
     for sub in subscriptions:
-        tags = [t for t in (clean_one_line(t.replace(",", " ")) for t in sub.tags) if t]
+        tags = [t for t in (stored_line(t.replace(",", " ")) for t in sub.tags) if t]
         parts = tags[0].split("/") if tags else []
         folder = tree
-        if parts and all(part and clean_one_line(part) == part for part in parts):
+        if parts and all(part and stored_line(part) == part for part in parts):
             for part in parts:
                 folder = folder.folder(part)
             tags = tags[1:]
-        name = clean_one_line(sub.name)
+        name = stored_line(sub.name)
         attributes = [f"type={quoteattr('rss')}", f"text={quoteattr(name)}"]
         if name:
             attributes.append(f"title={quoteattr(name)}")
-        attributes.append(f"xmlUrl={quoteattr(clean_one_line(sub.url))}")
+        attributes.append(f"xmlUrl={quoteattr(stored_line(sub.url))}")
         if tags:
             attributes.append(f"category={quoteattr(','.join(tags))}")
         folder.children.append(f"<outline {' '.join(attributes)}/>")
@@ -139,7 +141,7 @@ def export_opml(subscriptions: Iterable[Subscription], title: str = "reader subs
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<opml version="2.0">',
         "  <head>",
-        f"    <title>{_escape(clean_one_line(title))}</title>",
+        f"    <title>{_escape(stored_line(title))}</title>",
         "  </head>",
         "  <body>",
         *tree.lines("    "),
@@ -181,7 +183,7 @@ def _escape(text: str) -> str:
 # -- newsboat urls -------------------------------------------------------------------
 
 
-def read_urls(text: str) -> Imported:
+def read_urls(text: str) -> SubscriptionFile:
     """A newsboat ``urls`` file: ``URL [tag ...] ["~Name"]`` a line; ``#``
     starts a comment line; ``query:``, ``exec:`` and ``filter:`` lines are
     skipped with a note; a tag starting with ``!`` (hidden) is kept without it."""
@@ -194,29 +196,29 @@ def read_urls(text: str) -> Imported:
         try:
             words = shlex.split(line, posix=True)
         except ValueError as error:
-            skipped.append(clean_one_line(f"line {number}: cannot be read ({error})"))
+            skipped.append(stored_line(f"line {number}: cannot be read ({error})"))
             continue
         if not words:
             continue
         url, rest = words[0], words[1:]
         kind = url.split(":", 1)[0].lower()
         if kind in ("query", "exec", "filter"):
-            skipped.append(clean_one_line(f"line {number}: {kind}: feeds are not supported"))
+            skipped.append(stored_line(f"line {number}: {kind}: feeds are not supported"))
             continue
         if urlsplit(url).scheme.lower() not in ("http", "https"):
-            skipped.append(clean_one_line(f"line {number}: not an http or https URL: {line[:80]}"))
+            skipped.append(stored_line(f"line {number}: not an http or https URL: {line[:80]}"))
             continue
         name = ""
         tags: list[str] = []
         for word in rest:
             if word.startswith("~"):
-                name = clean_one_line(word[1:])
+                name = stored_line(word[1:])
                 continue
-            tag = clean_one_line(word.removeprefix("!"))
+            tag = stored_line(word.removeprefix("!"))
             if tag and tag not in tags:
                 tags.append(tag)
-        _add(found, Subscription(clean_one_line(url), name, tuple(tags)))
-    return Imported(tuple(found.values()), tuple(skipped), None)
+        _add(found, Subscription(stored_line(url), name, tuple(tags)))
+    return SubscriptionFile(tuple(found.values()), tuple(skipped), None)
 
 
 def export_urls(subscriptions: Iterable[Subscription]) -> str:

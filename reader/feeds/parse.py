@@ -39,8 +39,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from reader.feeds.textclean import clean_one_line
-from reader.sanitize import legacy_codec
+from reader.sanitize import legacy_codec, stored_line
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
@@ -396,15 +395,15 @@ def _item(entry: Any, base: str, feed_lang: str) -> Item:
     categories = []
     for tag in entry.get("tags") or []:
         term = tag.get("term") if isinstance(tag, dict) else tag
-        label = clean_one_line(str(term or ""))
+        label = stored_line(str(term or ""))
         if label and label not in categories:
             categories.append(label)
     return Item(
-        guid=clean_one_line(str(entry.get("id") or "")),
+        guid=stored_line(str(entry.get("id") or "")),
         title=_text_title(entry.get("title")),
         link=_resolve(base, str(link)),
         date=normalise_date(entry.get("published") or entry.get("updated") or entry.get("created")),
-        author=clean_one_line(str(entry.get("author") or "")),
+        author=stored_line(str(entry.get("author") or "")),
         categories=tuple(categories),
         content=content or summary,
         summary=summary,
@@ -441,17 +440,17 @@ def _parse_json(data: bytes, url: str) -> ParsedFeed | FeedError:
         tags: list[Any] = given_tags if isinstance(given_tags, list) else []
         categories: list[str] = []
         for tag in tags:
-            label = clean_one_line(str(tag))
+            label = stored_line(str(tag))
             if label and label not in categories:
                 categories.append(label)
         link = raw.get("url") or raw.get("external_url") or ""
         items.append(
             Item(
-                guid=clean_one_line(str(raw.get("id") or "")),
+                guid=stored_line(str(raw.get("id") or "")),
                 title=_text_title(raw.get("title")),
                 link=_resolve(base, str(link)),
                 date=normalise_date(raw.get("date_published") or raw.get("date_modified")),
-                author=clean_one_line(", ".join(names)),
+                author=stored_line(", ".join(names)),
                 categories=tuple(categories),
                 content=content or _text_to_html(summary if isinstance(summary, str) else ""),
                 summary=_text_to_html(summary) if isinstance(summary, str) else "",
@@ -489,7 +488,7 @@ def _resolve(base: str, link: str) -> str:
         scheme = urlsplit(absolute).scheme.lower()
     except ValueError:
         return ""
-    return clean_one_line(absolute) if scheme in ("http", "https") else ""
+    return stored_line(absolute) if scheme in ("http", "https") else ""
 
 
 def _lang(value: object) -> str:
@@ -507,7 +506,7 @@ def _text_title(value: object) -> str:
         from reader.feeds.html import html_to_text
 
         return html_to_text(value)
-    return clean_one_line(value)
+    return stored_line(value)
 
 
 def normalise_date(value: object) -> str | None:
@@ -589,5 +588,5 @@ def _read_date(text: str) -> dt.datetime | None:
 
 def _one_line(text: str) -> str:
     """An error as one short line (a parser's message may quote the document)."""
-    line = clean_one_line(text)
+    line = stored_line(text)
     return line if len(line) <= ERROR_CHARS else line[: ERROR_CHARS - 1] + "…"

@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from reader.feeds import fetch, parse, write
-from reader.feeds.textclean import clean_one_line
+from reader.sanitize import stored_line
 
 DEFAULT_CONCURRENCY = 16
 DEFAULT_PER_HOST = 4
@@ -106,7 +106,7 @@ def fetch_all(
             said = str(error)
         except Exception:
             said = ""
-        return _result(feed, error=clean_one_line(f"{type(error).__name__}: {said}")[:300])
+        return _result(feed, error=stored_line(f"{type(error).__name__}: {said}")[:300])
 
     def one(number: int, feed: Feed) -> None:
         """Every feed ends in ``finished``, whatever happens to it."""
@@ -293,7 +293,7 @@ def discover(url: str, *, timeout: float = fetch.DEFAULT_TIMEOUT, max_bytes: int
         if isinstance(found, parse.ParsedFeed):
             return Discovered(answer.permanent_url or candidate, found.title or None, None)
         errors.append(found.message)
-    return Discovered(None, None, clean_one_line(f"the page's feed links failed: {errors[0]}"))
+    return Discovered(None, None, stored_line(f"the page's feed links failed: {errors[0]}"))
 
 
 def feed_links(page: bytes, base: str) -> list[str]:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from reader.feeds.html import html_to_markdown
 from reader.feeds.parse import Item
-from reader.feeds.textclean import clean_one_line
+from reader.sanitize import stored_line
 
 _ID_FILE = re.compile(r"[0-9a-f]{16}\.md")
 FUTURE_SLACK = dt.timedelta(days=1)  # a date further ahead than this is a mistake (it would top the list for good)
@@ -77,17 +77,17 @@ def render(item_key: str, item: Item, feed: FeedMeta, date: str) -> str:
     """The file's text: front matter, a blank line, the Markdown body."""
     tags: list[str] = []
     for tag in (*item.categories, *feed.tags):
-        label = clean_one_line(tag)
+        label = stored_line(tag)
         if label and label not in tags:
             tags.append(label)
     meta: dict[str, object] = {
         "id": item_key,
-        "title": clean_one_line(item.title) or _fallback_title(item),
+        "title": stored_line(item.title) or _fallback_title(item),
         "date": date,
-        "source": clean_one_line(feed.name),
+        "source": stored_line(feed.name),
         "url": item.link,
-        "feed": clean_one_line(feed.url),
-        "author": clean_one_line(item.author),
+        "feed": stored_line(feed.url),
+        "author": stored_line(item.author),
         "tags": tags,
     }
     lang = item.language or feed.language
@@ -103,7 +103,7 @@ def front_matter(meta: dict[str, object]) -> str:
 
     Each string is written as a JSON string, which is a YAML double-quoted
     scalar: once control characters, lone surrogates and non-characters are
-    gone (:mod:`reader.feeds.textclean`), every character JSON leaves as it
+    gone (:func:`reader.sanitize.stored_line`), every character JSON leaves as it
     is is printable YAML and every escape JSON writes YAML reads the same,
     so any title round-trips through ``yaml.safe_load``. Three times faster
     than PyYAML's dumper, which showed in the fetch profile; the tests load
@@ -118,7 +118,7 @@ def front_matter(meta: dict[str, object]) -> str:
 
 
 def _scalar(value: object) -> str:
-    return json.dumps(clean_one_line(str(value)), ensure_ascii=False)
+    return json.dumps(stored_line(str(value)), ensure_ascii=False)
 
 
 def _fallback_title(item: Item) -> str:

@@ -153,9 +153,9 @@ _tag = (
 @settings(max_examples=100, deadline=None)
 @given(name=st.text(max_size=40), tags=st.lists(_tag, max_size=4, unique=True))
 def test_any_name_and_tags_round_trip(name: str, tags: list[str]) -> None:
-    from reader.feeds.textclean import clean_one_line
+    from reader.sanitize import stored_line
 
-    sub = Subscription("https://x.example/feed", clean_one_line(name), tuple(tags))
+    sub = Subscription("https://x.example/feed", stored_line(name), tuple(tags))
     (back,) = import_bytes(export_opml([sub])).feeds
     assert back == sub
 
