@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import difflib
 import json
 import os
@@ -24,11 +25,11 @@ from rich.text import Text
 
 from reader import __version__, bookmark_files
 from reader.highlight import body_text, figure_value, meta_line
-from reader.library import SINGLE_THREADED, Library
+from reader.library import SINGLE_THREADED, TREND_FLOOR, Library
 from reader.model import Article, ReaderError, RefreshReport
 from reader.sanitize import clean_line
 
-COMMANDS = ("index", "list", "show", "entities", "search", "bookmark", "bookmarks", "sources", "feeds", "fetch")
+COMMANDS = ("index", "list", "show", "entities", "search", "bookmark", "bookmarks", "sources", "feeds", "fetch", "entity", "trends")
 GLOBAL_OPTIONS = {"--library": "library", "--data-dir": "data_dir", "--config": "config"}
 PIPED_WIDTH = 10_000  # columns of standard output when it is not a terminal
 _MARKED = re.compile(r"\*\*(.+?)\*\*")
@@ -122,6 +123,17 @@ def _parser() -> argparse.ArgumentParser:
     fetch = commands.add_parser("fetch", help="fetch feeds (all, or those named)")
     fetch.add_argument("feeds", nargs="*", metavar="NAME|URL")
     fetch.add_argument("--json", action="store_true")
+    entity = commands.add_parser("entity", help="an entity's page: timeline, co-mentions, figures")
+    entity.add_argument("name", nargs="+", help="a name in any inflection, or a part of it")
+    entity.add_argument("--kind", type=str.upper, choices=("PER", "ORG", "LOC"))
+    entity.add_argument("--limit", type=int, default=50, help="co-mentions and figures listed, at most (default 50)")
+    entity.add_argument("--json", action="store_true")
+    trends = commands.add_parser("trends", help="names rising in the last days")
+    trends.add_argument("--days", type=int, default=3, help="the recent days, today included (default 3)")
+    trends.add_argument("--baseline", type=int, default=28, help="the days before those to compare with (default 28)")
+    trends.add_argument("--limit", type=int, default=50)
+    trends.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)  # tests: a fixed today
+    trends.add_argument("--json", action="store_true")
     return parser
 
 
@@ -532,5 +544,51 @@ def _fetch(library: Library, args: argparse.Namespace, err: Console) -> int:
     return status
 
 
+def _entity_index(library: Library, err: Console) -> None:
+    """Entity pages and trends answer from the entity index: fill it first."""
+    pending = library.pending_extraction()
+    if pending:
+        _extract_with_bar(library, err, pending)
+
+
+def _entity(library: Library, args: argparse.Namespace, err: Console) -> int:
+    name = " ".join(args.name)
+    _entity_index(library, err)
+    page = library.entity_page(name, args.kind, args.limit)
+    if page is None:
+        kinds = {"PER": "a person", "ORG": "an organisation", "LOC": "a place"}
+        said = kinds[args.kind] if args.kind else "a person, organisation or place"
+        raise ReaderError(f"no article mentions {name!r} as {said}")
+    if args.json:
+        _print_json(page.as_json())
+        return 0
+    out = _stdout()
+    out.print(Text(f"{page.name}  ({page.kind})", style="bold"))
+    out.print(Text(f"{_plural(len(page.rowids), 'article')}, {page.first} to {page.last}  (reader search {page.query})"))
+    out.print(Text("Articles a day: " + ", ".join(f"{d} {n}" for d, n in page.timeline)))
+    if page.co_mentions:
+        out.print(Text("With: " + ", ".join(f"{c.name} ({c.kind}) {c.count}" for c in page.co_mentions)))
+    for f in page.figures:
+        out.print(Text(f"  {f.date}  {f.id}  {f.kind:<8} {f.text}  = {figure_value(f.value, f.unit)}"))
+    return 0
+
+
+def _trends(library: Library, args: argparse.Namespace, err: Console) -> int:
+    if args.days < 1 or args.baseline < 1:
+        raise UsageError("--days and --baseline must be at least 1")
+    _entity_index(library, err)
+    found = library.trends(args.days, args.baseline, args.today, args.limit)
+    if args.json:
+        _print_json([t.as_json() for t in found])
+        return 0
+    out = _stdout()
+    if not found:
+        _say(err, f"no name is in {TREND_FLOOR} or more articles of the last {args.days} days")
+    for t in found:
+        out.print(Text(f"{t.score:6.2f}  {t.recent:>5} / {t.baseline:<5}  {t.kind}  {t.name}"))
+    return 0
+
+
 _OWN_REFRESH = {"sources": _sources, "feeds": _feeds, "fetch": _fetch}
 _COMMANDS = {"list": _list, "show": _show, "entities": _entities, "search": _search, "bookmark": _bookmark, "bookmarks": _bookmarks}
+_COMMANDS.update(entity=_entity, trends=_trends)

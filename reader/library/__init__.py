@@ -9,6 +9,7 @@ gets a future, and a caller that must (the CLI) waits on it.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import os
 import queue
@@ -31,9 +32,12 @@ from reader.feeds.fetch import Response
 from reader.feeds.run import Claim, Feed, FeedResult, Stored, discover, fetch_all, store_answer
 from reader.feeds.write import feed_folder
 from reader.indexing import Known, Prepared, StoringPool
+from reader.library.entities import FLOOR as TREND_FLOOR
+from reader.library.entities import Entities, name_rows
 from reader.model import (
     Article,
     Bookmark,
+    EntityPage,
     Extraction,
     FeedInfo,
     FetchReport,
@@ -45,6 +49,7 @@ from reader.model import (
     Rendered,
     SearchHit,
     Source,
+    Trend,
     Warning_,
 )
 from reader.sanitize import clean_line
@@ -62,7 +67,7 @@ SEEDS_NAME = "seeds"
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
 
-__all__ = ["SINGLE_THREADED", "Library", "ReaderError", "StoreError", "default_data_dir"]
+__all__ = ["SINGLE_THREADED", "TREND_FLOOR", "Library", "ReaderError", "StoreError", "default_data_dir"]
 
 
 def default_data_dir() -> Path:
@@ -123,6 +128,7 @@ class Library:
         self.writer = Writer()
         self._searcher: Searcher
         self._queries: Index
+        self._entities: Entities
 
     # -- opening ------------------------------------------------------------
 
@@ -156,6 +162,7 @@ class Library:
         # Searches run on worker threads with a connection of their own, so
         # the list's rows (read on the UI thread) never wait behind one.
         self._searcher = Searcher(self._queries, self.scope, self._resolve)
+        self._entities = Entities(self._queries, self._searcher)
         return self
 
     def close(self) -> None:
@@ -815,7 +822,7 @@ class Library:
 
     def _store(self, items: Iterable[tuple[str, Extraction]], failures: Iterable[tuple[str, str]] = ()) -> None:
         rows = [
-            (digest, extract.to_json(found), " zzsep ".join(entity_tokens(e.kind, e.normal) for e in found.entities))
+            (digest, extract.to_json(found), " zzsep ".join(entity_tokens(e.kind, e.normal) for e in found.entities), name_rows(found))
             for digest, found in items
         ]
         self._index_w.store_extractions(extract.VERSION, rows, failures)
@@ -867,6 +874,18 @@ class Library:
             self._write(lambda: self._store(found, failed)).result()  # noqa: B023 - waited on here
             done += len(found) + len(failed)
         return done
+
+    # -- entity pages and trends (issue 24; logic in library/entities.py) ------
+
+    def entity_page(self, name: str, kind: str | None = None, limit: int = 50) -> EntityPage | None:
+        """An entity's page (None: no article in view mentions it); ``kind``
+        PER, ORG or LOC (default: the kind with most articles)."""
+        return self._entities.page(name, kind, limit)
+
+    def trends(self, days: int = 3, baseline: int = 28, today: dt.date | None = None, limit: int = 50) -> list[Trend]:
+        """Names rising in the ``days`` days up to ``today`` (default: the wall
+        date) against the ``baseline`` days before, best first."""
+        return self._entities.trends(days, baseline, today, limit)
 
     # -- reading: formatting and full text (issue 10; logic in reading.py, fulltext.py)
 
