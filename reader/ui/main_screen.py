@@ -28,11 +28,13 @@ from reader.library import Library
 from reader.model import Article, Extraction, Found, ReaderError, Spans
 from reader.ui.article_list import ArticleList
 from reader.ui.dialogs import LinksScreen, NoteScreen
+from reader.ui.entity_page import EntityPageScreen
 from reader.ui.entity_sidebar import EntitySidebar
 from reader.ui.footer import ReaderFooter, first_fitting
-from reader.ui.messages import ArticleOpened, EntityChosen, FigureChosen
+from reader.ui.messages import ArticleOpened, EntityChosen, EntityPageWanted, FigureChosen
 from reader.ui.reading_pane import ReadingPane
 from reader.ui.sources import SourcesScreen
+from reader.ui.trends import TrendsScreen
 
 T = TypeVar("T")
 POLL_S = 1.0  # how often the index is asked whether another process changed it
@@ -98,6 +100,7 @@ class MainScreen(Screen[None]):
         Binding("e", "toggle_sidebar", "Entities", id="sidebar.toggle"),
         Binding("z", "maximise", "Maximise", show=False, id="maximise"),
         Binding("f", "filter_entity", "Articles with the selected entity", show=False, id="entity.filter"),
+        Binding("T", "trends", "Trends", show=False, id="trends"),
     ]
 
     NARROW = 110  # below this width the list and the reading pane take turns, the sidebar overlays
@@ -368,6 +371,19 @@ class MainScreen(Screen[None]):
             self.query_one(ArticleList).focus()
             return
         self.query_one(ReadingPane).walk(list(message.entity.mentions))
+
+    # -- entity pages and trends (issue 24) -------------------------------------
+
+    def on_entity_page_wanted(self, message: EntityPageWanted) -> None:
+        self.app.push_screen(EntityPageScreen(self.library, message.name, message.kind), self._read_from_page)
+
+    def action_trends(self) -> None:
+        self.app.push_screen(TrendsScreen(self.library), self._read_from_page)
+
+    def _read_from_page(self, rowid: int | None) -> None:
+        """An article chosen on an entity page: read it here."""
+        if rowid is not None:
+            self.on_article_opened(ArticleOpened(rowid))
 
     def on_figure_chosen(self, message: FigureChosen) -> None:
         self.query_one(ReadingPane).walk([(message.start, message.end)])
