@@ -43,11 +43,8 @@ def _vocabulary(size: int, rng: random.Random) -> list[tuple[str, str]]:
     return [(KINDS[i % 3], name) for i, name in enumerate(sorted(names))]
 
 
-def build(
-    data_dir: Path, root: Path, articles: int, days: int, today: dt.date, seed: int, say: Callable[[str], None]
-) -> list[tuple[str, str, int]]:
-    """An index in ``data_dir`` of ``articles`` articles under ``root`` with
-    their names; returns every name (kind, name, articles), most articles first."""
+def build(data_dir: Path, root: Path, articles: int, days: int, today: dt.date, seed: int, say: Callable[[str], None]) -> None:
+    """An index in ``data_dir`` of ``articles`` articles under ``root`` with their names."""
     rng = random.Random(seed)
     vocabulary = _vocabulary(20_000, rng)
     weights = [1 / (rank + 1) ** 1.1 for rank in range(len(vocabulary))]
@@ -90,6 +87,14 @@ def build(
                 ((today - dt.timedelta(days=1)).toordinal(), RISING),
             )
         index.conn.execute("ANALYZE")
+    finally:
+        index.close()
+
+
+def _ranked(data_dir: Path, say: Callable[[str], None]) -> list[tuple[str, str, int]]:
+    """Every name (kind, name, articles), most articles first."""
+    index = Index.open(data_dir / "index.db", say)
+    try:
         rows = index.conn.execute(
             "SELECT n.kind, n.name, count(*) FROM mentions m JOIN names n ON n.id=m.name GROUP BY m.name ORDER BY 3 DESC"
         ).fetchall()
@@ -108,23 +113,29 @@ def _median_ms(action: Callable[[], object], repeat: int) -> tuple[float, float]
     return times[0], statistics.median(times[1:])
 
 
-def measure(articles: int, days: int, repeat: int, say: Callable[[str], None]) -> dict[str, float | int | str]:
-    today = dt.date.today()
+def measure(articles: int, days: int, repeat: int, say: Callable[[str], None], keep: Path | None = None) -> dict[str, float | int | str]:
+    """Build the index (in ``keep`` when given, and there only once), then time."""
     with tempfile.TemporaryDirectory(prefix="reader-bench-entities-") as temp:
-        data_dir, root = Path(temp) / "data", Path(temp) / "articles"
-        data_dir.mkdir()
+        place = keep or Path(temp)
+        data_dir, root = place / "data", place / "articles"
+        data_dir.mkdir(parents=True, exist_ok=True)
+        today_file = place / "today"
         started = time.perf_counter()
-        ranked = build(data_dir, root, articles, days, today, 1, say)
+        if not today_file.exists():
+            build(data_dir, root, articles, days, dt.date.today(), 1, say)
+            today_file.write_text(dt.date.today().isoformat())
+        today = dt.date.fromisoformat(today_file.read_text())
         results: dict[str, float | int | str] = {"articles": articles, "days": days, "build_s": round(time.perf_counter() - started, 1)}
         with Library([root], data_dir) as library:
+            ranked = _ranked(data_dir, say)
             library.all_rowids()  # the list's order, as the app has it before any page is asked for
             top = library.trends(today=today)
             results["trends_top"] = top[0].name if top else ""
             results["rising_rank"] = next((i + 1 for i, t in enumerate(top) if t.name == RISING), 0)
             first, median = _median_ms(lambda: library.trends(today=today), repeat)
             results["trends_first_ms"], results["trends_ms"] = round(first, 1), round(median, 1)
-            for label, place in (("most", 0), ("tenth", 9), ("hundredth", 99), ("rare", 5000)):
-                kind, name, _ = ranked[place]
+            for label, rank in (("most", 0), ("tenth", 9), ("hundredth", 99), ("rare", 5000)):
+                kind, name, _ = ranked[rank]
                 page = library.entity_page(name, kind)
                 results[f"page_{label}_articles"] = len(page.rowids) if page else 0
                 first, median = _median_ms(lambda n=name, k=kind: library.entity_page(n, k), repeat)  # type: ignore[misc]
@@ -139,7 +150,8 @@ def main(args: list[str]) -> int:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--days", type=int, default=60, help="the articles' dates spread over this many days up to today")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--keep", type=Path, help="build the index in this folder, or use the one built there before")
     options = parser.parse_args(args)
-    results = measure(options.articles, options.days, options.repeat, lambda m: print(f"… {m}", flush=True))
+    results = measure(options.articles, options.days, options.repeat, lambda m: print(f"… {m}", flush=True), options.keep)
     print("\n".join(f"{name:<26} {value}" for name, value in results.items()))
     return 0

@@ -25,6 +25,10 @@ BASELINE_DAYS = 28
 FLOOR = 3  # articles in the recent days, at least: one article never makes a trend
 SMOOTHING = 0.5  # added to every count of the score (Haldane-Anscombe)
 LIMIT = 50
+# Co-mentions are counted over a name's newest this many articles: exact for
+# all but the names of a large share of a large library («Россия» in 30,000
+# articles), whose page would otherwise read every name of those articles.
+CO_MENTION_ARTICLES = 5000
 
 
 def name_rows(found: Extraction) -> tuple[NameRow, ...]:
@@ -104,7 +108,7 @@ class Entities:
             timeline[0][0] if timeline else "",
             timeline[-1][0] if timeline else "",
             timeline,
-            self._co_mentions(articles, ids, limit),
+            self._co_mentions(articles[:CO_MENTION_ARTICLES], ids, limit),
             self._figures(ids, articles, limit),
         )
 
