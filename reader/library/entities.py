@@ -135,13 +135,12 @@ class Entities:
         self, days: int = RECENT_DAYS, baseline: int = BASELINE_DAYS, today: dt.date | None = None, limit: int = LIMIT
     ) -> list[Trend]:
         """The names whose share of articles rose most in the ``days`` days
-        up to ``today`` (the wall date by default) against the ``baseline``
-        days before those, best first; each seen in at least :data:`FLOOR`
-        articles in the recent days."""
+        up to ``today`` against the ``baseline`` days before those, best
+        first; each seen in at least :data:`FLOOR` articles in the recent
+        days. See :meth:`_recent_days` for the recent days."""
         import numpy as np
 
-        last = (today or dt.date.today()).toordinal()
-        recent = (last - days + 1, last)
+        recent = self._recent_days(days, today)
         before = (recent[0] - baseline, recent[0] - 1)
         in_view = self.searcher.in_view()
         totals = [self._articles(first, end, in_view) for first, end in (recent, before)]
@@ -161,6 +160,24 @@ class Entities:
             for i, n in zip(order, chosen, strict=True)
             if n in names
         ]
+
+    def _recent_days(self, days: int, today: dt.date | None) -> tuple[int, int]:
+        """The first and last day of the recent days: ``today`` and the days
+        before it when given; else the wall date's, with an article dated
+        later (a clock or time zone ahead) counted as recent, and, when no
+        article is as recent (an archive, a library not fetched for a
+        while), the days up to the newest article."""
+        if today is not None:
+            return today.toordinal() - days + 1, today.toordinal()
+        last = dt.date.today().toordinal()
+        order = self.searcher.order()
+        newest = self.index.rows([order[0]]).get(order[0]) if len(order) else None
+        newest_day = dt.date.fromisoformat(newest.date).toordinal() if newest is not None else last
+        if newest_day > last:
+            return last - days + 1, newest_day
+        if newest_day < last - days + 1:
+            last = newest_day
+        return last - days + 1, last
 
     def _articles(self, first: int, last: int, in_view: np.ndarray | None) -> int:
         import numpy as np

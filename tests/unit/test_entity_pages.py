@@ -87,7 +87,9 @@ def test_she_trends_top_five(news: Library) -> None:
     scores = [t.score for t in found]
     assert scores == sorted(scores, reverse=True)
     assert set(found[0].as_json()) == {"name", "kind", "recent", "baseline", "score"}
-    # A month later she is no trend: nothing of hers is recent.
+    # By the wall date (a year on) nothing is recent: the recent days end at the newest article.
+    assert [(t.name, t.score) for t in news.trends()] == [(t.name, t.score) for t in found]
+    # A given day is kept as it is: a month later she is no trend.
     assert all(t.name != "Эльвира Набиуллина" for t in news.trends(today=TODAY + dt.timedelta(days=30)))
 
 
