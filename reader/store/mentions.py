@@ -8,7 +8,6 @@ the article, so a page or a trend never reads an article again."""
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -68,14 +67,12 @@ class FigureRow:
 
 
 class MentionTables:
-    """Statements on the names tables, mixed into the index."""
+    """Statements on the names tables, mixed into the index (whose
+    ``_rows`` runs them)."""
 
-    conn: sqlite3.Connection
-    lock: threading.RLock
+    if TYPE_CHECKING:
 
-    def _query(self, sql: str, params: Sequence[object] = ()) -> list[tuple[object, ...]]:
-        with self.lock:
-            return self.conn.execute(sql, params).fetchall()
+        def _rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple[object, ...]]: ...
 
     def _numbers(self, sql: str, params: Sequence[object] = (), width: int = 1) -> np.ndarray:
         """What a query of ``width`` integer columns returns, as one array of
@@ -84,7 +81,7 @@ class MentionTables:
 
         columns = " || ',' || ".join(f"c{i}" for i in range(width))
         names = ", ".join(f"c{i}" for i in range(width))
-        text = self._query(f"WITH t({names}) AS ({sql}) SELECT group_concat({columns}) FROM t", params)[0][0]
+        text = self._rows(f"WITH t({names}) AS ({sql}) SELECT group_concat({columns}) FROM t", params)[0][0]
         found = np.fromstring(str(text), dtype=np.int64, sep=",") if text else np.empty(0, dtype=np.int64)
         return found.reshape(-1, width) if width > 1 else found
 
@@ -115,14 +112,14 @@ class MentionTables:
 
     def names_matching(self, expression: str) -> list[int]:
         """The ids of the names an entity expression (see reader.search) finds."""
-        return [int(r[0]) for r in self._query("SELECT rowid FROM names_fts WHERE names_fts MATCH ?", (expression,))]  # type: ignore[call-overload]
+        return [int(r[0]) for r in self._rows("SELECT rowid FROM names_fts WHERE names_fts MATCH ?", (expression,))]  # type: ignore[call-overload]
 
     def names(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
         """The kind and name of each of these ids."""
         out: dict[int, tuple[str, str]] = {}
         for start in range(0, len(ids), 10_000):
             part = list(ids[start : start + 10_000])
-            rows = self._query(f"SELECT id, kind, name FROM names WHERE id IN ({','.join('?' * len(part))})", part)
+            rows = self._rows(f"SELECT id, kind, name FROM names WHERE id IN ({','.join('?' * len(part))})", part)
             out.update({int(i): (str(k), str(n)) for i, k, n in rows})  # type: ignore[call-overload]
         return out
 
@@ -163,7 +160,7 @@ class MentionTables:
         for name in ids:
             size, offset, have = limit, 0, 0
             while True:
-                rows = self._query(
+                rows = self._rows(
                     "SELECT article, position, day, kind, text, value, unit FROM name_figures WHERE name=?"
                     " ORDER BY day DESC, article DESC, position LIMIT ? OFFSET ?",
                     (name, size, offset),
