@@ -64,6 +64,7 @@ def test_her_co_mentions_and_figures(news: Library) -> None:
     assert together[("Банк России", "ORG")] >= 3
     assert ("Антон Силуанов", "PER") in together
     assert ("Эльвира Набиуллина", "PER") not in together  # never her own co-mention
+    assert ("Набиуллин", "PER") not in together  # «Набиуллиной поручено…» alone is hers too, not a man's
     counts = [c.count for c in page.co_mentions]
     assert counts == sorted(counts, reverse=True)
     said = {f.text: f for f in page.figures}
