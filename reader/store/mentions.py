@@ -125,8 +125,9 @@ class MentionTables:
 
     def mentions_of(self, ids: Sequence[int]) -> np.ndarray:
         """(article, day, name) of every mention of these names."""
-        marks = ",".join("?" * len(ids))
-        return self._numbers(f"SELECT article, day, name FROM mentions WHERE name IN ({marks})", list(ids), width=3)
+        return self._numbers(
+            "SELECT article, day, name FROM mentions WHERE name IN (SELECT value FROM json_each(?))", [_json_list(ids)], width=3
+        )
 
     def names_in(self, articles: np.ndarray) -> np.ndarray:
         """(article, name) of every name in these articles."""
@@ -143,9 +144,10 @@ class MentionTables:
 
     def days_of(self, ids: Sequence[int], first: int, last: int) -> np.ndarray:
         """(name, day, article) of these names' mentions from ``first`` to ``last``."""
-        marks = ",".join("?" * len(ids))
         return self._numbers(
-            f"SELECT name, day, article FROM mentions WHERE name IN ({marks}) AND day BETWEEN ? AND ?", [*ids, first, last], width=3
+            "SELECT name, day, article FROM mentions WHERE name IN (SELECT value FROM json_each(?)) AND day BETWEEN ? AND ?",
+            [_json_list(ids), first, last],
+            width=3,
         )
 
     def figures_of(self, ids: Sequence[int], articles: np.ndarray, limit: int) -> list[FigureRow]:
@@ -181,5 +183,8 @@ class MentionTables:
         return self._numbers("SELECT rowid FROM articles WHERE date BETWEEN ? AND ?", [first, last])
 
 
-def _json_list(numbers: np.ndarray) -> str:
-    return "[" + ",".join(map(str, numbers.tolist())) + "]"
+def _json_list(numbers: np.ndarray | Sequence[int]) -> str:
+    """Numbers as one parameter, for ``IN (SELECT value FROM json_each(?))``:
+    no limit on how many, one statement whatever their number."""
+    listed = numbers.tolist() if hasattr(numbers, "tolist") else list(numbers)
+    return "[" + ",".join(map(str, listed)) + "]"
