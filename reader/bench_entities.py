@@ -139,7 +139,7 @@ def measure(articles: int, days: int, repeat: int, say: Callable[[str], None], k
                 lambda: library.trends(today=today), repeat
             )
             for label, rank in (("most", 0), ("tenth", 9), ("hundredth", 99), ("rare", 5000)):
-                kind, name, _ = ranked[rank]
+                kind, name, _ = ranked[min(rank, len(ranked) - 1)]
                 page = library.entity_page(name, kind)
                 results[f"page_{label}_articles"] = len(page.rowids) if page else 0
                 timed = _median_ms(lambda n=name, k=kind: library.entity_page(n, k), repeat)  # type: ignore[misc]
