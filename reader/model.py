@@ -94,6 +94,7 @@ class Figure:
 class Extraction:
     entities: tuple[Entity, ...] = ()
     figures: tuple[Figure, ...] = ()
+    sentences: tuple[tuple[int, int], ...] = ()  # (start, end) of each sentence where entities were looked for
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,3 +248,76 @@ class RefreshReport:
     read: int = 0
     removed: int = 0
     warnings: list[Warning_] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class NameCount:
+    """A name and how many articles it is in (a co-mention on an entity page)."""
+
+    name: str
+    kind: str
+    count: int
+
+    def as_json(self) -> dict[str, object]:
+        return _json(self)
+
+
+@dataclass(frozen=True, slots=True)
+class SaidFigure:
+    """A figure said in a sentence that mentions a name: its article's date and id."""
+
+    date: str
+    id: str
+    text: str
+    value: float | int | str
+    unit: str
+    kind: str
+
+    def as_json(self) -> dict[str, object]:
+        return _json(self)
+
+
+@dataclass(frozen=True, slots=True)
+class EntityPage:
+    """An entity's page (SPEC §6.6): its articles (``rowids``, newest first,
+    as the matching ``person:``/``org:``/``place:`` search finds them), their
+    count a day, the names met with it most, the figures said about it."""
+
+    name: str
+    kind: str
+    query: str  # the search that finds its articles
+    rowids: array[int]
+    first: str
+    last: str
+    timeline: tuple[tuple[str, int], ...]
+    co_mentions: tuple[NameCount, ...]
+    figures: tuple[SaidFigure, ...]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "articles": len(self.rowids),
+            "first": self.first,
+            "last": self.last,
+            "timeline": [{"date": d, "count": n} for d, n in self.timeline],
+            "co_mentions": [c.as_json() for c in self.co_mentions],
+            "figures": [f.as_json() for f in self.figures],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    """A name whose share of articles rose: articles with it in the recent
+    days and in the baseline days before, the score it is ranked by, and its
+    articles a day over both windows (oldest first), for a sparkline."""
+
+    name: str
+    kind: str
+    recent: int
+    baseline: int
+    score: float
+    series: tuple[int, ...] = ()
+
+    def as_json(self) -> dict[str, object]:
+        return _json(self, drop=("series",), score=round(self.score, 3))

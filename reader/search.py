@@ -402,7 +402,7 @@ class Searcher:
             drops.append(self.index.ids_matching(" OR ".join(negative)))
         for term in parsed.terms:
             if term.kinds:
-                (drops if term.negated else keeps).append(self.index.ids_with_entities(entity_expression(term, among)))
+                (drops if term.negated else keeps).append(self.index.ids_with_entities(self.entity_expression(term)))
         for f in parsed.filters:
             if f.name == "lang" and not f.negated and self._one_language(f.value):
                 continue  # every article is in that language: nothing to filter
@@ -421,6 +421,15 @@ class Searcher:
             scores = {rowid: score for rowid, score in self.index.ranked(expression) if rowid in wanted}
             return Found(array("q", scores), scores=scores, matcher=matcher)
         return Found(_newest_first(self.order(), keep, drop), matcher=matcher)
+
+    def entity_expression(self, term: Term) -> str:
+        """The entity index expression :meth:`find` looks an entity term up with."""
+        return entity_expression(term, self._languages_there())
+
+    def in_view(self) -> np.ndarray | None:
+        """The rowids in view; None when every article is."""
+        self.order()
+        return self._in_view
 
     def _filter(self, f: Filter) -> tuple[str | None, list[object]]:
         if f.name == "is":

@@ -4,6 +4,7 @@
     python -m reader.bench [--articles N] [--json FILE] [--repeat R]
     python -m reader.bench ner [--factru DIR] [--conll FILE]
     python -m reader.bench fetch [--feeds N] [--fixtures DIR] [--json FILE]
+    python -m reader.bench entities [--articles N] [--days D] [--repeat R]
 
 Figures are medians over repeated runs; nothing here is a test and nothing
 asserts on time.
@@ -497,6 +498,10 @@ def main(argv: list[str] | None = None) -> int:
         results = responsiveness(options.articles, options.presses, lambda m: print(f"… {m}", file=sys.stderr))
         print("\n".join(table(results)))
         return 0
+    if args[:1] == ["entities"]:
+        from reader.bench import entities as bench_entities
+
+        return bench_entities.main(args[1:])
     if args[:1] == ["extract"]:
         from reader.bench import extraction
 
@@ -529,7 +534,8 @@ def main(argv: list[str] | None = None) -> int:
         "`corpus --articles N DIR` (write the corpus alone), `ner [--factru DIR]` (NER scores), "
         "`fetch [--feeds N]` (fetch, store and index feeds from a local server, beside newsboat), "
         "`extract DIR` (full-text extraction F1 on a folder of pages with ground truth), "
-        "`responsive [--articles N]` (the app's answer to a key while other processes index and bookmark).",
+        "`responsive [--articles N]` (the app's answer to a key while other processes index and bookmark), "
+        "`entities [--articles N]` (entity pages and trends on a synthetic index of names).",
     )
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)

@@ -17,7 +17,7 @@ from typing import NoReturn
 from rich.console import Console
 
 from reader import __version__
-from reader.cli import articles, sources
+from reader.cli import articles, entities, sources
 from reader.cli.common import Command, UsageError, say, warn
 from reader.library import SINGLE_THREADED, Library
 from reader.model import ReaderError
@@ -178,4 +178,4 @@ def _run(args: argparse.Namespace, given: Globals, err: Console) -> int:
 
 
 # The one dispatch table: every subcommand, its arguments and what it does.
-COMMANDS: dict[str, Command] = {**articles.COMMANDS, **sources.COMMANDS}
+COMMANDS: dict[str, Command] = {**articles.COMMANDS, **sources.COMMANDS, **entities.COMMANDS}

@@ -8,10 +8,12 @@ delegates each call to the room whose one job it is.
 - ``articles``: rows, articles, search, full text
 - ``marks``: bookmarks, notes, read state
 - ``extraction``: entities and figures, here or in the background
+- ``entities``: entity pages and trends, from the index
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future
@@ -21,6 +23,8 @@ from reader import browser, fulltext, reading
 from reader.background import SINGLE_THREADED, BackgroundExtraction
 from reader.indexing import Known, Prepared
 from reader.library.articles import Articles
+from reader.library.entities import FLOOR as TREND_FLOOR
+from reader.library.entities import Entities
 from reader.library.extraction import Extractor
 from reader.library.fetch import FeedFetch, Progress, fetch_elsewhere
 from reader.library.marks import Marks
@@ -30,6 +34,7 @@ from reader.library.sources import Sources
 from reader.model import (
     Article,
     Bookmark,
+    EntityPage,
     Extraction,
     FeedInfo,
     FetchReport,
@@ -42,11 +47,12 @@ from reader.model import (
     SearchHit,
     Snippet,
     Source,
+    Trend,
 )
 from reader.store import Index, State, StoreError, now
 from reader.text import extract
 
-__all__ = ["SINGLE_THREADED", "Library", "ReaderError", "StoreError", "default_data_dir"]
+__all__ = ["SINGLE_THREADED", "TREND_FLOOR", "Library", "ReaderError", "StoreError", "default_data_dir"]
 
 
 class Library:
@@ -61,12 +67,14 @@ class Library:
         self._marks = Marks(self.session)
         self._extractor = Extractor(self.session)
         self._articles: Articles  # its searcher needs the open databases
+        self._entities: Entities
 
     # -- opening ------------------------------------------------------------
 
     def open(self) -> Library:
         self.session.open()
         self._articles = Articles(self.session, self._sources)
+        self._entities = Entities(self.session.queries, self._articles.searcher)
         return self
 
     def close(self) -> None:
@@ -293,6 +301,18 @@ class Library:
 
     def extract_pending(self, batch: int = 32, part: int = 0, parts: int = 1) -> int:
         return self._extractor.extract_pending(batch, part, parts)
+
+    # -- entity pages and trends ----------------------------------------------
+
+    def entity_page(self, name: str, kind: str | None = None, limit: int = 50) -> EntityPage | None:
+        """An entity's page (None: no article in view mentions it); ``kind``
+        PER, ORG or LOC (default: the kind with most articles)."""
+        return self._entities.page(name, kind, limit)
+
+    def trends(self, days: int = 3, baseline: int = 28, today: dt.date | None = None, limit: int = 50) -> list[Trend]:
+        """Names rising in the ``days`` days up to ``today`` (default: the wall
+        date) against the ``baseline`` days before, best first."""
+        return self._entities.trends(days, baseline, today, limit)
 
     # -- reading: formatting, links and full text ---------------------------
 

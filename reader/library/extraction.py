@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from reader import indexing
 from reader.background import BackgroundExtraction
+from reader.library.entities import name_rows
 from reader.library.session import Session
 from reader.model import Article, Extraction
 from reader.sanitize import clean_line
@@ -35,7 +36,7 @@ class Extractor:
 
     def _store(self, items: Iterable[tuple[str, Extraction]], failures: Iterable[tuple[str, str]] = ()) -> None:
         rows = [
-            (digest, extract.to_json(found), " zzsep ".join(entity_tokens(e.kind, e.normal) for e in found.entities))
+            (digest, extract.to_json(found), " zzsep ".join(entity_tokens(e.kind, e.normal) for e in found.entities), name_rows(found))
             for digest, found in items
         ]
         self.session.index_w.store_extractions(extract.VERSION, rows, failures)

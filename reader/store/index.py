@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from array import array
@@ -12,12 +13,13 @@ from typing import TYPE_CHECKING
 
 from reader.model import Article, ListRow
 from reader.store.db import Db, FileLock, connect, open_checked, remove_db, retry_locked, run_script, transaction
+from reader.store.mentions import MENTIONS_SCHEMA, MentionTables, NameRow
 from reader.text import lemmas
 
 if TYPE_CHECKING:
     import numpy as np
 
-INDEX_VERSION = f"index-9/{lemmas.VERSION}"  # 9: FTS5's ascii tokenizer on the normal forms
+INDEX_VERSION = f"index-10/{lemmas.VERSION}"  # 9: FTS5's ascii tokenizer on the normal forms. 10: names, mentions
 
 INDEX_SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -56,6 +58,8 @@ CREATE TABLE extractions(hash TEXT NOT NULL, version TEXT NOT NULL, data TEXT NO
 CREATE TABLE extraction_failures(hash TEXT NOT NULL, version TEXT NOT NULL, error TEXT NOT NULL,
                                  PRIMARY KEY(hash, version)) WITHOUT ROWID;
 """
+# -- entity pages and trends: reader/store/mentions.py -------------------------
+INDEX_SCHEMA += MENTIONS_SCHEMA
 
 _FILTERS = {
     "source": "instr(a.source_key, ?) > 0",
@@ -95,7 +99,7 @@ def normalise(article: Article) -> tuple[str, str, str]:
     return lemmas.normalise_text(article.title, lang), lemmas.normalise_text(article.body, lang), lemmas.normalise_text(meta, lang)
 
 
-class Index(Db):
+class Index(MentionTables, Db):
     """``index.db``: articles of every source, full-text index, entity cache."""
 
     @classmethod
@@ -262,6 +266,7 @@ class Index(Db):
                 title, body, meta = normalise(article)
                 tx.execute("INSERT INTO fts(fts, rowid, title, body, meta) VALUES ('delete',?,?,?,?)", (rowid, title, body, meta))
             tx.execute("DELETE FROM efts WHERE rowid=?", (rowid,))
+            self._drop_mentions(tx, int(rowid))
             tx.execute("DELETE FROM articles WHERE rowid=?", (rowid,))
             tx.execute("DELETE FROM bodies WHERE rowid=?", (rowid,))
         tx.execute("DELETE FROM files WHERE path=?", (path,))
@@ -389,17 +394,28 @@ class Index(Db):
         counts = {str(r): int(n) for r, n in self._rows(sql, (version,))}  # type: ignore[call-overload]
         return counts if roots is None else {r: n for r, n in counts.items() if r in roots}
 
-    def store_extractions(self, version: str, items: Iterable[tuple[str, str, str]], failures: Iterable[tuple[str, str]] = ()) -> None:
-        """(text hash, extraction JSON, entity tokens) for each text, and
-        (text hash, error) for each text the extractor raised on; every
+    def store_extractions(
+        self, version: str, items: Iterable[tuple[str, str, str, Sequence[NameRow]]], failures: Iterable[tuple[str, str]] = ()
+    ) -> None:
+        """(text hash, extraction JSON, entity tokens, names) for each text,
+        and (text hash, error) for each text the extractor raised on; every
         article with that text is marked done."""
         with self.write() as tx:
-            for digest, data, tokens in items:
+            for digest, data, tokens, names in items:
                 tx.execute("INSERT OR REPLACE INTO extractions VALUES (?,?,?)", (digest, version, data))
-                for (rowid,) in tx.execute("SELECT rowid FROM articles WHERE hash=?", (digest,)).fetchall():
+                for rowid, date in tx.execute("SELECT rowid, date FROM articles WHERE hash=?", (digest,)).fetchall():
                     tx.execute("DELETE FROM efts WHERE rowid=?", (rowid,))
                     tx.execute("INSERT INTO efts(rowid, ents) VALUES (?,?)", (rowid, tokens))
+                    self._write_mentions(tx, rowid, _day(date), names)
                 tx.execute("UPDATE articles SET extracted=? WHERE hash=?", (version, digest))
             for digest, error in failures:
                 tx.execute("INSERT OR REPLACE INTO extraction_failures VALUES (?,?,?)", (digest, version, error))
                 tx.execute("UPDATE articles SET extracted=? WHERE hash=?", (version, digest))
+
+
+def _day(date: str) -> int:
+    """An article's date as a day number (0: none)."""
+    try:
+        return dt.date.fromisoformat(date[:10]).toordinal()
+    except ValueError:
+        return 0

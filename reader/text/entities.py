@@ -29,6 +29,7 @@ from typing import Any
 from reader.model import Entity
 from reader.text.lazy import Once
 from reader.text.lemmas import dictionary, fold
+from reader.text.lemmas import normal as index_form
 
 NOT_NAMES = frozenset({"корр", "фото", "видео", "источник"})
 # Unions of states the model reads as places in some sentences; they are
@@ -351,11 +352,13 @@ def _kind_of(items: list[Mention]) -> str:
 
 
 def group_mentions(mentions: list[Mention]) -> list[Entity]:
-    # One lone surname joins the full name met in the same article.
-    full = {fold(m.normal.rsplit(" ", 1)[-1]): m.normal for m in mentions if m.kind == "PER" and " " in m.normal}
+    # One lone surname joins the full name met in the same article, by the
+    # surname's index form: «Набиуллиной» put in the nominative as «Набиуллин»
+    # is still Эльвира Набиуллина's.
+    full = {index_form(m.normal.rsplit(" ", 1)[-1], "ru"): m.normal for m in mentions if m.kind == "PER" and " " in m.normal}
     for m in mentions:
-        if m.kind == "PER" and " " not in m.normal and fold(m.normal) in full:
-            m.normal = full[fold(m.normal)]
+        if m.kind == "PER" and " " not in m.normal and index_form(m.normal, "ru") in full:
+            m.normal = full[index_form(m.normal, "ru")]
     groups: dict[str, list[Mention]] = defaultdict(list)
     for m in mentions:
         # An abbreviation is one entity whatever kind the model gave each

@@ -12,9 +12,9 @@ import json
 from collections.abc import Callable
 
 from reader.model import Entity, Extraction, Figure
-from reader.text import entities, entities_en, figures
+from reader.text import entities, entities_en, figures, sentences
 
-VERSION = "extract-4"
+VERSION = "extract-5"  # 5: sentence spans, for the figures said about a name
 # Named entities are looked for in this much of an article: a news article
 # is a few thousand characters; a book-sized file would hold the model for
 # minutes. Figures are found everywhere.
@@ -35,7 +35,8 @@ def has_entities(lang: str) -> bool:
 
 def extract(text: str, lang: str, date: str) -> Extraction:
     found = ENTITY_EXTRACTORS.get(lang)
-    return Extraction(tuple(found(text[:MAX_ENTITY_CHARS])) if found else (), tuple(figures.extract(text, date)))
+    head = text[:MAX_ENTITY_CHARS]
+    return Extraction(tuple(found(head)) if found else (), tuple(figures.extract(text, date)), sentences.spans(head) if found else ())
 
 
 def load_models(lang: str = "ru") -> None:
@@ -47,7 +48,11 @@ def load_models(lang: str = "ru") -> None:
 
 def to_json(extraction: Extraction) -> str:
     return json.dumps(
-        {"entities": [e.as_json() for e in extraction.entities], "figures": [f.as_json() for f in extraction.figures]},
+        {
+            "entities": [e.as_json() for e in extraction.entities],
+            "figures": [f.as_json() for f in extraction.figures],
+            "sentences": [list(s) for s in extraction.sentences],
+        },
         ensure_ascii=False,
     )
 
@@ -60,4 +65,5 @@ def from_json(data: str) -> Extraction:
             Figure(f["kind"], f["text"], f["value"], f["unit"], f["start"], f["end"], tuple((a, b) for a, b in f.get("mentions", ())))
             for f in raw["figures"]
         ),
+        tuple((a, b) for a, b in raw.get("sentences", ())),
     )

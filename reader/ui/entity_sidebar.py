@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from reader.highlight import STYLES, figure_value
 from reader.model import Article, Entity, Extraction, Figure
-from reader.ui.messages import EntityChosen, FigureChosen
+from reader.ui.messages import EntityChosen, EntityPageWanted, FigureChosen
 
 GROUPS = (("PER", "People"), ("ORG", "Organisations"), ("LOC", "Places"))
 
@@ -61,6 +61,7 @@ class EntitySidebar(OptionList):
         Binding("G,end", "last", "Last", show=False, id="sidebar.last"),
         Binding("enter", "select", "Jump to it in the text", id="sidebar.open"),
         Binding("f", "filter", "Articles with it", id="sidebar.filter"),
+        Binding("p", "page", "Its page", id="sidebar.page"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -136,5 +137,12 @@ class EntitySidebar(OptionList):
         item = self._chosen()
         if isinstance(item, Entity):
             self.post_message(EntityChosen(item, filter=True))
+        else:
+            self.notify("Choose a person, organisation or place first", severity="warning")
+
+    def action_page(self) -> None:
+        item = self._chosen()
+        if isinstance(item, Entity):
+            self.post_message(EntityPageWanted(item.normal, item.kind))
         else:
             self.notify("Choose a person, organisation or place first", severity="warning")

@@ -19,6 +19,7 @@ from reader.model import Article, Extraction, Found, Spans
 from reader.ui import keys
 from reader.ui.article_list import ArticleList
 from reader.ui.dialogs import LinksScreen, NoteScreen
+from reader.ui.entity_page import EntityPageScreen
 from reader.ui.entity_sidebar import EntitySidebar
 from reader.ui.footer import ReaderFooter
 from reader.ui.jobs import (
@@ -36,11 +37,12 @@ from reader.ui.jobs import (
     Written,
 )
 from reader.ui.layout import Layout
-from reader.ui.messages import ArticleOpened, EntityChosen, FigureChosen
+from reader.ui.messages import ArticleOpened, EntityChosen, EntityPageWanted, FigureChosen
 from reader.ui.reading_pane import ReadingPane, notice
 from reader.ui.search_box import SearchBox
 from reader.ui.sources import SourcesScreen
 from reader.ui.status import StatusLine
+from reader.ui.trends import TrendsScreen
 
 POLL_S = 1.0  # how often the index is asked whether another process changed it
 
@@ -263,6 +265,19 @@ class MainScreen(Screen[None]):
             self.query_one(ArticleList).focus()
             return
         self.query_one(ReadingPane).walk(list(message.entity.mentions))
+
+    # -- entity pages and trends ----------------------------------------------
+
+    def on_entity_page_wanted(self, message: EntityPageWanted) -> None:
+        self.app.push_screen(EntityPageScreen(self.library, message.name, message.kind), self._read_from_page)
+
+    def action_trends(self) -> None:
+        self.app.push_screen(TrendsScreen(self.library), self._read_from_page)
+
+    def _read_from_page(self, rowid: int | None) -> None:
+        """An article chosen on an entity page: read it here."""
+        if rowid is not None:
+            self.on_article_opened(ArticleOpened(rowid))
 
     def on_figure_chosen(self, message: FigureChosen) -> None:
         self.query_one(ReadingPane).walk([(message.start, message.end)])

@@ -27,3 +27,12 @@ class FigureChosen(Message):
         super().__init__()
         self.start = start
         self.end = end
+
+
+class EntityPageWanted(Message):
+    """Open the page of a name (``kind``: PER, ORG or LOC)."""
+
+    def __init__(self, name: str, kind: str) -> None:
+        super().__init__()
+        self.name = name
+        self.kind = kind

@@ -48,3 +48,12 @@ def test_bench_help_lists_its_subcommands() -> None:
     done = subprocess.run([sys.executable, "-m", "reader.bench", "--help"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0
     assert "corpus" in done.stdout and "ner" in done.stdout
+
+
+def test_entities_bench_finds_its_rising_name() -> None:
+    from reader.bench import entities as bench_entities
+
+    results = bench_entities.measure(1500, 20, 1, lambda _: None)
+    assert results["rising_rank"] == 1 and results["trends_top"] == bench_entities.RISING
+    assert int(results["page_most_articles"]) > int(results["page_rare_articles"]) > 0
+    assert all(float(v) >= 0 for k, v in results.items() if k.endswith("_ms"))
