@@ -24,14 +24,16 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
-from reader import browser, corpus, fulltext, indexing, reading, resources
+from reader import alerts, browser, corpus, fulltext, indexing, reading, resources
 from reader.background import LOG, SINGLE_THREADED, BackgroundExtraction, append_log, in_background
 from reader.feeds import opml
 from reader.feeds.fetch import Response
 from reader.feeds.run import Claim, Feed, FeedResult, Stored, discover, fetch_all, store_answer
 from reader.feeds.write import feed_folder
 from reader.indexing import Known, Prepared, StoringPool
+from reader.library.follow import Follow
 from reader.model import (
+    Alert,
     Article,
     Bookmark,
     Extraction,
@@ -43,6 +45,7 @@ from reader.model import (
     ReaderError,
     RefreshReport,
     Rendered,
+    SavedSearch,
     SearchHit,
     Source,
     Warning_,
@@ -50,6 +53,7 @@ from reader.model import (
 from reader.sanitize import clean_line
 from reader.search import Query, Searcher, entity_tokens, parse
 from reader.store import FeedRow, Fetched, FileState, Index, Indexed, SourceRow, State, StoreError, now, retry_locked
+from reader.store.searches import counts_among
 from reader.text import extract, lemmas
 
 BATCH = 500
@@ -123,6 +127,7 @@ class Library:
         self.writer = Writer()
         self._searcher: Searcher
         self._queries: Index
+        self.follow = Follow(self)
 
     # -- opening ------------------------------------------------------------
 
@@ -155,7 +160,7 @@ class Library:
                 reads.attach_state(self.data_dir / "state.db", readonly=True)
         # Searches run on worker threads with a connection of their own, so
         # the list's rows (read on the UI thread) never wait behind one.
-        self._searcher = Searcher(self._queries, self.scope, self._resolve)
+        self._searcher = Searcher(self._queries, self.scope, self._resolve, self.follow.muted_queries)
         return self
 
     def close(self) -> None:
@@ -245,7 +250,7 @@ class Library:
 
     def sources(self) -> list[Source]:
         listed = self._listed()
-        counts = self.index.counts([root for _, _, root, _ in listed])
+        counts = self._counts([root for _, _, root, _ in listed])
         failures = self.index.failed_extractions(extract.VERSION)
         out = []
         for source, shown, root, error in listed:
@@ -254,6 +259,17 @@ class Library:
                 error = f"entity extraction failed on {failures[root]} article(s)"
             out.append(Source(source.kind, source.name, shown, articles, unread, error, source.tags))
         return out
+
+    def _counts(self, roots: Sequence[str]) -> dict[str, tuple[int, int]]:
+        """Articles and unread articles of each root, less what muted searches hide."""
+        counts = self.index.counts(roots)
+        hidden = self._searcher.muted()
+        if hidden is None:
+            return counts
+        for root, (articles, unread) in counts_among(self.index, hidden).items():
+            if root in counts:
+                counts[root] = (counts[root][0] - articles, counts[root][1] - unread)
+        return counts
 
     def add_source(self, path: Path) -> bool:
         """Add a folder (or file) as a source; returns whether it was new."""
@@ -331,7 +347,7 @@ class Library:
 
     def feeds(self) -> list[FeedInfo]:
         rows = self.state.feeds()
-        counts = self.index.counts([self._root(f.source) for f in rows])
+        counts = self._counts([self._root(f.source) for f in rows])
         out = []
         for f in rows:
             articles, unread = counts.get(self._root(f.source), (0, 0))
@@ -391,6 +407,7 @@ class Library:
         roots = {f.source.location: self._root(f.source) for f in chosen}
         listed = {f.source.location: f.url for f in chosen}
         wants_full_text = {f.source.location for f in chosen if f.source.settings.get("full_text")}
+        known = self.follow.before_fetch(list(roots.values()))  # to tell the new articles from the updated ones
         started = time.time_ns()
         waiting: list[str] = []  # feeds written, not indexed yet
         if progress:
@@ -462,6 +479,7 @@ class Library:
             for r, f in zip(results, chosen, strict=True)
         ]
         self._save(lambda: self._state_w.record_fetches(kept)).result()
+        report.alerts = [a.as_json() for a in self.follow.alerts(known, [path for r in results for path in r.written])]
         return report
 
     # -- refreshing ---------------------------------------------------------
@@ -729,6 +747,27 @@ class Library:
                 hits.append(SearchHit(article.id, article.title, article.date, article.source, found.scores.get(rowid, 0.0), snippet))
         return hits
 
+    # -- saved searches, alerts, mute (SPEC §12; the room: library/follow.py) --
+
+    def saved_searches(self) -> list[SavedSearch]:
+        """Every saved search with what it matches now and how much of it is unread."""
+        return self.follow.listed()
+
+    def save_search(self, name: str, query: str, alert: bool = False, mute: bool = False) -> Future[bool]:
+        """Keep a search under a name (replacing one of that name); raises
+        ReaderError at once for a malformed query or name."""
+        return self.follow.save(name, query, alert, mute)
+
+    def remove_search(self, name: str) -> None:
+        self.follow.remove(name)
+
+    def run_alert_command(self, command: str, found: Sequence[Alert | dict[str, object]]) -> str | None:
+        """Start ``command`` (the config's ``alert_command``) once for each
+        alert (or its JSON), detached: nothing waits on it, its failure goes
+        to the log. None when started (or nothing to do), else why not."""
+        given = [a if isinstance(a, Alert) else Alert.of(a) for a in found]
+        return alerts.run(self.data_dir, command, given)
+
     # -- bookmarks and read state -------------------------------------------
 
     def row_of(self, article_id: str) -> ListRow | None:
@@ -849,24 +888,29 @@ class Library:
         changes. Returns how many were done."""
         done = 0
         while rowids := self.index.to_extract(extract.VERSION, batch, part, parts):
-            found: list[tuple[str, Extraction]] = []
-            failed: list[tuple[str, str]] = []
-            for rowid in rowids:
-                article = self.index.article(rowid)
-                if article is None:
-                    continue
-                try:
-                    found.append(
-                        (
-                            indexing.text_digest(article),
-                            self.cached_extraction(article) or extract.extract(article.body, article.lang, article.date),
-                        )
-                    )
-                except Exception as error:  # one article's fault stops nothing else
-                    failed.append((indexing.text_digest(article), clean_line(f"{type(error).__name__}: {error}")))
-            self._write(lambda: self._store(found, failed)).result()  # noqa: B023 - waited on here
-            done += len(found) + len(failed)
+            done += self._extract_rows(rowids)
         return done
+
+    def _extract_rows(self, rowids: Sequence[int]) -> int:
+        """Extract (or take from the cache) and store the entities of these
+        articles, in one transaction; returns how many were done."""
+        found: list[tuple[str, Extraction]] = []
+        failed: list[tuple[str, str]] = []
+        for rowid in rowids:
+            article = self.index.article(rowid)
+            if article is None:
+                continue
+            try:
+                found.append(
+                    (
+                        indexing.text_digest(article),
+                        self.cached_extraction(article) or extract.extract(article.body, article.lang, article.date),
+                    )
+                )
+            except Exception as error:  # one article's fault stops nothing else
+                failed.append((indexing.text_digest(article), clean_line(f"{type(error).__name__}: {error}")))
+        self._write(lambda: self._store(found, failed)).result()
+        return len(found) + len(failed)
 
     # -- reading: formatting and full text (issue 10; logic in reading.py, fulltext.py)
 
