@@ -22,13 +22,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from reader import __version__, bookmark_files
+from reader import __version__, bookmark_files, config
 from reader.highlight import body_text, figure_value, meta_line
 from reader.library import SINGLE_THREADED, Library
-from reader.model import Article, ReaderError, RefreshReport
+from reader.model import Alert, Article, ReaderError, RefreshReport
 from reader.sanitize import clean_line
 
-COMMANDS = ("index", "list", "show", "entities", "search", "bookmark", "bookmarks", "sources", "feeds", "fetch")
+COMMANDS = ("index", "list", "show", "entities", "search", "bookmark", "bookmarks", "sources", "feeds", "fetch", "searches")
 GLOBAL_OPTIONS = {"--library": "library", "--data-dir": "data_dir", "--config": "config"}
 PIPED_WIDTH = 10_000  # columns of standard output when it is not a terminal
 _MARKED = re.compile(r"\*\*(.+?)\*\*")
@@ -122,6 +122,13 @@ def _parser() -> argparse.ArgumentParser:
     fetch = commands.add_parser("fetch", help="fetch feeds (all, or those named)")
     fetch.add_argument("feeds", nargs="*", metavar="NAME|URL")
     fetch.add_argument("--json", action="store_true")
+    saved = commands.add_parser("searches", help="saved searches: add, remove, list (--alert: after each fetch; --mute: hidden)")
+    saved.add_argument("action", choices=("add", "remove", "list"))
+    saved.add_argument("name", nargs="?", metavar="NAME")
+    saved.add_argument("query", nargs="*", metavar="QUERY", help="one query of the search language (after -- when it starts with -)")
+    saved.add_argument("--alert", action="store_true", help="alert on its new matches after each fetch")
+    saved.add_argument("--mute", action="store_true", help="hide what it matches from lists, counts and alerts")
+    saved.add_argument("--json", action="store_true")
     return parser
 
 
@@ -219,6 +226,7 @@ def _launch(given: Globals, paths: list[Path], err: Console) -> int:
 def _run(args: argparse.Namespace, given: Globals, err: Console) -> int:
     paths = getattr(args, "paths", None) or []
     library = Library(paths or given.library or None, given.data_dir)
+    args.config_file = given.config
     with library.open():
         for warning in library.warnings:
             _warn(err, warning)
@@ -518,6 +526,8 @@ def _fetch(library: Library, args: argparse.Namespace, err: Console) -> int:
         report = library.fetch(args.feeds, progress)
     for warning in report.warnings:
         _warn(err, str(warning))
+    if report.alerts:
+        _alert(library, args, err, report.alerts)
     status = 1 if report.feeds and report.failed == report.feeds else 0
     if args.json:
         _print_json(report.as_json())
@@ -532,5 +542,53 @@ def _fetch(library: Library, args: argparse.Namespace, err: Console) -> int:
     return status
 
 
-_OWN_REFRESH = {"sources": _sources, "feeds": _feeds, "fetch": _fetch}
+def _alert(library: Library, args: argparse.Namespace, err: Console, alerts: list[dict[str, object]]) -> None:
+    """The config's ``alert_command``, started for the alerts of a fetch
+    (detached: the fetch never waits on it); each alert said on stderr."""
+    loaded = config.load(args.config_file or config.config_path(), None)
+    if loaded.problem:
+        _warn(err, loaded.problem)
+    for alert in map(Alert.of, alerts):
+        _say(err, f"reader: alert: {alert.search}: {len(alert.new)} new — {'; '.join(alert.titles[:3])}")
+    problem = library.run_alert_command(loaded.alert_command, alerts)
+    if problem:
+        _warn(err, problem)
+
+
+def _searches(library: Library, args: argparse.Namespace, err: Console) -> int:
+    if args.action != "list" and not args.name:
+        raise UsageError(f"searches {args.action} needs a NAME")
+    if args.action == "add":
+        if not args.query:
+            raise UsageError("searches add needs a NAME and a QUERY")
+        try:
+            new = library.save_search(args.name, " ".join(args.query), args.alert, args.mute).result()
+        except ReaderError as error:
+            if library.readonly:
+                raise
+            raise UsageError(str(error)) from error
+        _say(err, f"reader: {'saved' if new else 'replaced'} the search {args.name!r}")
+        return 0
+    if args.action == "remove":
+        library.remove_search(args.name)
+        _say(err, f"reader: removed the saved search {args.name!r}")
+        return 0
+    for problem in library.refresh().warnings:
+        _warn(err, str(problem))
+    listed = library.saved_searches()
+    pending = library.pending_extraction()
+    if pending and any(library.asks_for_entities(s.query) for s in listed):
+        _extract_with_bar(library, err, pending)  # entity queries count from the entity index: fill it first
+        listed = library.saved_searches()
+    if args.json:
+        _print_json([s.as_json() for s in listed])
+        return 0
+    out = _stdout()
+    for s in listed:
+        marks = "".join((" alert" if s.alert else "", " mute" if s.mute else ""))
+        out.print(Text(f"{s.name}  {s.query}  {_plural(s.articles, 'article')}, {s.unread:,} unread{marks}"))
+    return 0
+
+
+_OWN_REFRESH = {"sources": _sources, "feeds": _feeds, "fetch": _fetch, "searches": _searches}
 _COMMANDS = {"list": _list, "show": _show, "entities": _entities, "search": _search, "bookmark": _bookmark, "bookmarks": _bookmarks}

@@ -67,6 +67,7 @@ class ReaderApp(App[None]):
             self.notify(f"{path}: not a key: {said}; those bindings keep their default keys", severity="error", timeout=10, markup=False)
         self.main.browser = loaded.browser
         self.main.fetch_every_minutes = loaded.fetch_every_minutes
+        self.main.alert_command = loaded.alert_command
         theme = config.remembered(self.library.data_dir).get("theme")
         if theme and theme in self.available_themes:
             self.theme = theme
@@ -107,6 +108,7 @@ class ReaderApp(App[None]):
             "Fetch this source", "Fetch the current article's feed, or read its folder again (R)", main.action_fetch_current
         )
         yield SystemCommand("Sources", "Every folder and feed, with unread counts; choose one to narrow the list (s)", main.action_sources)
+        yield SystemCommand("Save search", "Save the current search under a name, to alert or mute (S)", main.action_save_search)
         yield SystemCommand("Mark all read", "Mark every article in the current list read (A)", main.action_mark_all_read)
         yield SystemCommand("Next unread", "Open the next unread article in the list (])", lambda: main.action_unread(1))
         yield SystemCommand("Clear filter", "Show every article again (escape)", main.action_escape)

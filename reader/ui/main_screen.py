@@ -25,9 +25,9 @@ from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
 from reader.library import Library
-from reader.model import Article, Extraction, Found, ReaderError, Spans
+from reader.model import Alert, Article, Extraction, Found, ReaderError, SavedSearch, Source, Spans
 from reader.ui.article_list import ArticleList
-from reader.ui.dialogs import LinksScreen, NoteScreen
+from reader.ui.dialogs import LinksScreen, NoteScreen, SaveSearchScreen
 from reader.ui.entity_sidebar import EntitySidebar
 from reader.ui.footer import ReaderFooter, first_fitting
 from reader.ui.messages import ArticleOpened, EntityChosen, FigureChosen
@@ -98,6 +98,7 @@ class MainScreen(Screen[None]):
         Binding("e", "toggle_sidebar", "Entities", id="sidebar.toggle"),
         Binding("z", "maximise", "Maximise", show=False, id="maximise"),
         Binding("f", "filter_entity", "Articles with the selected entity", show=False, id="entity.filter"),
+        Binding("S", "save_search", "Save search", show=False, id="search.save"),
     ]
 
     NARROW = 110  # below this width the list and the reading pane take turns, the sidebar overlays
@@ -116,6 +117,7 @@ class MainScreen(Screen[None]):
         self.showing_summary = False  # the article has a kept full text, but its summary is shown
         self.fetching: set[str] = set()  # ids whose full text is being fetched
         self.browser = ""  # the config's browser command
+        self.alert_command = ""  # the config's command run for each alert of a fetch
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -525,6 +527,9 @@ class MainScreen(Screen[None]):
             self._from_worker(self.notify, str(error), severity="error", markup=False)
             return
         self._from_worker(self._fetched, report.feeds, report.new, report.updated, [e["error"] for e in report.errors], warnings)
+        alerts = [Alert.of(a) for a in report.alerts]
+        if alerts:
+            self._from_worker(self._alerted, alerts, self.library.run_alert_command(self.alert_command, alerts))
 
     def _fetched(self, feeds: int, new: int, updated: int, errors: list[str], warnings: list[str]) -> None:
         self._set_status(fetch="")
@@ -541,14 +546,56 @@ class MainScreen(Screen[None]):
         )
         self._refreshed(warnings)
 
+    def _alerted(self, alerts: list[Alert], problem: str | None) -> None:
+        """Each alert of a fetch: the search and up to three new titles."""
+        for alert in alerts:
+            titles = "\n".join(f"• {title}" for title in alert.titles[:3])
+            more = f"\n… and {len(alert.new) - 3} more" if len(alert.new) > 3 else ""
+            self.notify(titles + more, title=f"{alert.search}: {len(alert.new)} new", markup=False, timeout=12)
+        if problem:
+            self.notify(problem, severity="error", markup=False, timeout=8)
+
     def action_sources(self) -> None:
-        def chosen(name: str | None) -> None:
+        self._gather_sources()
+
+    @work(thread=True, exclusive=True, group="sources")
+    def _gather_sources(self) -> None:
+        """The sources and saved searches with their counts (a search each: off the UI thread)."""
+        self._from_worker(self._show_sources, self.library.sources(), self.library.saved_searches())
+
+    def _show_sources(self, sources: list[Source], searches: list[SavedSearch]) -> None:
+        def chosen(name: str | SavedSearch | None) -> None:
             if name is not None:
                 search = self.query_one("#search", Input)
-                search.value = f'in:"{name}"' if name else ""
+                if isinstance(name, SavedSearch):
+                    search.value = name.query  # what it matches, live: the list follows the index
+                else:
+                    search.value = f'in:"{name}"' if name else ""
                 self.query_one(ArticleList).focus()
 
-        self.app.push_screen(SourcesScreen(self.library.sources()), chosen)
+        if not isinstance(self.app.screen, SourcesScreen):
+            self.app.push_screen(SourcesScreen(sources, searches), chosen)
+
+    def action_save_search(self) -> None:
+        query = self.query_one("#search", Input).value.strip()
+        if not query:
+            self.notify("Type a search first (/), then S saves it", severity="warning", timeout=4)
+            return
+
+        def save(answer: tuple[str, bool, bool] | None) -> None:
+            if answer is None:
+                return
+            name, alert, mute = answer
+            try:
+                change = self.library.save_search(name, query, alert, mute)
+            except ReaderError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            self._after(change, lambda new: self.notify(f"{'Saved' if new else 'Replaced'} the search «{name}» (s lists it)", markup=False))
+            if mute:
+                self._after(change, lambda _: self.run_search(keep=True))
+
+        self.app.push_screen(SaveSearchScreen(query), save)
 
     def action_mark_all_read(self) -> None:
         articles = self.query_one(ArticleList)
