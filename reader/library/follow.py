@@ -63,7 +63,7 @@ class Follow:
         unread = self.library.index.ids_filtered("is:unread", [])
         out = []
         for row in rows:
-            found = self.library.search(row.query)
+            found = self.library.search(row.query, ranked=False)  # counted, not ranked: no BM25
             matched = np.frombuffer(found.rowids, dtype=np.int64)
             out.append(SavedSearch(row.name, row.query, row.alert, row.mute, len(matched), int(np.isin(matched, unread).sum())))
         return out
@@ -97,7 +97,7 @@ class Follow:
             self.library._extract_rows([int(r) for r in rowids])
         out = []
         for row in alerting:
-            found = self.library.search(row.query)
+            found = self.library.search(row.query, ranked=False)  # counted, not ranked: no BM25
             hit = np.isin(rowids, np.frombuffer(found.rowids, dtype=np.int64))
             if hit.any():
                 chosen = [item for item, yes in zip(new, hit.tolist(), strict=True) if yes]

@@ -44,7 +44,7 @@ async def test_fetch_pick_and_read_through(httpserver: HTTPServer, data_dir: Pat
 
         # s: the sources, grouped; choosing the feed narrows the list to it
         await pilot.press("s")
-        assert isinstance(app.screen, SourcesScreen)
+        assert await wait_for(pilot, lambda: isinstance(app.screen, SourcesScreen))  # counted off the UI thread
         listed = app.screen.query_one(OptionList)
         prompts = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
         assert any("Лента" in p and "3/3" in p for p in prompts) and any(p.startswith("Folders") for p in prompts)

@@ -194,6 +194,7 @@ async def test_hints_title_and_placeholder_fit_without_a_cut(data_dir: Path) -> 
                     assert cell_len(search.placeholder) <= search.content_size.width, size
                     assert search.placeholder.count('"') % 2 == 0, "never cut inside a quote"
             await pilot.press("escape", "s")
+            assert await wait_for(pilot, lambda: isinstance(app.screen, SourcesScreen))  # counted off the UI thread
             await pilot.pause(0.2)
             title = app.screen.query_one(SourcesTitle)
             assert cell_len(str(title.render())) <= title.content_size.width, size
@@ -214,8 +215,8 @@ async def test_sources_list_a_feed_under_each_tag_and_its_error_on_one_line(http
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app)
         await pilot.press("s")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, SourcesScreen))
         await pilot.pause(0.2)
-        assert isinstance(app.screen, SourcesScreen)
         listed = app.screen.query_one(OptionList)
         prompts = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
         feed_rows = [i for i, p in enumerate(prompts) if "Лента" in p]
@@ -257,6 +258,7 @@ async def test_two_feeds_of_one_name_in_one_folder_are_two_entries(data_dir: Pat
     async with app.run_test(size=(80, 30)) as pilot:
         await settle(app)
         await pilot.press("s")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, SourcesScreen))
         await pilot.pause(0.2)
         listed = app.screen.query_one(OptionList)
         prompts = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
