@@ -194,7 +194,7 @@ async def test_hints_title_and_placeholder_fit_without_a_cut(data_dir: Path) -> 
                     assert cell_len(search.placeholder) <= search.content_size.width, size
                     assert search.placeholder.count('"') % 2 == 0, "never cut inside a quote"
             await pilot.press("escape", "s")
-            assert await wait_for(pilot, lambda: isinstance(app.screen, SourcesScreen))  # counted off the UI thread
+            assert await wait_for(pilot, lambda: isinstance(app.screen, SourcesScreen))  # noqa: B023 - awaited here; counted off the UI thread
             await pilot.pause(0.2)
             title = app.screen.query_one(SourcesTitle)
             assert cell_len(str(title.render())) <= title.content_size.width, size
