@@ -11,7 +11,7 @@ from reader.model import Alert, ReaderError, SavedSearch
 from reader.sanitize import clean_line
 from reader.search import QueryError, parse
 from reader.store import StoreError
-from reader.store.searches import Searches, SearchRow, articles_of_files, ids_in_roots
+from reader.store.searches import Searches, SearchRow, articles_of_files, ids_in_roots, read_rowids
 
 if TYPE_CHECKING:
     from reader.library import Library
@@ -53,19 +53,21 @@ class Follow:
 
     def listed(self) -> list[SavedSearch]:
         """Every saved search with the articles it matches and how many of
-        them are unread: its own search, and one set of unread articles for
-        them all."""
+        them are unread: its own search, less the articles read (one set
+        for them all, as large as what was read)."""
         import numpy as np
 
         rows = self.rows()
         if not rows:
             return []
-        unread = self.library.index.ids_filtered("is:unread", [])
+        read = read_rowids(self.library.index)
         out = []
         for row in rows:
             found = self.library.search(row.query, ranked=False)  # counted, not ranked: no BM25
             matched = np.frombuffer(found.rowids, dtype=np.int64)
-            out.append(SavedSearch(row.name, row.query, row.alert, row.mute, len(matched), int(np.isin(matched, unread).sum())))
+            out.append(
+                SavedSearch(row.name, row.query, row.alert, row.mute, len(matched), len(matched) - int(np.isin(matched, read).sum()))
+            )
         return out
 
     # -- alerts -----------------------------------------------------------------

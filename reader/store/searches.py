@@ -58,6 +58,12 @@ def state_generation(index: Index) -> int:
         return int(index.conn.execute("PRAGMA state.data_version").fetchone()[0])
 
 
+def read_rowids(index: Index) -> np.ndarray:
+    """The rowids of the articles marked read: one lookup a read article
+    (``is:unread`` scans every article instead)."""
+    return index._ids("SELECT a.rowid FROM state.reads r CROSS JOIN articles a ON a.id=r.id")
+
+
 def counts_among(index: Index, rowids: np.ndarray) -> dict[str, tuple[int, int]]:
     """Articles and unread articles of each root among these rowids."""
     if not len(rowids):
