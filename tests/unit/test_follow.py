@@ -146,9 +146,16 @@ def test_alert_line_is_one_safe_argument(tmp_path: Path) -> None:
 
 def test_a_failing_alert_command_is_logged_and_never_raises(data_dir: Path) -> None:
     data_dir.mkdir(parents=True)
-    assert alerts.run_each(data_dir, [["/no/such/command", "x"], [sys.executable, "-c", "import sys; sys.exit('broken')"]], 10) == 2
+    failing = [
+        ["/no/such/command", "x"],
+        [sys.executable, "-c", "import sys; sys.exit('broken')"],
+        [sys.executable, "-c", "import time; time.sleep(30)"],
+    ]
+    assert alerts.run_each(data_dir, failing, 1) == 3
     log = (data_dir / "reader.log").read_text(encoding="utf-8")
-    assert "alert_command failed: /no/such/command x" in log and "exit status 1: broken" in log
+    assert (
+        "alert_command failed: /no/such/command x" in log and "exit status 1: broken" in log and "still running after 1 s; stopped" in log
+    )
     assert alerts.run(data_dir, 'unclosed "quote', [Alert("x", ("a",), ("t",))]) is not None
 
 
