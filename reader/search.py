@@ -382,7 +382,7 @@ class Searcher:
         hidden = self.muted()
         if hidden is None:
             return everything
-        key = (self._stamp, *self._muted[0])
+        key = self._muted[0]  # the index generation and the muted queries
         if self._shown is None or self._shown[0] != key:
             self._shown = key, _newest_first(everything, None, hidden)
         return self._shown[1]
