@@ -2,7 +2,9 @@
 ``READER_CONFIG`` names another). ``[keys]`` remaps bindings by id;
 ``browser`` names the command that opens links (``%u`` stands for the URL,
 else it is added at the end); ``fetch_every_minutes`` fetches every feed
-that often while the app runs (0, the default: only on ``r``)."""
+that often while the app runs (0, the default: only on ``r``);
+``alert_command`` runs for each alert of a fetch (``%s`` stands for its
+line, see :mod:`reader.alerts`)."""
 
 from __future__ import annotations
 
@@ -26,10 +28,13 @@ class Config:
     problem: str | None = None  # said once to the user; the defaults are used
     browser: str = ""
     fetch_every_minutes: int = 0
+    alert_command: str = ""
 
 
-def load(path: Path, binding_ids: set[str]) -> Config:
-    """The config, or the defaults with what is wrong in ``problem``."""
+def load(path: Path, binding_ids: set[str] | None) -> Config:
+    """The config, or the defaults with what is wrong in ``problem``.
+    ``binding_ids``: the app's, to check ``[keys]`` against (None: the
+    keys are not read, as on the command line)."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -46,8 +51,13 @@ def load(path: Path, binding_ids: set[str]) -> Config:
         return Config(
             problem=f"{path}: fetch_every_minutes is a whole number of minutes, like 30; feeds are fetched on r only", browser=browser
         )
-    loaded = _keys(path, raw, binding_ids, browser)
-    return Config(loaded.keys, loaded.problem, loaded.browser, every)
+    alert = raw.get("alert_command", "")
+    if not isinstance(alert, str):
+        return Config(
+            problem=f'{path}: alert_command is a command, like alert_command = "notify-send reader %s"; no command runs on alerts'
+        )
+    loaded = _keys(path, raw, binding_ids, browser) if binding_ids is not None else Config(browser=browser)
+    return Config(loaded.keys, loaded.problem, loaded.browser, every, alert)
 
 
 def _keys(path: Path, raw: dict[str, object], binding_ids: set[str], browser: str) -> Config:

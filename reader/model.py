@@ -228,6 +228,7 @@ class FetchReport:
     updated: int = 0
     errors: list[dict[str, str]] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
+    alerts: list[dict[str, object]] = field(default_factory=list)  # Alert.as_json() of each alerting search
 
     def as_json(self) -> dict[str, object]:
         return _json(self, drop=("warnings",))
@@ -321,3 +322,41 @@ class Trend:
 
     def as_json(self) -> dict[str, object]:
         return _json(self, drop=("series",), score=round(self.score, 3))
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSearch:
+    """A named query (SPEC §12) and how many articles it matches now."""
+
+    name: str
+    query: str
+    alert: bool = False
+    mute: bool = False
+    articles: int = 0
+    unread: int = 0
+
+    def as_json(self) -> dict[str, object]:
+        return _json(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """An alerting search that matched articles new in a fetch: their ids
+    and titles, newest first."""
+
+    search: str
+    new: tuple[str, ...]
+    titles: tuple[str, ...]
+
+    def as_json(self) -> dict[str, object]:
+        return _json(self)
+
+    @classmethod
+    def of(cls, data: dict[str, object]) -> Alert:
+        """An alert back from its JSON (a worker process's report)."""
+        new, titles = data.get("new"), data.get("titles")
+        return cls(
+            str(data.get("search", "")),
+            tuple(map(str, new)) if isinstance(new, list) else (),
+            tuple(map(str, titles)) if isinstance(titles, list) else (),
+        )

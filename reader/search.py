@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from reader.model import Found, Snippet
 from reader.store import Index
+from reader.store.searches import state_generation
 from reader.text import lemmas
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 TEXT_FIELDS = {"person": ("per",), "org": ("org",), "place": ("loc",), "entity": ("per", "org", "loc")}
 FILTER_FIELDS = ("source", "lang", "tag", "date", "is", "in")
-IS_VALUES = ("bookmarked", "unread", "read")
+IS_VALUES = ("bookmarked", "unread", "read", "muted")
 MAX_TERMS = 32
 MAX_VARIANTS = 8
 SNIPPET_CHARS = 160
@@ -329,29 +330,54 @@ def _clip(text: str, start: int, size: int) -> Snippet:
 # -- the query plan -------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What a query keeps and drops (None: no such part), its FTS5
+    expression, its matcher, and how many articles its words match."""
+
+    keep: np.ndarray | None
+    drop: np.ndarray | None
+    expression: str
+    matcher: Matcher
+    worded: int
+
+
 class Searcher:
     """Runs queries over the part of the index in view (``scope``: roots, or
     None for all). Each part of a query is one set of rowids from SQLite;
     numpy intersects them, so no part is evaluated row by row against
-    another. What is derived from the index (date order, counts) is kept
-    until anybody changes the index."""
+    another. What is derived from the index (date order, counts, what the
+    muted searches match) is kept until anybody changes the index.
 
-    def __init__(self, index: Index, scope: Callable[[], Sequence[str] | None], resolve: Callable[[str], str | None]) -> None:
+    ``muted``: the queries of the saved searches marked mute; what they
+    match is left out of every answer but one that asks for it
+    (``is:muted``) or is itself one of them."""
+
+    def __init__(
+        self,
+        index: Index,
+        scope: Callable[[], Sequence[str] | None],
+        resolve: Callable[[str], str | None],
+        muted: Callable[[], Sequence[str]] = tuple,
+    ) -> None:
         self.index = index
         self._scope = scope
         self._resolve = resolve  # an in: value -> the root it names
+        self._muted_queries = muted
         self._stamp = -1
         self._order: array[int] | None = None
         self._in_view: np.ndarray | None = None  # None: everything is in view
         self._languages: dict[str, int] | None = None
+        self._muted: tuple[tuple[object, ...], dict[str, np.ndarray]] = ((), {})  # for which key, each muted query's rowids
+        self._shown: tuple[tuple[object, ...], array[int]] | None = None  # the order less what is muted, and for which key
 
     def _fresh(self) -> None:
         stamp = self.index.generation()
         if stamp != self._stamp:
             self._stamp, self._order, self._in_view, self._languages = stamp, None, None, None
 
-    def order(self) -> array[int]:
-        """Every rowid in view, newest first."""
+    def _everything(self) -> array[int]:
+        """Every rowid in view, newest first, muted or not."""
         self._fresh()
         if self._order is None:
             everything = self.index.ordered()
@@ -362,8 +388,49 @@ class Searcher:
             self._order = everything
         return self._order
 
+    def order(self) -> array[int]:
+        """Every rowid in view that no muted search hides, newest first."""
+        everything = self._everything()
+        hidden = self.muted()
+        if hidden is None:
+            return everything
+        key = self._muted[0]  # the index generation and the muted queries
+        if self._shown is None or self._shown[0] != key:
+            self._shown = key, _newest_first(everything, None, hidden)
+        return self._shown[1]
+
     def count(self) -> int:
         return len(self.order())
+
+    def muted(self, but: str = "") -> np.ndarray | None:
+        """The rowids the muted searches match (but the one whose query is
+        ``but``); None when none is muted. Each muted search is run once an
+        index generation (and, when it filters on read state, bookmarks or
+        sources, once a change of those)."""
+        queries = tuple(dict.fromkeys(q.strip() for q in self._muted_queries()))
+        if not queries:
+            return None
+        parsed = {q: parse(q) for q in queries}
+        needs_state = any(isinstance(p, Query) and any(f.name in ("is", "in") for f in p.filters) for p in parsed.values())
+        self._fresh()
+        key = (self._stamp, queries, state_generation(self.index) if needs_state else 0)
+        if key != self._muted[0]:
+            matched = {query: self._matching(plan) for query, plan in parsed.items() if isinstance(plan, Query)}
+            self._muted = key, {query: rowids for query, rowids in matched.items() if rowids is not None}
+        import numpy as np
+
+        sets = [rowids for query, rowids in self._muted[1].items() if query != but.strip()]
+        return np.concatenate(sets) if sets else None
+
+    def _matching(self, query: Query) -> np.ndarray | None:
+        """Every rowid in view a query matches, muted or not (None: the
+        query names no source there is)."""
+        import numpy as np
+
+        plan = self._plan(query, partial=False, bookmarked_only=False, mute=False)
+        if isinstance(plan, str):
+            return None
+        return np.frombuffer(_newest_first(self._everything(), plan.keep, plan.drop), dtype=np.int64)
 
     def _languages_there(self) -> dict[str, int]:
         """Articles a language, in the whole index."""
@@ -385,6 +452,20 @@ class Searcher:
             return Found(array("q"), error=str(parsed))
         if parsed.empty and not bookmarked_only:
             return Found(self.order(), matcher=Matcher.of(parsed, partial=partial))
+        plan = self._plan(parsed, partial, bookmarked_only, mute=True, text=text)
+        if isinstance(plan, str):
+            return Found(array("q"), error=plan)
+        keep, drop, expression, matcher = plan.keep, plan.drop, plan.expression, plan.matcher
+        if expression and keep is not None and (ranked or (ranked is None and plan.worded <= RANK_LIMIT)):
+            wanted = set(keep.tolist()) - (set(drop.tolist()) if drop is not None else set())
+            scores = {rowid: score for rowid, score in self.index.ranked(expression) if rowid in wanted}
+            return Found(array("q", scores), scores=scores, matcher=matcher)
+        return Found(_newest_first(self._everything(), keep, drop), matcher=matcher)
+
+    def _plan(self, parsed: Query, partial: bool, bookmarked_only: bool, mute: bool, text: str = "") -> _Plan | str:
+        """What a query keeps and drops, or what is wrong with it. ``mute``:
+        what muted searches match is dropped (unless it is asked for or the
+        query, ``text``, is one of them)."""
         import numpy as np  # on first search, not at start-up
 
         among = self._languages_there()
@@ -393,7 +474,7 @@ class Searcher:
         positive = " AND ".join(fts_expression(t, partial=partial and t is text_terms[-1], among=among) for t in text_terms)
         negative = [fts_expression(t, among=among) for t in parsed.terms if t.negated and not t.kinds]
         expression = positive + "".join(f" NOT {n}" for n in negative) if positive else ""
-        self.order()
+        self._everything()
         keeps: list[np.ndarray] = []
         drops: list[np.ndarray] = []
         if expression:
@@ -403,24 +484,29 @@ class Searcher:
         for term in parsed.terms:
             if term.kinds:
                 (drops if term.negated else keeps).append(self.index.ids_with_entities(self.entity_expression(term)))
+        asks_muted = False
         for f in parsed.filters:
+            if f.name == "is" and f.value == "muted":
+                asks_muted = True
+                hidden = self.muted() if mute else None
+                if hidden is not None or not f.negated:
+                    (drops if f.negated else keeps).append(hidden if hidden is not None else np.empty(0, dtype=np.int64))
+                continue
             if f.name == "lang" and not f.negated and self._one_language(f.value):
                 continue  # every article is in that language: nothing to filter
             name, values = self._filter(f)
             if name is None:
-                return Found(array("q"), error=f"no source named '{f.value}' (reader sources list)")
+                return f"no source named '{f.value}' (reader sources list)"
             keeps.append(self.index.ids_filtered(name, values, f.negated))
         if bookmarked_only:
             keeps.append(self.index.ids_filtered("is:bookmarked", []))
+        if mute and not asks_muted and (hidden := self.muted(but=text)) is not None:
+            drops.append(hidden)
         if self._in_view is not None:
             keeps.append(self._in_view)
         keep = functools.reduce(np.intersect1d, keeps) if keeps else None
         drop = np.concatenate(drops) if drops else None
-        if expression and keep is not None and (ranked or (ranked is None and len(keeps[0]) <= RANK_LIMIT)):
-            wanted = set(keep.tolist()) - (set(drop.tolist()) if drop is not None else set())
-            scores = {rowid: score for rowid, score in self.index.ranked(expression) if rowid in wanted}
-            return Found(array("q", scores), scores=scores, matcher=matcher)
-        return Found(_newest_first(self.order(), keep, drop), matcher=matcher)
+        return _Plan(keep, drop, expression, matcher, len(keeps[0]) if expression else 0)
 
     def entity_expression(self, term: Term) -> str:
         """The entity index expression :meth:`find` looks an entity term up with."""

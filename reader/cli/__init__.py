@@ -17,7 +17,7 @@ from typing import NoReturn
 from rich.console import Console
 
 from reader import __version__
-from reader.cli import articles, entities, sources
+from reader.cli import articles, entities, searches, sources
 from reader.cli.common import Command, UsageError, say, warn
 from reader.library import SINGLE_THREADED, Library
 from reader.model import ReaderError
@@ -168,6 +168,7 @@ def _run(args: argparse.Namespace, given: Globals, err: Console) -> int:
     paths = getattr(args, "paths", None) or []
     library = Library(paths or given.library or None, given.data_dir)
     command = COMMANDS[args.command]
+    args.config_file = given.config  # a command that reads the config (a fetch's alert_command)
     with library.open():
         for warning in library.warnings:
             warn(err, warning)
@@ -178,4 +179,4 @@ def _run(args: argparse.Namespace, given: Globals, err: Console) -> int:
 
 
 # The one dispatch table: every subcommand, its arguments and what it does.
-COMMANDS: dict[str, Command] = {**articles.COMMANDS, **sources.COMMANDS, **entities.COMMANDS}
+COMMANDS: dict[str, Command] = {**articles.COMMANDS, **sources.COMMANDS, **searches.COMMANDS, **entities.COMMANDS}

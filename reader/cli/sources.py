@@ -10,9 +10,10 @@ from rich.console import Console
 from rich.progress import Progress, TaskID
 from rich.text import Text
 
+from reader import config
 from reader.cli.common import Command, UsageError, plural, print_json, progress_bar, refresh_with_bar, say, stdout, warn
 from reader.library import Library
-from reader.model import ReaderError
+from reader.model import Alert, ReaderError
 
 
 def _sources(library: Library, args: argparse.Namespace, err: Console) -> int:
@@ -93,6 +94,8 @@ def _fetch(library: Library, args: argparse.Namespace, err: Console) -> int:
         report = library.fetch(args.feeds, progress)
     for warning in report.warnings:
         warn(err, str(warning))
+    if report.alerts:
+        _alert(library, args, err, report.alerts)
     status = 1 if report.feeds and report.failed == report.feeds else 0
     if args.json:
         print_json(report.as_json())
@@ -105,6 +108,19 @@ def _fetch(library: Library, args: argparse.Namespace, err: Console) -> int:
         f" {plural(report.new, 'new item')}, {report.updated:,} updated",
     )
     return status
+
+
+def _alert(library: Library, args: argparse.Namespace, err: Console, alerts: list[dict[str, object]]) -> None:
+    """The config's ``alert_command``, started for the alerts of a fetch
+    (detached: the fetch never waits on it); each alert said on stderr."""
+    loaded = config.load(args.config_file or config.config_path(), None)
+    if loaded.problem:
+        warn(err, loaded.problem)
+    for alert in map(Alert.of, alerts):
+        say(err, f"reader: alert: {alert.search}: {len(alert.new)} new — {'; '.join(alert.titles[:3])}")
+    problem = library.run_alert_command(loaded.alert_command, alerts)
+    if problem:
+        warn(err, problem)
 
 
 def _sources_arguments(parser: argparse.ArgumentParser) -> None:

@@ -9,6 +9,7 @@ delegates each call to the room whose one job it is.
 - ``marks``: bookmarks, notes, read state
 - ``extraction``: entities and figures, here or in the background
 - ``entities``: entity pages and trends, from the index
+- ``follow``: saved searches, their counts, mute and alerts
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 
-from reader import browser, fulltext, reading
+from reader import alerts, browser, fulltext, reading
 from reader.background import SINGLE_THREADED, BackgroundExtraction
 from reader.indexing import Known, Prepared
 from reader.library.articles import Articles
@@ -27,11 +28,13 @@ from reader.library.entities import FLOOR as TREND_FLOOR
 from reader.library.entities import Entities
 from reader.library.extraction import Extractor
 from reader.library.fetch import FeedFetch, Progress, fetch_elsewhere
+from reader.library.follow import Follow, muted_queries
 from reader.library.marks import Marks
 from reader.library.refresh import Refresher
 from reader.library.session import Session, default_data_dir
 from reader.library.sources import Sources
 from reader.model import (
+    Alert,
     Article,
     Bookmark,
     EntityPage,
@@ -44,6 +47,7 @@ from reader.model import (
     ReaderError,
     RefreshReport,
     Rendered,
+    SavedSearch,
     SearchHit,
     Snippet,
     Source,
@@ -68,12 +72,14 @@ class Library:
         self._extractor = Extractor(self.session)
         self._articles: Articles  # its searcher needs the open databases
         self._entities: Entities
+        self._follow: Follow
 
     # -- opening ------------------------------------------------------------
 
     def open(self) -> Library:
         self.session.open()
-        self._articles = Articles(self.session, self._sources)
+        self._articles = Articles(self.session, self._sources, lambda: muted_queries(self.session))
+        self._follow = Follow(self.session, self._articles, self._extractor)
         self._entities = Entities(self.session.queries, self._articles.searcher)
         return self
 
@@ -131,7 +137,7 @@ class Library:
         return self._sources.view_names()
 
     def sources(self) -> list[Source]:
-        return self._sources.sources()
+        return self._sources.sources(self._follow.counts)
 
     def add_source(self, path: Path) -> bool:
         return self._sources.add_source(path)
@@ -157,7 +163,7 @@ class Library:
         return self._sources.export_feeds()
 
     def feeds(self) -> list[FeedInfo]:
-        return self._sources.feeds()
+        return self._sources.feeds(self._follow.counts)
 
     def feed_of(self, article: Article) -> str | None:
         return self._sources.feed_of(article)
@@ -172,7 +178,7 @@ class Library:
 
     def fetch(self, keys: Sequence[str] = (), progress: Progress | None = None, **limits: int) -> FetchReport:
         """Fetch these feeds (by name or URL; default: every feed): see :class:`FeedFetch`."""
-        return FeedFetch(self.session, self._sources, self._refresher, keys, progress, **limits).run()
+        return FeedFetch(self.session, self._sources, self._refresher, self._follow, keys, progress, **limits).run()
 
     def fetch_elsewhere(self, keys: Sequence[str], progress: Progress) -> tuple[FetchReport, list[str]]:
         return fetch_elsewhere(self.data_dir, keys, progress)
@@ -236,6 +242,27 @@ class Library:
 
     def hits(self, text: str, limit: int) -> list[SearchHit]:
         return self._articles.hits(text, limit)
+
+    # -- saved searches, alerts, mute ------------------------------------------
+
+    def saved_searches(self) -> list[SavedSearch]:
+        """Every saved search with what it matches now and how much of it is unread."""
+        return self._follow.listed()
+
+    def save_search(self, name: str, query: str, alert: bool = False, mute: bool = False) -> Future[bool]:
+        """Keep a search under a name (replacing one of that name); raises
+        ReaderError at once for a malformed query or name."""
+        return self._follow.save(name, query, alert, mute)
+
+    def remove_search(self, name: str) -> None:
+        self._follow.remove(name)
+
+    def run_alert_command(self, command: str, found: Sequence[Alert | dict[str, object]]) -> str | None:
+        """Start ``command`` (the config's ``alert_command``) once for each
+        alert (or its JSON), detached: nothing waits on it, its failure goes
+        to the log. None when started (or nothing to do), else why not."""
+        given = [a if isinstance(a, Alert) else Alert.of(a) for a in found]
+        return alerts.run(self.data_dir, command, given)
 
     # -- bookmarks and read state -------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reader import corpus, fulltext, indexing, reading
@@ -19,10 +19,10 @@ from reader.search import Query, Searcher, parse
 class Articles:
     """What is in view, read from the index; searches run on their own connection."""
 
-    def __init__(self, session: Session, sources: Sources) -> None:
+    def __init__(self, session: Session, sources: Sources, muted: Callable[[], Sequence[str]]) -> None:
         self.session = session
         self.sources = sources
-        self.searcher = Searcher(session.queries, sources.scope, sources.resolve)
+        self.searcher = Searcher(session.queries, sources.scope, sources.resolve, muted)
 
     # -- rows and articles ----------------------------------------------------
 

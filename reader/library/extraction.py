@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from reader import indexing
 from reader.background import BackgroundExtraction
@@ -60,24 +60,29 @@ class Extractor:
         resumes wherever it stops. An article the extractor raises on is
         recorded as failed and skipped until its text or the extractor
         changes. Returns how many were done."""
-        index = self.session.index
         done = 0
-        while rowids := index.to_extract(extract.VERSION, batch, part, parts):
-            found: list[tuple[str, Extraction]] = []
-            failed: list[tuple[str, str]] = []
-            for rowid in rowids:
-                article = index.article(rowid)
-                if article is None:
-                    continue
-                try:
-                    found.append(
-                        (
-                            indexing.text_digest(article),
-                            self.cached(article) or extract.extract(article.body, article.lang, article.date),
-                        )
-                    )
-                except Exception as error:  # one article's fault stops nothing else
-                    failed.append((indexing.text_digest(article), clean_line(f"{type(error).__name__}: {error}")))
-            self.session.write(lambda: self._store(found, failed)).result()  # noqa: B023 - waited on here
-            done += len(found) + len(failed)
+        while rowids := self.session.index.to_extract(extract.VERSION, batch, part, parts):
+            done += self.extract_rows(rowids)
         return done
+
+    def extract_rows(self, rowids: Sequence[int]) -> int:
+        """Extract (or take from the cache) and store the entities of these
+        articles, in one transaction; returns how many were done."""
+        index = self.session.index
+        found: list[tuple[str, Extraction]] = []
+        failed: list[tuple[str, str]] = []
+        for rowid in rowids:
+            article = index.article(rowid)
+            if article is None:
+                continue
+            try:
+                found.append(
+                    (
+                        indexing.text_digest(article),
+                        self.cached(article) or extract.extract(article.body, article.lang, article.date),
+                    )
+                )
+            except Exception as error:  # one article's fault stops nothing else
+                failed.append((indexing.text_digest(article), clean_line(f"{type(error).__name__}: {error}")))
+        self.session.write(lambda: self._store(found, failed)).result()
+        return len(found) + len(failed)

@@ -12,6 +12,7 @@ from reader.background import in_background
 from reader.feeds.fetch import Response
 from reader.feeds.run import Claim, Feed, FeedResult, Stored, fetch_all, store_answer
 from reader.indexing import StoringPool
+from reader.library.follow import Follow
 from reader.library.refresh import Refresher
 from reader.library.session import Session
 from reader.library.sources import Sources
@@ -33,15 +34,24 @@ class FeedFetch:
     :class:`StoringPool`); every :data:`INDEX_EVERY` feeds stored, and at the
     end, what changed is indexed (:meth:`_index_stored`), so new items appear
     while the others are fetched; what each feed said is counted as it comes
-    (:meth:`_received`) and recorded in ``state.db`` (:meth:`_record`).
+    (:meth:`_received`) and recorded in ``state.db`` (:meth:`_record`); last,
+    the saved searches that alert raise their alerts on what was new.
     ``limits``: ``concurrency`` and ``per_host`` for :func:`fetch_all`."""
 
     def __init__(
-        self, session: Session, sources: Sources, refresher: Refresher, keys: Sequence[str], progress: Progress | None, **limits: int
+        self,
+        session: Session,
+        sources: Sources,
+        refresher: Refresher,
+        follow: Follow,
+        keys: Sequence[str],
+        progress: Progress | None,
+        **limits: int,
     ) -> None:
         self.session = session
         self.sources = sources
         self.refresher = refresher
+        self.follow = follow
         self.progress = progress
         self.limits = limits
         self.every = session.state.feeds()
@@ -78,6 +88,7 @@ class FeedFetch:
             for f in self.chosen
         ]
         protected = {mark[0] for mark in self.session.state.bookmarks()}
+        known = self.follow.before_fetch(list(self.roots.values()))  # to tell the new articles from the updated ones
         if self.progress:
             self.progress(0, len(specs))
         try:
@@ -94,6 +105,7 @@ class FeedFetch:
             if self.pool is not None:
                 self.pool.close()
         self._record(results)
+        self.report.alerts = [a.as_json() for a in self.follow.alerts(known, [path for r in results for path in r.written])]
         return self.report
 
     def _start_pool(self) -> None:

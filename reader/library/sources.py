@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,6 +18,7 @@ from reader.text import extract, lemmas
 
 SEEDS_NAME = "seeds"
 Listed = tuple[SourceRow, str, str, str | None]  # a source, where it is shown to be, its root, its error
+Counts = Callable[[Sequence[str]], dict[str, tuple[int, int]]]  # roots -> (articles, unread) of each
 
 
 class Sources:
@@ -72,11 +73,10 @@ class Sources:
         """A feed's folder before its first fetch: nothing to read, nothing to say."""
         return Path(root).parent == self.session.data_dir / "feeds" and not Path(root).exists()
 
-    def sources(self) -> list[Source]:
+    def sources(self, counted: Counts) -> list[Source]:
         listed = self.listed()
-        index = self.session.index
-        counts = index.counts([root for _, _, root, _ in listed])
-        failures = index.failed_extractions(extract.VERSION)
+        counts = counted([root for _, _, root, _ in listed])
+        failures = self.session.index.failed_extractions(extract.VERSION)
         out = []
         for source, shown, root, error in listed:
             articles, unread = counts.get(root, (0, 0))
@@ -157,9 +157,9 @@ class Sources:
     def export_feeds(self) -> bytes:
         return opml.export_opml(opml.Subscription(f.url, f.source.name, f.source.tags) for f in self.session.state.feeds())
 
-    def feeds(self) -> list[FeedInfo]:
+    def feeds(self, counted: Counts) -> list[FeedInfo]:
         rows = self.session.state.feeds()
-        counts = self.session.index.counts([self.root(f.source) for f in rows])
+        counts = counted([self.root(f.source) for f in rows])
         out = []
         for f in rows:
             articles, unread = counts.get(self.root(f.source), (0, 0))

@@ -30,6 +30,12 @@ STATE_MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE feeds(source INTEGER PRIMARY KEY, url TEXT NOT NULL, etag TEXT, last_modified TEXT,
                        last_fetch TEXT, status INTEGER, error TEXT, items INTEGER NOT NULL DEFAULT 0);
     """,
+    # Saved searches (reader.store.searches): a named query, which may raise
+    # alerts after a fetch or hide what it matches everywhere else.
+    """
+    CREATE TABLE searches(name TEXT PRIMARY KEY, query TEXT NOT NULL, alert INTEGER NOT NULL DEFAULT 0,
+                          mute INTEGER NOT NULL DEFAULT 0, added_at TEXT NOT NULL);
+    """,
 )
 
 # What each search filter keeps (SPEC §5); ``a`` is the articles table.

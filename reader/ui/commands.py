@@ -25,6 +25,7 @@ PALETTE: dict[str, tuple[str, str]] = {
     "refresh": ("Refresh", "Read what changed in every folder and fetch every feed now"),
     "refresh.current": ("Fetch this source", "Fetch the current article's feed, or read its folder again"),
     "sources": ("Sources", "Every folder and feed, with unread counts; choose one to narrow the list"),
+    "search.save": ("Save search", "Save the current search under a name, to alert or mute"),
     "read.all": ("Mark all read", "Mark every article in the current list read"),
     "unread.next": ("Next unread", "Open the next unread article in the list"),
     "unread.previous": ("Previous unread", "Open the previous unread article in the list"),

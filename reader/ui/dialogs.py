@@ -1,5 +1,5 @@
-"""Modal screens: the help screen, made from the bindings themselves, and
-the bookmark note editor."""
+"""Modal screens: the help screen, made from the bindings themselves, the
+bookmark note editor, the links, and the name of a search to save."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets import Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 # The help screen scrolls with the movement keys of the list and of the
@@ -113,6 +113,33 @@ class LinksScreen(ModalScreen[str | None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.dismiss(self.links[int(event.option.id or 0)][1])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SaveSearchScreen(ModalScreen[tuple[str, bool, bool] | None]):
+    """The name to save a search under, and whether it alerts or mutes;
+    enter saves, escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="search.save.cancel")]
+
+    def __init__(self, query: str) -> None:
+        super().__init__()
+        self.query_text = query
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="save-search-dialog"):
+            yield Label(Text.assemble(("Save the search ", "bold"), self.query_text))
+            yield Input(placeholder="its name; enter saves, escape cancels", id="save-search-name", max_length=100)
+            yield Checkbox("Alert on new matches after each fetch", id="save-search-alert")
+            yield Checkbox("Mute: hide what it matches everywhere else", id="save-search-mute")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.value.strip():
+            alert, mute = (self.query_one(f"#save-search-{name}", Checkbox).value for name in ("alert", "mute"))
+            self.dismiss((event.value.strip(), alert, mute))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from reader.library import Library
-from reader.model import Article, Extraction, FetchReport, Found, ReaderError
+from reader.model import Alert, Article, Extraction, FetchReport, Found, ReaderError, SavedSearch, Source
 
 T = TypeVar("T")
 SETTLE_S = 0.3  # file events closer than this are one change
@@ -70,6 +70,22 @@ class Fetched(JobMessage):
         super().__init__()
         self.report = report
         self.warnings = warnings
+
+
+class Alerted(JobMessage):
+    """The alerts of a fetch, and why ``alert_command`` did not start (None: it did, or there is none)."""
+
+    def __init__(self, alerts: list[Alert], problem: str | None) -> None:
+        super().__init__()
+        self.alerts = alerts
+        self.problem = problem
+
+
+class SourcesCounted(JobMessage):
+    def __init__(self, sources: list[Source], searches: list[SavedSearch]) -> None:
+        super().__init__()
+        self.sources = sources
+        self.searches = searches
 
 
 class FullTextFetched(JobMessage):
@@ -204,9 +220,10 @@ class Jobs:
 
         self._run(job, "extract")
 
-    def fetch(self, feeds: list[str]) -> None:
+    def fetch(self, feeds: list[str], alert_command: str) -> None:
         """Fetch feeds in a worker process; new items show up as they are
-        indexed (the screen's poll sees the index change)."""
+        indexed (the screen's poll sees the index change). The fetch's alerts
+        start ``alert_command`` (the config's), detached."""
 
         def job() -> None:
             def progress(done: int, total: int) -> None:
@@ -219,8 +236,19 @@ class Jobs:
                 self.post(Told(str(error), "error"))
                 return
             self.post(Fetched(report, warnings))
+            alerts = [Alert.of(a) for a in report.alerts]
+            if alerts:
+                self.post(Alerted(alerts, self.library.run_alert_command(alert_command, alerts)))
 
         self._run(job, "fetch")
+
+    def sources(self) -> None:
+        """The sources and saved searches with their counts (a search each: off the UI thread)."""
+
+        def job() -> None:
+            self.post(SourcesCounted(self.library.sources(), self.library.saved_searches()))
+
+        self._run(job, "sources")
 
     def full_text(self, article: Article) -> None:
         def job() -> None:

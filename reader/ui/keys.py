@@ -43,4 +43,5 @@ MAIN_SCREEN: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
     Binding("z", "maximise", "Maximise", show=False, id="maximise"),
     Binding("f", "filter_entity", "Articles with the selected entity", show=False, id="entity.filter"),
     Binding("T", "trends", "Trends", show=False, id="trends"),
+    Binding("S", "save_search", "Save search", show=False, id="search.save"),
 ]

@@ -15,14 +15,15 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from reader.library import Library
-from reader.model import Article, Extraction, Found, Spans
+from reader.model import Article, Extraction, Found, ReaderError, SavedSearch, Spans
 from reader.ui import keys
 from reader.ui.article_list import ArticleList
-from reader.ui.dialogs import LinksScreen, NoteScreen
+from reader.ui.dialogs import LinksScreen, NoteScreen, SaveSearchScreen
 from reader.ui.entity_page import EntityPageScreen
 from reader.ui.entity_sidebar import EntitySidebar
 from reader.ui.footer import ReaderFooter
 from reader.ui.jobs import (
+    Alerted,
     Crashed,
     Extracted,
     Fetched,
@@ -32,6 +33,7 @@ from reader.ui.jobs import (
     Jobs,
     Refreshed,
     SearchFound,
+    SourcesCounted,
     StatusSaid,
     Told,
     Written,
@@ -66,6 +68,7 @@ class MainScreen(Screen[None]):
         self.showing_summary = False  # the article has a kept full text, but its summary is shown
         self.fetching: set[str] = set()  # ids whose full text is being fetched
         self.browser = ""  # the config's browser command
+        self.alert_command = ""  # the config's command run for each alert of a fetch
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -96,7 +99,7 @@ class MainScreen(Screen[None]):
 
     def _fetch_on_schedule(self) -> None:
         if self.library.has_feeds():
-            self.jobs.fetch([])
+            self.jobs.fetch([], self.alert_command)
 
     def on_unmount(self) -> None:
         self.jobs.watching.set()
@@ -367,7 +370,7 @@ class MainScreen(Screen[None]):
         self.notify("Reading every folder again" + (" and fetching every feed" if feeds else ""), timeout=2)
         self.refresh_library()
         if feeds:
-            self.jobs.fetch([])
+            self.jobs.fetch([], self.alert_command)
 
     def action_fetch_current(self) -> None:
         article = self._article_in_focus()
@@ -377,7 +380,7 @@ class MainScreen(Screen[None]):
             self.refresh_library()
             return
         self.notify(f"Fetching {feed}", markup=False, timeout=2)
-        self.jobs.fetch([feed])
+        self.jobs.fetch([feed], self.alert_command)
 
     def on_fetched(self, message: Fetched) -> None:
         report = message.report
@@ -398,14 +401,53 @@ class MainScreen(Screen[None]):
         )
         self._refreshed(warnings)
 
+    def on_alerted(self, message: Alerted) -> None:
+        """Each alert of a fetch: the search and up to three new titles."""
+        for alert in message.alerts:
+            titles = "\n".join(f"• {title}" for title in alert.titles[:3])
+            more = f"\n… and {len(alert.new) - 3} more" if len(alert.new) > 3 else ""
+            self.notify(titles + more, title=f"{alert.search}: {len(alert.new)} new", markup=False, timeout=12)
+        if message.problem:
+            self.notify(message.problem, severity="error", markup=False, timeout=8)
+
     def action_sources(self) -> None:
-        def chosen(name: str | None) -> None:
+        self.jobs.sources()
+
+    def on_sources_counted(self, message: SourcesCounted) -> None:
+        def chosen(name: str | SavedSearch | None) -> None:
             if name is not None:
                 search = self.query_one("#search", Input)
-                search.value = f'in:"{name}"' if name else ""
+                if isinstance(name, SavedSearch):
+                    search.value = name.query  # what it matches, live: the list follows the index
+                else:
+                    search.value = f'in:"{name}"' if name else ""
                 self.query_one(ArticleList).focus()
 
-        self.app.push_screen(SourcesScreen(self.library.sources()), chosen)
+        if not isinstance(self.app.screen, SourcesScreen):
+            self.app.push_screen(SourcesScreen(message.sources, message.searches), chosen)
+
+    def action_save_search(self) -> None:
+        query = self.query_one("#search", Input).value.strip()
+        if not query:
+            self.notify("Type a search first (/), then S saves it", severity="warning", timeout=4)
+            return
+
+        def save(answer: tuple[str, bool, bool] | None) -> None:
+            if answer is None:
+                return
+            name, alert, mute = answer
+            try:
+                change = self.library.save_search(name, query, alert, mute)
+            except ReaderError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            self.jobs.after(
+                change, lambda new: self.notify(f"{'Saved' if new else 'Replaced'} the search «{name}» (s lists it)", markup=False)
+            )
+            if mute:
+                self.jobs.after(change, lambda _: self.run_search(keep=True))
+
+        self.app.push_screen(SaveSearchScreen(query), save)
 
     def action_mark_all_read(self) -> None:
         articles = self.query_one(ArticleList)

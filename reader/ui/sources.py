@@ -1,10 +1,12 @@
-"""The sources picker: every folder and feed, grouped by tag, with unread
-counts and errors; choosing one narrows the list to it. A feed with several
-tags is listed under each of them; its error is one line, cut with …."""
+"""The sources picker: the saved searches, then every folder and feed,
+grouped by tag, with unread counts and errors; choosing one narrows the
+list to it (a saved search: to what it matches). A feed with several tags
+is listed under each of them; its error is one line, cut with …."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
@@ -16,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from reader.model import Source
+from reader.model import SavedSearch, Source
 from reader.ui.footer import first_fitting
 
 EVERYTHING = ""  # what choosing "every source" returns
@@ -65,19 +67,29 @@ class SourcesTitle(Label):
         self.update(Text(first_fitting(self.content_size.width, TITLES), no_wrap=True, overflow="ellipsis"))
 
 
-class SourcesScreen(ModalScreen[str | None]):
+class SourcesScreen(ModalScreen[str | SavedSearch | None]):
     """Returns the chosen source's name (its URL or path when another
-    source has that name too), :data:`EVERYTHING`, or None."""
+    source has that name too), the chosen saved search, :data:`EVERYTHING`,
+    or None."""
 
     BINDINGS = [Binding("escape,s", "dismiss_none", "Close", id="sources.close")]
 
-    def __init__(self, sources: list[Source]) -> None:
+    def __init__(self, sources: list[Source], searches: Sequence[SavedSearch] = ()) -> None:
         super().__init__()
         self.sources = sources
+        self.searches = list(searches)
         self._names: dict[str, str] = {}  # option id: source name
 
     def compose(self) -> ComposeResult:
         options: list[Option | None] = [Option(Text("Every source", style="bold"), id="\x00all")]
+        if self.searches:
+            options += [None, Option(Text("Saved searches", style="bold underline"), disabled=True)]
+        for place, search in enumerate(self.searches):
+            line = Text(f"  {search.name}", no_wrap=True, overflow="ellipsis")
+            line.append(f"  {search.unread:,}/{search.articles:,}", style="dim")
+            line.append("".join(("  alert" if search.alert else "", "  muted" if search.mute else "")), style="italic")
+            line.append(f"  {search.query}", style="dim italic")
+            options.append(Option(OneLine(line), id=f"\x00search{place}"))
         named = Counter(s.name for s in {s.location: s for s in self.sources}.values())
         for number, (title, members) in enumerate(groups(self.sources)):
             options.append(None)
@@ -97,8 +109,11 @@ class SourcesScreen(ModalScreen[str | None]):
             yield OptionList(*options, id="sources-list")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        chosen = event.option.id
-        self.dismiss(EVERYTHING if chosen == "\x00all" else self._names.get(chosen or ""))
+        chosen = event.option.id or ""
+        if chosen.startswith("\x00search"):
+            self.dismiss(self.searches[int(chosen.removeprefix("\x00search"))])
+            return
+        self.dismiss(EVERYTHING if chosen == "\x00all" else self._names.get(chosen))
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)

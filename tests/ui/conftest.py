@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual.notifications import SeverityLevel
@@ -17,17 +18,29 @@ ITEM = (
 )
 
 
+@dataclass(frozen=True)
+class Told:
+    """A notification, as the app was asked to show it."""
+
+    title: str
+    message: str
+    markup: bool
+
+
 class ReaderUnderTest(ReaderApp):
-    """The app, keeping every notification it showed, as the user read it."""
+    """The app, keeping every notification it showed: ``said`` their
+    messages, ``told`` them whole."""
 
     def __init__(self, library: Library) -> None:
         super().__init__(library)
         self.said: list[str] = []
+        self.told: list[Told] = []
 
     def notify(
         self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None, markup: bool = True
     ) -> None:
         self.said.append(message)
+        self.told.append(Told(title, message, markup))
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
 

@@ -37,7 +37,7 @@ async def test_fetch_pick_and_read_through(httpserver: HTTPServer, data_dir: Pat
 
         # s: the sources, grouped; choosing the feed narrows the list to it
         await pilot.press("s")
-        assert isinstance(app.screen, SourcesScreen)
+        assert await wait_for(pilot, lambda: isinstance(app.screen, SourcesScreen))  # counted off the UI thread
         listed = app.screen.query_one(OptionList)
         prompts = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
         assert any("Лента" in p and "3/3" in p for p in prompts) and any(p.startswith("Folders") for p in prompts)
@@ -81,7 +81,6 @@ async def test_sources_list_a_feed_under_each_tag_and_its_error_on_one_line(http
         await settle(app)
         await pilot.press("s")
         assert await wait_for(pilot, lambda: isinstance(app.screen, SourcesScreen))
-        assert isinstance(app.screen, SourcesScreen)
         listed = app.screen.query_one(OptionList)
         prompts = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
         feed_rows = [i for i, p in enumerate(prompts) if "Лента" in p]

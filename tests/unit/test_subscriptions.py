@@ -134,7 +134,16 @@ def test_cli_feeds_round_trip(httpserver: HTTPServer, data_dir: Path, tmp_path: 
     assert reader("feeds", "add", httpserver.url_for("/feed.xml"), "--name", "Лента", "--tag", "a/b").returncode == 0
     fetched = reader("fetch", "--json")
     assert fetched.returncode == 0, fetched.stderr
-    assert json.loads(fetched.stdout) == {"feeds": 1, "ok": 1, "not_modified": 0, "failed": 0, "new": 2, "updated": 0, "errors": []}
+    assert json.loads(fetched.stdout) == {
+        "feeds": 1,
+        "ok": 1,
+        "not_modified": 0,
+        "failed": 0,
+        "new": 2,
+        "updated": 0,
+        "errors": [],
+        "alerts": [],
+    }
     assert "warning" not in fetched.stderr  # a title and a link is a whole feed item
     [listed] = json.loads(reader("feeds", "list", "--json").stdout)
     assert set(listed) == {"name", "url", "tags", "last_fetch", "status", "error", "items", "unread"}
