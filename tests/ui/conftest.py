@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,9 +51,13 @@ def make_app(data_dir: Path, *paths: Path) -> ReaderUnderTest:
 
 
 async def settle(app: ReaderApp) -> None:
-    """Until the workers started by what was done, and those they started, are done."""
+    """Until the workers started by what was done, the messages they posted to
+    the main screen, and the workers those started in turn, are done."""
     for _ in range(3):
         await app.workers.wait_for_complete()
+        handled = asyncio.Event()
+        app.main.call_later(handled.set)  # after every message already in its queue (one queue, in order)
+        await handled.wait()
 
 
 async def wait_for(pilot: Pilot[None], check: Callable[[], object], tries: int = 300) -> bool:

@@ -33,7 +33,7 @@ async def test_save_a_search_then_open_it_from_the_sources(data_dir: Path) -> No
         await pilot.press("S")
         assert isinstance(app.screen, SaveSearchScreen)
         await pilot.press(*"Спутник", "enter")
-        assert await wait_for(pilot, lambda: [(r.name, r.query) for r in app.library.follow.rows()] == [("Спутник", "source:sputnik")])
+        assert await wait_for(pilot, lambda: [(r.name, r.query) for r in app.library.saved_searches()] == [("Спутник", "source:sputnik")])
         assert not isinstance(app.screen, SaveSearchScreen)
 
         await pilot.press("escape")  # every article again
@@ -60,7 +60,7 @@ async def test_a_search_saved_muted_hides_its_rows(data_dir: Path) -> None:
         mute = app.screen.query_one("#save-search-mute", Checkbox)
         mute.value = True
         await pilot.press("enter")
-        assert await wait_for(pilot, lambda: [r.mute for r in app.library.follow.rows()] == [True])
+        assert await wait_for(pilot, lambda: [r.mute for r in app.library.saved_searches()] == [True])
         await pilot.press("escape")
         assert await wait_for(pilot, lambda: app.library.ids_of(articles.rowids) == [BELTA])
         assert "1 article" in app.screen.status["count"]

@@ -74,7 +74,7 @@ def test_saved_searches_are_kept_counted_and_refused_when_malformed(library: Lib
     # a second save under the name replaces it; another process sees it (state.db)
     assert library.save_search("Sputnik", "source:sputnik", mute=True).result() is False
     with Library(data_dir=data_dir) as other:
-        assert [(s.name, s.query, s.mute) for s in other.follow.rows()] == [
+        assert [(s.name, s.query, s.mute) for s in other.saved_searches()] == [
             ("Sputnik", "source:sputnik", True),
             ("Проекты", "Узбекистан проект", False),
         ]
