@@ -458,15 +458,13 @@ def conll_scores(path: Path) -> dict[str, dict[str, dict[str, float]]]:
     from naeval.ner.score import score_markups
     from naeval.span import Span
 
-    from reader.text import entities_en
+    from reader.text import en
 
     targets, ours, alone = [], [], []
     for text, gold in conll_documents(path):
         targets.append(Markup(text, [Span(a, b, k) for a, b, k in gold]))
-        ours.append(
-            Markup(text, sorted((Span(a, b, e.kind) for e in entities_en.extract(text) for a, b in e.mentions), key=lambda s: s.start))
-        )
-        alone.append(Markup(text, [Span(a, b, k) for a, b, k in entities_en.spacy_spans(text)]))
+        ours.append(Markup(text, sorted((Span(a, b, e.kind) for e in en.extract(text) for a, b in e.mentions), key=lambda s: s.start)))
+        alone.append(Markup(text, [Span(a, b, k) for a, b, k in en.spacy_spans(text)]))
     out = {}
     for name, preds in (("spaCy alone", alone), ("reader", ours)):
         scores = score_markups(preds, targets, types=["PER", "LOC", "ORG"])

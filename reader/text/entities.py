@@ -22,13 +22,14 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from reader.model import Entity
 from reader.text.lazy import Once
 from reader.text.lemmas import dictionary, fold
+from reader.text.mentions import Mention, group_mentions, is_abbreviation
 
 NOT_NAMES = frozenset({"корр", "фото", "видео", "источник"})
 # Unions of states the model reads as places in some sentences; they are
@@ -76,16 +77,6 @@ _lock = threading.Lock()  # the models are not made for two threads at once
 def load() -> None:
     """Load the models now (they load on first use otherwise)."""
     _loaded()
-
-
-@dataclass(slots=True)
-class Mention:
-    kind: str
-    start: int
-    end: int
-    text: str
-    normal: str
-    adjective: bool = False  # a lone adjective («Ташкентской»), waiting for its noun
 
 
 # Institutions named after the state they serve: «Посольство Казахстана» is
@@ -202,7 +193,7 @@ def _branches(mentions: list[Mention]) -> None:
             for n in names
             if n.startswith(m.normal + " ")
             and all(w[:1].isupper() for w in n[len(m.normal) + 1 :].split())
-            and (" " in m.normal or _is_abbreviation(m.normal) or not m.normal.isalpha() or m.normal.isascii())
+            and (" " in m.normal or is_abbreviation(m.normal) or not m.normal.isalpha() or m.normal.isascii())
         ]
         if len(longer) == 1:
             m.normal = longer[0]
@@ -278,7 +269,7 @@ def _normal_form(text: str, end: int, tokens: list[Any], kind: str, vocab: Any) 
     cursor = tokens[0].start
     for token in tokens:
         out.append(text[cursor : token.start])
-        if token.id in change and not _is_abbreviation(token.text):
+        if token.id in change and not is_abbreviation(token.text):
             word = _inflect(vocab, token.text.lower(), token.pos, token.feats, change[token.id])
             out.append(_shape(word, token.text))
         else:
@@ -294,11 +285,6 @@ def _gender_of(token: Any, vocab: Any) -> str:
         return str(gender)
     parses = vocab(token.text.lower())
     return str(parses[0].feats.get("Gender", "")) if parses else ""
-
-
-def _is_abbreviation(word: str) -> bool:
-    letters = [c for c in word if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
 def _inflect(vocab: Any, word: str, pos: str, feats: dict[str, str], target: dict[str, str] | None = None) -> str:
@@ -336,35 +322,3 @@ def _shape(word: str, like: str) -> str:
     if like[:1].isupper():
         return "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
     return word
-
-
-def _kind_of(items: list[Mention]) -> str:
-    """The kind most mentions have; a tie between place and organisation
-    goes to the organisation for an abbreviation («ЕАЭС»), else the place
-    (a country acting as an organisation is still a place)."""
-    votes = Counter(m.kind for m in items)
-    best = max(votes.values())
-    tied = {k for k, v in votes.items() if v == best}
-    if tied == {"LOC", "ORG"}:
-        return "ORG" if _is_abbreviation(items[0].text) else "LOC"
-    return next(m.kind for m in items if m.kind in tied)
-
-
-def group_mentions(mentions: list[Mention]) -> list[Entity]:
-    # One lone surname joins the full name met in the same article.
-    full = {fold(m.normal.rsplit(" ", 1)[-1]): m.normal for m in mentions if m.kind == "PER" and " " in m.normal}
-    for m in mentions:
-        if m.kind == "PER" and " " not in m.normal and fold(m.normal) in full:
-            m.normal = full[fold(m.normal)]
-    groups: dict[str, list[Mention]] = defaultdict(list)
-    for m in mentions:
-        # An abbreviation is one entity whatever kind the model gave each
-        # mention; a name keeps its kinds apart (a country as a place, and as
-        # the state acting: factRuEval's LocOrg).
-        groups[fold(m.normal) if _is_abbreviation(m.normal) else f"{m.kind}:{fold(m.normal)}"].append(m)
-    entities = []
-    for items in groups.values():
-        kind = _kind_of(items)
-        normal = Counter(m.normal for m in items).most_common(1)[0][0]
-        entities.append(Entity(kind, items[0].text, normal, tuple(sorted((m.start, m.end) for m in items))))
-    return sorted(entities, key=lambda e: e.mentions[0])

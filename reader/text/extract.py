@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 
 from reader.model import Entity, Extraction, Figure
-from reader.text import entities, entities_en, figures
+from reader.text import en, entities, figures
 
 VERSION = "extract-4"
 # Named entities are looked for in this much of an article: a news article
@@ -24,8 +24,8 @@ EntityExtractor = Callable[[str], list[Entity]]
 # Each extractor loads its model on first use, in the process that runs it
 # (the background workers): an English model is never loaded for a library
 # with no English article.
-ENTITY_EXTRACTORS: dict[str, EntityExtractor] = {"ru": entities.extract, "en": entities_en.extract}
-MODEL_LOADERS: dict[str, Callable[[], None]] = {"ru": entities.load, "en": entities_en.load}
+ENTITY_EXTRACTORS: dict[str, EntityExtractor] = {"ru": entities.extract, "en": en.extract}
+MODEL_LOADERS: dict[str, Callable[[], None]] = {"ru": entities.load, "en": en.load}
 
 
 def has_entities(lang: str) -> bool:

@@ -11,7 +11,8 @@ import pytest
 
 from reader import bench
 from reader.library import Library
-from reader.text import entities_en, extract
+from reader.text import en, extract
+from reader.text.en import article, spans
 from tests.conftest import TESTS
 
 MIXED = TESTS / "data" / "mixed"
@@ -19,7 +20,7 @@ CONLL = TESTS / "data" / "tiny.conll"
 
 
 def found(text: str) -> set[tuple[str, str]]:
-    return {(e.kind, e.normal) for e in entities_en.extract(text)}
+    return {(e.kind, e.normal) for e in en.extract(text)}
 
 
 def test_kinds_and_normal_forms() -> None:
@@ -27,7 +28,7 @@ def test_kinds_and_normal_forms() -> None:
         "Joe Biden met Uzbekistan's president Shavkat Mirziyoyev in Washington on Friday. "
         "Biden praised the deal with the Asian Development Bank. Officials of the World Bank attended."
     )
-    entities = entities_en.extract(text)
+    entities = en.extract(text)
     got = {(e.kind, e.normal) for e in entities}
     assert {("PER", "Joe Biden"), ("PER", "Shavkat Mirziyoyev"), ("LOC", "Washington"), ("LOC", "Uzbekistan")} <= got
     assert {("ORG", "Asian Development Bank"), ("ORG", "World Bank")} <= got
@@ -68,7 +69,7 @@ def test_headlines_in_capitals_and_states() -> None:
         "SOCCER - JAPAN GET LUCKY WIN , LEICESTERSHIRE IN SURPRISE DEFEAT .\nLONDON 1996-08-30\n"
         "Phil Simmons took four for 38 on Friday as Leicestershire beat Somerset by an innings. Japan beat Syria 2-1. The U.S. agreed."
     )
-    entities = entities_en.extract(text)
+    entities = en.extract(text)
     got = {(e.kind, e.normal) for e in entities}
     assert {("LOC", "Japan"), ("LOC", "Syria"), ("LOC", "U.S."), ("LOC", "London"), ("PER", "Phil Simmons")} <= got
     assert {("ORG", "Leicestershire"), ("ORG", "Somerset")} <= got  # counties that beat each other are teams
@@ -79,7 +80,7 @@ def test_headlines_in_capitals_and_states() -> None:
 
 def test_surnames_recur_and_places_named_after_people() -> None:
     text = "Senator Elizabeth Warren spoke in Lincoln Park on Sunday. Later that day Warren met voters near Hancock Pond."
-    entities = entities_en.extract(text)
+    entities = en.extract(text)
     got = {(e.kind, e.normal) for e in entities}
     assert ("PER", "Elizabeth Warren") in got
     assert len(next(e for e in entities if e.normal == "Elizabeth Warren").mentions) == 2
@@ -160,7 +161,7 @@ def test_bench_ner_conll_command() -> None:
 
 def mentions(text: str) -> dict[str, str]:
     """Each mention's text and kind."""
-    return {text[a:b]: e.kind for e in entities_en.extract(text) for a, b in e.mentions}
+    return {text[a:b]: e.kind for e in en.extract(text) for a, b in e.mentions}
 
 
 def test_one_span_over_two_names_is_cut() -> None:
@@ -169,7 +170,7 @@ def test_one_span_over_two_names_is_cut() -> None:
     assert not any(", " in m or " - " in m for m in got)
     for place in ("Grantham", "Lincolnshire", "Blackburn", "Lancashire", "England", "Chiang Mai", "Bangkok"):
         assert got.get(place) == "LOC", place  # places in a row with a state among them are places
-    assert entities_en._pieces("CBS, Inc.", 0, 9) == [(0, 9)]  # «, Inc.» belongs to the name
+    assert spans._pieces("CBS, Inc.", 0, 9) == [(0, 9)]  # «, Inc.» belongs to the name
 
 
 def test_two_full_names_joined_are_two_names() -> None:
@@ -178,15 +179,15 @@ def test_two_full_names_joined_are_two_names() -> None:
     assert got.get("Marks & Spencer") == "ORG"  # one name, a single word on either side
     assert not any(m.endswith("&") for m in got)
     text = "She taught at Pierpont Community & Technical College."
-    assert entities_en._pieces(text, 14, len(text) - 1) == [(14, len(text) - 1)]  # a head shared by both
+    assert spans._pieces(text, 14, len(text) - 1) == [(14, len(text) - 1)]  # a head shared by both
 
 
 def test_titles_are_not_part_of_a_name() -> None:
     got = mentions("Dr Toni Harthoorn and President Bill Clinton met Bishop Phillip Garrigan in Paris. Mr Harthoorn agreed.")
     assert {"Toni Harthoorn", "Bill Clinton", "Phillip Garrigan", "Harthoorn"} <= set(got)
     assert not any(m.split()[0] in {"Dr", "President", "Bishop", "Mr"} for m in got)
-    assert entities_en._title("Mr Smith", 0, 8, "ORG") == (3, "PER")  # an honorific makes a person
-    assert entities_en._title("General Motors", 0, 14, "ORG") == (0, "ORG")  # a title only before a person
+    assert spans._title("Mr Smith", 0, 8, "ORG") == (3, "PER")  # an honorific makes a person
+    assert spans._title("General Motors", 0, 14, "ORG") == (0, "ORG")  # a title only before a person
 
 
 def test_abbreviations_in_capitals_are_organisations() -> None:
@@ -225,7 +226,7 @@ def test_no_name_runs_over_a_paragraph_or_a_list_mark_or_code() -> None:
         "Privacy Pass Credential Checking\n\nPrivacy Pass Credential Checking\n\nThe team shipped it.\n\n"
         "• Microsoft support was added.\n• Google followed.\n\nThe value =KDF1(u was hashed."
     )
-    found = entities_en.extract(text)
+    found = en.extract(text)
     for entity in found:
         for start, end in entity.mentions:
             assert "\n\n" not in text[start:end] and not text[start:end].startswith("•")
@@ -234,9 +235,9 @@ def test_no_name_runs_over_a_paragraph_or_a_list_mark_or_code() -> None:
 
 
 def test_a_person_the_model_also_called_an_organisation_stays_a_person() -> None:
-    from reader.text.entities import Mention
+    from reader.text.mentions import Mention
 
     mentions = [Mention(kind, n, n + 11, "Olaf Scholz", "Olaf Scholz") for n, kind in enumerate(["ORG", "PER", "ORG", "PER", "ORG"])]
     mentions.append(Mention("ORG", 90, 105, "Deutsche Bank", "Deutsche Bank"))  # an organisation's name is left alone
-    entities_en._one_kind(mentions)
+    article._one_kind(mentions)
     assert {m.kind for m in mentions[:5]} == {"PER"} and mentions[5].kind == "ORG"
