@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reader import bench
+from reader import bench_ner
 from reader.library import Library
 from reader.text import en, extract
 from reader.text.en import article, spans
@@ -136,7 +136,7 @@ def test_languages_with_and_without_entities() -> None:
 
 
 def test_conll_documents_rebuild_text_and_gold() -> None:
-    documents = bench.conll_documents(CONLL)
+    documents = bench_ner.conll_documents(CONLL)
     assert len(documents) == 2
     text, gold = documents[0]
     assert text == "John Smith visited London on Monday.\nHe met the chairman of Acme Corporation's board."
@@ -147,7 +147,7 @@ def test_conll_documents_rebuild_text_and_gold() -> None:
 
 @pytest.mark.parametrize("name", ["spaCy alone", "reader"])
 def test_conll_scores(name: str) -> None:
-    scores = bench.conll_scores(CONLL)[name]
+    scores = bench_ner.english_scores(bench_ner.conll_documents(CONLL))[name]
     assert set(scores) == {"PER", "LOC", "ORG"}
     assert scores["PER"]["f1"] == 1.0
     assert scores["LOC"]["recall"] == 1.0
@@ -241,3 +241,18 @@ def test_a_person_the_model_also_called_an_organisation_stays_a_person() -> None
     mentions.append(Mention("ORG", 90, 105, "Deutsche Bank", "Deutsche Bank"))  # an organisation's name is left alone
     article._one_kind(mentions)
     assert {m.kind for m in mentions[:5]} == {"PER"} and mentions[5].kind == "ORG"
+
+
+def test_marked_documents() -> None:
+    documents = bench_ner.marked_documents(TESTS / "data" / "en_feeds_ner.txt")
+    assert len(documents) >= 50
+    text, gold = next(d for d in documents if "Ann Wilson" in d[0] and "Billboard" in d[0])
+    assert "[" not in text.replace("[link]", "")
+    assert {(text[a:b], k) for a, b, k in gold} >= {("Ann Wilson", "PER"), ("Billboard", "ORG"), ("Earth", "LOC")}
+
+
+def test_bench_ner_marked_command() -> None:
+    path = TESTS / "data" / "en_feeds_ner.txt"
+    done = subprocess.run([sys.executable, "-m", "reader.bench", "ner", "--marked", str(path)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "reader" in done.stdout and "PER" in done.stdout and "F1" in done.stdout
