@@ -14,7 +14,7 @@ from collections.abc import Callable
 from reader.model import Entity, Extraction, Figure
 from reader.text import en, entities, figures
 
-VERSION = "extract-4"
+VERSION = "extract-5"
 # Named entities are looked for in this much of an article: a news article
 # is a few thousand characters; a book-sized file would hold the model for
 # minutes. Figures are found everywhere.

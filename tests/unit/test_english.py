@@ -256,3 +256,29 @@ def test_bench_ner_marked_command() -> None:
     done = subprocess.run([sys.executable, "-m", "reader.bench", "ner", "--marked", str(path)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "reader" in done.stdout and "PER" in done.stdout and "F1" in done.stdout
+
+
+def test_software_and_common_words_are_no_names() -> None:
+    # A blog post's sidebar listed «Full Compiler» as a person, «WebAssembly» as an organisation and «Scala» as a place.
+    text = (
+        "Scala 3 now compiles to WebAssembly. Full Compiler builds take longer than incremental ones, says Martin Odersky, "
+        "who designed Scala at EPFL in Lausanne.\n\nWith the Full Compiler, programs written in Scala run in WebAssembly runtimes."
+    )
+    got = found(text)
+    assert {("PER", "Martin Odersky"), ("ORG", "EPFL"), ("LOC", "Lausanne")} <= got
+    assert not {normal for _, normal in got} & {"Full Compiler", "WebAssembly", "Scala"}
+    assert found("Docker is licensed under the Apache License. Some Linux distributions ship Kali Linux and Python.") <= {
+        ("ORG", "Apache License")
+    }
+
+
+def test_a_person_is_kept_where_the_evidence_bears_it_out() -> None:
+    text = (
+        "Shavkat Mirziyoyev met Olaf Scholz in Berlin. Mirziyoyev spoke first. As a professor at MIT, Mr Malone has built on "
+        "his earlier works. Nancy doesn't play the solo; Howard Leese does. Shabka acts as a platform for Shabka members."
+    )
+    got = found(text)
+    assert {("PER", "Shavkat Mirziyoyev"), ("PER", "Olaf Scholz"), ("PER", "Malone"), ("PER", "Nancy"), ("PER", "Howard Leese")} <= got
+    assert ("PER", "Shabka") not in got  # one word, no first name, no title, never named in full
+    table = "SOCCER - ENGLISH LEAGUE RESULTS\nChelsea 2 ( Zola 23 , Vialli 67 ) Arsenal 1 ( Wright 44 )\n"
+    assert {"Zola", "Vialli", "Wright"} <= {normal for kind, normal in found(table) if kind == "PER"}

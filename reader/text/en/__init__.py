@@ -55,6 +55,9 @@ is mended here with general rules, no word lists of particular names:
 - a lone surname («Biden») joins the full name met in the same article
   («Joe Biden»), even where the model took it for an organisation.
 
+Last, what the evidence does not bear out is dropped (software, common words
+and unknown lone words taken for people): see :mod:`reader.text.en.sure`.
+
 The scores before and after are in the README (``python -m reader.bench ner
 --conll FILE``).
 """
@@ -65,7 +68,7 @@ import threading
 from typing import Any
 
 from reader.model import Entity
-from reader.text.en import article, spans
+from reader.text.en import article, spans, sure
 from reader.text.lazy import Once
 from reader.text.mentions import group_mentions
 
@@ -101,4 +104,4 @@ def _doc(text: str) -> Any:
 
 def extract(text: str) -> list[Entity]:
     mentions, events = spans.from_model(text, _doc(text).ents)
-    return group_mentions(article.mend(text, mentions, events))
+    return group_mentions(sure.sure(text, article.mend(text, mentions, events)))

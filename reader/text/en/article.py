@@ -127,14 +127,20 @@ def _score(word: str) -> bool:
     return head.isdigit() and (not tail or tail.isdigit())
 
 
+def results_line(line: str) -> bool:
+    """A short line of mostly numbers: a results table's or a match's («Chelsea 2 Arsenal 1»)."""
+    tokens = line.split()
+    numbers = sum(_score(t) for t in tokens)
+    return numbers >= 2 and len(tokens) - numbers <= 12 and not line.rstrip().endswith(".")
+
+
 def _table_teams(text: str, mentions: list[Mention]) -> list[Mention]:
     """Names followed by a score in short lines of mostly numbers are teams."""
     teams: list[Mention] = []
     offset = 0
     for line in text.split("\n"):
         tokens = list(_TOKEN.finditer(line))
-        numbers = sum(_score(t.group()) for t in tokens)
-        if numbers >= 2 and len(tokens) - numbers <= 12 and not line.rstrip().endswith("."):
+        if results_line(line):
             run: list[re.Match[str]] = []
             depth = 0
             for token in tokens:

@@ -1,4 +1,4 @@
-"""The word lists the English rules lean on: head nouns, titles, states."""
+"""The word lists the English rules lean on: head nouns, titles, states, first names, names of software."""
 
 from __future__ import annotations
 
@@ -227,3 +227,44 @@ NOT_NAMES = frozenset({
     "PDF", "FAQ", "ATM", "TBA", "TBD", "AKA", "DIY", "LCD", "LED", "ISBN", "ISSN", "IPO", "LLC", "PLC", "INC", "LTD",
     "AGM", "EGM", "OTC", "NAV", "EPS", "YTD", "QED", "OBE", "MBE", "CBE",
 })  # fmt: skip
+
+
+def _load_first_names() -> frozenset[str]:
+    """First names in the Latin script, from Faker's person providers (60-odd locales)."""
+    import importlib
+    import pkgutil
+
+    import faker.providers.person
+
+    names: set[str] = set()
+    for module in pkgutil.iter_modules(faker.providers.person.__path__):
+        provider = importlib.import_module(f"faker.providers.person.{module.name}").Provider
+        for attribute in ("first_names", "first_names_male", "first_names_female", "first_names_nonbinary"):
+            found = getattr(provider, attribute, None)
+            if isinstance(found, list | tuple | dict | set):
+                names.update(n for n in found if n[:1].isupper() and all(c < "\u0250" for c in n))
+    return frozenset(names)
+
+
+first_names = Once(_load_first_names)
+
+# Software, platforms and formats that name no person, place nor organisation
+# (beside Pygments' names of languages and formats, see :func:`software`).
+SOFTWARE = frozenset({
+    "Linux", "Unix", "Windows", "macOS", "Android", "iOS", "Ubuntu", "Kubernetes", "Elasticsearch", "InfluxDB", "PostgreSQL",
+    "SQLite", "MongoDB", "Redis", "Chrome", "Chromium", "Firefox", "iPhone", "iPad", "Xbox", "PlayStation", "Bluetooth", "Wi-Fi",
+    "API", "APIs", "URL", "RSS", "Atom", "DBMS", "NAS", "NAT", "RTX", "GTX", "MSRP", "SDK", "CLI", "GUI", "IDE", "VPN", "DNS",
+    "SSH", "SSL", "TLS", "TCP", "UDP", "LAN", "WAN", "RAM", "ROM", "SSD", "HDD", "NIC", "EDM", "IMO", "AI", "KO",
+})  # fmt: skip
+
+
+def _load_software() -> frozenset[str]:
+    """One-word names of programming languages and formats (Pygments' lexers) and :data:`SOFTWARE`,
+    less those that are also first names («Ruby», «Julia») or places («Ceylon»)."""
+    from pygments.lexers import get_all_lexers
+
+    names = {name for name, *_ in get_all_lexers() if " " not in name and name[:1].isupper() and len(name) > 1}
+    return frozenset((names - first_names() - regions()) | SOFTWARE)
+
+
+software = Once(_load_software)

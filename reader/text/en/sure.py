@@ -1,0 +1,95 @@
+"""Names the evidence does not bear out are dropped: a sidebar is read, not scored.
+
+spaCy's small model calls much that is capitalised a person («Full
+Compiler», «Docker»), an organisation («WebAssembly») or a place
+(«Scala»). One wrong name costs more trust than one missing name, so:
+
+- software, languages and formats (Pygments' lexers, a few platforms) are
+  no names, alone or inside a person's name («Kali Linux»);
+- a person's name of two words or more is kept when its first word is a
+  first name (Faker's lists in 60-odd languages) or an initial, or a title
+  stands before it; else it is dropped when its first word is a common
+  word («Full Compiler», «Some Linux») or it holds a figure, a word in
+  capitals or a possessive («JSON Feed», «Twitter's Big Oil»);
+- a one-word «person» is kept when it is a first name, the first name or
+  surname of a person named in full in the article, after a title («Mr
+  Malone»), or a player in a results line or a scorecard; else it is dropped («Shabka»);
+- a person or a place with a figure in it is a model or a product
+  («P-38 Lightning», «RTX 3080»), as is an organisation named like one
+  («F-104 Starfighter»).
+"""
+
+from __future__ import annotations
+
+import re
+
+from reader.text.en.article import results_line
+from reader.text.en.words import PERSONAL_TITLES, TITLES, first_names, software
+from reader.text.mentions import Mention
+
+_TITLED = re.compile(r"\b(?:" + "|".join(sorted(TITLES | PERSONAL_TITLES)) + r")\.? $")
+_INITIAL = re.compile(r"[A-Z]\.")
+_DESIGNATION = re.compile(r"[A-Z]{1,3}-\d")  # «F-104», «CH-53», «P-38»
+_POSSESSIVE = re.compile(r"['’]s ")
+
+
+def sure(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The mentions whose names the evidence bears out."""
+    names = software()
+    mentions = [m for m in mentions if not _product(m, names)]
+    people: dict[str, list[Mention]] = {}
+    for m in mentions:
+        if m.kind == "PER":
+            people.setdefault(m.normal, []).append(m)
+    kept_full = {normal for normal, items in people.items() if " " in normal and _full_name(text, normal, items)}
+    parts = {word for normal in kept_full for word in (normal.split()[0], normal.split()[-1])}
+    dropped = {
+        normal
+        for normal, items in people.items()
+        if normal not in kept_full and (" " in normal or not _one_word_person(text, normal, items, parts))
+    }
+    return [m for m in mentions if not (m.kind == "PER" and m.normal in dropped)]
+
+
+def _product(m: Mention, names: frozenset[str]) -> bool:
+    words = m.normal.split()
+    if len(words) == 1:
+        return words[0] in names
+    if m.kind == "PER" and any(w in names for w in words):
+        return True
+    if m.kind != "ORG" and any(c.isdigit() for c in m.normal):
+        return True
+    return bool(_DESIGNATION.match(m.normal))
+
+
+def _titled(text: str, items: list[Mention]) -> bool:
+    return any(_TITLED.search(text, max(0, m.start - 16), m.start) for m in items)
+
+
+def _full_name(text: str, normal: str, items: list[Mention]) -> bool:
+    words = normal.split()
+    first = words[0]
+    if first in first_names() or first.split("-")[0] in first_names() or _INITIAL.fullmatch(first) or _titled(text, items):
+        return True
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    common = first.lower() in STOP_WORDS
+    capitals = any(len(w) >= 2 and w.isupper() for w in words)
+    return not (common or capitals or _POSSESSIVE.search(normal + " ") or any(c.isdigit() for c in normal))
+
+
+def _one_word_person(text: str, normal: str, items: list[Mention], parts: set[str]) -> bool:
+    if normal in first_names() or normal in parts or _titled(text, items):
+        return True
+    return any(_scoreboard(_line(text, m.start)) for m in items)
+
+
+def _line(text: str, start: int) -> str:
+    end = text.find("\n", start)
+    return text[text.rfind("\n", 0, start) + 1 : end if end >= 0 else len(text)]
+
+
+def _scoreboard(line: str) -> bool:
+    """A results line or a scorecard's («Atherton c Moin b Waqar 31»): short, with a figure, no full stop."""
+    words = line.split()
+    return results_line(line) or (len(words) <= 14 and any(w.isdigit() for w in words) and not line.rstrip().endswith("."))
