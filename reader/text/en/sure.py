@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 
 from reader.text.en.article import results_line
-from reader.text.en.words import PERSONAL_TITLES, TITLES, first_names, software
+from reader.text.en.words import ORG_HEADS, PERSONAL_TITLES, SOFTWARE, TITLES, first_names, software
 from reader.text.mentions import Mention
 
 _TITLED = re.compile(r"\b(?:" + "|".join(sorted(TITLES | PERSONAL_TITLES)) + r")\.? $")
@@ -36,13 +36,13 @@ _POSSESSIVE = re.compile(r"['’]s ")
 def sure(text: str, mentions: list[Mention]) -> list[Mention]:
     """The mentions whose names the evidence bears out."""
     names = software()
-    mentions = [m for m in mentions if not _product(m, names)]
     people: dict[str, list[Mention]] = {}
     for m in mentions:
         if m.kind == "PER":
             people.setdefault(m.normal, []).append(m)
-    kept_full = {normal for normal, items in people.items() if " " in normal and _full_name(text, normal, items)}
+    kept_full = {n for n, items in people.items() if " " in n and not _product(items[0], names, set()) and _full_name(text, n, items)}
     parts = {word for normal in kept_full for word in (normal.split()[0], normal.split()[-1])}
+    mentions = [m for m in mentions if not _product(m, names, parts) and not _not_organisation(m)]
     dropped = {
         normal
         for normal, items in people.items()
@@ -51,15 +51,30 @@ def sure(text: str, mentions: list[Mention]) -> list[Mention]:
     return [m for m in mentions if not (m.kind == "PER" and m.normal in dropped)]
 
 
-def _product(m: Mention, names: frozenset[str]) -> bool:
+def _product(m: Mention, names: frozenset[str], parts: set[str]) -> bool:
     words = m.normal.split()
     if len(words) == 1:
-        return words[0] in names
-    if m.kind == "PER" and any(w in names for w in words):
-        return True
+        return words[0] in names and words[0] not in parts  # «Albert Wren» … «Wren» is a person
+    if any(w in SOFTWARE for w in words) and (m.kind != "ORG" or words[-1].lower() not in ORG_HEADS):
+        return True  # «Kali Linux», «Docker Engine», but «Python Software Foundation»
     if m.kind != "ORG" and any(c.isdigit() for c in m.normal):
         return True
     return bool(_DESIGNATION.match(m.normal))
+
+
+_EMPHASIS = re.compile(r"[A-Z]+(?:LY|ING|ED)")
+
+
+def _not_organisation(m: Mention) -> bool:
+    """A one-word «organisation» that is a first name («László») or a word
+    in capitals for emphasis («ALL», «LOCALLY») is none."""
+    if m.kind != "ORG" or " " in m.normal:
+        return False
+    if m.normal.isupper():
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        return m.normal.lower() in STOP_WORDS or bool(_EMPHASIS.fullmatch(m.normal))
+    return m.normal in first_names()
 
 
 def _titled(text: str, items: list[Mention]) -> bool:
