@@ -324,7 +324,7 @@ def _states(mentions: list[Mention]) -> None:
 
 
 # Verbs of a match between two sides: «Leeds beat Arsenal», «Essex v Kent».
-_MATCH = re.compile(
+MATCH = re.compile(
     r" (?:beat|beats|defeated|defeat|drew with|draw with|drew|lost to|lose to|v|vs|vs\.|versus|edged|thrashed|overcame|routed|held) "
 )
 
@@ -337,7 +337,7 @@ def _teams(text: str, mentions: list[Mention]) -> list[Mention]:
     for index, m in enumerate(mentions):
         if m.kind == "PER":
             continue
-        after = _MATCH.match(text, m.end)
+        after = MATCH.match(text, m.end)
         if after is None:
             continue
         following = mentions[index + 1] if index + 1 < len(mentions) else None

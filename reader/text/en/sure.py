@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import re
 
-from reader.text.en.article import results_line
-from reader.text.en.words import ORG_HEADS, PERSONAL_TITLES, SOFTWARE, TITLES, first_names, software
+from reader.text.en.article import MATCH, results_line
+from reader.text.en.words import LOC_HEADS, NAME_PARTICLES, ORG_HEADS, PERSONAL_TITLES, SOFTWARE, TITLES, first_names, regions, software
 from reader.text.mentions import Mention
 
 _TITLED = re.compile(r"\b(?:" + "|".join(sorted(TITLES | PERSONAL_TITLES)) + r")\.? $")
@@ -42,7 +42,10 @@ def sure(text: str, mentions: list[Mention]) -> list[Mention]:
             people.setdefault(m.normal, []).append(m)
     kept_full = {n for n, items in people.items() if " " in n and not _product(items[0], names, set()) and _full_name(text, n, items)}
     parts = {word for normal in kept_full for word in (normal.split()[0], normal.split()[-1])}
-    mentions = [m for m in mentions if not _product(m, names, parts) and not _not_organisation(m)]
+    mentions = [m for m in mentions if not _product(m, names, parts) and not _not_organisation(text, m)]
+    for m in mentions:
+        if m.kind == "LOC" and _named_like_a_person(m.normal):
+            m.kind = "PER"
     dropped = {
         normal
         for normal, items in people.items()
@@ -63,18 +66,43 @@ def _product(m: Mention, names: frozenset[str], parts: set[str]) -> bool:
 
 
 _EMPHASIS = re.compile(r"[A-Z]+(?:LY|ING|ED)")
+_MATCHED = re.compile(MATCH.pattern + "$")  # «Arsenal beat Chelsea»: the side after the verb
 
 
-def _not_organisation(m: Mention) -> bool:
-    """A one-word «organisation» that is a first name («László») or a word
-    in capitals for emphasis («ALL», «LOCALLY») is none."""
+def _not_organisation(text: str, m: Mention) -> bool:
+    """A one-word «organisation» that is a first name («László»; not a team,
+    «Chelsea 2», «Chelsea beat Arsenal») or a word in capitals for emphasis
+    («ALL», «LOCALLY») is none."""
     if m.kind != "ORG" or " " in m.normal:
         return False
     if m.normal.isupper():
         from spacy.lang.en.stop_words import STOP_WORDS
 
         return m.normal.lower() in STOP_WORDS or bool(_EMPHASIS.fullmatch(m.normal))
-    return m.normal in first_names()
+    team = _scoreboard(_line(text, m.start)) or MATCH.match(text, m.end) or _MATCHED.search(text, max(0, m.start - 16), m.start)
+    return m.normal in first_names() and not team
+
+
+_COMPASS = frozenset(
+    {"North", "South", "East", "West", "Upper", "Lower", "Greater", "Little", "Great", "Old", "New", "Saint", "San", "Santa"}
+)
+
+
+def _named_like_a_person(normal: str) -> bool:
+    """«Shane Healy» read as a place: a first name and one more word, which is
+    no head noun of a place or an organisation, and no state's name."""
+    words = normal.split()
+    return (
+        len(words) == 2
+        and words[0] in first_names()
+        and words[0] not in _COMPASS
+        and words[0].lower() not in NAME_PARTICLES  # «Le Figaro»
+        and words[1][:1].isupper()
+        and words[1][1:].islower()
+        and words[1].lower() not in LOC_HEADS | ORG_HEADS
+        and normal not in regions()
+        and words[1] not in regions()
+    )
 
 
 def _titled(text: str, items: list[Mention]) -> bool:
