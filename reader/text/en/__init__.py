@@ -69,6 +69,7 @@ from typing import Any
 
 from reader.model import Entity
 from reader.text.en import article, spans, sure
+from reader.text.en.words import first_names, software
 from reader.text.lazy import Once
 from reader.text.mentions import group_mentions
 
@@ -87,8 +88,10 @@ _lock = threading.Lock()
 
 
 def load() -> None:
-    """Load the model now (it loads on first use otherwise)."""
+    """Load the model and the word lists now (they load on first use otherwise)."""
     _loaded()
+    first_names()
+    software()
 
 
 def spacy_spans(text: str) -> list[tuple[int, int, str]]:
