@@ -280,5 +280,6 @@ def test_a_person_is_kept_where_the_evidence_bears_it_out() -> None:
     got = found(text)
     assert {("PER", "Shavkat Mirziyoyev"), ("PER", "Olaf Scholz"), ("PER", "Malone"), ("PER", "Nancy"), ("PER", "Howard Leese")} <= got
     assert ("PER", "Shabka") not in got  # one word, no first name, no title, never named in full
+    assert ("PER", "Yeltsin") in found("Kremlin officials met on Tuesday. Yeltsin said the talks would go on.")
     table = "SOCCER - ENGLISH LEAGUE RESULTS\nChelsea 2 ( Zola 23 , Vialli 67 ) Arsenal 1 ( Wright 44 )\n"
     assert {"Zola", "Vialli", "Wright"} <= {normal for kind, normal in found(table) if kind == "PER"}

@@ -5,7 +5,8 @@ Compiler», «Docker»), an organisation («WebAssembly») or a place
 («Scala»). One wrong name costs more trust than one missing name, so:
 
 - software, languages and formats (Pygments' lexers, a few platforms) are
-  no names, alone or inside a person's name («Kali Linux»);
+  no names, alone or inside a name («Kali Linux», «Docker Engine»; not
+  «Python Software Foundation», which ends in an organisation's head);
 - a person's name of two words or more is kept when its first word is a
   first name (Faker's lists in 60-odd languages) or an initial, or a title
   stands before it; else it is dropped when its first word is a common
@@ -13,7 +14,13 @@ Compiler», «Docker»), an organisation («WebAssembly») or a place
   capitals or a possessive («JSON Feed», «Twitter's Big Oil»);
 - a one-word «person» is kept when it is a first name, the first name or
   surname of a person named in full in the article, after a title («Mr
-  Malone»), or a player in a results line or a scorecard; else it is dropped («Shabka»);
+  Malone»), before a verb of speech («Yeltsin said»), or a player in a
+  results line or a scorecard; else it is dropped («Shabka»);
+- a one-word «organisation» that is a first name («László»; not a team in
+  a results line or beside a match verb) or a word in capitals for
+  emphasis («ALL», «LOCALLY») is none;
+- a «place» of a first name and one more word that is no head noun of a
+  place nor a state's name («Shane Healy») is a person;
 - a person or a place with a figure in it is a model or a product
   («P-38 Lightning», «RTX 3080»), as is an organisation named like one
   («F-104 Starfighter»).
@@ -28,6 +35,8 @@ from reader.text.en.words import LOC_HEADS, NAME_PARTICLES, ORG_HEADS, PERSONAL_
 from reader.text.mentions import Mention
 
 _TITLED = re.compile(r"\b(?:" + "|".join(sorted(TITLES | PERSONAL_TITLES)) + r")\.? $")
+# «Yeltsin said», «Bezos told»: a verb of speech after the name.
+_SAID = re.compile(r",? (?:said|says|told|added|replied|wrote|explained|insisted|argued)\b")
 _INITIAL = re.compile(r"[A-Z]\.")
 _DESIGNATION = re.compile(r"[A-Z]{1,3}-\d")  # «F-104», «CH-53», «P-38»
 _POSSESSIVE = re.compile(r"['’]s ")
@@ -124,7 +133,7 @@ def _full_name(text: str, normal: str, items: list[Mention]) -> bool:
 def _one_word_person(text: str, normal: str, items: list[Mention], parts: set[str]) -> bool:
     if normal in first_names() or normal in parts or _titled(text, items):
         return True
-    return any(_scoreboard(_line(text, m.start)) for m in items)
+    return any(_scoreboard(_line(text, m.start)) or _SAID.match(text, m.end) for m in items)
 
 
 def _line(text: str, start: int) -> str:
