@@ -2,7 +2,7 @@
 
     python -m reader.bench corpus --articles N DIR [--seed S]
     python -m reader.bench [--articles N] [--json FILE] [--repeat R]
-    python -m reader.bench ner [--factru DIR] [--conll FILE]
+    python -m reader.bench ner [--factru DIR] [--conll FILE] [--marked FILE]
     python -m reader.bench fetch [--feeds N] [--fixtures DIR] [--json FILE]
     python -m reader.bench entities [--articles N] [--days D] [--repeat R]
 
@@ -362,119 +362,6 @@ def table(results: dict[str, float | int]) -> Iterator[str]:
         yield f"{key:<28} {value:>12}  {note}"
 
 
-# -- NER scoring on factRuEval --------------------------------------------------
-
-
-def ner_scores(factru: Path) -> dict[str, dict[str, dict[str, float]]]:
-    """Token-level precision, recall and F1 per type on the factRuEval
-    development set, scored with naeval as the published numbers are: for
-    natasha's model alone and for reader's pipeline, on the same texts."""
-    from corus import load_factru
-    from naeval.ner.datasets.factru import parse_factru
-    from naeval.ner.markup import Markup
-    from naeval.ner.score import score_markups
-    from naeval.span import Span
-
-    from reader.text import entities
-
-    targets, ours, alone = [], [], []
-    for record in load_factru(str(factru), sets=["devset"]):
-        gold = parse_factru(record).adapted
-        text = gold.text
-        targets.append(gold)
-        ours.append(
-            Markup(text, sorted((Span(a, b, e.kind) for e in entities.extract(text) for a, b in e.mentions), key=lambda s: s.start))
-        )
-        alone.append(Markup(text, [Span(s.start, s.stop, s.type) for s in entities.natasha_spans(text)]))
-    out = {}
-    for name, preds in (("natasha alone", alone), ("reader", ours)):
-        scores = score_markups(preds, targets, types=["PER", "LOC", "ORG"])
-        out[name] = {kind: {"precision": f.prec.value, "recall": f.recall.value, "f1": f.value} for kind, f in scores.items()}
-    return out
-
-
-# -- NER scoring on a CoNLL-2003 file (English) ---------------------------------
-
-_NO_SPACE_BEFORE = frozenset({",", ".", ":", ";", "!", "?", ")", "]", "%", "'s", "'", "n't", "'re", "'ve", "'ll", "'d", "'m"})
-_NO_SPACE_AFTER = frozenset({"(", "[", "$", "#"})
-
-
-def conll_documents(path: Path) -> list[tuple[str, list[tuple[int, int, str]]]]:
-    """A CoNLL-2003 file's documents as text and gold spans (start, end, kind).
-
-    Tokens are joined with a space, except before closing punctuation and
-    clitics and after opening brackets, so the model reads ordinary prose;
-    a sentence a line. IO and IOB tags both work; MISC is dropped."""
-    documents: list[list[list[tuple[str, str]]]] = [[]]
-    sentence: list[tuple[str, str]] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        parts = line.split()
-        if not parts:
-            if sentence:
-                documents[-1].append(sentence)
-                sentence = []
-            continue
-        if parts[0] == "-DOCSTART-":
-            if sentence:
-                documents[-1].append(sentence)
-                sentence = []
-            if documents[-1]:
-                documents.append([])
-            continue
-        sentence.append((parts[0], parts[-1]))
-    if sentence:
-        documents[-1].append(sentence)
-    out = []
-    for sentences in documents:
-        if not sentences:
-            continue
-        text = ""
-        spans: list[tuple[int, int, str]] = []
-        for tokens in sentences:
-            if text:
-                text += "\n"
-            previous = ""
-            open_kind = ""
-            for token, tag in tokens:
-                if text and not text.endswith("\n") and token not in _NO_SPACE_BEFORE and previous not in _NO_SPACE_AFTER:
-                    text += " "
-                start = len(text)
-                text += token
-                kind = tag[2:] if tag[:2] in ("I-", "B-") else ""
-                kind = kind if kind in ("PER", "LOC", "ORG") else ""
-                if kind and kind == open_kind and tag[:2] == "I-" and spans:
-                    spans[-1] = (spans[-1][0], len(text), kind)
-                elif kind:
-                    spans.append((start, len(text), kind))
-                open_kind = kind
-                previous = token
-        out.append((text, spans))
-    return out
-
-
-def conll_scores(path: Path) -> dict[str, dict[str, dict[str, float]]]:
-    """Token-level precision, recall and F1 per type (naeval, as for
-    factRuEval) for spaCy's model alone and for reader's English pipeline."""
-    from naeval.ner.markup import Markup
-    from naeval.ner.score import score_markups
-    from naeval.span import Span
-
-    from reader.text import entities_en
-
-    targets, ours, alone = [], [], []
-    for text, gold in conll_documents(path):
-        targets.append(Markup(text, [Span(a, b, k) for a, b, k in gold]))
-        ours.append(
-            Markup(text, sorted((Span(a, b, e.kind) for e in entities_en.extract(text) for a, b in e.mentions), key=lambda s: s.start))
-        )
-        alone.append(Markup(text, [Span(a, b, k) for a, b, k in entities_en.spacy_spans(text)]))
-    out = {}
-    for name, preds in (("spaCy alone", alone), ("reader", ours)):
-        scores = score_markups(preds, targets, types=["PER", "LOC", "ORG"])
-        out[name] = {kind: {"precision": f.prec.value, "recall": f.recall.value, "f1": f.value} for kind, f in scores.items()}
-    return out
-
-
 # -- command line ---------------------------------------------------------------
 
 
@@ -507,21 +394,25 @@ def main(argv: list[str] | None = None) -> int:
 
         return extraction.main(args[1:])
     if args[:1] == ["ner"]:
+        from reader.bench import ner as bench_ner
+
         parser = argparse.ArgumentParser(prog="python -m reader.bench ner")
         parser.add_argument("--factru", type=Path)
         parser.add_argument("--conll", type=Path, help="a CoNLL-2003 file (English): score it instead of factRuEval")
+        parser.add_argument("--marked", type=Path, help="English paragraphs labelled «[PER Ann Wilson]» (tests/data/en_feeds_ner.txt)")
         options = parser.parse_args(args[1:])
-        if options.conll is not None:
-            if not options.conll.is_file():
-                print(f"{options.conll}: no such file", file=sys.stderr)
+        english = options.conll or options.marked
+        if english is not None:
+            if not english.is_file():
+                print(f"{english}: no such file", file=sys.stderr)
                 return 1
-            scores = conll_scores(options.conll)
+            scores = bench_ner.english_scores(bench_ner.conll_documents(english) if options.conll else bench_ner.marked_documents(english))
         else:
             found = factru_dir(options.factru)
             if found is None:
                 print("factRuEval not found: pass --factru DIR", file=sys.stderr)
                 return 1
-            scores = ner_scores(found)
+            scores = bench_ner.ner_scores(found)
         for name, by_kind in scores.items():
             for kind, score in by_kind.items():
                 print(f"{name:<14} {kind}  precision {score['precision']:.3f}  recall {score['recall']:.3f}  F1 {score['f1']:.3f}")

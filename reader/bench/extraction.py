@@ -1,6 +1,7 @@
 """`python -m reader.bench extract DIR`: the full-text extractor scored on a
-folder of HTML pages with a ground truth in the format of the
-article-extraction-benchmark (``ground-truth.json``: ``{key: {"articleBody":
+folder of HTML pages with snippets each must and must not hold (trafilatura's
+evaluation format, ``expected.json``; scored beside trafilatura alone), or
+with a ground truth in the format of the article-extraction-benchmark (``ground-truth.json``: ``{key: {"articleBody":
 ..., "url": ...}}``; pages as ``html/<key>.html.gz``, ``<key>.html.gz`` or
 ``<key>.html``).
 
@@ -116,6 +117,44 @@ def run(folder: Path, extract: Callable[[bytes, str | None], str] = shown_text, 
     return result
 
 
+def _spaced(text: str) -> str:
+    return " ".join(text.split())
+
+
+def run_snippets(folder: Path, extractors: dict[str, Callable[[bytes, str | None], str]]) -> dict[str, dict[str, float]]:
+    """Score on a folder in the format of trafilatura's evaluation
+    (``expected.json``: ``{file: {"url", "with": [...], "without": [...]}}``,
+    pages in ``pages/``): a «with» snippet found is a true positive, missed a
+    false negative; a «without» snippet found a false positive (spaces folded)."""
+    expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    counts = {name: [0, 0, 0] for name in extractors}
+    for name_of_page, item in sorted(expected.items()):
+        path = folder / "pages" / name_of_page
+        data = path.read_bytes()
+        html = gzip.decompress(data) if path.suffix == ".gz" else data
+        for name, extract in extractors.items():
+            try:
+                text = _spaced(extract(html, item.get("url")))
+            except Exception:
+                text = ""
+            tally = counts[name]
+            for snippet in item.get("with", []):
+                tally[0 if _spaced(snippet) in text else 2] += 1
+            tally[1] += sum(_spaced(snippet) in text for snippet in item.get("without", []))
+    out = {}
+    for name, (tp, fp, fn) in counts.items():
+        precision, recall = tp / (tp + fp) if tp + fp else 0.0, tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        out[name] = {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
+    return out
+
+
+def trafilatura_alone(html: bytes, url: str | None) -> str:
+    import trafilatura
+
+    return trafilatura.extract(html, url=url) or ""
+
+
 def main(args: list[str]) -> int:
     import argparse
 
@@ -124,6 +163,11 @@ def main(args: list[str]) -> int:
     parser.add_argument("--json", type=Path, help="write the scores here")
     parser.add_argument("--predictions", type=Path, help="write what was extracted, in the benchmark's output format")
     options = parser.parse_args(args)
+    if (options.dir / "expected.json").is_file():
+        by_name = run_snippets(options.dir, {"reader": shown_text, "trafilatura alone": trafilatura_alone})
+        for name, score in by_name.items():
+            print(f"{name:<18} precision {score['precision']:.3f}  recall {score['recall']:.3f}  F1 {score['f1']:.3f}")
+        return 0
     try:
         result = run(options.dir, say=lambda m: print(m, file=sys.stderr))
     except (OSError, ValueError) as error:

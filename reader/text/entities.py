@@ -22,7 +22,7 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +30,7 @@ from reader.model import Entity
 from reader.text.lazy import Once
 from reader.text.lemmas import dictionary, fold
 from reader.text.lemmas import normal as index_form
+from reader.text.mentions import Mention, group_mentions, is_abbreviation
 
 NOT_NAMES = frozenset({"корр", "фото", "видео", "источник"})
 # Unions of states the model reads as places in some sentences; they are
@@ -79,16 +80,6 @@ def load() -> None:
     _loaded()
 
 
-@dataclass(slots=True)
-class Mention:
-    kind: str
-    start: int
-    end: int
-    text: str
-    normal: str
-    adjective: bool = False  # a lone adjective («Ташкентской»), waiting for its noun
-
-
 # Institutions named after the state they serve: «Посольство Казахстана» is
 # one organisation, not an organisation and a place.
 # («представительство США» is left alone: a trade mission is not named so.)
@@ -119,7 +110,7 @@ def extract(text: str) -> list[Entity]:
     mentions = _shared_noun(text, mentions)
     mentions = _state_institutions(text, mentions, vocab)
     _branches(mentions)
-    return group_mentions(mentions)
+    return group_mentions(mentions, surname=_index_form)
 
 
 def _datelines(text: str, mentions: list[Mention], vocab: Any) -> list[Mention]:
@@ -203,7 +194,7 @@ def _branches(mentions: list[Mention]) -> None:
             for n in names
             if n.startswith(m.normal + " ")
             and all(w[:1].isupper() for w in n[len(m.normal) + 1 :].split())
-            and (" " in m.normal or _is_abbreviation(m.normal) or not m.normal.isalpha() or m.normal.isascii())
+            and (" " in m.normal or is_abbreviation(m.normal) or not m.normal.isalpha() or m.normal.isascii())
         ]
         if len(longer) == 1:
             m.normal = longer[0]
@@ -279,7 +270,7 @@ def _normal_form(text: str, end: int, tokens: list[Any], kind: str, vocab: Any) 
     cursor = tokens[0].start
     for token in tokens:
         out.append(text[cursor : token.start])
-        if token.id in change and not _is_abbreviation(token.text):
+        if token.id in change and not is_abbreviation(token.text):
             word = _inflect(vocab, token.text.lower(), token.pos, token.feats, change[token.id])
             out.append(_shape(word, token.text))
         else:
@@ -295,11 +286,6 @@ def _gender_of(token: Any, vocab: Any) -> str:
         return str(gender)
     parses = vocab(token.text.lower())
     return str(parses[0].feats.get("Gender", "")) if parses else ""
-
-
-def _is_abbreviation(word: str) -> bool:
-    letters = [c for c in word if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
 def _inflect(vocab: Any, word: str, pos: str, feats: dict[str, str], target: dict[str, str] | None = None) -> str:
@@ -339,35 +325,5 @@ def _shape(word: str, like: str) -> str:
     return word
 
 
-def _kind_of(items: list[Mention]) -> str:
-    """The kind most mentions have; a tie between place and organisation
-    goes to the organisation for an abbreviation («ЕАЭС»), else the place
-    (a country acting as an organisation is still a place)."""
-    votes = Counter(m.kind for m in items)
-    best = max(votes.values())
-    tied = {k for k, v in votes.items() if v == best}
-    if tied == {"LOC", "ORG"}:
-        return "ORG" if _is_abbreviation(items[0].text) else "LOC"
-    return next(m.kind for m in items if m.kind in tied)
-
-
-def group_mentions(mentions: list[Mention]) -> list[Entity]:
-    # One lone surname joins the full name met in the same article, by the
-    # surname's index form: «Набиуллиной» put in the nominative as «Набиуллин»
-    # is still Эльвира Набиуллина's.
-    full = {index_form(m.normal.rsplit(" ", 1)[-1], "ru"): m.normal for m in mentions if m.kind == "PER" and " " in m.normal}
-    for m in mentions:
-        if m.kind == "PER" and " " not in m.normal and index_form(m.normal, "ru") in full:
-            m.normal = full[index_form(m.normal, "ru")]
-    groups: dict[str, list[Mention]] = defaultdict(list)
-    for m in mentions:
-        # An abbreviation is one entity whatever kind the model gave each
-        # mention; a name keeps its kinds apart (a country as a place, and as
-        # the state acting: factRuEval's LocOrg).
-        groups[fold(m.normal) if _is_abbreviation(m.normal) else f"{m.kind}:{fold(m.normal)}"].append(m)
-    entities = []
-    for items in groups.values():
-        kind = _kind_of(items)
-        normal = Counter(m.normal for m in items).most_common(1)[0][0]
-        entities.append(Entity(kind, items[0].text, normal, tuple(sorted((m.start, m.end) for m in items))))
-    return sorted(entities, key=lambda e: e.mentions[0])
+def _index_form(word: str) -> str:
+    return index_form(word, "ru")

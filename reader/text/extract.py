@@ -12,9 +12,9 @@ import json
 from collections.abc import Callable
 
 from reader.model import Entity, Extraction, Figure
-from reader.text import entities, entities_en, figures, sentences
+from reader.text import en, entities, figures, sentences
 
-VERSION = "extract-5"  # 5: sentence spans, for the figures said about a name
+VERSION = "extract-6"  # 5: sentence spans, for the figures said about a name; 6: surer English names
 # Named entities are looked for in this much of an article: a news article
 # is a few thousand characters; a book-sized file would hold the model for
 # minutes. Figures are found everywhere.
@@ -24,8 +24,8 @@ EntityExtractor = Callable[[str], list[Entity]]
 # Each extractor loads its model on first use, in the process that runs it
 # (the background workers): an English model is never loaded for a library
 # with no English article.
-ENTITY_EXTRACTORS: dict[str, EntityExtractor] = {"ru": entities.extract, "en": entities_en.extract}
-MODEL_LOADERS: dict[str, Callable[[], None]] = {"ru": entities.load, "en": entities_en.load}
+ENTITY_EXTRACTORS: dict[str, EntityExtractor] = {"ru": entities.extract, "en": en.extract}
+MODEL_LOADERS: dict[str, Callable[[], None]] = {"ru": entities.load, "en": en.load}
 
 
 def has_entities(lang: str) -> bool:

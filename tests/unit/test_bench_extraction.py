@@ -4,6 +4,7 @@ small set of pages made for the test (the real benchmark is not shipped)."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -64,3 +65,23 @@ def test_bench_runs_the_f_code_path_through_the_command_line(tmp_path: Path):
 def test_bench_says_what_is_wrong_with_the_folder(tmp_path: Path):
     done = subprocess.run([sys.executable, "-m", "reader.bench", "extract", str(tmp_path)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and "ground-truth.json" in done.stderr
+
+
+def test_snippets_of_trafilatura_evaluation_are_scored_beside_trafilatura(tmp_path: Path):
+    (tmp_path / "pages").mkdir()
+    shutil.copy(DATA / "html" / "a1.html.gz", tmp_path / "pages" / "a1.html.gz")
+    expected = {
+        "a1.html.gz": {
+            "url": "https://example.org/a1",
+            "with": ["78 совместных промышленных проектов", "not on the page at all"],
+            "without": ["Поиск по сайту", "Главная"],
+        }
+    }
+    (tmp_path / "expected.json").write_text(json.dumps(expected, ensure_ascii=False), encoding="utf-8")
+    scores = extraction.run_snippets(tmp_path, {"reader": extraction.shown_text, "alone": extraction.trafilatura_alone})
+    for score in scores.values():
+        assert (score["tp"], score["fn"]) == (1, 1)
+        assert score["recall"] == 0.5
+    done = subprocess.run([sys.executable, "-m", "reader.bench", "extract", str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "trafilatura alone" in done.stdout and "F1" in done.stdout

@@ -1,0 +1,147 @@
+"""Names the evidence does not bear out are dropped: a sidebar is read, not scored.
+
+spaCy's small model calls much that is capitalised a person («Full
+Compiler», «Docker»), an organisation («WebAssembly») or a place
+(«Scala»). One wrong name costs more trust than one missing name, so:
+
+- software, languages and formats (Pygments' lexers, a few platforms) are
+  no names, alone or inside a name («Kali Linux», «Docker Engine»; not
+  «Python Software Foundation», which ends in an organisation's head);
+- a person's name of two words or more is kept when its first word is a
+  first name (Faker's lists in 60-odd languages) or an initial, or a title
+  stands before it; else it is dropped when its first word is a common
+  word («Full Compiler», «Some Linux») or it holds a figure, a word in
+  capitals or a possessive («JSON Feed», «Twitter's Big Oil»);
+- a one-word «person» is kept when it is a first name, the first name or
+  surname of a person named in full in the article, after a title («Mr
+  Malone»), before a verb of speech («Yeltsin said»), or a player in a
+  results line or a scorecard; else it is dropped («Shabka»);
+- a one-word «organisation» that is a first name («László»; not a team in
+  a results line or beside a match verb) or a word in capitals for
+  emphasis («ALL», «LOCALLY») is none;
+- a «place» of a first name and one more word that is no head noun of a
+  place nor a state's name («Shane Healy») is a person;
+- a person or a place with a figure in it is a model or a product
+  («P-38 Lightning», «RTX 3080»), as is an organisation named like one
+  («F-104 Starfighter»).
+"""
+
+from __future__ import annotations
+
+import re
+
+from reader.text.en.article import MATCH, results_line
+from reader.text.en.words import LOC_HEADS, NAME_PARTICLES, ORG_HEADS, PERSONAL_TITLES, SOFTWARE, TITLES, first_names, regions, software
+from reader.text.mentions import Mention
+
+_TITLED = re.compile(r"\b(?:" + "|".join(sorted(TITLES | PERSONAL_TITLES)) + r")\.? $")
+# «Yeltsin said», «Bezos told»: a verb of speech after the name.
+_SAID = re.compile(r",? (?:said|says|told|added|replied|wrote|explained|insisted|argued)\b")
+_INITIAL = re.compile(r"[A-Z]\.")
+_DESIGNATION = re.compile(r"[A-Z]{1,3}-\d")  # «F-104», «CH-53», «P-38»
+_POSSESSIVE = re.compile(r"['’]s ")
+
+
+def sure(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The mentions whose names the evidence bears out."""
+    names = software()
+    people: dict[str, list[Mention]] = {}
+    for m in mentions:
+        if m.kind == "PER":
+            people.setdefault(m.normal, []).append(m)
+    kept_full = {n for n, items in people.items() if " " in n and not _product(items[0], names, set()) and _full_name(text, n, items)}
+    parts = {word for normal in kept_full for word in (normal.split()[0], normal.split()[-1])}
+    mentions = [m for m in mentions if not _product(m, names, parts) and not _not_organisation(text, m)]
+    for m in mentions:
+        if m.kind == "LOC" and _named_like_a_person(m.normal):
+            m.kind = "PER"
+    dropped = {
+        normal
+        for normal, items in people.items()
+        if normal not in kept_full and (" " in normal or not _one_word_person(text, normal, items, parts))
+    }
+    return [m for m in mentions if not (m.kind == "PER" and m.normal in dropped)]
+
+
+def _product(m: Mention, names: frozenset[str], parts: set[str]) -> bool:
+    words = m.normal.split()
+    if len(words) == 1:
+        return words[0] in names and words[0] not in parts  # «Albert Wren» … «Wren» is a person
+    if any(w in SOFTWARE for w in words) and (m.kind != "ORG" or words[-1].lower() not in ORG_HEADS):
+        return True  # «Kali Linux», «Docker Engine», but «Python Software Foundation»
+    if m.kind != "ORG" and any(c.isdigit() for c in m.normal):
+        return True
+    return bool(_DESIGNATION.match(m.normal))
+
+
+_EMPHASIS = re.compile(r"[A-Z]+(?:LY|ING|ED)")
+_MATCHED = re.compile(MATCH.pattern + "$")  # «Arsenal beat Chelsea»: the side after the verb
+
+
+def _not_organisation(text: str, m: Mention) -> bool:
+    """A one-word «organisation» that is a first name («László»; not a team,
+    «Chelsea 2», «Chelsea beat Arsenal») or a word in capitals for emphasis
+    («ALL», «LOCALLY») is none."""
+    if m.kind != "ORG" or " " in m.normal:
+        return False
+    if m.normal.isupper():
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        return m.normal.lower() in STOP_WORDS or bool(_EMPHASIS.fullmatch(m.normal))
+    team = _scoreboard(_line(text, m.start)) or MATCH.match(text, m.end) or _MATCHED.search(text, max(0, m.start - 16), m.start)
+    return m.normal in first_names() and not team
+
+
+_COMPASS = frozenset(
+    {"North", "South", "East", "West", "Upper", "Lower", "Greater", "Little", "Great", "Old", "New", "Saint", "San", "Santa"}
+)
+
+
+def _named_like_a_person(normal: str) -> bool:
+    """«Shane Healy» read as a place: a first name and one more word, which is
+    no head noun of a place or an organisation, and no state's name."""
+    words = normal.split()
+    return (
+        len(words) == 2
+        and words[0] in first_names()
+        and words[0] not in _COMPASS
+        and words[0].lower() not in NAME_PARTICLES  # «Le Figaro»
+        and words[1][:1].isupper()
+        and words[1][1:].islower()
+        and words[1].lower() not in LOC_HEADS | ORG_HEADS
+        and normal not in regions()
+        and words[1] not in regions()
+    )
+
+
+def _titled(text: str, items: list[Mention]) -> bool:
+    return any(_TITLED.search(text, max(0, m.start - 16), m.start) for m in items)
+
+
+def _full_name(text: str, normal: str, items: list[Mention]) -> bool:
+    words = normal.split()
+    first = words[0]
+    if first in first_names() or first.split("-")[0] in first_names() or _INITIAL.fullmatch(first) or _titled(text, items):
+        return True
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    common = first.lower() in STOP_WORDS
+    capitals = any(len(w) >= 2 and w.isupper() for w in words)
+    return not (common or capitals or _POSSESSIVE.search(normal + " ") or any(c.isdigit() for c in normal))
+
+
+def _one_word_person(text: str, normal: str, items: list[Mention], parts: set[str]) -> bool:
+    if normal in first_names() or normal in parts or _titled(text, items):
+        return True
+    return any(_scoreboard(_line(text, m.start)) or _SAID.match(text, m.end) for m in items)
+
+
+def _line(text: str, start: int) -> str:
+    end = text.find("\n", start)
+    return text[text.rfind("\n", 0, start) + 1 : end if end >= 0 else len(text)]
+
+
+def _scoreboard(line: str) -> bool:
+    """A results line or a scorecard's («Atherton c Moin b Waqar 31»): short, with a figure, no full stop."""
+    words = line.split()
+    return results_line(line) or (len(words) <= 14 and any(w.isdigit() for w in words) and not line.rstrip().endswith("."))
