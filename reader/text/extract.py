@@ -14,7 +14,7 @@ from collections.abc import Callable
 from reader.model import Entity, Extraction, Figure
 from reader.text import entities, entities_en, figures
 
-VERSION = "extract-4"
+VERSION = "extract-5"  # 5: a date without a year read by its own clause, one value a date
 # Named entities are looked for in this much of an article: a news article
 # is a few thousand characters; a book-sized file would hold the model for
 # minutes. Figures are found everywhere.
