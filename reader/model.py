@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from array import array
 from dataclasses import dataclass, field, fields
 from typing import Protocol
@@ -22,6 +23,26 @@ def _json(record: object, drop: tuple[str, ...] = (), **changes: object) -> dict
             out[f.name] = list(value) if isinstance(value, tuple) else value
     out.update(changes)
     return out
+
+
+# Scripts written without spaces between words, with about how many of their
+# characters make a word (Han and kana: two; Thai, Lao, Myanmar, Khmer: four),
+# and their punctuation, which is no word.
+_UNSPACED = (
+    (re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"), 2),
+    (re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]"), 4),
+    (re.compile(r"[\u3000-\u303f\uff00-\uffef]"), 0),
+)
+
+
+def word_count(text: str) -> int:
+    """How many words ``text`` holds: words between spaces, and for scripts
+    without spaces (Chinese, Japanese, Thai…) their characters, so many to a word."""
+    count = 0.0
+    for pattern, per_word in _UNSPACED:
+        text, found = pattern.subn(" ", text)
+        count += found / per_word if per_word else 0
+    return round(count + len(text.split()))
 
 
 @dataclass(frozen=True, slots=True)
