@@ -25,7 +25,7 @@ from rich.text import Text
 from reader import __version__, bookmark_files
 from reader.highlight import body_text, figure_value, meta_line
 from reader.library import SINGLE_THREADED, Library
-from reader.model import Article, ReaderError, RefreshReport
+from reader.model import Article, ReaderError, RefreshReport, Warning_, summarise
 from reader.sanitize import clean_line
 
 COMMANDS = ("index", "list", "show", "entities", "search", "bookmark", "bookmarks", "sources", "feeds", "fetch")
@@ -83,6 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
     index = commands.add_parser("index", help="build or refresh the index (new paths become sources)")
     index.add_argument("paths", nargs="*", type=Path)
+    index.add_argument("--verbose", action="store_true", help="every note on a fetched item (no date…), not only how many")
     listing = commands.add_parser("list", help="every article")
     listing.add_argument("--json", action="store_true")
     show = commands.add_parser("show", help="print one article")
@@ -122,6 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     fetch = commands.add_parser("fetch", help="fetch feeds (all, or those named)")
     fetch.add_argument("feeds", nargs="*", metavar="NAME|URL")
     fetch.add_argument("--json", action="store_true")
+    fetch.add_argument("--verbose", action="store_true", help="every note on a fetched item (no date…), not only how many")
     return parser
 
 
@@ -230,7 +232,7 @@ def _run(args: argparse.Namespace, given: Globals, err: Console) -> int:
             if not library.readonly and library.add_source(path):
                 _say(err, f"reader: added {path.absolute()} to the library's sources")
         if args.command == "index":
-            report = _refresh_with_bar(library, err, every_note=True)
+            report = _refresh_with_bar(library, err, every_note=True, verbose=args.verbose)
             _say(err, f"{report.seen} files, {report.read} read, {report.removed} removed, {_plural(library.count(), 'article')}")
             pending = library.pending_extraction()
             if pending:
@@ -259,13 +261,25 @@ def _bar(err: Console) -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True)
 
 
-def _refresh_with_bar(library: Library, err: Console, every_note: bool = False) -> RefreshReport:
+def _refresh_with_bar(library: Library, err: Console, every_note: bool = False, verbose: bool = False) -> RefreshReport:
     with _bar(err) as bar:
         task = bar.add_task("indexing", total=None)
         report = library.refresh(lambda done, total: bar.update(task, completed=done, total=total), every_note=every_note)
     for warning in report.warnings:
         _warn(err, str(warning))
+    _tell_notes(err, report.notes, verbose)
     return report
+
+
+def _tell_notes(err: Console, notes: list[Warning_], verbose: bool = False) -> None:
+    """Routine facts about fetched items (no date…): how many of each kind,
+    one line each (``reader feeds list`` says which feed); each with ``verbose``."""
+    if verbose:
+        for note in notes:
+            _say(err, f"reader: {note}")
+    else:
+        for line in summarise(n.message for n in notes):
+            _say(err, f"reader: {line}")
 
 
 def _extract_with_bar(library: Library, err: Console, pending: int) -> None:
@@ -499,7 +513,10 @@ def _feeds(library: Library, args: argparse.Namespace, err: Console) -> int:
         for f in listed:
             status = f.error or (f"HTTP {f.status}" if f.status else "not fetched yet")
             tags = f"  [{', '.join(f.tags)}]" if f.tags else ""
-            out.print(Text(f"{f.name}  {f.url}{tags}  {_plural(f.items, 'item')}, {f.unread:,} unread  {f.last_fetch or ''}  {status}"))
+            notes = "".join(f"  ({line})" for line in f.warnings)
+            out.print(
+                Text(f"{f.name}  {f.url}{tags}  {_plural(f.items, 'item')}, {f.unread:,} unread  {f.last_fetch or ''}  {status}{notes}")
+            )
     return 0
 
 
@@ -518,6 +535,7 @@ def _fetch(library: Library, args: argparse.Namespace, err: Console) -> int:
         report = library.fetch(args.feeds, progress)
     for warning in report.warnings:
         _warn(err, str(warning))
+    _tell_notes(err, report.notes, args.verbose)
     status = 1 if report.feeds and report.failed == report.feeds else 0
     if args.json:
         _print_json(report.as_json())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from array import array
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Protocol
 
@@ -175,6 +177,22 @@ class Warning_:
         return clean_line(f"{self.path}: {self.message}")  # file names are untrusted text too
 
 
+# The note on a fetched item that came with no date (or none that can be
+# true, such as 0001-01-01), and how it is told of one or of many items.
+UNDATED = "no date; the time it was first seen is used"
+_TOLD = {UNDATED: ("had no date; the time it was first seen is used", "had no date; the time they were first seen is used")}
+
+
+def summarise(notes: Iterable[str] | Mapping[str, int], noun: str = "item") -> list[str]:
+    """Notes on many items (or files), or how many carry each, one line a
+    kind, most first: «36 items had no date; the time they were first seen is used»."""
+    lines = []
+    for note, count in Counter(notes).most_common():
+        items = f"{count:,} {noun}{'' if count == 1 else 's'}"
+        lines.append(f"{items} {_TOLD[note][count != 1]}" if note in _TOLD else clean_line(f"{items}: {note}"))
+    return lines
+
+
 class Spans(Protocol):
     """Where a query's words stand in a text."""
 
@@ -202,9 +220,10 @@ class Source:
     unread: int = 0
     error: str | None = None
     tags: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # routine notes on its items or files, summed up (:func:`summarise`)
 
     def as_json(self) -> dict[str, object]:
-        return _json(self, drop=("tags",))
+        return _json(self, drop=("tags", "warnings"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +238,7 @@ class FeedInfo:
     error: str | None
     items: int
     unread: int
+    warnings: tuple[str, ...] = ()  # routine notes on its items, summed up (:func:`summarise`)
 
     def as_json(self) -> dict[str, object]:
         return _json(self)
@@ -236,9 +256,10 @@ class FetchReport:
     updated: int = 0
     errors: list[dict[str, str]] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
+    notes: list[Warning_] = field(default_factory=list)  # routine facts about fetched items, kept with their feeds
 
     def as_json(self) -> dict[str, object]:
-        return _json(self, drop=("warnings",))
+        return _json(self, drop=("warnings", "notes"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,3 +277,4 @@ class RefreshReport:
     read: int = 0
     removed: int = 0
     warnings: list[Warning_] = field(default_factory=list)
+    notes: list[Warning_] = field(default_factory=list)  # routine facts about fetched items

@@ -46,6 +46,7 @@ from reader.model import (
     SearchHit,
     Source,
     Warning_,
+    summarise,
 )
 from reader.sanitize import clean_line
 from reader.search import Query, Searcher, entity_tokens, parse
@@ -246,13 +247,15 @@ class Library:
     def sources(self) -> list[Source]:
         listed = self._listed()
         counts = self.index.counts([root for _, _, root, _ in listed])
+        notes = self.index.note_counts([root for _, _, root, _ in listed])
         failures = self.index.failed_extractions(extract.VERSION)
         out = []
         for source, shown, root, error in listed:
             articles, unread = counts.get(root, (0, 0))
             if error is None and failures.get(root):
                 error = f"entity extraction failed on {failures[root]} article(s)"
-            out.append(Source(source.kind, source.name, shown, articles, unread, error, source.tags))
+            told = tuple(summarise(notes.get(root, {}), "item" if source.kind == "feed" else "file"))
+            out.append(Source(source.kind, source.name, shown, articles, unread, error, source.tags, told))
         return out
 
     def add_source(self, path: Path) -> bool:
@@ -332,10 +335,12 @@ class Library:
     def feeds(self) -> list[FeedInfo]:
         rows = self.state.feeds()
         counts = self.index.counts([self._root(f.source) for f in rows])
+        notes = self.index.note_counts([self._root(f.source) for f in rows])
         out = []
         for f in rows:
             articles, unread = counts.get(self._root(f.source), (0, 0))
-            out.append(FeedInfo(f.source.name, f.url, f.source.tags, f.last_fetch, f.status, f.error, max(f.items, articles), unread))
+            told = tuple(summarise(notes.get(self._root(f.source), {})))
+            out.append(FeedInfo(f.source.name, f.url, f.source.tags, f.last_fetch, f.status, f.error, max(f.items, articles), unread, told))
         return out
 
     @staticmethod
@@ -420,8 +425,9 @@ class Library:
         def index_waiting() -> None:
             storing = pooled[0] if pooled else None
             ready = storing.take(set(waiting)) if storing else {}
-            told = self.refresh(roots=waiting, pool=False, prepared=ready).warnings  # the workers have answers queued
-            report.warnings += [self._as_item(w) for w in told]
+            told = self.refresh(roots=waiting, pool=False, prepared=ready)  # the workers have answers queued
+            report.warnings += told.warnings
+            report.notes += told.notes
             waiting.clear()
 
         def on_result(result: FeedResult) -> None:
@@ -513,9 +519,17 @@ class Library:
             if executor:
                 executor.shutdown(cancel_futures=True)
         if every_note:  # what is wrong with files read before too, not only with those read now
-            said = {w.path for w in report.warnings}
-            report.warnings += [Warning_(p, n) for p, n in self.index.notes(walked) if p not in said]
+            said = {w.path for w in (*report.warnings, *report.notes)}
+            for path, note in self.index.notes(walked):
+                if path not in said:
+                    (report.notes if self._fetched_item(path) else report.warnings).append(Warning_(path, note))
+        report.notes = [self._as_item(w) for w in report.notes]
         return report
+
+    def _fetched_item(self, path: str) -> bool:
+        """Whether a file is a fetched item (its notes are routine facts about
+        someone else's feed, kept with the feed), not a file of the user's."""
+        return Path(path).parent.parent == self.data_dir / "feeds"
 
     def _unfetched(self, root: str) -> bool:
         """A feed's folder before its first fetch: nothing to read, nothing to say."""
@@ -558,7 +572,7 @@ class Library:
             elif digest or path in known:
                 batch.append((path, item, digest or "-", note))
                 if note:
-                    report.warnings.append(Warning_(path, note))
+                    (report.notes if self._fetched_item(path) else report.warnings).append(Warning_(path, note))
             else:
                 report.warnings.append(Warning_(path, note or "unreadable"))
             if len(batch) + len(touched) >= BATCH:
@@ -582,12 +596,15 @@ class Library:
     def fetch_elsewhere(self, keys: Sequence[str], progress: Progress) -> tuple[FetchReport, list[str]]:
         """Fetch feeds (all, or those named) in a worker process, as the app
         does; the report and the warnings."""
-        report, warnings = FetchReport(), []
+        report, warnings, notes = FetchReport(), [], []
         for event in in_background(self.data_dir, ["fetch", *keys], progress):
             if "warning" in event:
                 warnings.append(str(event["warning"]))
+            elif isinstance(note := event.get("note"), list) and len(note) == 2:
+                notes.append(Warning_(str(note[0]), str(note[1])))
             elif isinstance(fetched := event.get("fetched"), dict):
                 report = FetchReport(**fetched)
+        report.notes = notes
         return report, warnings
 
     def _as_item(self, warning: Warning_) -> Warning_:

@@ -25,7 +25,7 @@ from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
 from reader.library import Library
-from reader.model import Article, Extraction, Found, ReaderError, Spans
+from reader.model import Article, Extraction, Found, ReaderError, Spans, summarise
 from reader.ui.article_list import ArticleList
 from reader.ui.dialogs import LinksScreen, NoteScreen
 from reader.ui.entity_sidebar import EntitySidebar
@@ -524,9 +524,12 @@ class MainScreen(Screen[None]):
             self._from_worker(self._set_status, fetch="")
             self._from_worker(self.notify, str(error), severity="error", markup=False)
             return
-        self._from_worker(self._fetched, report.feeds, report.new, report.updated, [e["error"] for e in report.errors], warnings)
+        notes = summarise(n.message for n in report.notes)
+        self._from_worker(self._fetched, report.feeds, report.new, report.updated, [e["error"] for e in report.errors], warnings, notes)
 
-    def _fetched(self, feeds: int, new: int, updated: int, errors: list[str], warnings: list[str]) -> None:
+    def _fetched(self, feeds: int, new: int, updated: int, errors: list[str], warnings: list[str], notes: list[str]) -> None:
+        """The fetch in one notification; routine notes on items (no date…)
+        as how many, each kept with its feed in the sources picker."""
         self._set_status(fetch="")
         failed = ""
         if len(errors) == 1:
@@ -534,7 +537,7 @@ class MainScreen(Screen[None]):
         elif errors:
             failed = f"; {len(errors)} failed (s shows which), the first: {errors[0]}"
         self.notify(
-            f"{feeds:,} feed{'s' if feeds != 1 else ''}: {new:,} new, {updated:,} updated{failed}",
+            "\n".join([f"{feeds:,} feed{'s' if feeds != 1 else ''}: {new:,} new, {updated:,} updated{failed}", *notes]),
             severity="warning" if errors else "information",
             markup=False,
             timeout=6,

@@ -70,3 +70,28 @@ async def test_fetch_pick_and_read_through(httpserver: HTTPServer, data_dir: Pat
         before = len(httpserver.log)
         await pilot.press("R")
         assert await wait_for(pilot, lambda: len(httpserver.log) > before)
+
+
+async def test_notes_on_items_are_one_line_in_the_fetch_and_kept_in_the_picker(httpserver: HTTPServer, data_dir: Path) -> None:
+    undated = (
+        "<item><guid>u{n}</guid><title>Без даты {n}</title><link>http://example.org/u{n}</link><description>Текст.</description></item>"
+    )
+    body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Лента</title>{"".join(undated.format(n=n) for n in range(3))}</channel></rss>'
+    httpserver.expect_request("/feed.xml").respond_with_data(body, content_type="application/rss+xml")
+    with Library(data_dir=data_dir) as setup:
+        setup.add_feed(httpserver.url_for("/feed.xml"))
+    app = ReaderApp(Library(data_dir=data_dir).open())
+    told = "3 items had no date; the time they were first seen is used"
+    async with app.run_test(size=(140, 40)) as pilot:
+        articles = app.screen.query_one(ArticleList)
+        await pilot.press("r")
+        assert await wait_for(pilot, lambda: len(articles.rowids) == 3)
+        assert await wait_for(pilot, lambda: any("1 feed: 3 new" in n.message for n in app._notifications))
+        [fetched] = [n.message for n in app._notifications if "1 feed: 3 new" in n.message]
+        assert fetched.splitlines()[1:] == [told]
+        assert not any("Без даты" in n.message for n in app._notifications)  # no item named one by one
+        await pilot.press("s")
+        assert isinstance(app.screen, SourcesScreen)
+        listed = app.screen.query_one(OptionList)
+        prompts = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
+        assert any("Лента" in p and told in p for p in prompts), prompts
