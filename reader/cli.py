@@ -25,7 +25,7 @@ from rich.text import Text
 from reader import __version__, bookmark_files
 from reader.highlight import body_text, figure_value, meta_line
 from reader.library import SINGLE_THREADED, Library
-from reader.model import Article, ReaderError, RefreshReport, Warning_, summarise
+from reader.model import Article, FeedUnavailable, ReaderError, RefreshReport, Warning_, summarise
 from reader.sanitize import clean_line
 
 COMMANDS = ("index", "list", "show", "entities", "search", "bookmark", "bookmarks", "sources", "feeds", "fetch")
@@ -119,6 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     feeds.add_argument("--max-items", type=int, metavar="N", help="keep at most N items (bookmarked ones always stay)")
     feeds.add_argument("--keep-days", type=int, metavar="N", help="keep items N days (bookmarked ones always stay)")
     feeds.add_argument("--full-text", action="store_true", help="fetch the full article of every new item")
+    feeds.add_argument("--anyway", action="store_true", help="subscribe even if the feed cannot be had now (down, 404, no answer)")
     feeds.add_argument("--json", action="store_true")
     fetch = commands.add_parser("fetch", help="fetch feeds (all, or those named)")
     fetch.add_argument("feeds", nargs="*", metavar="NAME|URL")
@@ -485,7 +486,19 @@ def _feeds(library: Library, args: argparse.Namespace, err: Console) -> int:
     if args.action in ("add", "remove", "import", "export") and not args.target:
         raise UsageError(f"feeds {args.action} needs a {'FILE' if args.action in ('import', 'export') else 'URL or NAME'}")
     if args.action == "add":
-        new, url = library.add_feed(args.target, args.name, args.tags, args.max_items, args.keep_days, args.full_text)
+        settings = (args.name, args.tags, args.max_items, args.keep_days, args.full_text)
+        try:
+            new, url = library.add_feed(args.target, *settings)
+        except FeedUnavailable as error:
+            if not args.anyway:
+                raise ReaderError(f"{error} (--anyway subscribes all the same)") from None
+            new, url = library.subscribe(args.target, *settings)
+            reason = str(error).removeprefix(f"{args.target}: ")
+            _say(
+                err,
+                f"reader: {'subscribed to' if new else 'already subscribed to'} {url} all the same ({reason}); `reader fetch` tries it again",
+            )
+            return 0
         _say(err, f"reader: {'subscribed to' if new else 'already subscribed to'} {url}; `reader fetch` fetches it")
     elif args.action == "remove":
         gone = library.remove_source(args.target, kind="feed")

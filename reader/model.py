@@ -16,6 +16,11 @@ class ReaderError(Exception):
     """Anything wrong to tell the user in one line (a file, the store, a source)."""
 
 
+class FeedUnavailable(ReaderError):
+    """A feed that cannot be had now (an error answer, no answer, no feed
+    there), at a URL that could be fetched: it may be subscribed all the same."""
+
+
 def _json(record: object, drop: tuple[str, ...] = (), **changes: object) -> dict[str, object]:
     """A record's fields as JSON-ready values, less ``drop``, with ``changes`` on top."""
     out: dict[str, object] = {}

@@ -36,6 +36,7 @@ from reader.model import (
     Bookmark,
     Extraction,
     FeedInfo,
+    FeedUnavailable,
     FetchReport,
     Found,
     Imported,
@@ -301,15 +302,33 @@ class Library:
         """Subscribe to a feed, or to the feed a web page links to; returns
         whether it was new and the feed's URL. ``max_items``, ``keep_days``:
         retention of its items (a bookmarked one is always kept);
-        ``full_text``: fetch the full article of every new item."""
+        ``full_text``: fetch the full article of every new item. A feed that
+        cannot be had now raises :class:`FeedUnavailable` (:meth:`subscribe`
+        takes it all the same)."""
+        _web_address(url)
         found = discover(url)
         if found.url is None:
-            raise StoreError(f"{url}: {found.error or 'no feed found there'}")
-        feed_url = found.url
-        title = name or found.title or urlsplit(feed_url).hostname or feed_url
+            raise FeedUnavailable(f"{url}: {found.error or 'no feed found there'}")
+        return self.subscribe(found.url, name, tags, max_items, keep_days, full_text, title=found.title)
+
+    def subscribe(
+        self,
+        url: str,
+        name: str | None = None,
+        tags: Sequence[str] = (),
+        max_items: int | None = None,
+        keep_days: int | None = None,
+        full_text: bool = False,
+        title: str | None = None,
+    ) -> tuple[bool, str]:
+        """Subscribe to ``url`` as it is, unfetched (a feed down today, as an
+        OPML import keeps one; each fetch says how it fares); ``title``: the
+        feed's own, when no ``name`` is given. Returns whether it was new and the URL."""
+        _web_address(url)
+        shown = name or title or urlsplit(url).hostname or url
         settings: dict[str, object] = {"named": bool(name), "max_items": max_items, "keep_days": keep_days, "full_text": full_text}
-        new = self._save(lambda: self._state_w.add_source("feed", feed_url, title, tags, settings)).result()
-        return new, feed_url
+        new = self._save(lambda: self._state_w.add_source("feed", url, shown, tags, settings)).result()
+        return new, url
 
     def import_feeds(self, data: bytes) -> Imported:
         """Subscriptions from OPML or a newsboat ``urls`` file; one already
@@ -933,3 +952,10 @@ class Library:
 def _setting(source: SourceRow, name: str) -> int | None:
     value = source.settings.get(name)
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def _web_address(url: str) -> None:
+    """Only an http or https URL with a host is subscribed to."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise StoreError(f"{url}: not a web address (http:// or https://)")
