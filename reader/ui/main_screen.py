@@ -100,8 +100,12 @@ class MainScreen(Screen[None]):
         Binding("f", "filter_entity", "Articles with the selected entity", show=False, id="entity.filter"),
     ]
 
-    NARROW = 110  # below this width the list and the reading pane take turns, the sidebar overlays
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-wide")]
+    # Below NARROW columns the list and the reading pane take turns; below
+    # WIDE they share the width (the list 40 columns or more) and the sidebar
+    # overlays on a key; from WIDE on all three panes show, the list at 40 or more.
+    NARROW = 100
+    WIDE = 120
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-medium"), (WIDE, "-wide")]
 
     def __init__(self, library: Library) -> None:
         super().__init__()
@@ -691,7 +695,7 @@ class MainScreen(Screen[None]):
         """Make a pane visible in this layout, then focus it."""
         if isinstance(pane, EntitySidebar):
             self.remove_class("-nosidebar", "-max")
-            if self.has_class("-narrow"):
+            if self._sidebar_overlays():
                 self.add_class("-sidebar")
         elif isinstance(pane, ReadingPane):
             self.add_class("-reading")
@@ -699,9 +703,13 @@ class MainScreen(Screen[None]):
             self.remove_class("-reading", "-sidebar", "-max")
         self.set_focus(pane, scroll_visible=False)  # now: the next key goes to it
 
+    def _sidebar_overlays(self) -> bool:
+        """Below WIDE columns the sidebar is shown over the reading pane, on a key."""
+        return self.has_class("-narrow") or self.has_class("-medium")
+
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one(EntitySidebar)
-        if self.has_class("-narrow"):
+        if self._sidebar_overlays():
             if self.has_class("-sidebar"):
                 self.remove_class("-sidebar")
                 self._reveal(self.query_one(ReadingPane) if self.has_class("-reading") else self.query_one(ArticleList))
