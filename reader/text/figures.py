@@ -9,10 +9,10 @@ Values are exact (``Decimal`` arithmetic: «$1,85 млрд» is 1850000000) and
 shown by :func:`format_value` alone, in the sidebar and the CLI alike. A
 number with a unit of measure («150 км», «2,5 млн тонн») is a quantity in
 that unit, not a count. A date without a year is put on or before the
-article's date (news reports what happened), unless its own clause speaks
-of the future («will», «будет», «пройдёт», «в декабре следующего года»), or,
-with no tense in its clause, its sentence outside quotations does; one such
-date said twice gets one value. A figure met
+article's date (news reports what happened), unless the verb nearest to it
+in its own clause speaks of the future («will», «будет», «пройдёт», «в
+декабре следующего года»), or, with no tense in its clause, its sentence
+outside quotations does; one such date said twice gets one value. A figure met
 twice is listed once with both mentions; «78 совместных проектов» and «78
 проектов» are one count.
 """
@@ -335,21 +335,24 @@ def _number(value: Decimal) -> int | float:
 
 def _tense(text: str, start: int, end: int) -> tuple[str, int]:
     """What the date's words say of its time, and how surely: ``next-year``
-    when «следующего года» / «next year» follows it; else its own clause (up
-    to a comma, a dash, a quotation mark) when a verb there has a tense (2);
-    else its sentence with the quotations it is not in left out (1); else
-    ``past`` (0). A quoted «… не будет вести», — заявил 30 августа» is
-    governed by «заявил», not by the quotation."""
+    when «следующего года» / «next year» follows it; else the tensed verb
+    nearest to it in its own clause (up to a comma, a dash, a quotation
+    mark) (2); else its sentence with the quotations it is not in left out
+    (1); else ``past`` (0). A quoted «… не будет вести», — заявил 30
+    августа» is governed by «заявил», not by the quotation; «said on March 5
+    it will» by «said»."""
     if not text:
         return "past", 0
     if _NEXT_YEAR.match(text, end, end + 24):
         return "next-year", 2
     sentence_start, sentence_end = _bounds(_SENTENCE_END, text, start, end)
-    clause = text[slice(*_bounds(_CLAUSE_END, text, start, end, sentence_start, sentence_end))]
-    if _FUTURE.search(clause) or _verb_tense(clause, "futr"):
-        return "future", 2
-    if _PAST.search(clause) or _verb_tense(clause, "past"):
-        return "past", 2
+    clause_start, clause_end = _bounds(_CLAUSE_END, text, start, end, sentence_start, sentence_end)
+    marks = _tensed(text[clause_start:clause_end], clause_start)
+    if marks:
+        nearest = min(
+            marks, key=lambda mark: (mark[0] - end if mark[0] >= end else start - mark[1], mark[2] != "past")
+        )  # the past on a tie
+        return nearest[2], 2
     outside = _QUOTED.sub(lambda q: q.group() if q.start() <= start - sentence_start < q.end() else " ", text[sentence_start:sentence_end])
     return ("future", 1) if _FUTURE.search(outside) else ("past", 0)
 
@@ -365,17 +368,21 @@ def _bounds(ends: re.Pattern[str], text: str, start: int, end: int, low: int = 0
     return begin, stop.start() if stop else min(high, end + 300)
 
 
-def _verb_tense(clause: str, tense: str) -> bool:
-    """A Russian verb in ``clause`` whose likeliest reading is in ``tense``
-    (``past``, ``futr``)."""
+def _tensed(clause: str, offset: int) -> list[tuple[int, int, str]]:
+    """(start, end, ``future`` or ``past``) of each word in ``clause`` that
+    says when: the words of :data:`_FUTURE` and :data:`_PAST`, and Russian
+    verbs whose likeliest reading is in the future or the past tense."""
     from reader.text.lemmas import morph
 
+    marks = [(offset + m.start(), offset + m.end(), "future") for m in _FUTURE.finditer(clause)]
+    marks += [(offset + m.start(), offset + m.end(), "past") for m in _PAST.finditer(clause)]
     analyzer = morph()
-    for word in _RUSSIAN_WORD.findall(clause):
-        parses = analyzer.parse(word.lower())
-        if parses and "VERB" in parses[0][1] and tense in parses[0][1]:
-            return True
-    return False
+    for word in _RUSSIAN_WORD.finditer(clause):
+        parses = analyzer.parse(word.group().lower())
+        tag = parses[0][1] if parses else ""
+        if "VERB" in tag and ("futr" in tag or "past" in tag):
+            marks.append((offset + word.start(), offset + word.end(), "future" if "futr" in tag else "past"))
+    return marks
 
 
 def _date(tokens: list[Any], words: list[str], article_date: str, tense: str = "past") -> str | None:

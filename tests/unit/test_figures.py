@@ -118,6 +118,12 @@ def test_the_verb_of_the_dates_own_clause_decides_not_the_rest_of_the_sentence()
     assert dates("On March 5, the plant will open.", "2026-04-10") == [("2027-03-05", ["March 5"])]
 
 
+def test_the_verb_nearest_the_date_in_its_clause_decides() -> None:
+    assert dates("The company said on March 5 it will open a plant.", "2026-04-10") == [("2026-03-05", ["March 5"])]
+    assert dates("The company plans to open the plant it announced on March 5.", "2026-04-10") == [("2026-03-05", ["March 5"])]
+    assert dates("Министр, который заявил об этом, приедет 30 августа.", "2026-11-26") == [("2027-08-30", ["30 августа"])]
+
+
 def test_one_date_said_twice_has_one_value() -> None:
     text = "«Никаких учений армия не будет вести 30 августа», — сказал он. Об этом 30 августа заявил заместитель министра."
     assert dates(text, "2026-11-26") == [("2026-08-30", ["30 августа", "30 августа"])]
