@@ -24,6 +24,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from reader.model import Figure
@@ -372,17 +373,26 @@ def _tensed(clause: str, offset: int) -> list[tuple[int, int, str]]:
     """(start, end, ``future`` or ``past``) of each word in ``clause`` that
     says when: the words of :data:`_FUTURE` and :data:`_PAST`, and Russian
     verbs whose likeliest reading is in the future or the past tense."""
-    from reader.text.lemmas import morph
-
     marks = [(offset + m.start(), offset + m.end(), "future") for m in _FUTURE.finditer(clause)]
     marks += [(offset + m.start(), offset + m.end(), "past") for m in _PAST.finditer(clause)]
-    analyzer = morph()
     for word in _RUSSIAN_WORD.finditer(clause):
-        parses = analyzer.parse(word.group().lower())
-        tag = parses[0][1] if parses else ""
-        if "VERB" in tag and ("futr" in tag or "past" in tag):
-            marks.append((offset + word.start(), offset + word.end(), "future" if "futr" in tag else "past"))
+        tense = _verb_tense(word.group().lower())
+        if tense:
+            marks.append((offset + word.start(), offset + word.end(), tense))
     return marks
+
+
+@lru_cache(maxsize=8192)
+def _verb_tense(word: str) -> str:
+    """``future`` or ``past`` for a Russian verb whose likeliest reading is in
+    that tense, else ""."""
+    from reader.text.lemmas import morph
+
+    parses = morph().parse(word)
+    tag = parses[0][1] if parses else ""
+    if "VERB" not in tag:
+        return ""
+    return "future" if "futr" in tag else "past" if "past" in tag else ""
 
 
 def _date(tokens: list[Any], words: list[str], article_date: str, tense: str = "past") -> str | None:
