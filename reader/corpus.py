@@ -24,7 +24,7 @@ import frontmatter
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from reader.model import Article, ReaderError, Rendered, Warning_
+from reader.model import UNDATED, Article, ReaderError, Rendered, Warning_
 from reader.sanitize import clean_line, clean_text, legacy_codec
 from reader.text.lang import detect
 from reader.text.markdown import render
@@ -224,6 +224,8 @@ def _from_markdown(path: Path, text: str, notes: list[str], rendered: list[Rende
     if date is None:
         notes.append("no valid date; the file's date is used")
         date = _file_date(path)
+    elif meta.get("undated") is True:  # a fetched item that came with none
+        notes.append(UNDATED)
     tags = meta.get("tags")
     if isinstance(tags, str):
         tags = tags.split(",")

@@ -36,12 +36,13 @@ from urllib.parse import urlsplit
 import yaml
 
 from reader import __version__
+from reader.model import word_count
 from reader.sanitize import clean_line
 
 USER_AGENT = f"reader/{__version__} (terminal news reader; full text on the reader's request)"
 TIMEOUT_S = 15.0
 MAX_BYTES = 8 * 1024 * 1024  # after decompression
-MIN_WORDS = 40  # less than this is a teaser, a paywall or an empty page
+MIN_WORDS = 40  # (or their worth in a script without spaces) less than this is a teaser, a paywall or an empty page
 FOLDER = "fulltext"
 HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xml")
 _SAFE_ID = re.compile(r"[^\w.-]")
@@ -236,7 +237,7 @@ def full_text(url: str, timeout: float = TIMEOUT_S, max_bytes: int = MAX_BYTES) 
         title, markdown = main_text(html, page.url)
     except Exception as error:
         return Failure(f"the page could not be read as an article ({type(error).__name__})")
-    if len(markdown.split()) < MIN_WORDS:
+    if word_count(markdown) < MIN_WORDS:
         return Failure("no article text on the page (a paywall, a teaser or an empty page?)")
     return FullText(page.url, title, markdown)
 

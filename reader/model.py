@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from array import array
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Protocol
 
@@ -11,6 +14,11 @@ from reader.sanitize import clean_line
 
 class ReaderError(Exception):
     """Anything wrong to tell the user in one line (a file, the store, a source)."""
+
+
+class FeedUnavailable(ReaderError):
+    """A feed that cannot be had now (an error answer, no answer, no feed
+    there), at a URL that could be fetched: it may be subscribed all the same."""
 
 
 def _json(record: object, drop: tuple[str, ...] = (), **changes: object) -> dict[str, object]:
@@ -22,6 +30,26 @@ def _json(record: object, drop: tuple[str, ...] = (), **changes: object) -> dict
             out[f.name] = list(value) if isinstance(value, tuple) else value
     out.update(changes)
     return out
+
+
+# Scripts written without spaces between words, with about how many of their
+# characters make a word (Han and kana: two; Thai, Lao, Myanmar, Khmer: four),
+# and their punctuation, which is no word.
+_UNSPACED = (
+    (re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"), 2),
+    (re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]"), 4),
+    (re.compile(r"[\u3000-\u303f\uff00-\uffef]"), 0),
+)
+
+
+def word_count(text: str) -> int:
+    """How many words ``text`` holds: words between spaces, and for scripts
+    without spaces (Chinese, Japanese, Thai…) their characters, so many to a word."""
+    count = 0.0
+    for pattern, per_word in _UNSPACED:
+        text, found = pattern.subn(" ", text)
+        count += found / per_word if per_word else 0
+    return round(count + len(text.split()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +195,22 @@ class Warning_:
         return clean_line(f"{self.path}: {self.message}")  # file names are untrusted text too
 
 
+# The note on a fetched item that came with no date (or none that can be
+# true, such as 0001-01-01), and how it is told of one or of many items.
+UNDATED = "no date; the time it was first seen is used"
+_TOLD = {UNDATED: ("had no date; the time it was first seen is used", "had no date; the time they were first seen is used")}
+
+
+def summarise(notes: Iterable[str] | Mapping[str, int], noun: str = "item") -> list[str]:
+    """Notes on many items (or files), or how many carry each, one line a
+    kind, most first: «36 items had no date; the time they were first seen is used»."""
+    lines = []
+    for note, count in Counter(notes).most_common():
+        items = f"{count:,} {noun}{'' if count == 1 else 's'}"
+        lines.append(f"{items} {_TOLD[note][count != 1]}" if note in _TOLD else clean_line(f"{items}: {note}"))
+    return lines
+
+
 class Spans(Protocol):
     """Where a query's words stand in a text."""
 
@@ -194,9 +238,10 @@ class Source:
     unread: int = 0
     error: str | None = None
     tags: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # routine notes on its items or files, summed up (:func:`summarise`)
 
     def as_json(self) -> dict[str, object]:
-        return _json(self, drop=("tags",))
+        return _json(self, drop=("tags", "warnings"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +256,7 @@ class FeedInfo:
     error: str | None
     items: int
     unread: int
+    warnings: tuple[str, ...] = ()  # routine notes on its items, summed up (:func:`summarise`)
 
     def as_json(self) -> dict[str, object]:
         return _json(self)
@@ -229,9 +275,10 @@ class FetchReport:
     errors: list[dict[str, str]] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
     alerts: list[dict[str, object]] = field(default_factory=list)  # Alert.as_json() of each alerting search
+    notes: list[Warning_] = field(default_factory=list)  # routine facts about fetched items, kept with their feeds
 
     def as_json(self) -> dict[str, object]:
-        return _json(self, drop=("warnings",))
+        return _json(self, drop=("warnings", "notes"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +296,7 @@ class RefreshReport:
     read: int = 0
     removed: int = 0
     warnings: list[Warning_] = field(default_factory=list)
+    notes: list[Warning_] = field(default_factory=list)  # routine facts about fetched items
 
 
 @dataclass(frozen=True, slots=True)

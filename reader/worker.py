@@ -4,7 +4,7 @@
 ``index ROOT ...`` refreshes those roots for the app and reports on stdout,
 one JSON object a line (``{"progress": [done, total]}``, ``{"warning":
 text}``); ``fetch [FEED ...]`` fetches feeds (all, or those named) the
-same way and says ``{"fetched": report}``; ``extract --part K --parts N`` extracts entities for its share of
+same way and says ``{"note": [item, note]}`` for each routine note on an item, then ``{"fetched": report}``; ``extract --part K --parts N`` extracts entities for its share of
 the index. Both run niced, so the UI stays first in line for the CPU, and
 commit batch by batch, so killing one loses nothing but the batch in hand.
 """
@@ -49,6 +49,8 @@ def main() -> int:
             fetched = library.fetch(args.feeds, lambda done, total: say({"progress": [done, total]}))
             for warning in [*library.warnings, *map(str, fetched.warnings)]:
                 say({"warning": warning})
+            for note in fetched.notes:
+                say({"note": [note.path, note.message]})
             say({"fetched": fetched.as_json()})
         else:
             library.extract_pending(part=args.part, parts=args.parts)

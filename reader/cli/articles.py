@@ -32,7 +32,7 @@ def _index(library: Library, args: argparse.Namespace, err: Console) -> int:
             raise ReaderError(f"{path}: no such file or folder")
         if not library.readonly and library.add_source(path):
             say(err, f"reader: added {path.absolute()} to the library's sources")
-    report = refresh_with_bar(library, err, every_note=True)
+    report = refresh_with_bar(library, err, every_note=True, verbose=args.verbose)
     say(err, f"{report.seen} files, {report.read} read, {report.removed} removed, {plural(library.count(), 'article')}")
     pending = library.pending_extraction()
     if pending:
@@ -176,6 +176,7 @@ def _bookmarks(library: Library, args: argparse.Namespace, err: Console) -> int:
 
 def _index_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", type=Path)
+    parser.add_argument("--verbose", action="store_true", help="every note on a fetched item (no date…), not only how many")
 
 
 def _json_argument(parser: argparse.ArgumentParser) -> None:

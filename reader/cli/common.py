@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from reader.library import Library
-from reader.model import ReaderError, RefreshReport
+from reader.model import ReaderError, RefreshReport, Warning_, summarise
 from reader.sanitize import clean_line
 
 PIPED_WIDTH = 10_000  # columns of standard output when it is not a terminal
@@ -57,13 +57,25 @@ def progress_bar(err: Console) -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True)
 
 
-def refresh_with_bar(library: Library, err: Console, every_note: bool = False) -> RefreshReport:
+def refresh_with_bar(library: Library, err: Console, every_note: bool = False, verbose: bool = False) -> RefreshReport:
     with progress_bar(err) as bar:
         task = bar.add_task("indexing", total=None)
         report = library.refresh(lambda done, total: bar.update(task, completed=done, total=total), every_note=every_note)
     for warning in report.warnings:
         warn(err, str(warning))
+    tell_notes(err, report.notes, verbose)
     return report
+
+
+def tell_notes(err: Console, notes: list[Warning_], verbose: bool = False) -> None:
+    """Routine facts about fetched items (no date…): how many of each kind,
+    one line each (``reader feeds list`` says which feed); each with ``verbose``."""
+    if verbose:
+        for note in notes:
+            say(err, f"reader: {note}")
+    else:
+        for line in summarise(n.message for n in notes):
+            say(err, f"reader: {line}")
 
 
 def extract_with_bar(library: Library, err: Console, pending: int) -> None:

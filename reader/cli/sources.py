@@ -11,9 +11,9 @@ from rich.progress import Progress, TaskID
 from rich.text import Text
 
 from reader import config
-from reader.cli.common import Command, UsageError, plural, print_json, progress_bar, refresh_with_bar, say, stdout, warn
+from reader.cli.common import Command, UsageError, plural, print_json, progress_bar, refresh_with_bar, say, stdout, tell_notes, warn
 from reader.library import Library
-from reader.model import Alert, ReaderError
+from reader.model import Alert, FeedUnavailable, ReaderError
 
 
 def _sources(library: Library, args: argparse.Namespace, err: Console) -> int:
@@ -47,7 +47,19 @@ def _feeds(library: Library, args: argparse.Namespace, err: Console) -> int:
     if args.action in ("add", "remove", "import", "export") and not args.target:
         raise UsageError(f"feeds {args.action} needs a {'FILE' if args.action in ('import', 'export') else 'URL or NAME'}")
     if args.action == "add":
-        new, url = library.add_feed(args.target, args.name, args.tags, args.max_items, args.keep_days, args.full_text)
+        settings = (args.name, args.tags, args.max_items, args.keep_days, args.full_text)
+        try:
+            new, url = library.add_feed(args.target, *settings)
+        except FeedUnavailable as error:
+            if not args.anyway:
+                raise ReaderError(f"{error} (--anyway subscribes all the same)") from None
+            new, url = library.subscribe(args.target, *settings)
+            reason = str(error).removeprefix(f"{args.target}: ")
+            say(
+                err,
+                f"reader: {'subscribed to' if new else 'already subscribed to'} {url} all the same ({reason}); `reader fetch` tries it again",
+            )
+            return 0
         say(err, f"reader: {'subscribed to' if new else 'already subscribed to'} {url}; `reader fetch` fetches it")
     elif args.action == "remove":
         gone = library.remove_source(args.target, kind="feed")
@@ -75,7 +87,10 @@ def _feeds(library: Library, args: argparse.Namespace, err: Console) -> int:
         for f in listed:
             status = f.error or (f"HTTP {f.status}" if f.status else "not fetched yet")
             tags = f"  [{', '.join(f.tags)}]" if f.tags else ""
-            out.print(Text(f"{f.name}  {f.url}{tags}  {plural(f.items, 'item')}, {f.unread:,} unread  {f.last_fetch or ''}  {status}"))
+            notes = "".join(f"  ({line})" for line in f.warnings)
+            out.print(
+                Text(f"{f.name}  {f.url}{tags}  {plural(f.items, 'item')}, {f.unread:,} unread  {f.last_fetch or ''}  {status}{notes}")
+            )
     return 0
 
 
@@ -94,6 +109,7 @@ def _fetch(library: Library, args: argparse.Namespace, err: Console) -> int:
         report = library.fetch(args.feeds, progress)
     for warning in report.warnings:
         warn(err, str(warning))
+    tell_notes(err, report.notes, args.verbose)
     if report.alerts:
         _alert(library, args, err, report.alerts)
     status = 1 if report.feeds and report.failed == report.feeds else 0
@@ -137,12 +153,14 @@ def _feeds_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-items", type=int, metavar="N", help="keep at most N items (bookmarked ones always stay)")
     parser.add_argument("--keep-days", type=int, metavar="N", help="keep items N days (bookmarked ones always stay)")
     parser.add_argument("--full-text", action="store_true", help="fetch the full article of every new item")
+    parser.add_argument("--anyway", action="store_true", help="subscribe even if the feed cannot be had now (down, 404, no answer)")
     parser.add_argument("--json", action="store_true")
 
 
 def _fetch_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("feeds", nargs="*", metavar="NAME|URL")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--verbose", action="store_true", help="every note on a fetched item (no date…), not only how many")
 
 
 # Each reads what it needs itself: a source added is read with a bar, a fetch indexes what it stored.

@@ -279,6 +279,9 @@ def _guid_not_a_link(item: Item, entry: etree._Element) -> Item:
     return replace(item, link="")
 
 
+FIRST_YEAR = 1900  # an item dated before this has no date
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_YEAR_ZERO = re.compile(r"(?<![\d+-])0\d{3}(?!\d)")  # a year written 0001
 _DATE_TAGS = frozenset(("pubDate", "date", "published", "updated", "issued", "modified", "created", "lastBuildDate"))
 
 
@@ -511,16 +514,19 @@ def _text_title(value: object) -> str:
 
 def normalise_date(value: object) -> str | None:
     """An ISO 8601 (or RFC 822, or any shape dateutil reads) date as UTC
-    ``YYYY-MM-DDTHH:MM:SSZ``; a bare date stays a date; None if unreadable."""
+    ``YYYY-MM-DDTHH:MM:SSZ``; a bare date stays a date; None if unreadable
+    or if it stands for no date (a year before :data:`FIRST_YEAR`: Hugo
+    dates an undated page 0001-01-01; the Unix epoch itself)."""
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         try:
-            return dt.date.fromisoformat(text).isoformat()
+            day = dt.date.fromisoformat(text)
         except ValueError:
             return None
-    moment = _read_date(text)
+        return day.isoformat() if day.year >= FIRST_YEAR else None
+    moment = _read_date(text) if not _YEAR_ZERO.search(text) else None  # RFC 822 reads «0001» as 2001
     if moment is None:
         return None
     if moment.tzinfo is None:
@@ -528,6 +534,8 @@ def normalise_date(value: object) -> str | None:
     try:
         moment = moment.astimezone(dt.UTC)
     except (OverflowError, ValueError):
+        return None
+    if moment.year < FIRST_YEAR or moment == _EPOCH:
         return None
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.feeds.html import html_to_markdown
-from reader.feeds.parse import Item
+from reader.feeds.parse import Item, normalise_date
 from reader.sanitize import stored_line
 
 _ID_FILE = re.compile(r"[0-9a-f]{16}\.md")
@@ -73,8 +73,10 @@ def feed_folder(root: Path, key: str) -> Path:
     return root / hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
-def render(item_key: str, item: Item, feed: FeedMeta, date: str) -> str:
-    """The file's text: front matter, a blank line, the Markdown body."""
+def render(item_key: str, item: Item, feed: FeedMeta, date: str, undated: bool = False) -> str:
+    """The file's text: front matter, a blank line, the Markdown body.
+    ``undated``: the item came with no date, ``date`` is when it was first
+    seen (front matter ``undated: true``, which the index notes)."""
     tags: list[str] = []
     for tag in (*item.categories, *feed.tags):
         label = stored_line(tag)
@@ -93,7 +95,7 @@ def render(item_key: str, item: Item, feed: FeedMeta, date: str) -> str:
     lang = item.language or feed.language
     if lang:
         meta["lang"] = lang
-    front = front_matter(meta)
+    front = front_matter(meta) + ("undated: true\n" if undated else "")
     body = html_to_markdown(item.content, item.base)
     return f"---\n{front}---\n\n{body}\n"
 
@@ -156,8 +158,8 @@ def write_items(
         date = item.date
         if date is None or date > horizon:  # none, or one to come: the first time it was seen, kept from then on
             found = _DATE_LINE.search(old.decode("utf-8", "replace")) if old is not None else None
-            date = found.group(1) if found and found.group(1) <= horizon else stamp
-        data = render(key, item, feed, date).encode("utf-8")
+            date = found.group(1) if found and found.group(1) <= horizon and normalise_date(found.group(1)) else stamp
+        data = render(key, item, feed, date, undated=item.date is None).encode("utf-8")
         if old == data:
             continue
         status = atomic_write(path, data)

@@ -156,6 +156,18 @@ class Library:
     ) -> tuple[bool, str]:
         return self._sources.add_feed(url, name, tags, max_items, keep_days, full_text)
 
+    def subscribe(
+        self,
+        url: str,
+        name: str | None = None,
+        tags: Sequence[str] = (),
+        max_items: int | None = None,
+        keep_days: int | None = None,
+        full_text: bool = False,
+        title: str | None = None,
+    ) -> tuple[bool, str]:
+        return self._sources.subscribe(url, name, tags, max_items, keep_days, full_text, title)
+
     def import_feeds(self, data: bytes) -> Imported:
         return self._sources.import_feeds(data)
 

@@ -124,8 +124,9 @@ class FeedFetch:
     def _index_stored(self) -> None:
         """Index the feeds stored since last time (the workers have read most of their files already)."""
         ready = self.pool.take(set(self.waiting)) if self.pool is not None else {}
-        told = self.refresher.refresh(roots=self.waiting, pool=False, prepared=ready).warnings
-        self.report.warnings += [self._as_item(w) for w in told]
+        told = self.refresher.refresh(roots=self.waiting, pool=False, prepared=ready)
+        self.report.warnings += told.warnings
+        self.report.notes += told.notes
         self.waiting.clear()
 
     def _received(self, result: FeedResult) -> None:
@@ -167,14 +168,6 @@ class FeedFetch:
         ]
         self.session.save(lambda: self.session.state_w.record_fetches(kept)).result()
 
-    def _as_item(self, warning: Warning_) -> Warning_:
-        """A warning about a fetched item, naming it as the reader shows it
-        (its feed and title), not by the file it is kept in."""
-        index = self.session.index
-        rowid = index.rowid_of_path(warning.path)
-        article = index.article(rowid) if rowid is not None else None
-        return Warning_(f"{article.source}: «{article.title}»", warning.message) if article else warning
-
     def _keep_full_texts(self, folder: Path) -> list[Warning_]:
         """The full article of every item written into a feed's folder since
         the fetch started that has none yet (at most :data:`FULL_TEXTS_A_FETCH`);
@@ -202,12 +195,15 @@ class FeedFetch:
 def fetch_elsewhere(data_dir: Path, keys: Sequence[str], progress: Progress) -> tuple[FetchReport, list[str]]:
     """Fetch feeds (all, or those named) in a worker process, as the app
     does; the report and the warnings."""
-    report, warnings = FetchReport(), []
+    report, warnings, notes = FetchReport(), [], []
     for event in in_background(data_dir, ["fetch", *keys], progress):
         if "warning" in event:
             warnings.append(str(event["warning"]))
+        elif isinstance(note := event.get("note"), list) and len(note) == 2:
+            notes.append(Warning_(str(note[0]), str(note[1])))
         elif isinstance(fetched := event.get("fetched"), dict):
             report = FetchReport(**fetched)
+    report.notes = notes
     return report, warnings
 
 

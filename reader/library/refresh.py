@@ -76,9 +76,25 @@ class Refresher:
             if executor:
                 executor.shutdown(cancel_futures=True)
         if every_note:  # what is wrong with files read before too, not only with those read now
-            said = {w.path for w in report.warnings}
-            report.warnings += [Warning_(p, n) for p, n in self.session.index.notes(walked) if p not in said]
+            said = {w.path for w in (*report.warnings, *report.notes)}
+            for path, note in self.session.index.notes(walked):
+                if path not in said:
+                    (report.notes if self._fetched_item(path) else report.warnings).append(Warning_(path, note))
+        report.notes = [self._as_item(w) for w in report.notes]
         return report
+
+    def _fetched_item(self, path: str) -> bool:
+        """Whether a file is a fetched item (its notes are routine facts about
+        someone else's feed, kept with the feed), not a file of the user's."""
+        return Path(path).parent.parent == self.session.data_dir / "feeds"
+
+    def _as_item(self, warning: Warning_) -> Warning_:
+        """A note on a fetched item, naming it as the reader shows it (its
+        feed and title), not by the file it is kept in."""
+        index = self.session.index
+        rowid = index.rowid_of_path(warning.path)
+        article = index.article(rowid) if rowid is not None else None
+        return Warning_(f"{article.source}: «{article.title}»", warning.message) if article else warning
 
     def _read(
         self,
@@ -117,7 +133,7 @@ class Refresher:
             elif digest or path in known:
                 batch.append((path, item, digest or "-", note))
                 if note:
-                    report.warnings.append(Warning_(path, note))
+                    (report.notes if self._fetched_item(path) else report.warnings).append(Warning_(path, note))
             else:
                 report.warnings.append(Warning_(path, note or "unreadable"))
             if len(batch) + len(touched) >= BATCH:

@@ -12,7 +12,7 @@ from reader.feeds import opml
 from reader.feeds.run import discover
 from reader.feeds.write import feed_folder
 from reader.library.session import Session
-from reader.model import Article, FeedInfo, Imported, Source
+from reader.model import Article, FeedInfo, FeedUnavailable, Imported, Source, summarise
 from reader.store import SourceRow, StoreError
 from reader.text import extract, lemmas
 
@@ -75,14 +75,17 @@ class Sources:
 
     def sources(self, counted: Counts) -> list[Source]:
         listed = self.listed()
-        counts = counted([root for _, _, root, _ in listed])
+        roots = [root for _, _, root, _ in listed]
+        counts = counted(roots)
+        notes = self.session.index.note_counts(roots)
         failures = self.session.index.failed_extractions(extract.VERSION)
         out = []
         for source, shown, root, error in listed:
             articles, unread = counts.get(root, (0, 0))
             if error is None and failures.get(root):
                 error = f"entity extraction failed on {failures[root]} article(s)"
-            out.append(Source(source.kind, source.name, shown, articles, unread, error, source.tags))
+            told = tuple(summarise(notes.get(root, {}), "item" if source.kind == "feed" else "file"))
+            out.append(Source(source.kind, source.name, shown, articles, unread, error, source.tags, told))
         return out
 
     def add_source(self, path: Path) -> bool:
@@ -126,15 +129,33 @@ class Sources:
         """Subscribe to a feed, or to the feed a web page links to; returns
         whether it was new and the feed's URL. ``max_items``, ``keep_days``:
         retention of its items (a bookmarked one is always kept);
-        ``full_text``: fetch the full article of every new item."""
+        ``full_text``: fetch the full article of every new item. A feed that
+        cannot be had now raises :class:`FeedUnavailable` (:meth:`subscribe`
+        takes it all the same)."""
+        _web_address(url)
         found = discover(url)
         if found.url is None:
-            raise StoreError(f"{url}: {found.error or 'no feed found there'}")
-        feed_url = found.url
-        title = name or found.title or urlsplit(feed_url).hostname or feed_url
+            raise FeedUnavailable(f"{url}: {found.error or 'no feed found there'}")
+        return self.subscribe(found.url, name, tags, max_items, keep_days, full_text, title=found.title)
+
+    def subscribe(
+        self,
+        url: str,
+        name: str | None = None,
+        tags: Sequence[str] = (),
+        max_items: int | None = None,
+        keep_days: int | None = None,
+        full_text: bool = False,
+        title: str | None = None,
+    ) -> tuple[bool, str]:
+        """Subscribe to ``url`` as it is, unfetched (a feed down today, as an
+        OPML import keeps one; each fetch says how it fares); ``title``: the
+        feed's own, when no ``name`` is given. Returns whether it was new and the URL."""
+        _web_address(url)
+        shown = name or title or urlsplit(url).hostname or url
         settings: dict[str, object] = {"named": bool(name), "max_items": max_items, "keep_days": keep_days, "full_text": full_text}
-        new = self.session.save(lambda: self.session.state_w.add_source("feed", feed_url, title, tags, settings)).result()
-        return new, feed_url
+        new = self.session.save(lambda: self.session.state_w.add_source("feed", url, shown, tags, settings)).result()
+        return new, url
 
     def import_feeds(self, data: bytes) -> Imported:
         """Subscriptions from OPML or a newsboat ``urls`` file; one already
@@ -159,11 +180,14 @@ class Sources:
 
     def feeds(self, counted: Counts) -> list[FeedInfo]:
         rows = self.session.state.feeds()
-        counts = counted([self.root(f.source) for f in rows])
+        roots = [self.root(f.source) for f in rows]
+        counts = counted(roots)
+        notes = self.session.index.note_counts(roots)
         out = []
-        for f in rows:
-            articles, unread = counts.get(self.root(f.source), (0, 0))
-            out.append(FeedInfo(f.source.name, f.url, f.source.tags, f.last_fetch, f.status, f.error, max(f.items, articles), unread))
+        for f, root in zip(rows, roots, strict=True):
+            articles, unread = counts.get(root, (0, 0))
+            told = tuple(summarise(notes.get(root, {})))
+            out.append(FeedInfo(f.source.name, f.url, f.source.tags, f.last_fetch, f.status, f.error, max(f.items, articles), unread, told))
         return out
 
     def feed_of(self, article: Article) -> str | None:
@@ -179,3 +203,10 @@ class Sources:
     def watched_folders(self) -> list[Path]:
         """The folders in view, to watch for changes."""
         return [p for p in map(Path, self.scope()) if p.is_dir()]
+
+
+def _web_address(url: str) -> None:
+    """Only an http or https URL with a host is subscribed to."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise StoreError(f"{url}: not a web address (http:// or https://)")

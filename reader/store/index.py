@@ -179,6 +179,15 @@ class Index(MentionTables, Db):
         """Every root the index holds articles of, with their counts."""
         return {str(r): int(n) for r, n in self._rows("SELECT root, count(*) FROM articles GROUP BY root")}  # type: ignore[call-overload]
 
+    def note_counts(self, roots: Sequence[str]) -> dict[str, dict[str, int]]:
+        """How many files of each root carry each note."""
+        marks = ",".join("?" * len(roots))
+        sql = f"SELECT root, note, count(*) FROM files WHERE note IS NOT NULL AND root IN ({marks}) GROUP BY root, note"
+        out: dict[str, dict[str, int]] = {}
+        for root, note, count in self._rows(sql, list(roots)):  # type: ignore[call-overload]
+            out.setdefault(str(root), {})[str(note)] = int(count)  # type: ignore[call-overload]
+        return out
+
     def notes(self, roots: Sequence[str]) -> list[tuple[str, str]]:
         wanted = set(roots)
         rows = self._rows("SELECT path, note, root FROM files WHERE note IS NOT NULL ORDER BY path")

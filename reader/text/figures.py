@@ -9,8 +9,10 @@ Values are exact (``Decimal`` arithmetic: «$1,85 млрд» is 1850000000) and
 shown by :func:`format_value` alone, in the sidebar and the CLI alike. A
 number with a unit of measure («150 км», «2,5 млн тонн») is a quantity in
 that unit, not a count. A date without a year is put on or before the
-article's date (news reports what happened), unless its sentence speaks of
-the future («will», «будет», «в декабре следующего года»). A figure met
+article's date (news reports what happened), unless the verb nearest to it
+in its own clause speaks of the future («will», «будет», «пройдёт», «в
+декабре следующего года»), or, with no tense in its clause, its sentence
+outside quotations does; one such date said twice gets one value. A figure met
 twice is listed once with both mentions; «78 совместных проектов» and «78
 проектов» are one count.
 """
@@ -20,8 +22,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from reader.model import Figure
@@ -90,7 +93,12 @@ _FUTURE = re.compile(
     re.IGNORECASE,
 )
 _NEXT_YEAR = re.compile(r"\s*(?:следующего|будущего)\s+года|,?\s*next year", re.IGNORECASE)
+_PAST = re.compile(r"\b(?:was|were|had|did|said|told|announced|took|held|met|signed|ended|began|opened)\b", re.IGNORECASE)
+_YEAR = re.compile(r"\d{4}")
 _SENTENCE_END = re.compile(r"[.!?\n]")
+_CLAUSE_END = re.compile(r"[.!?\n;:,«»“”„\"()—–]")
+_QUOTED = re.compile(r"«[^«»\n]*»|“[^“”\n]*”|„[^“”\n]*“|\"[^\"\n]*\"")
+_RUSSIAN_WORD = re.compile(r"[а-яё]{2,24}", re.IGNORECASE)
 
 # Where a figure may start: a number (not inside a longer run of digits), a
 # currency sign or code just before one, or a number word. One pass, no
@@ -198,7 +206,26 @@ def extract(text: str, article_date: str = "") -> list[Figure]:
                 found.append(figure)
                 covered = figure.end
                 break
-    return _merge(found)
+    return _merge(_one_value(found, text, article_date))
+
+
+def _one_value(found: list[Figure], text: str, article_date: str) -> list[Figure]:
+    """One value for each date said without a year: when its mentions read
+    differently («30 августа» in a quotation about the future and again
+    after «заявил»), the surest reading decides for them all, the past on a tie."""
+    groups: dict[str, list[int]] = {}
+    for index, figure in enumerate(found):
+        if figure.kind == "date" and isinstance(figure.value, str) and len(figure.value) == 10 and not _YEAR.search(figure.text):
+            groups.setdefault(figure.value[5:], []).append(index)
+    for month_day, indexes in groups.items():
+        if len({found[i].value for i in indexes}) == 1:
+            continue
+        readings = [_tense(text, found[i].start, found[i].end) for i in indexes]
+        tense, _ = max(readings, key=lambda reading: (reading[1], reading[0] == "past"))
+        value = _without_year(int(month_day[:2]), int(month_day[3:]), article_date, tense)
+        for i in indexes:
+            found[i] = replace(found[i], value=value or found[i].value)
+    return found
 
 
 def _merge(found: list[Figure]) -> list[Figure]:
@@ -257,7 +284,7 @@ def _interpret(grammar: _Grammar, match: Any, window: str, offset: int, article_
     start = offset + match.span.start
     end = start + len(surface)
     if kind == "date":
-        day = _date(tokens, words, article_date, _tense(text, start, end))
+        day = _date(tokens, words, article_date, _tense(text, start, end)[0])
         return None if day is None else Figure("date", surface, day, "", start, end)
     amount = _amount(tokens, words)
     if amount is None:
@@ -307,20 +334,65 @@ def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _tense(text: str, start: int, end: int) -> str:
-    """``next-year`` when the date is followed by «следующего года» / «next
-    year», ``future`` when its sentence speaks of the future, else ``past``."""
+def _tense(text: str, start: int, end: int) -> tuple[str, int]:
+    """What the date's words say of its time, and how surely: ``next-year``
+    when «следующего года» / «next year» follows it; else the tensed verb
+    nearest to it in its own clause (up to a comma, a dash, a quotation
+    mark) (2); else its sentence with the quotations it is not in left out
+    (1); else ``past`` (0). A quoted «… не будет вести», — заявил 30
+    августа» is governed by «заявил», not by the quotation; «said on March 5
+    it will» by «said»."""
     if not text:
-        return "past"
+        return "past", 0
     if _NEXT_YEAR.match(text, end, end + 24):
-        return "next-year"
-    left = max(0, start - 300)
-    begin = left
-    for boundary in _SENTENCE_END.finditer(text, left, start):
+        return "next-year", 2
+    sentence_start, sentence_end = _bounds(_SENTENCE_END, text, start, end)
+    clause_start, clause_end = _bounds(_CLAUSE_END, text, start, end, sentence_start, sentence_end)
+    marks = _tensed(text[clause_start:clause_end], clause_start)
+    if marks:
+        nearest = min(
+            marks, key=lambda mark: (mark[0] - end if mark[0] >= end else start - mark[1], mark[2] != "past")
+        )  # the past on a tie
+        return nearest[2], 2
+    outside = _QUOTED.sub(lambda q: q.group() if q.start() <= start - sentence_start < q.end() else " ", text[sentence_start:sentence_end])
+    return ("future", 1) if _FUTURE.search(outside) else ("past", 0)
+
+
+def _bounds(ends: re.Pattern[str], text: str, start: int, end: int, low: int = 0, high: int = -1) -> tuple[int, int]:
+    """The span around ``start:end`` up to the nearest ``ends`` on either side
+    (within 300 characters and within ``low:high``)."""
+    high = len(text) if high < 0 else high
+    begin = left = max(low, start - 300)
+    for boundary in ends.finditer(text, left, start):
         begin = boundary.end()
-    stop = _SENTENCE_END.search(text, end, end + 300)
-    sentence = text[begin : stop.start() if stop else min(len(text), end + 300)]
-    return "future" if _FUTURE.search(sentence) else "past"
+    stop = ends.search(text, end, min(high, end + 300))
+    return begin, stop.start() if stop else min(high, end + 300)
+
+
+def _tensed(clause: str, offset: int) -> list[tuple[int, int, str]]:
+    """(start, end, ``future`` or ``past``) of each word in ``clause`` that
+    says when: the words of :data:`_FUTURE` and :data:`_PAST`, and Russian
+    verbs whose likeliest reading is in the future or the past tense."""
+    marks = [(offset + m.start(), offset + m.end(), "future") for m in _FUTURE.finditer(clause)]
+    marks += [(offset + m.start(), offset + m.end(), "past") for m in _PAST.finditer(clause)]
+    for word in _RUSSIAN_WORD.finditer(clause):
+        tense = _verb_tense(word.group().lower())
+        if tense:
+            marks.append((offset + word.start(), offset + word.end(), tense))
+    return marks
+
+
+@lru_cache(maxsize=8192)
+def _verb_tense(word: str) -> str:
+    """``future`` or ``past`` for a Russian verb whose likeliest reading is in
+    that tense, else ""."""
+    from reader.text.lemmas import morph
+
+    parses = morph().parse(word)
+    tag = parses[0][1] if parses else ""
+    if "VERB" not in tag:
+        return ""
+    return "future" if "futr" in tag else "past" if "past" in tag else ""
 
 
 def _date(tokens: list[Any], words: list[str], article_date: str, tense: str = "past") -> str | None:

@@ -14,7 +14,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from reader.highlight import STYLES, figure_value
-from reader.model import Article, Entity, Extraction, Figure
+from reader.model import Article, Entity, Extraction, Figure, word_count
 from reader.ui.messages import EntityChosen, EntityPageWanted, FigureChosen
 
 GROUPS = (("PER", "People"), ("ORG", "Organisations"), ("LOC", "Places"))
@@ -79,7 +79,7 @@ class EntitySidebar(OptionList):
         """Before entities are ready: what the article's front matter says."""
         self._items, self._extraction = {}, None
         self.clear_options()
-        words = len(article.body.split())
+        words = word_count(article.body)
         lines = [
             ("Date", article.date),
             ("Source", article.source),

@@ -13,7 +13,8 @@ from reader.ui.reading_pane import ReadingPane
 
 class Layout:
     """The screen's classes: ``-narrow`` (the list and the reading pane take
-    turns, the sidebar overlays), ``-reading`` (the reading pane has the
+    turns, the sidebar overlays), ``-medium`` (they share the width, the
+    sidebar overlays), ``-reading`` (the reading pane has the
     turn), ``-sidebar`` (the overlaid sidebar is shown), ``-nosidebar`` (the
     sidebar hidden), ``-max`` (the reading pane alone)."""
 
@@ -40,13 +41,17 @@ class Layout:
         screen = self.screen
         if isinstance(pane, EntitySidebar):
             screen.remove_class("-nosidebar", "-max")
-            if screen.has_class("-narrow"):
+            if self._sidebar_overlays():
                 screen.add_class("-sidebar")
         elif isinstance(pane, ReadingPane):
             screen.add_class("-reading")
         else:
             screen.remove_class("-reading", "-sidebar", "-max")
         screen.set_focus(pane, scroll_visible=False)  # now: the next key goes to it
+
+    def _sidebar_overlays(self) -> bool:
+        """Below the widest layout the sidebar is shown over the reading pane, on a key."""
+        return self.screen.has_class("-narrow") or self.screen.has_class("-medium")
 
     def _back(self) -> None:
         """To the pane that has the turn."""
@@ -70,7 +75,7 @@ class Layout:
     def toggle_sidebar(self) -> None:
         screen = self.screen
         _, reading, sidebar = self._panes()
-        if screen.has_class("-narrow"):
+        if self._sidebar_overlays():
             if screen.has_class("-sidebar"):
                 screen.remove_class("-sidebar")
                 self._back()

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from reader.library import Library
-from reader.model import Article, Extraction, Found, ReaderError, SavedSearch, Spans
+from reader.model import Article, Extraction, Found, ReaderError, SavedSearch, Spans, summarise
 from reader.ui import keys
 from reader.ui.article_list import ArticleList
 from reader.ui.dialogs import LinksScreen, NoteScreen, SaveSearchScreen
@@ -52,8 +52,12 @@ POLL_S = 1.0  # how often the index is asked whether another process changed it
 class MainScreen(Screen[None]):
     BINDINGS = keys.MAIN_SCREEN
 
-    NARROW = 110  # below this width the list and the reading pane take turns, the sidebar overlays
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-wide")]
+    # Below NARROW columns the list and the reading pane take turns; below
+    # WIDE they share the width (the list 40 columns or more) and the sidebar
+    # overlays on a key; from WIDE on all three panes show, the list at 40 or more.
+    NARROW = 100
+    WIDE = 120
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-medium"), (WIDE, "-wide")]
 
     def __init__(self, library: Library) -> None:
         super().__init__()
@@ -384,9 +388,12 @@ class MainScreen(Screen[None]):
 
     def on_fetched(self, message: Fetched) -> None:
         report = message.report
-        self._fetched(report.feeds, report.new, report.updated, [e["error"] for e in report.errors], message.warnings)
+        notes = summarise(n.message for n in report.notes)
+        self._fetched(report.feeds, report.new, report.updated, [e["error"] for e in report.errors], message.warnings, notes)
 
-    def _fetched(self, feeds: int, new: int, updated: int, errors: list[str], warnings: list[str]) -> None:
+    def _fetched(self, feeds: int, new: int, updated: int, errors: list[str], warnings: list[str], notes: list[str]) -> None:
+        """The fetch in one notification; routine notes on items (no date…)
+        as how many, each kept with its feed in the sources picker."""
         self._set_status(fetch="")
         failed = ""
         if len(errors) == 1:
@@ -394,7 +401,7 @@ class MainScreen(Screen[None]):
         elif errors:
             failed = f"; {len(errors)} failed (s shows which), the first: {errors[0]}"
         self.notify(
-            f"{feeds:,} feed{'s' if feeds != 1 else ''}: {new:,} new, {updated:,} updated{failed}",
+            "\n".join([f"{feeds:,} feed{'s' if feeds != 1 else ''}: {new:,} new, {updated:,} updated{failed}", *notes]),
             severity="warning" if errors else "information",
             markup=False,
             timeout=6,

@@ -1,7 +1,8 @@
 """The sources picker: the saved searches, then every folder and feed,
-grouped by tag, with unread counts and errors; choosing one narrows the
-list to it (a saved search: to what it matches). A feed with several tags
-is listed under each of them; its error is one line, cut with …."""
+grouped by tag, with unread counts, errors and notes on their items (36
+items had no date…); choosing one narrows the list to it (a saved search:
+to what it matches). A feed with several tags is listed under each of them;
+its error is one line, cut with …."""
 
 from __future__ import annotations
 
@@ -101,6 +102,8 @@ class SourcesScreen(ModalScreen[str | SavedSearch | None]):
                 line.append(f"  {s.unread:,}/{s.articles:,}", style="dim")
                 if s.error:  # one line, cut with … at the dialog's edge
                     line.append(f"  ⚠ {' '.join(s.error.split())}", style="bold red")
+                for told in s.warnings:  # routine notes on its items: said, not alarming
+                    line.append(f"  · {told}", style="dim italic")
                 key = f"{number}\x00{place}"  # a source under two tags is two options, two feeds may share a name
                 self._names[key] = s.name if named[s.name] == 1 else s.location  # in:"NAME" would take the first
                 options.append(Option(OneLine(line), id=key))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from pytest_httpserver import HTTPServer
 from rich.text import Text
 from textual.widgets import Input
@@ -152,6 +153,37 @@ async def test_f_failure_is_one_line_and_the_summary_stays(data_dir: Path, tmp_p
         await pilot.pause()
         assert pane.article.body == before  # type: ignore[union-attr]
         assert "No full text: the server answered 404 NOT FOUND" in app.said
+
+
+@pytest.mark.parametrize(
+    ("width", "list_at_least", "reading_at_least", "sidebar_shown"),
+    [(100, 40, 60, False), (110, 40, 60, False), (120, 42, 54, True), (140, 42, 66, True), (200, 42, 90, True)],
+)
+async def test_the_list_has_room_for_a_title(
+    data_dir: Path, tmp_path: Path, width: int, list_at_least: int, reading_at_least: int, sidebar_shown: bool
+) -> None:
+    """From 100 columns the list and the reading pane share the width (the
+    list 40 columns or more); from 120 the sidebar shows too, the list still at 42 or more."""
+    app = make_app(data_dir, library_folder(tmp_path))
+    async with app.run_test(size=(width, 40)) as pilot:
+        await settle(app)
+        await pilot.press("enter")
+        await settle(app)
+        screen = app.screen
+        left, pane, sidebar = screen.query_one("#left"), screen.query_one(ReadingPane), screen.query_one(EntitySidebar)
+        assert left.display and left.outer_size.width >= list_at_least
+        assert pane.display and pane.outer_size.width >= reading_at_least
+        assert sidebar.display == sidebar_shown
+        if not sidebar_shown:  # e overlays it, and escape takes it away
+            await pilot.press("e")
+            await pilot.pause()
+            await pilot.pause()
+            assert sidebar.display and sidebar.has_focus and sidebar.size.width >= 26
+            assert left.outer_size.width >= list_at_least  # over the reading pane, not in the list's room
+            await pilot.press("escape")
+            await pilot.pause()
+            await pilot.pause()
+            assert not sidebar.display
 
 
 async def test_80x24_gives_the_reading_pane_the_width(data_dir: Path, tmp_path: Path) -> None:

@@ -136,3 +136,28 @@ async def test_two_feeds_of_one_name_in_one_folder_are_two_entries(data_dir: Pat
         assert (
             app.screen.query_one("#search", Input).value == 'in:"http://127.0.0.1:9/udd.xml?page=2"'
         )  # that one, not the first of the name
+
+
+async def test_notes_on_items_are_one_line_in_the_fetch_and_kept_in_the_picker(httpserver: HTTPServer, data_dir: Path) -> None:
+    undated = (
+        "<item><guid>u{n}</guid><title>Без даты {n}</title><link>http://example.org/u{n}</link><description>Текст.</description></item>"
+    )
+    body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Лента</title>{"".join(undated.format(n=n) for n in range(3))}</channel></rss>'
+    httpserver.expect_request("/feed.xml").respond_with_data(body, content_type="application/rss+xml")
+    with Library(data_dir=data_dir) as setup:
+        setup.add_feed(httpserver.url_for("/feed.xml"))
+    app = make_app(data_dir)
+    told = "3 items had no date; the time they were first seen is used"
+    async with app.run_test(size=(140, 40)) as pilot:
+        articles = app.screen.query_one(ArticleList)
+        await pilot.press("r")
+        assert await wait_for(pilot, lambda: len(articles.rowids) == 3)
+        assert await wait_for(pilot, lambda: any("1 feed: 3 new" in m for m in app.said))
+        [fetched] = [m for m in app.said if "1 feed: 3 new" in m]
+        assert fetched.splitlines()[1:] == [told]
+        assert not any("Без даты" in m for m in app.said)  # no item named one by one
+        await pilot.press("s")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, SourcesScreen))  # counted off the UI thread
+        listed = app.screen.query_one(OptionList)
+        prompts = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
+        assert any("Лента" in p and told in p for p in prompts), prompts

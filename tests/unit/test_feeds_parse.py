@@ -37,6 +37,12 @@ def _ok(result: ParsedFeed | FeedError) -> ParsedFeed:
         ("yesterday-ish", None),
         ("4", None),  # dateutil makes the 4th of this month of it
         ("", None),
+        ("Mon, 01 Jan 0001 00:00:00 +0000", None),  # Hugo's date of an undated page, read as 2001 by RFC 822's parser
+        ("0001-01-01T00:00:00Z", None),
+        ("0001-01-01", None),
+        ("Thu, 01 Jan 1970 00:00:00 GMT", None),  # the epoch: a date field left at zero
+        ("1899-12-31", None),
+        ("Mon, 01 Jan 2001 00:00:00 +0000", "2001-01-01T00:00:00Z"),
     ],
 )
 def test_dates_in_real_world_shapes(text: str, want: str | None) -> None:

@@ -114,6 +114,21 @@ def test_an_undated_item_keeps_the_date_it_was_first_seen(tmp_path: Path) -> Non
     assert (report.new, report.updated) == (0, 0)
     (meta,) = stored(tmp_path).values()
     assert meta["date"] == "2026-11-23T12:00:00Z"
+    assert meta["undated"] is True  # the index notes it, and the feed is told how many
+
+
+def test_a_date_an_earlier_version_kept_unreadable_is_set_right(tmp_path: Path) -> None:
+    write_items(tmp_path, FEED, [_item(date=None)], NOW)
+    path = tmp_path / f"{item_id(FEED.key, _item())}.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("2026-11-23T12:00:00Z", "1-01-01T00:00:00Z"), encoding="utf-8")
+    assert write_items(tmp_path, FEED, [_item(date=None)], NOW + dt.timedelta(days=1)).updated == 1
+    assert stored(tmp_path)[item_id(FEED.key, _item())]["date"] == "2026-11-24T12:00:00Z"
+
+
+def test_a_dated_item_is_not_marked_undated(tmp_path: Path) -> None:
+    write_items(tmp_path, FEED, [_item()], NOW)
+    (meta,) = stored(tmp_path).values()
+    assert "undated" not in meta
 
 
 def test_a_date_to_come_is_taken_as_the_day_it_was_first_seen(tmp_path: Path) -> None:

@@ -97,3 +97,35 @@ def test_json_keeps_the_contract_and_adds_mentions() -> None:
 def test_a_number_glued_to_a_word_is_no_figure() -> None:
     found = figures.extract("Passwords amazon20$ and amazon21$ leaked; an Ил-76 and COVID-19 cost $5 and 300 человек.", "2026-01-01")
     assert [(f.kind, f.value) for f in found] == [("money", 5), ("count", 300)]
+
+
+def dates(text: str, date: str) -> list[tuple[str, list[str]]]:
+    return [(str(f.value), [text[a:b] for a, b in f.mentions]) for f in figures.extract(text, date) if f.kind == "date"]
+
+
+def test_a_date_said_in_the_past_after_a_quotation_about_the_future() -> None:
+    text = "«Никаких военных действий на этой территории армия не будет вести», — заявил 30 августа заместитель министра обороны."
+    assert dates(text, "2026-11-26") == [("2026-08-30", ["30 августа"])]
+
+
+def test_a_clause_about_the_future_puts_the_date_next_year() -> None:
+    assert dates("Следующий форум пройдёт 30 августа в Ташкенте.", "2026-11-26") == [("2027-08-30", ["30 августа"])]
+    assert dates("Министр сообщил, что форум пройдёт 30 августа.", "2026-11-26") == [("2027-08-30", ["30 августа"])]
+
+
+def test_the_verb_of_the_dates_own_clause_decides_not_the_rest_of_the_sentence() -> None:
+    assert dates("Министр заявил 30 августа, что форум пройдёт в декабре.", "2026-11-26") == [("2026-08-30", ["30 августа"])]
+    assert dates("On March 5, the plant will open.", "2026-04-10") == [("2027-03-05", ["March 5"])]
+
+
+def test_the_verb_nearest_the_date_in_its_clause_decides() -> None:
+    assert dates("The company said on March 5 it will open a plant.", "2026-04-10") == [("2026-03-05", ["March 5"])]
+    assert dates("The company plans to open the plant it announced on March 5.", "2026-04-10") == [("2026-03-05", ["March 5"])]
+    assert dates("Министр, который заявил об этом, приедет 30 августа.", "2026-11-26") == [("2027-08-30", ["30 августа"])]
+
+
+def test_one_date_said_twice_has_one_value() -> None:
+    text = "«Никаких учений армия не будет вести 30 августа», — сказал он. Об этом 30 августа заявил заместитель министра."
+    assert dates(text, "2026-11-26") == [("2026-08-30", ["30 августа", "30 августа"])]
+    later = "Форум пройдёт 30 августа. Программу форума, который пройдёт 30 августа, утвердят позже."
+    assert dates(later, "2026-11-26") == [("2027-08-30", ["30 августа", "30 августа"])]

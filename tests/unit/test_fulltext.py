@@ -20,6 +20,13 @@ from reader.model import ReaderError
 PAGES = Path(__file__).parent.parent / "data" / "pages"
 ARTICLE = (PAGES / "article.html").read_bytes()
 PAYWALL = (PAGES / "paywall.html").read_bytes()
+# Pages in scripts written without spaces between words: an article whose
+# text has fewer than 40 space-separated "words", and a teaser in each.
+UNSPACED = {
+    "ja": ("article_ja.html", "サリアガシ駅での物流拠点", "アスタナ"),
+    "zh": ("article_zh.html", "萨里阿加什车站建设物流枢纽", "阿斯塔纳"),
+    "th": ("article_th.html", "ศูนย์ความร่วมมือชายแดน", "นายซุลตานอฟกล่าว"),
+}
 
 
 def serve(httpserver: HTTPServer, path: str, body: bytes, content_type: str = "text/html; charset=utf-8", **headers: str) -> str:
@@ -38,6 +45,22 @@ def test_full_text_is_the_article_without_the_page_around_it(httpserver: HTTPSer
     for boilerplate in ("Подписка", "Читайте также", "Отличная новость", "Все права защищены", "dataLayer"):
         assert boilerplate not in got.markdown
     assert not got.markdown.startswith("#"), "the title is not repeated above the text"
+
+
+@pytest.mark.parametrize("lang", sorted(UNSPACED))
+def test_an_article_in_a_script_without_spaces_is_text_enough(httpserver: HTTPServer, lang: str):
+    page, inside, later = UNSPACED[lang]
+    got = fulltext.full_text(serve(httpserver, f"/{lang}", (PAGES / page).read_bytes()))
+    assert isinstance(got, fulltext.FullText), got
+    assert len(got.markdown.split()) < fulltext.MIN_WORDS, "the page is one a count of words between spaces refused"
+    assert inside in got.markdown and later in got.markdown
+    assert "dataLayer" not in got.markdown
+
+
+@pytest.mark.parametrize("page", ["paywall_ja.html", "paywall_th.html"])
+def test_a_teaser_in_a_script_without_spaces_is_still_a_teaser(httpserver: HTTPServer, page: str):
+    got = fulltext.full_text(serve(httpserver, "/teaser", (PAGES / page).read_bytes()))
+    assert isinstance(got, fulltext.Failure) and "no article text on the page" in got.message
 
 
 def test_the_request_says_who_asks_and_accepts_compression(httpserver: HTTPServer):
@@ -160,6 +183,14 @@ def test_library_leaves_the_summary_when_the_fetch_fails(httpserver: HTTPServer,
             library.full_text(library.find("proj78"))
         assert library.find("proj78").body == "Короткая заметка о проектах."
         assert not (data / "fulltext" / "proj78.md").exists()
+
+
+def test_cli_show_full_of_a_japanese_article(httpserver: HTTPServer, tmp_path: Path, capsys):
+    url = serve(httpserver, "/a", (PAGES / "article_ja.html").read_bytes())
+    folder, data = _library_with(tmp_path, url)
+    assert cli.main(["show", "proj78", "--full", "--json", "--library", str(folder), "--data-dir", str(data)]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert "サリアガシ駅での物流拠点" in shown["body"]
 
 
 def test_cli_show_full(httpserver: HTTPServer, tmp_path: Path, capsys):

@@ -9,6 +9,7 @@ import pytest
 
 from reader import corpus
 from reader.library import Library
+from reader.model import word_count
 from reader.text import lang, lemmas
 from tests.conftest import TESTS
 
@@ -130,3 +131,17 @@ def test_another_languages_stem_finds_nothing_where_no_article_is_in_it(data_dir
         library.refresh()
         hits = library.hits("release", 10)  # a Spanish article now: its stem counts, in it
         assert isinstance(hits, list) and {h.title for h in hits} >= {"New version", "Nota"}
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Stocks rose on Tuesday after the bank kept rates.", 9),
+        ("政府間委員会の次回会合は2026年春にアスタナで開かれる。", 13),  # 26 characters of kanji and kana, the digits a word
+        ("两国贸易额同比增长了12%", 6),  # ten characters, and the figure
+        ("รัฐมนตรีกล่าวว่า", 4),  # 16 Thai letters and marks
+        ("", 0),
+    ],
+)
+def test_words_are_counted_in_scripts_without_spaces(text: str, words: int) -> None:
+    assert word_count(text) == words
