@@ -26,8 +26,6 @@ what a reader needs around it:
 from __future__ import annotations
 
 import codecs
-import datetime as dt
-import email.utils
 import functools
 import html.entities
 import json
@@ -39,7 +37,9 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from reader.sanitize import legacy_codec, stored_line
+from reader.feeds.dates import YEAR, lenient_date, normalise_date
+from reader.feeds.encoding import charset, to_utf8
+from reader.sanitize import stored_line
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
@@ -76,7 +76,7 @@ class FeedError:
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE(?:[^>\[\"']|\"[^\"]*\"|'[^']*')*\[", re.IGNORECASE)
 _PROLOG_ITEM = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->|(<!DOCTYPE))", re.IGNORECASE | re.DOTALL)
-_XML_DECL_ENCODING = re.compile(rb"""^(\s*<\?xml[^>]*?encoding\s*=\s*["'])([A-Za-z0-9._:-]+)(["'])""")
+
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE | re.DOTALL)
 _LANGUAGE = re.compile(rb"<(?:dc:)?language>\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)\s*</(?:dc:)?language>")
 _PLAIN_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f-\x9f\u2028\u2029\x85]+")
@@ -85,20 +85,12 @@ _MISMATCH = re.compile(
     r"(\S+) line (\d+) and (\S+), line (\d+), column (\d+)$"
 )  # «tag mismatch: outline line 1 and body, line 3, column 7»
 _TWO_LINES = re.compile(r" line (\d+), line (\d+), column (\d+)$")
-_CLOCK_12 = re.compile(r"\d\s*[AaPp]\.?[Mm]\b")
-_YEAR = re.compile(r"(?<!\d)(?:1[89]|2[01])\d\d(?!\d)")  # a date written with its year
+
+
 _CONTROL_REFERENCE = re.compile(rb"&#(?:0*(?:[0-8]|1[124-9]|2[0-9]|3[01])|[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F]));")
 _RSS_090 = b"http://my.netscape.com/rdf/simple/0.9/"
 _NOT_PERMALINK = re.compile(rb"""isPermaLink\s*=\s*["']\s*[Ff][Aa][Ll][Ss][Ee]""")  # XML names are case-sensitive: no slow IGNORECASE scan
 _HTML_ENTITY = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z][A-Za-z0-9]{1,31});")
-_LATIN_1 = frozenset(("iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii", "iso_8859-1", "cp819"))
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 
 
 ERROR_CHARS = 120
@@ -113,10 +105,10 @@ def parse(data: bytes, url: str = "", content_type: str = "") -> ParsedFeed | Fe
     media = content_type.split(";", 1)[0].strip().lower()
     if stripped[:1] in (b"{", b"[") or (media.endswith("json") and not stripped.startswith(b"<")):
         return _parse_json(data, url)
-    converted = _to_utf8(data, _charset(content_type))
-    if isinstance(converted, FeedError):
-        return converted
-    data = converted
+    try:
+        data = to_utf8(data, charset(content_type))
+    except LookupError as error:
+        return FeedError(str(error))
     head = data[:4096]
     if _HTML_START.match(data) and not _FEED_ROOT.search(head):
         return FeedError("an HTML page, not a feed")
@@ -159,50 +151,6 @@ def _mended_references(data: bytes) -> bytes:
 def _entity_number(match: re.Match[bytes]) -> bytes:
     code = html.entities.name2codepoint.get(match.group(1).decode("ascii"))
     return b"&amp;" + match.group(0)[1:] if code is None else b"&#%d;" % code  # one HTML does not know either: kept as written
-
-
-# -- encodings -----------------------------------------------------------------
-
-
-def _charset(content_type: str) -> str | None:
-    for part in content_type.split(";")[1:]:
-        name, _, value = part.partition("=")
-        if name.strip().lower() == "charset" and value.strip():
-            return value.strip().strip("\"'")
-    return None
-
-
-def _to_utf8(data: bytes, http_charset: str | None) -> bytes | FeedError:
-    """UTF-8 bytes with a matching declaration when the document is in a
-    wide encoding (BOM or NUL-interleaved), undeclared and not UTF-8, or
-    declared Latin-1 or ASCII (read as windows-1252, or as the UTF-8 it is);
-    otherwise the bytes as they came (lxml honours the declaration)."""
-    encoding = None
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            encoding, data = name, data[len(bom) :]
-            break
-    if encoding is None and data[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
-        encoding = "utf-16-le" if data[:1] == b"<" else "utf-16-be"
-    if encoding is None:
-        declared = _XML_DECL_ENCODING.match(data)
-        named = declared.group(2).decode("ascii") if declared else None
-        if named and named.lower() not in _LATIN_1:
-            return data  # lxml honours the declaration
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            encoding = named or http_charset or legacy_codec(data, "windows-1252")
-        else:  # undeclared, or declared Latin-1 or ASCII and UTF-8 all the same (a «us-ascii» feed often is)
-            return _XML_DECL_ENCODING.sub(rb"\1utf-8\3", data, count=1) if named else data
-    if encoding.lower() in _LATIN_1:  # as browsers read it: the «smart quotes» of old CMSs are in 0x80-0x9F
-        encoding = "windows-1252"
-    try:
-        text = data.decode(encoding, errors="replace")
-    except LookupError:
-        return FeedError(f"unknown character encoding {encoding!r}")
-    out = text.encode("utf-8")
-    return _XML_DECL_ENCODING.sub(rb"\1utf-8\3", out, count=1)
 
 
 # -- XML -----------------------------------------------------------------------
@@ -279,9 +227,6 @@ def _guid_not_a_link(item: Item, entry: etree._Element) -> Item:
     return replace(item, link="")
 
 
-FIRST_YEAR = 1900  # an item dated before this has no date
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_YEAR_ZERO = re.compile(r"(?<![\d+-])0\d{3}(?!\d)")  # a year written 0001
 _DATE_TAGS = frozenset(("pubDate", "date", "published", "updated", "issued", "modified", "created", "lastBuildDate"))
 
 
@@ -289,7 +234,7 @@ def _dated_by_guid(item: Item) -> bool:
     """Whether the item's date may be fastfeedparser's reading of its guid
     (it reads a guid as a date when the item has none: «4» is the 4th of
     this month). A guid with a year in it is taken to be a date."""
-    return bool(item.date and 0 < len(item.guid) <= 12 and not _YEAR.search(item.guid) and item.date == _lenient_date(item.guid))
+    return bool(item.date and 0 < len(item.guid) <= 12 and not YEAR.search(item.guid) and item.date == lenient_date(item.guid))
 
 
 def _own_date(guessed: set[str], item: Item, entry: etree._Element) -> Item:
@@ -510,88 +455,6 @@ def _text_title(value: object) -> str:
 
         return html_to_text(value)
     return stored_line(value)
-
-
-def normalise_date(value: object) -> str | None:
-    """An ISO 8601 (or RFC 822, or any shape dateutil reads) date as UTC
-    ``YYYY-MM-DDTHH:MM:SSZ``; a bare date stays a date; None if unreadable
-    or if it stands for no date (a year before :data:`FIRST_YEAR`: Hugo
-    dates an undated page 0001-01-01; the Unix epoch itself)."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        try:
-            day = dt.date.fromisoformat(text)
-        except ValueError:
-            return None
-        return day.isoformat() if day.year >= FIRST_YEAR else None
-    moment = _read_date(text) if not _YEAR_ZERO.search(text) else None  # RFC 822 reads «0001» as 2001
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    try:
-        moment = moment.astimezone(dt.UTC)
-    except (OverflowError, ValueError):
-        return None
-    if moment.year < FIRST_YEAR or moment == _EPOCH:
-        return None
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _lenient_date(text: str) -> str | None:
-    moment = _dateutil(text)
-    return normalise_date(moment.isoformat()) if moment else None
-
-
-# RFC 822's zone names (email.utils knows them; dateutil warns and reads the time as UTC)
-_ZONES = {
-    name: hours * 3600
-    for name, hours in {
-        "UT": 0,
-        "UTC": 0,
-        "GMT": 0,
-        "Z": 0,
-        "EST": -5,
-        "EDT": -4,
-        "CST": -6,
-        "CDT": -5,
-        "MST": -7,
-        "MDT": -6,
-        "PST": -8,
-        "PDT": -7,
-    }.items()
-}  # seconds east of UTC
-
-
-def _dateutil(text: str) -> dt.datetime | None:
-    import warnings
-
-    from dateutil import parser as dateutil_parser
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # a zone it does not know: the time is read as UTC, and nothing is printed
-        try:
-            return dateutil_parser.parse(text, tzinfos=_ZONES)
-        except (ValueError, OverflowError, TypeError):
-            return None
-
-
-def _read_date(text: str) -> dt.datetime | None:
-    """ISO 8601 first, then RFC 822 (with its zone names: EST, PDT, ...),
-    then whatever dateutil reads of a text with a year in it (it makes a
-    date of «4» or «yesterday-ish» too)."""
-    try:
-        return dt.datetime.fromisoformat(text.replace("z", "Z"))
-    except ValueError:
-        pass
-    if not _CLOCK_12.search(text):  # RFC 822 has no AM/PM, and its parser drops them: 4:20 PM would be 04:20
-        try:
-            return email.utils.parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            pass
-    return _dateutil(text) if _YEAR.search(text) else None
 
 
 def _one_line(text: str) -> str:

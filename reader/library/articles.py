@@ -12,8 +12,9 @@ from reader import corpus, fulltext, indexing, reading
 from reader.library.session import Session
 from reader.library.sources import Sources
 from reader.model import Article, Found, ListRow, ReaderError, SearchHit, Snippet
+from reader.query import Query, parse
 from reader.sanitize import clean_line
-from reader.search import Query, Searcher, parse
+from reader.search import Searcher
 
 
 class Articles:

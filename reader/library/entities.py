@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from reader.model import EntityPage, Extraction, NameCount, SaidFigure, Trend
-from reader.search import Query, Searcher, entity_tokens, parse
+from reader.query import Query, parse
+from reader.search import Searcher, entity_tokens
 from reader.store import Index
 from reader.store.mentions import NameRow
 from reader.store.mentions import SaidFigure as StoredFigure

@@ -10,8 +10,8 @@ from reader.library.articles import Articles
 from reader.library.extraction import Extractor
 from reader.library.session import Session
 from reader.model import Alert, ReaderError, SavedSearch
+from reader.query import QueryError, parse
 from reader.sanitize import clean_line
-from reader.search import QueryError, parse
 from reader.store import StoreError
 from reader.store.searches import Searches, SearchRow, articles_of_files, counts_among, ids_in_roots, read_rowids
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.search import Filter, Query, QueryError, Term, parse
+from reader.query import Filter, Query, QueryError, Term, parse
 
 
 def test_words_phrases_exclusions_prefixes() -> None:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from reader.library import Library
-from reader.search import Matcher, parse
+from reader.query import parse
+from reader.search import Matcher
 from tests.conftest import BELTA, SPUTNIK
 
 
