@@ -1,7 +1,13 @@
-"""Work in background processes (``python -m reader.worker``): indexing for
-the app and entity extraction. Each runs niced, with its standard streams
-on a pipe or the log file and never on the app's terminal, commits batch by
-batch, and leaves when the process that started it is gone."""
+"""Work in background processes (``python -m reader.worker``): indexing and
+fetching for the app, and entity extraction. Each runs niced, with its
+standard streams on a pipe or the log file and never on the app's terminal,
+commits batch by batch, and leaves when the process that started it is gone.
+
+The worker's protocol is here, whole: it writes one JSON object a line on
+its standard output (:func:`encode`), read back here as typed events
+(:func:`decode`): :class:`Progress`, :class:`Said` (a warning),
+:class:`Noted` (a routine note on a fetched item) and :class:`Reported` (the
+fetch's report)."""
 
 from __future__ import annotations
 
@@ -12,7 +18,10 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+
+from reader.model import FetchReport
 
 # The models multiply small matrices: one BLAS thread a process. Parallel
 # BLAS in two worker processes on two cores made extraction five times slower.
@@ -58,18 +67,80 @@ def _start(data_dir: Path, *args: str, stdout: int) -> subprocess.Popen[bytes]:
         )
 
 
-def in_background(data_dir: Path, args: Sequence[str], progress: Callable[[int, int], None]) -> Iterator[dict[str, object]]:
+# -- the worker's events -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    done: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """A warning, as one line."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Noted:
+    """A routine note on a fetched item (no date…), kept with its feed."""
+
+    item: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reported:
+    report: FetchReport
+
+
+Event = Progress | Said | Noted | Reported
+
+
+def encode(event: Event) -> str:
+    """One line of the worker's standard output."""
+    match event:
+        case Progress(done, total):
+            data: dict[str, object] = {"progress": [done, total]}
+        case Said(text):
+            data = {"warning": text}
+        case Noted(item, note):
+            data = {"note": [item, note]}
+        case Reported(report):
+            data = {"fetched": report.as_json()}
+    return json.dumps(data, ensure_ascii=False) + "\n"
+
+
+def decode(line: bytes | str) -> Event | None:
+    """An event back from its line; None for a line it is not."""
+    data = json.loads(line)
+    if not isinstance(data, dict):
+        return None
+    if isinstance(done := data.get("progress"), list) and len(done) == 2:
+        return Progress(int(done[0]), int(done[1]))
+    if "warning" in data:
+        return Said(str(data["warning"]))
+    if isinstance(note := data.get("note"), list) and len(note) == 2:
+        return Noted(str(note[0]), str(note[1]))
+    if isinstance(fetched := data.get("fetched"), dict):
+        return Reported(FetchReport(**fetched))
+    return None
+
+
+def in_background(data_dir: Path, args: Sequence[str], progress: Callable[[int, int], None]) -> Iterator[Said | Noted | Reported]:
     """Run ``index ROOT ...`` or ``fetch [FEED ...]`` in a worker process;
     calls ``progress`` as it goes and yields its other events (warnings,
-    the fetch report). Raises RuntimeError when the worker fails."""
+    notes, the fetch report). Raises RuntimeError when the worker fails."""
     process = _start(data_dir, *args, stdout=subprocess.PIPE)
     assert process.stdout is not None
     with process.stdout:
         for line in process.stdout:
-            event = json.loads(line)
-            if "progress" in event:
-                progress(*event["progress"])
-            else:
+            event = decode(line)
+            if isinstance(event, Progress):
+                progress(event.done, event.total)
+            elif event is not None:
                 yield event
     if process.wait() != 0:
         raise RuntimeError(f"{args[0]} stopped with exit status {process.returncode}; see {data_dir / LOG}")

@@ -1,23 +1,22 @@
 """``python -m reader.worker``: one background process of
 :mod:`reader.background`.
 
-``index ROOT ...`` refreshes those roots for the app and reports on stdout,
-one JSON object a line (``{"progress": [done, total]}``, ``{"warning":
-text}``); ``fetch [FEED ...]`` fetches feeds (all, or those named) the
-same way and says ``{"note": [item, note]}`` for each routine note on an item, then ``{"fetched": report}``; ``extract --part K --parts N`` extracts entities for its share of
-the index. Both run niced, so the UI stays first in line for the CPU, and
+``index ROOT ...`` refreshes those roots for the app and reports on stdout
+(progress, warnings); ``fetch [FEED ...]`` fetches feeds (all, or those
+named) the same way and says each routine note on an item, then the fetch's
+report: the events of :mod:`reader.background`, one a line. ``extract
+--part K --parts N`` extracts entities for its share of the index. Both run niced, so the UI stays first in line for the CPU, and
 commit batch by batch, so killing one loses nothing but the batch in hand.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
 
-from reader.background import exit_with_parent
+from reader.background import Event, Noted, Progress, Reported, Said, encode, exit_with_parent
 from reader.library import Library
 
 
@@ -36,22 +35,25 @@ def main() -> int:
     os.nice(10)
     exit_with_parent()
 
-    def say(event: dict[str, object]) -> None:
-        sys.stdout.write(json.dumps(event, ensure_ascii=False) + "\n")
+    def say(event: Event) -> None:
+        sys.stdout.write(encode(event))
         sys.stdout.flush()
+
+    def progress(done: int, total: int) -> None:
+        say(Progress(done, total))
 
     with Library(data_dir=args.data_dir) as library:
         if args.command == "index":
-            report = library.refresh(lambda done, total: say({"progress": [done, total]}), roots=args.roots)
+            report = library.refresh(progress, roots=args.roots)
             for warning in [*library.warnings, *map(str, report.warnings)]:
-                say({"warning": warning})
+                say(Said(warning))
         elif args.command == "fetch":
-            fetched = library.fetch(args.feeds, lambda done, total: say({"progress": [done, total]}))
+            fetched = library.fetch(args.feeds, progress)
             for warning in [*library.warnings, *map(str, fetched.warnings)]:
-                say({"warning": warning})
+                say(Said(warning))
             for note in fetched.notes:
-                say({"note": [note.path, note.message]})
-            say({"fetched": fetched.as_json()})
+                say(Noted(note.path, note.message))
+            say(Reported(fetched))
         else:
             library.extract_pending(part=args.part, parts=args.parts)
     return 0

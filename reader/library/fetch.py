@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reader import corpus, fulltext
-from reader.background import in_background
+from reader.background import Noted, Reported, Said, in_background
 from reader.feeds.fetch import Response
 from reader.feeds.run import Claim, Feed, FeedResult, Stored, fetch_all, store_answer
 from reader.indexing import StoringPool
@@ -197,12 +197,13 @@ def fetch_elsewhere(data_dir: Path, keys: Sequence[str], progress: Progress) -> 
     does; the report and the warnings."""
     report, warnings, notes = FetchReport(), [], []
     for event in in_background(data_dir, ["fetch", *keys], progress):
-        if "warning" in event:
-            warnings.append(str(event["warning"]))
-        elif isinstance(note := event.get("note"), list) and len(note) == 2:
-            notes.append(Warning_(str(note[0]), str(note[1])))
-        elif isinstance(fetched := event.get("fetched"), dict):
-            report = FetchReport(**fetched)
+        match event:
+            case Said(text):
+                warnings.append(text)
+            case Noted(item, note):
+                notes.append(Warning_(item, note))
+            case Reported(fetched):
+                report = fetched
     report.notes = notes
     return report, warnings
 

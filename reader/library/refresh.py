@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from reader import corpus, indexing
-from reader.background import in_background
+from reader.background import Said, in_background
 from reader.indexing import Known, Prepared
 from reader.library.session import Session
 from reader.library.sources import Sources
@@ -152,6 +152,4 @@ class Refresher:
         warnings. A read-only library has only its memory: it refreshes here."""
         if self.session.readonly:
             return [str(w) for w in self.refresh(progress, pool=False).warnings]
-        return [
-            str(e["warning"]) for e in in_background(self.session.data_dir, ["index", *self.sources.scope()], progress) if "warning" in e
-        ]
+        return [e.text for e in in_background(self.session.data_dir, ["index", *self.sources.scope()], progress) if isinstance(e, Said)]
