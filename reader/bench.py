@@ -4,6 +4,7 @@
     python -m reader.bench [--articles N] [--json FILE] [--repeat R]
     python -m reader.bench ner [--factru DIR] [--conll FILE]
     python -m reader.bench fetch [--feeds N] [--fixtures DIR] [--json FILE]
+    python -m reader.bench stories [--index N] [--show-wrong]
 
 Figures are medians over repeated runs; nothing here is a test and nothing
 asserts on time.
@@ -497,6 +498,10 @@ def main(argv: list[str] | None = None) -> int:
         results = responsiveness(options.articles, options.presses, lambda m: print(f"… {m}", file=sys.stderr))
         print("\n".join(table(results)))
         return 0
+    if args[:1] == ["stories"]:
+        from reader import bench_stories
+
+        return bench_stories.main(args[1:], lambda folder, n: make_corpus(folder, n, factru=factru_dir()))
     if args[:1] == ["extract"]:
         from reader import bench_extract
 

@@ -28,7 +28,7 @@ from reader.library import SINGLE_THREADED, Library
 from reader.model import Article, ReaderError, RefreshReport
 from reader.sanitize import clean_line
 
-COMMANDS = ("index", "list", "show", "entities", "search", "bookmark", "bookmarks", "sources", "feeds", "fetch")
+COMMANDS = ("index", "list", "show", "entities", "search", "bookmark", "bookmarks", "sources", "feeds", "fetch", "stories")
 GLOBAL_OPTIONS = {"--library": "library", "--data-dir": "data_dir", "--config": "config"}
 PIPED_WIDTH = 10_000  # columns of standard output when it is not a terminal
 _MARKED = re.compile(r"\*\*(.+?)\*\*")
@@ -122,6 +122,9 @@ def _parser() -> argparse.ArgumentParser:
     fetch = commands.add_parser("fetch", help="fetch feeds (all, or those named)")
     fetch.add_argument("feeds", nargs="*", metavar="NAME|URL")
     fetch.add_argument("--json", action="store_true")
+    stories = commands.add_parser("stories", help="stories (one event from many sources), newest first")
+    stories.add_argument("--json", action="store_true")
+    stories.add_argument("--limit", type=int, default=None)
     return parser
 
 
@@ -172,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if rest[0] == "search":
                 rest = _search_args(rest)
             args = _parser().parse_args(rest)
-            if getattr(args, "limit", 1) < 1:
+            if getattr(args, "limit", None) is not None and args.limit < 1:
                 raise UsageError("--limit must be at least 1")
             for path in given.library:
                 if not path.exists():
@@ -532,5 +535,25 @@ def _fetch(library: Library, args: argparse.Namespace, err: Console) -> int:
     return status
 
 
+def _stories(library: Library, args: argparse.Namespace, err: Console) -> int:
+    found = library.stories(args.limit)
+    if args.json:
+        _print_json([s.as_json() for s in found])
+        return 0
+    out = _stdout()
+    for s in found:
+        more = f"  +{len(s.ids) - 1} · {_plural(len(s.sources), 'source')}" if len(s.ids) > 1 else ""
+        out.print(Text(f"{s.story}  {s.date}  {s.title}{more}"), no_wrap=True, overflow="ellipsis")
+    return 0
+
+
 _OWN_REFRESH = {"sources": _sources, "feeds": _feeds, "fetch": _fetch}
-_COMMANDS = {"list": _list, "show": _show, "entities": _entities, "search": _search, "bookmark": _bookmark, "bookmarks": _bookmarks}
+_COMMANDS = {
+    "list": _list,
+    "show": _show,
+    "entities": _entities,
+    "search": _search,
+    "bookmark": _bookmark,
+    "bookmarks": _bookmarks,
+    "stories": _stories,
+}

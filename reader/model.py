@@ -109,6 +109,7 @@ class ListRow:
     bookmarked: bool = False
     read: bool = False
     missing: bool = False
+    story: str = ""  # the id of the story the article is in (SPEC §6.6)
 
     def as_json(self) -> dict[str, object]:
         return _json(self, drop=("rowid", "missing"))
@@ -138,9 +139,33 @@ class SearchHit:
     source: str
     score: float
     snippet: str
+    story: str = ""
 
     def as_json(self) -> dict[str, object]:
         return _json(self, score=float(f"{self.score:.6g}"))  # BM25 scores are small: keep their digits
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """One event from many sources (SPEC §6.6): its articles earliest first,
+    titled by the first; ``date`` is its newest article's."""
+
+    story: str
+    title: str
+    date: str
+    ids: tuple[str, ...]
+    sources: tuple[str, ...]
+    rowids: tuple[int, ...] = ()
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "story": self.story,
+            "title": self.title,
+            "date": self.date,
+            "articles": len(self.ids),
+            "sources": list(self.sources),
+            "ids": list(self.ids),
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ from reader.feeds.fetch import Response
 from reader.feeds.run import Claim, Feed, FeedResult, Stored, discover, fetch_all, store_answer
 from reader.feeds.write import feed_folder
 from reader.indexing import Known, Prepared, StoringPool
+from reader.library import stories as story_room
 from reader.model import (
     Article,
     Bookmark,
@@ -45,6 +46,7 @@ from reader.model import (
     Rendered,
     SearchHit,
     Source,
+    Story,
     Warning_,
 )
 from reader.sanitize import clean_line
@@ -722,12 +724,22 @@ class Library:
         if found.error:
             raise ValueError(f"bad query: {found.error}")
         hits = []
+        story_of = self.index.story_ids(list(found.rowids[:limit]))
         for rowid in found.rowids[:limit]:
             article = self.index.article(rowid)
             if article is not None:
                 snippet = self._searcher.snippet(found, article.body)
-                hits.append(SearchHit(article.id, article.title, article.date, article.source, found.scores.get(rowid, 0.0), snippet))
+                score = found.scores.get(rowid, 0.0)
+                hits.append(
+                    SearchHit(article.id, article.title, article.date, article.source, score, snippet, story_of.get(rowid, article.id))
+                )
         return hits
+
+    # -- stories --------------------------------------------------------------
+
+    def stories(self, limit: int | None = None) -> list[Story]:
+        """Stories of the articles in view, newest first (SPEC §6.6)."""
+        return story_room.stories(self.index, self.scope(), limit)
 
     # -- bookmarks and read state -------------------------------------------
 

@@ -27,19 +27,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from reader import stories as grouping
 from reader.model import Article, Bookmark, ListRow, ReaderError
+from reader.store import stories
 from reader.text import lemmas
 
 if TYPE_CHECKING:
     import numpy as np
 
-INDEX_VERSION = f"index-9/{lemmas.VERSION}"  # 9: FTS5's ascii tokenizer on the normal forms
+INDEX_VERSION = f"index-10/{lemmas.VERSION}/{grouping.VERSION}"  # 9: FTS5's ascii tokenizer on the normal forms, 10: stories
 BUSY_TIMEOUT_S = 30.0
 QUICK_CHECK_MAX_BYTES = 32 * 2**20
 T = TypeVar("T")
 D = TypeVar("D", bound="_Db")
 
-INDEX_SCHEMA = """
+INDEX_SCHEMA = (
+    """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE files(path TEXT PRIMARY KEY, root TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
                    hash TEXT NOT NULL, article INTEGER, note TEXT);
@@ -76,6 +79,8 @@ CREATE TABLE extractions(hash TEXT NOT NULL, version TEXT NOT NULL, data TEXT NO
 CREATE TABLE extraction_failures(hash TEXT NOT NULL, version TEXT NOT NULL, error TEXT NOT NULL,
                                  PRIMARY KEY(hash, version)) WITHOUT ROWID;
 """
+    + stories.SCHEMA
+)
 
 STATE_MIGRATIONS: tuple[str, ...] = (
     """
@@ -315,6 +320,7 @@ class Indexed:
     title_norm: str
     body_norm: str
     meta_norm: str
+    marks: grouping.Marks | None = None  # None: grouped with nothing (a story of its own)
 
 
 def normalise(article: Article) -> tuple[str, str, str]:
@@ -323,7 +329,7 @@ def normalise(article: Article) -> tuple[str, str, str]:
     return lemmas.normalise_text(article.title, lang), lemmas.normalise_text(article.body, lang), lemmas.normalise_text(meta, lang)
 
 
-class Index(_Db):
+class Index(_Db, stories.Stories):
     """``index.db``: articles of every source, full-text index, entity cache."""
 
     @classmethod
@@ -475,6 +481,7 @@ class Index(_Db):
         rowid = int(cursor.lastrowid or 0)
         tx.execute("INSERT INTO bodies(rowid, body) VALUES (?,?)", (rowid, a.body))
         tx.execute("INSERT INTO fts(rowid, title, body, meta) VALUES (?,?,?,?)", (rowid, item.title_norm, item.body_norm, item.meta_norm))
+        stories.join(tx, rowid, a.id, item.marks)
         return rowid
 
     def _drop_file(self, tx: sqlite3.Connection, path: str) -> None:
@@ -489,6 +496,7 @@ class Index(_Db):
             if article is not None:
                 title, body, meta = normalise(article)
                 tx.execute("INSERT INTO fts(fts, rowid, title, body, meta) VALUES ('delete',?,?,?,?)", (rowid, title, body, meta))
+            stories.leave(tx, int(rowid))
             tx.execute("DELETE FROM efts WHERE rowid=?", (rowid,))
             tx.execute("DELETE FROM articles WHERE rowid=?", (rowid,))
             tx.execute("DELETE FROM bodies WHERE rowid=?", (rowid,))
@@ -557,11 +565,14 @@ class Index(_Db):
         if not rowids:
             return {}
         sql = (
-            "SELECT a.rowid, a.id, a.title, a.date, a.source, a.url, b.id IS NOT NULL, r.id IS NOT NULL FROM articles a"
-            " LEFT JOIN state.bookmarks b ON b.id=a.id LEFT JOIN state.reads r ON r.id=a.id"
+            "SELECT a.rowid, a.id, a.title, a.date, a.source, a.url, b.id IS NOT NULL, r.id IS NOT NULL, s.story FROM articles a"
+            " LEFT JOIN state.bookmarks b ON b.id=a.id LEFT JOIN state.reads r ON r.id=a.id LEFT JOIN story_of s ON s.rowid=a.rowid"
             f" WHERE a.rowid IN ({','.join('?' * len(rowids))})"
         )
-        return {int(r[0]): ListRow(int(r[0]), r[1], r[2], r[3], r[4], r[5], bool(r[6]), bool(r[7])) for r in self._rows(sql, list(rowids))}  # type: ignore[call-overload, arg-type]
+        return {
+            int(r[0]): ListRow(int(r[0]), r[1], r[2], r[3], r[4], r[5], bool(r[6]), bool(r[7]), story=str(r[8] or r[1]))  # type: ignore[arg-type, call-overload]
+            for r in self._rows(sql, list(rowids))
+        }
 
     def counts(self, roots: Sequence[str]) -> dict[str, tuple[int, int]]:
         """Articles and unread articles of each root."""

@@ -1,0 +1,170 @@
+"""The index's stories: every statement that groups articles, or reads the groups.
+
+An article joins the stories of the articles it reports one event with (found
+by an indexed look-up of its band keys and names within the dates that may
+hold them, then checked by :func:`reader.stories.same_event`), and each link
+is kept, so that an article leaving splits its story along the links that
+remain. A story's id is the id of its earliest article: it does not depend
+on the order articles were indexed in.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from reader.stories import MIN_SHARED_NAMES, WINDOW_DAYS, Marks, same_event
+
+SCHEMA = """
+-- Stories (reader.stories, reader.store.stories): one event from many sources.
+CREATE TABLE story_marks(rowid INTEGER PRIMARY KEY, day INTEGER, lead BLOB NOT NULL, lead_size INTEGER NOT NULL,
+                         words BLOB NOT NULL, words_size INTEGER NOT NULL, names TEXT NOT NULL);
+CREATE TABLE story_keys(key INTEGER NOT NULL, day INTEGER NOT NULL, rowid INTEGER NOT NULL,
+                        PRIMARY KEY(key, day, rowid)) WITHOUT ROWID;
+CREATE TABLE story_names(key INTEGER NOT NULL, day INTEGER NOT NULL, rowid INTEGER NOT NULL,
+                         PRIMARY KEY(key, day, rowid)) WITHOUT ROWID;
+CREATE TABLE story_links(a INTEGER NOT NULL, b INTEGER NOT NULL, PRIMARY KEY(a, b)) WITHOUT ROWID;
+CREATE TABLE story_of(rowid INTEGER PRIMARY KEY, story TEXT NOT NULL);
+CREATE INDEX story_members ON story_of(story);
+"""
+
+_CANDIDATES = """
+SELECT rowid FROM story_keys WHERE key IN ({keys}) AND day BETWEEN ? AND ?
+UNION
+SELECT rowid FROM story_names WHERE key IN ({names}) AND day BETWEEN ? AND ? GROUP BY rowid HAVING count(*) >= ?
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRow:
+    """One story: its id, its articles' rowids (earliest first), sources and newest date."""
+
+    story: str
+    rowids: tuple[int, ...]
+    sources: tuple[str, ...]
+    date: str
+
+
+def _marks(row: Sequence[object]) -> Marks:
+    day, lead, lead_size, words, words_size, names = row
+    said = [item.split("\x1e") for item in str(names).split("\x1f")] if names else []
+    return Marks(day, bytes(lead), int(lead_size), bytes(words), int(words_size), tuple(n for n, _ in said), tuple(int(c) for _, c in said))  # type: ignore[arg-type, call-overload]
+
+
+def join(tx: sqlite3.Connection, rowid: int, article_id: str, marks: Marks | None) -> None:
+    """An article just inserted joins the stories it reports one event with, or starts one."""
+    if marks is None:
+        tx.execute("INSERT INTO story_of VALUES (?,?)", (rowid, article_id))
+        return
+    tx.execute(
+        "INSERT INTO story_marks VALUES (?,?,?,?,?,?,?)",
+        (
+            rowid,
+            marks.day,
+            marks.lead,
+            marks.lead_size,
+            marks.words,
+            marks.words_size,
+            "\x1f".join(f"{n}\x1e{c}" for n, c in zip(marks.names, marks.counts, strict=True)),
+        ),
+    )
+    linked: list[int] = []
+    if marks.day is not None:
+        keys, names = marks.band_keys(), sorted(set(marks.name_keys()))
+        low, high = marks.day - WINDOW_DAYS, marks.day + WINDOW_DAYS
+        sql = _CANDIDATES.format(keys=",".join("?" * len(keys)) or "NULL", names=",".join("?" * len(names)) or "NULL")
+        found = [int(r[0]) for r in tx.execute(sql, (*keys, low, high, *names, low, high, MIN_SHARED_NAMES))]
+        for other in found:
+            row = tx.execute("SELECT day, lead, lead_size, words, words_size, names FROM story_marks WHERE rowid=?", (other,)).fetchone()
+            if row is not None and same_event(marks, _marks(row)):
+                linked.append(other)
+        tx.executemany("INSERT OR IGNORE INTO story_keys VALUES (?,?,?)", [(k, marks.day, rowid) for k in keys])
+        tx.executemany("INSERT OR IGNORE INTO story_names VALUES (?,?,?)", [(k, marks.day, rowid) for k in names])
+        tx.executemany("INSERT OR IGNORE INTO story_links VALUES (?,?)", [p for o in linked for p in ((rowid, o), (o, rowid))])
+    tx.execute("INSERT INTO story_of VALUES (?,?)", (rowid, article_id))
+    if linked:
+        stories = sorted(
+            {str(r[0]) for r in tx.execute(f"SELECT story FROM story_of WHERE rowid IN ({','.join('?' * len(linked))})", linked)}
+        )
+        members = [rowid] + [int(r[0]) for s in stories for r in tx.execute("SELECT rowid FROM story_of WHERE story=?", (s,))]
+        _name(tx, members)
+
+
+def leave(tx: sqlite3.Connection, rowid: int) -> None:
+    """An article about to be dropped leaves its story, which splits along the links left."""
+    row = tx.execute("SELECT story FROM story_of WHERE rowid=?", (rowid,)).fetchone()
+    marks = tx.execute("SELECT day, lead, lead_size, words, words_size, names FROM story_marks WHERE rowid=?", (rowid,)).fetchone()
+    if marks is not None and marks[0] is not None:
+        m = _marks(marks)
+        tx.executemany("DELETE FROM story_keys WHERE key=? AND day=? AND rowid=?", [(k, m.day, rowid) for k in m.band_keys()])
+        tx.executemany("DELETE FROM story_names WHERE key=? AND day=? AND rowid=?", [(k, m.day, rowid) for k in set(m.name_keys())])
+    tx.execute("DELETE FROM story_marks WHERE rowid=?", (rowid,))
+    tx.execute("DELETE FROM story_links WHERE a=?", (rowid,))
+    tx.execute("DELETE FROM story_links WHERE b=?", (rowid,))
+    tx.execute("DELETE FROM story_of WHERE rowid=?", (rowid,))
+    if row is None:
+        return
+    left = [int(r[0]) for r in tx.execute("SELECT rowid FROM story_of WHERE story=?", (row[0],))]
+    unseen = set(left)
+    while unseen:  # each part still linked together is a story
+        part, todo = set(), [unseen.pop()]
+        while todo:
+            one = todo.pop()
+            part.add(one)
+            for (other,) in tx.execute("SELECT b FROM story_links WHERE a=?", (one,)).fetchall():
+                if other in unseen:
+                    unseen.discard(other)
+                    todo.append(other)
+        _name(tx, sorted(part))
+
+
+def _name(tx: sqlite3.Connection, members: Sequence[int]) -> None:
+    """Members of one story named after the earliest of them."""
+    marks = ",".join("?" * len(members))
+    first = tx.execute(f"SELECT id FROM articles WHERE rowid IN ({marks}) ORDER BY date, at, id LIMIT 1", list(members)).fetchone()
+    tx.execute(f"UPDATE story_of SET story=? WHERE rowid IN ({marks})", (first[0], *members))
+
+
+class Stories:
+    """Reads of the stories, on an index connection (``_rows`` of the store's ``_Db``)."""
+
+    if TYPE_CHECKING:
+
+        def _rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple[object, ...]]: ...
+
+    def story_ids(self, rowids: Sequence[int]) -> dict[int, str]:
+        """The story of each of these articles."""
+        out: dict[int, str] = {}
+        for start in range(0, len(rowids), 10_000):
+            part = list(rowids[start : start + 10_000])
+            rows = self._rows(f"SELECT rowid, story FROM story_of WHERE rowid IN ({','.join('?' * len(part))})", part)
+            out.update({int(r): str(s) for r, s in rows})  # type: ignore[call-overload]
+        return out
+
+    def story_members(self, story: str) -> list[int]:
+        """A story's articles, earliest first."""
+        rows = self._rows(
+            "SELECT s.rowid FROM story_of s JOIN articles a USING (rowid) WHERE s.story=? ORDER BY a.date, a.at, a.id", (story,)
+        )
+        return [int(r[0]) for r in rows]  # type: ignore[call-overload]
+
+    def story_rows(self, roots: Sequence[str]) -> list[StoryRow]:
+        """Every story of the articles under these roots, newest first
+        (by its newest article), each with its articles earliest first."""
+        marks = ",".join("?" * len(roots))
+        rows = self._rows(
+            "SELECT s.story, a.rowid, a.source, a.date FROM story_of s JOIN articles a USING (rowid)"
+            f" WHERE a.root IN ({marks}) ORDER BY s.story, a.date, a.at, a.id",
+            list(roots),
+        )
+        grouped: dict[str, list[tuple[int, str, str]]] = {}
+        for story, rowid, source, date in rows:
+            grouped.setdefault(str(story), []).append((int(rowid), str(source), str(date)))  # type: ignore[call-overload]
+        out = [
+            StoryRow(story, tuple(r for r, _, _ in items), tuple(dict.fromkeys(s for _, s, _ in items)), max(d for _, _, d in items))
+            for story, items in grouped.items()
+        ]
+        out.sort(key=lambda s: (s.date, s.story), reverse=True)
+        return out
