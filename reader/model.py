@@ -110,9 +110,11 @@ class ListRow:
     read: bool = False
     missing: bool = False
     story: str = ""  # the id of the story the article is in (SPEC §6.6)
+    others: int = 0  # the story's other articles
+    sources: int = 1  # the sources that carried the story
 
     def as_json(self) -> dict[str, object]:
-        return _json(self, drop=("rowid", "missing"))
+        return _json(self, drop=("rowid", "missing", "others", "sources"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,7 @@ from reader.text import lemmas
 if TYPE_CHECKING:
     import numpy as np
 
-VERSION = "stories-1"
+VERSION = "stories-2"
 WINDOW_DAYS = 3  # 72 hours, in days: dates are days
 LEAD_WORDS = 150  # words of the body a copy's lead is compared on
 SHINGLE = 3

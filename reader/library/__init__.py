@@ -125,6 +125,7 @@ class Library:
         self.writer = Writer()
         self._searcher: Searcher
         self._queries: Index
+        self._folding: story_room.Folding
 
     # -- opening ------------------------------------------------------------
 
@@ -158,6 +159,7 @@ class Library:
         # Searches run on worker threads with a connection of their own, so
         # the list's rows (read on the UI thread) never wait behind one.
         self._searcher = Searcher(self._queries, self.scope, self._resolve)
+        self._folding = story_room.Folding(self.index)
         return self
 
     def close(self) -> None:
@@ -740,6 +742,14 @@ class Library:
     def stories(self, limit: int | None = None) -> list[Story]:
         """Stories of the articles in view, newest first (SPEC §6.6)."""
         return story_room.stories(self.index, self.scope(), limit)
+
+    def fold(self, rowids: array[int]) -> array[int]:
+        """One row a story: the first article of each story among these, where the story first appears."""
+        return self._folding.fold(rowids)
+
+    def story_members(self, rowid: int) -> list[int]:
+        """The articles in view of an article's story, earliest first."""
+        return self.index.story_members(rowid, self.scope())
 
     # -- bookmarks and read state -------------------------------------------
 

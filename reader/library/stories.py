@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from reader.model import Story
 from reader.store import Index
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def stories(index: Index, roots: Sequence[str], limit: int | None = None) -> list[Story]:
@@ -19,3 +24,40 @@ def stories(index: Index, roots: Sequence[str], limit: int | None = None) -> lis
         if articles:
             out.append(Story(s.story, articles[0].title, s.date, tuple(a.id for a in articles), s.sources, s.rowids))
     return out
+
+
+class Folding:
+    """One row a story: a list of articles folded to the first article of
+    each story, where its first member stood. The map of every article to
+    its story's first is read once for each state of the index."""
+
+    def __init__(self, index: Index) -> None:
+        self._index = index
+        self._generation = -1
+        self._firsts: np.ndarray | None = None
+
+    def _map(self) -> np.ndarray:
+        import numpy as np
+
+        generation = self._index.generation()
+        if self._firsts is None or generation != self._generation:
+            rowids, firsts = self._index.story_firsts()
+            size = (max(rowids) + 1) if rowids else 1
+            mapping = np.arange(size, dtype=np.int64)  # an article the map does not know is its own story
+            mapping[np.frombuffer(rowids, dtype=np.int64)] = np.frombuffer(firsts, dtype=np.int64)
+            self._firsts, self._generation = mapping, generation
+        return self._firsts
+
+    def fold(self, rowids: array[int]) -> array[int]:
+        """The first article of each story these articles are in, in the order
+        the stories first appear among them."""
+        import numpy as np
+
+        if not rowids:
+            return rowids
+        mapping = self._map()
+        found = np.frombuffer(rowids, dtype=np.int64)
+        known = found < len(mapping)
+        firsts = np.where(known, mapping[np.where(known, found, 0)], found)
+        _, where = np.unique(firsts, return_index=True)
+        return array("q", firsts[np.sort(where)].tobytes())

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from reader import stories as grouping
 from reader.model import Article, Bookmark, ListRow, ReaderError
@@ -565,14 +565,13 @@ class Index(_Db, stories.Stories):
         if not rowids:
             return {}
         sql = (
-            "SELECT a.rowid, a.id, a.title, a.date, a.source, a.url, b.id IS NOT NULL, r.id IS NOT NULL, s.story FROM articles a"
-            " LEFT JOIN state.bookmarks b ON b.id=a.id LEFT JOIN state.reads r ON r.id=a.id LEFT JOIN story_of s ON s.rowid=a.rowid"
-            f" WHERE a.rowid IN ({','.join('?' * len(rowids))})"
+            "SELECT a.rowid, a.id, a.title, a.date, a.source, a.url, b.id IS NOT NULL, r.id IS NOT NULL, s.story,"
+            " (SELECT count(*) - 1 FROM story_of o WHERE o.story=s.story),"
+            " (SELECT count(DISTINCT oa.source) FROM story_of o JOIN articles oa ON oa.rowid=o.rowid WHERE o.story=s.story)"
+            " FROM articles a LEFT JOIN state.bookmarks b ON b.id=a.id LEFT JOIN state.reads r ON r.id=a.id"
+            f" LEFT JOIN story_of s ON s.rowid=a.rowid WHERE a.rowid IN ({','.join('?' * len(rowids))})"
         )
-        return {
-            int(r[0]): ListRow(int(r[0]), r[1], r[2], r[3], r[4], r[5], bool(r[6]), bool(r[7]), story=str(r[8] or r[1]))  # type: ignore[arg-type, call-overload]
-            for r in self._rows(sql, list(rowids))
-        }
+        return {int(r[0]): _list_row(r) for r in self._rows(sql, list(rowids))}  # type: ignore[call-overload]
 
     def counts(self, roots: Sequence[str]) -> dict[str, tuple[int, int]]:
         """Articles and unread articles of each root."""
@@ -848,6 +847,11 @@ class State(_Db):
                 )
                 if r.name:
                     tx.execute("UPDATE sources SET name=? WHERE location=? AND json_extract(settings, '$.named') IS NOT 1", (r.name, r.key))
+
+
+def _list_row(r: Sequence[Any]) -> ListRow:
+    story, others, sources = str(r[8] or r[1]), int(r[9] or 0), int(r[10] or 1)
+    return ListRow(int(r[0]), r[1], r[2], r[3], r[4], r[5], bool(r[6]), bool(r[7]), story=story, others=others, sources=sources)
 
 
 def _source(row: Sequence[object]) -> SourceRow:

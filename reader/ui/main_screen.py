@@ -123,7 +123,7 @@ class MainScreen(Screen[None]):
             with Vertical(id="left"):
                 yield SearchBox(placeholder=SEARCH_HINTS[0], id="search")
                 yield Static("", id="search-error")
-                yield ArticleList(self.library.rows, id="articles")
+                yield ArticleList(self.library.rows, self.library.fold, self.library.story_members, id="articles")
                 yield Static("", id="status")
             yield ReadingPane(id="reader")
             yield EntitySidebar(id="sidebar")
@@ -273,7 +273,10 @@ class MainScreen(Screen[None]):
         self.matcher = found.matcher
         by_words = self.library.searched_by_words(found)
         articles.set_rowids(
-            found.rowids, keep=current, snippets=(lambda rowids: self.library.snippets(found, rowids)) if by_words else None
+            found.rowids,
+            keep=current,
+            snippets=(lambda rowids: self.library.snippets(found, rowids)) if by_words else None,
+            fold=not self.bookmarked_only,
         )
         total = self.library.count()
         shown = len(found.rowids)
