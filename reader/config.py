@@ -2,7 +2,9 @@
 ``READER_CONFIG`` names another). ``[keys]`` remaps bindings by id;
 ``browser`` names the command that opens links (``%u`` stands for the URL,
 else it is added at the end); ``fetch_every_minutes`` fetches every feed
-that often while the app runs (0, the default: only on ``r``)."""
+that often while the app runs (0, the default: only on ``r``);
+``story_read`` says what opening an article marks read: its whole story
+(``"story"``, the default) or the article alone (``"article"``)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
+
+STORY_READ = ("story", "article")
 
 
 def config_path() -> Path:
@@ -26,6 +30,7 @@ class Config:
     problem: str | None = None  # said once to the user; the defaults are used
     browser: str = ""
     fetch_every_minutes: int = 0
+    story_read: str = "story"  # story | article
 
 
 def load(path: Path, binding_ids: set[str]) -> Config:
@@ -47,7 +52,11 @@ def load(path: Path, binding_ids: set[str]) -> Config:
             problem=f"{path}: fetch_every_minutes is a whole number of minutes, like 30; feeds are fetched on r only", browser=browser
         )
     loaded = _keys(path, raw, binding_ids, browser)
-    return Config(loaded.keys, loaded.problem, loaded.browser, every)
+    story_read = raw.get("story_read", "story")
+    if story_read not in STORY_READ:
+        problem = f'{path}: story_read is "story" or "article"; opening an article marks its story read'
+        return Config(loaded.keys, loaded.problem or problem, loaded.browser, every)
+    return Config(loaded.keys, loaded.problem, loaded.browser, every, str(story_read))
 
 
 def _keys(path: Path, raw: dict[str, object], binding_ids: set[str], browser: str) -> Config:

@@ -751,6 +751,20 @@ class Library:
         """The articles in view of an article's story, earliest first."""
         return self.index.story_members(rowid, self.scope())
 
+    def also_reported(self, article: Article) -> str:
+        """ "Also reported by A, B (+3)", or nothing for a story of one source."""
+        return story_room.also_reported(self.index, self.scope(), article.id)
+
+    def story_ids(self, article: Article) -> list[str]:
+        """The ids of the articles in view of an article's story (its own at least)."""
+        rowid = self.index.rowid_of(article.id, self.scope())
+        members = [] if rowid is None else self.index.story_members(rowid, self.scope())
+        return list(dict.fromkeys([article.id, *self.index.ids_of(members)]))
+
+    def story_neighbour(self, article: Article, step: int) -> int | None:
+        """The next (or previous) article of an article's story, round the end."""
+        return story_room.neighbour(self.index, self.scope(), article.id, step)
+
     # -- bookmarks and read state -------------------------------------------
 
     def row_of(self, article_id: str) -> ListRow | None:

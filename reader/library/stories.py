@@ -61,3 +61,31 @@ class Folding:
         firsts = np.where(known, mapping[np.where(known, found, 0)], found)
         _, where = np.unique(firsts, return_index=True)
         return array("q", firsts[np.sort(where)].tobytes())
+
+
+def also_reported(index: Index, roots: Sequence[str], article_id: str, shown: int = 2) -> str:
+    """ "Also reported by A, B (+3)": the other sources of an article's story
+    (empty when it is a story of one source)."""
+    rowid = index.rowid_of(article_id, roots)
+    if rowid is None:
+        return ""
+    members = index.story_members(rowid, roots)
+    rows = index.rows(members)
+    own = rows[rowid].source if rowid in rows else ""
+    others = list(dict.fromkeys(rows[r].source for r in members if r in rows and rows[r].source != own))  # earliest first
+    if not others:
+        return ""
+    more = f" (+{len(others) - shown})" if len(others) > shown else ""
+    return f"Also reported by {', '.join(others[:shown])}{more}"
+
+
+def neighbour(index: Index, roots: Sequence[str], article_id: str, step: int) -> int | None:
+    """The article ``step`` places from this one in its story (earliest
+    first, round the end), or None in a story of one."""
+    rowid = index.rowid_of(article_id, roots)
+    if rowid is None:
+        return None
+    members = index.story_members(rowid, roots)
+    if len(members) < 2 or rowid not in members:
+        return None
+    return members[(members.index(rowid) + step) % len(members)]

@@ -98,6 +98,8 @@ class MainScreen(Screen[None]):
         Binding("e", "toggle_sidebar", "Entities", id="sidebar.toggle"),
         Binding("z", "maximise", "Maximise", show=False, id="maximise"),
         Binding("f", "filter_entity", "Articles with the selected entity", show=False, id="entity.filter"),
+        Binding("greater_than_sign", "story(1)", "Next in story", show=False, id="story.next"),
+        Binding("less_than_sign", "story(-1)", "Previous in story", show=False, id="story.previous"),
     ]
 
     NARROW = 110  # below this width the list and the reading pane take turns, the sidebar overlays
@@ -116,6 +118,7 @@ class MainScreen(Screen[None]):
         self.showing_summary = False  # the article has a kept full text, but its summary is shown
         self.fetching: set[str] = set()  # ids whose full text is being fetched
         self.browser = ""  # the config's browser command
+        self.story_read = "story"  # the config's: opening an article marks its story read (or the article alone)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -336,17 +339,21 @@ class MainScreen(Screen[None]):
         else:
             sidebar.show_extraction(cached, article.lang, self.library.has_entities(article.lang))
         if not self.library.readonly:
-            self._after(self.library.set_read([article.id], True), lambda _: self.query_one(ArticleList).forget_rows())
+            ids = self.library.story_ids(article) if self.story_read == "story" else [article.id]
+            self._after(self.library.set_read(ids, True), lambda _: self.query_one(ArticleList).forget_rows())
 
     def _notice(self, article: Article) -> Text:
         """The pane's notice lines: the bookmark's note, and which text this is."""
         lines: list[tuple[str, str] | str] = []
+        also = self.library.also_reported(article)
+        if also:
+            lines += [(also, "italic"), ("  > < step through it", "dim")]
         bookmarked = self.library.is_bookmarked(article.id)
         note = self.library.note_of(article.id) if bookmarked else ""
         if note:
-            lines += [("★ ", "bold"), ("✎ ", "bold"), (note, "italic")]
+            lines += ["\n" if lines else "", ("★ ", "bold"), ("✎ ", "bold"), (note, "italic")]
         elif bookmarked:
-            lines += [("★ ", "bold"), ("Bookmarked", "dim italic")]
+            lines += ["\n" if lines else "", ("★ ", "bold"), ("Bookmarked", "dim italic")]
         full = self.library.has_full_text(article)
         if lines and (article.id in self.fetching or full):
             lines.append("\n")
@@ -734,6 +741,16 @@ class MainScreen(Screen[None]):
     def action_mention(self, step: int) -> None:
         if not self.query_one(ReadingPane).next_mark(step):
             self.notify("Nothing to walk: choose an entity in the sidebar or search for a word", timeout=3)
+
+    def action_story(self, step: int) -> None:
+        """The next (or previous) article of the open article's story."""
+        rowid = None if self.current is None else self.library.story_neighbour(self.current, step)
+        article = None if rowid is None else self.library.article(rowid)
+        if article is None:
+            self.notify("No other article reports this story", timeout=3)
+            return
+        self.showing_summary = False
+        self._open(article)
 
     def action_edit_note(self) -> None:
         article = self._article_in_focus()
