@@ -60,11 +60,7 @@ def prepare(path: str, known_hash: str | None, data_dir: str | None = None, data
         return path, None, digest, str(error)
     article = reading.with_full_text(loaded.article, data_dir)  # a kept full text is the body
     title, body, meta = normalise(article)
-    marks = (
-        None
-        if os.environ.get("READER_BENCH_NO_STORIES")
-        else stories.marks(article.title, article.body, article.date, article.lang, body, title)
-    )
+    marks = None if os.environ.get("READER_BENCH_NO_STORIES") else stories.marks(article.date, body, title)
     return path, Indexed(article, text_digest(article), title, body, meta, marks), digest, loaded.note
 
 

@@ -1,8 +1,8 @@
 """The index's stories: every statement that groups articles, or reads the groups.
 
 An article joins the stories of the articles it reports one event with (found
-by an indexed look-up of its band keys and names within the dates that may
-hold them, then checked by :func:`reader.stories.same_event`), and each link
+by an indexed look-up of its band keys within the dates that may hold them,
+then checked by :func:`reader.stories.same_event`), and each link
 is kept, so that an article leaving splits its story along the links that
 remain. A story's id is the id of its earliest article: it does not depend
 on the order articles were indexed in.
@@ -16,27 +16,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from reader.stories import MIN_SHARED_NAMES, WINDOW_DAYS, Marks, same_event
+from reader.stories import WINDOW_DAYS, Marks, same_event
 
 SCHEMA = """
 -- Stories (reader.stories, reader.store.stories): one event from many sources.
-CREATE TABLE story_marks(rowid INTEGER PRIMARY KEY, day INTEGER, lead BLOB NOT NULL, lead_size INTEGER NOT NULL,
-                         words BLOB NOT NULL, words_size INTEGER NOT NULL, names TEXT NOT NULL);
+CREATE TABLE story_marks(rowid INTEGER PRIMARY KEY, day INTEGER, lead BLOB NOT NULL, lead_size INTEGER NOT NULL);
 CREATE TABLE story_keys(key INTEGER NOT NULL, day INTEGER NOT NULL, rowid INTEGER NOT NULL,
                         PRIMARY KEY(key, day, rowid)) WITHOUT ROWID;
-CREATE TABLE story_names(key INTEGER NOT NULL, day INTEGER NOT NULL, rowid INTEGER NOT NULL,
-                         PRIMARY KEY(key, day, rowid)) WITHOUT ROWID;
 CREATE TABLE story_links(a INTEGER NOT NULL, b INTEGER NOT NULL, PRIMARY KEY(a, b)) WITHOUT ROWID;
 -- Each article's story: its id (the earliest article's id) and its first article's rowid.
 CREATE TABLE story_of(rowid INTEGER PRIMARY KEY, story TEXT NOT NULL, first INTEGER NOT NULL);
 CREATE INDEX story_members ON story_of(story);
 """
 
-_CANDIDATES = """
-SELECT rowid FROM story_keys WHERE key IN ({keys}) AND day BETWEEN ? AND ?
-UNION
-SELECT rowid FROM story_names WHERE key IN ({names}) AND day BETWEEN ? AND ? GROUP BY rowid HAVING count(*) >= ?
-"""
+_CANDIDATES = "SELECT DISTINCT k.rowid, m.day, m.lead, m.lead_size FROM story_keys k JOIN story_marks m USING (rowid) WHERE k.key IN ({keys}) AND k.day BETWEEN ? AND ?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,43 +43,24 @@ class StoryRow:
 
 
 def _marks(row: Sequence[object]) -> Marks:
-    day, lead, lead_size, words, words_size, names = row
-    said = [item.split("\x1e") for item in str(names).split("\x1f")] if names else []
-    return Marks(day, bytes(lead), int(lead_size), bytes(words), int(words_size), tuple(n for n, _ in said), tuple(int(c) for _, c in said))  # type: ignore[arg-type, call-overload]
+    day, lead, lead_size = row
+    return Marks(day, bytes(lead), int(lead_size))  # type: ignore[arg-type, call-overload]
 
 
 def join(tx: sqlite3.Connection, rowid: int, article_id: str, marks: Marks | None) -> None:
     """An article just inserted joins the stories it reports one event with, or starts one."""
-    if marks is None:
-        tx.execute("INSERT INTO story_of VALUES (?,?,?)", (rowid, article_id, rowid))
-        return
-    tx.execute(
-        "INSERT INTO story_marks VALUES (?,?,?,?,?,?,?)",
-        (
-            rowid,
-            marks.day,
-            marks.lead,
-            marks.lead_size,
-            marks.words,
-            marks.words_size,
-            "\x1f".join(f"{n}\x1e{c}" for n, c in zip(marks.names, marks.counts, strict=True)),
-        ),
-    )
-    linked: list[int] = []
-    if marks.day is not None:
-        keys, names = marks.band_keys(), sorted(set(marks.name_keys()))
-        low, high = marks.day - WINDOW_DAYS, marks.day + WINDOW_DAYS
-        sql = _CANDIDATES.format(keys=",".join("?" * len(keys)) or "NULL", names=",".join("?" * len(names)) or "NULL")
-        found = [int(r[0]) for r in tx.execute(sql, (*keys, low, high, *names, low, high, MIN_SHARED_NAMES))]
-        for other in found:
-            row = tx.execute("SELECT day, lead, lead_size, words, words_size, names FROM story_marks WHERE rowid=?", (other,)).fetchone()
-            if row is not None and same_event(marks, _marks(row)):
-                linked.append(other)
-        tx.executemany("INSERT OR IGNORE INTO story_keys VALUES (?,?,?)", [(k, marks.day, rowid) for k in keys])
-        tx.executemany("INSERT OR IGNORE INTO story_names VALUES (?,?,?)", [(k, marks.day, rowid) for k in names])
-        tx.executemany("INSERT OR IGNORE INTO story_links VALUES (?,?)", [p for o in linked for p in ((rowid, o), (o, rowid))])
     tx.execute("INSERT INTO story_of VALUES (?,?,?)", (rowid, article_id, rowid))
+    if marks is None:
+        return
+    tx.execute("INSERT INTO story_marks VALUES (?,?,?,?)", (rowid, marks.day, marks.lead, marks.lead_size))
+    keys = marks.band_keys()
+    if not keys or marks.day is None:
+        return
+    found = tx.execute(_CANDIDATES.format(keys=",".join("?" * len(keys))), (*keys, marks.day - WINDOW_DAYS, marks.day + WINDOW_DAYS))
+    linked = [int(row[0]) for row in found.fetchall() if same_event(marks, _marks(row[1:]))]
+    tx.executemany("INSERT OR IGNORE INTO story_keys VALUES (?,?,?)", [(k, marks.day, rowid) for k in keys])
     if linked:
+        tx.executemany("INSERT OR IGNORE INTO story_links VALUES (?,?)", [p for o in linked for p in ((rowid, o), (o, rowid))])
         stories = sorted(
             {str(r[0]) for r in tx.execute(f"SELECT story FROM story_of WHERE rowid IN ({','.join('?' * len(linked))})", linked)}
         )
@@ -97,11 +71,10 @@ def join(tx: sqlite3.Connection, rowid: int, article_id: str, marks: Marks | Non
 def leave(tx: sqlite3.Connection, rowid: int) -> None:
     """An article about to be dropped leaves its story, which splits along the links left."""
     row = tx.execute("SELECT story FROM story_of WHERE rowid=?", (rowid,)).fetchone()
-    marks = tx.execute("SELECT day, lead, lead_size, words, words_size, names FROM story_marks WHERE rowid=?", (rowid,)).fetchone()
+    marks = tx.execute("SELECT day, lead, lead_size FROM story_marks WHERE rowid=?", (rowid,)).fetchone()
     if marks is not None and marks[0] is not None:
         m = _marks(marks)
         tx.executemany("DELETE FROM story_keys WHERE key=? AND day=? AND rowid=?", [(k, m.day, rowid) for k in m.band_keys()])
-        tx.executemany("DELETE FROM story_names WHERE key=? AND day=? AND rowid=?", [(k, m.day, rowid) for k in set(m.name_keys())])
     tx.execute("DELETE FROM story_marks WHERE rowid=?", (rowid,))
     tx.execute("DELETE FROM story_links WHERE a=?", (rowid,))
     tx.execute("DELETE FROM story_links WHERE b=?", (rowid,))

@@ -110,8 +110,8 @@ def test_far_apart_in_time_is_never_one_event() -> None:
     from reader.text import lemmas
 
     norm = lemmas.normalise_text(text, "ru")
-    near = [stories.marks("t", text, date, "ru", norm, "t") for date in ("2025-10-01", "2025-10-04", "2025-10-05")]
+    near = [stories.marks(date, norm, "t") for date in ("2025-10-01", "2025-10-04", "2025-10-05")]
     assert stories.same_event(near[0], near[1])
     assert not stories.same_event(near[0], near[2])  # four days: past 72 hours
-    undated = stories.marks("t", text, "", "ru", norm, "t")
+    undated = stories.marks("", norm, "t")
     assert not stories.same_event(undated, undated)
