@@ -285,7 +285,8 @@ class MainScreen(Screen[None]):
         shown = len(found.rowids)
         view = " bookmarked" if self.bookmarked_only else ""
         noun = "article" if total == 1 else "articles"
-        self._set_status(count=f"{shown:,}{view} of {total:,} {noun}" if shown != total or view else f"{total:,} {noun}")
+        stories = f"{len(articles.rowids):,} stories · " if len(articles.rowids) != shown else ""  # one row a story
+        self._set_status(count=stories + (f"{shown:,}{view} of {total:,} {noun}" if shown != total or view else f"{total:,} {noun}"))
         pane = self.query_one(ReadingPane)
         if not found.rowids:
             pane.clear("Nothing matches")
