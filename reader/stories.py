@@ -34,7 +34,8 @@ WINDOW_DAYS = 3  # 72 hours, in days: dates are days
 LEAD_WORDS = 60  # words of the body a copy is compared on
 SHINGLE = 3
 PERMS = 48  # hashes of a signature
-ROWS = 2  # signature values a band key is made of: 24 bands find a copy with J=0.3 nine times in ten
+ROWS = 2  # signature values a band key is made of
+BANDS = 24  # band keys an article is found by: a copy with J=0.3 is found 9 times in 10, J=0.5 all but never missed
 COPY_CONTAINMENT = 0.55  # of the shorter lead's shingles in the other's
 COPY_MIN_SHINGLES = 8  # shingles in common, at least: two headlines alone are not a copy
 
@@ -46,19 +47,19 @@ class Marks:
     day: int | None  # the date's ordinal; None: undated (grouped with nothing)
     lead: bytes  # PERMS uint32: MinHash of the lead's shingles
     lead_size: int  # distinct shingles in the lead
+    keys: tuple[int, ...] = ()  # its band keys (made with it, in the worker: see band_keys)
 
-    def band_keys(self) -> list[int]:
-        """Band keys of the lead's signature (signed 64-bit, as SQLite keeps them)."""
-        import numpy as np
 
-        if not self.lead_size or self.day is None:
-            return []
-        bands = np.frombuffer(self.lead, dtype=np.uint32).reshape(-1, ROWS).astype(np.uint64)
-        keys: np.ndarray = np.zeros(len(bands), dtype=np.uint64)
-        for column in range(ROWS):
-            keys = keys * np.uint64(0x100000001B3) + bands[:, column]
-        keys = keys * np.uint64(64) + np.arange(len(bands), dtype=np.uint64)  # each band its own key space
-        return [int(k) for k in keys.view(np.int64)]
+def band_keys(lead: bytes) -> tuple[int, ...]:
+    """Band keys of a lead's signature (signed 64-bit, as SQLite keeps them)."""
+    import numpy as np
+
+    bands = np.frombuffer(lead, dtype=np.uint32)[: BANDS * ROWS].reshape(BANDS, ROWS).astype(np.uint64)
+    keys: np.ndarray = np.zeros(len(bands), dtype=np.uint64)
+    for column in range(ROWS):
+        keys = keys * np.uint64(0x100000001B3) + bands[:, column]
+    keys = keys * np.uint64(64) + np.arange(len(bands), dtype=np.uint64)  # each band its own key space
+    return tuple(keys.view(np.int64).tolist())
 
 
 @cache
@@ -115,7 +116,11 @@ def marks(date: str, body_norm: str, title_norm: str) -> Marks:
     if len(lead) >= SHINGLE:
         lead = (lead[:-2] * np.uint64(0x9E3779B1) + lead[1:-1]) * np.uint64(0x85EBCA77) + lead[2:]
     size = len(set(lead.tolist()))  # the minimum needs no distinct values, the size does
-    return Marks(_day(date), _minhash(lead) if size else b"\xff" * (4 * PERMS), size)
+    day = _day(date)
+    if not size:
+        return Marks(day, b"\xff" * (4 * PERMS), 0)
+    signature = _minhash(lead)
+    return Marks(day, signature, size, band_keys(signature) if day is not None else ())
 
 
 def _containment(a: Marks, b: Marks) -> tuple[float, float]:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from reader.stories import WINDOW_DAYS, Marks, same_event
+from reader.stories import WINDOW_DAYS, Marks, band_keys, same_event
 
 if TYPE_CHECKING:
     import numpy as np
@@ -55,7 +55,7 @@ def join(tx: sqlite3.Connection, rowid: int, article_id: str, marks: Marks | Non
     if marks is None:
         return
     tx.execute("INSERT INTO story_marks VALUES (?,?,?,?)", (rowid, marks.day, marks.lead, marks.lead_size))
-    keys = marks.band_keys()
+    keys = marks.keys
     if not keys or marks.day is None:
         return
     found = tx.execute(_CANDIDATES.format(keys=",".join("?" * len(keys))), (*keys, marks.day - WINDOW_DAYS, marks.day + WINDOW_DAYS))
@@ -75,8 +75,9 @@ def leave(tx: sqlite3.Connection, rowid: int) -> None:
     row = tx.execute("SELECT story FROM story_of WHERE rowid=?", (rowid,)).fetchone()
     marks = tx.execute("SELECT day, lead, lead_size FROM story_marks WHERE rowid=?", (rowid,)).fetchone()
     if marks is not None and marks[0] is not None:
-        m = _marks(marks)
-        tx.executemany("DELETE FROM story_keys WHERE key=? AND day=? AND rowid=?", [(k, m.day, rowid) for k in m.band_keys()])
+        day, lead, size = marks
+        keys = band_keys(bytes(lead)) if size else ()
+        tx.executemany("DELETE FROM story_keys WHERE key=? AND day=? AND rowid=?", [(k, day, rowid) for k in keys])
     tx.execute("DELETE FROM story_marks WHERE rowid=?", (rowid,))
     tx.execute("DELETE FROM story_links WHERE a=?", (rowid,))
     tx.execute("DELETE FROM story_links WHERE b=?", (rowid,))
