@@ -29,7 +29,7 @@ from reader.text import lemmas
 if TYPE_CHECKING:
     import numpy as np
 
-VERSION = "stories-3"
+VERSION = "stories-4"
 WINDOW_DAYS = 3  # 72 hours, in days: dates are days
 LEAD_WORDS = 60  # words of the body a copy is compared on
 SHINGLE = 3
