@@ -4,7 +4,9 @@
 else it is added at the end); ``fetch_every_minutes`` fetches every feed
 that often while the app runs (0, the default: only on ``r``);
 ``alert_command`` runs for each alert of a fetch (``%s`` stands for its
-line, see :mod:`reader.alerts`)."""
+line, see :mod:`reader.alerts`); ``story_read`` says what opening an article
+marks read: its whole story (``"story"``, the default) or the article alone
+(``"article"``)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
+
+STORY_READ = ("story", "article")
 
 
 def config_path() -> Path:
@@ -29,6 +33,7 @@ class Config:
     browser: str = ""
     fetch_every_minutes: int = 0
     alert_command: str = ""
+    story_read: str = "story"  # story | article
 
 
 def load(path: Path, binding_ids: set[str] | None) -> Config:
@@ -57,7 +62,11 @@ def load(path: Path, binding_ids: set[str] | None) -> Config:
             problem=f'{path}: alert_command is a command, like alert_command = "notify-send reader %s"; no command runs on alerts'
         )
     loaded = _keys(path, raw, binding_ids, browser) if binding_ids is not None else Config(browser=browser)
-    return Config(loaded.keys, loaded.problem, loaded.browser, every, alert)
+    story_read = raw.get("story_read", "story")
+    if story_read not in STORY_READ:
+        problem = f'{path}: story_read is "story" or "article"; opening an article marks its story read'
+        return Config(loaded.keys, loaded.problem or problem, loaded.browser, every, alert)
+    return Config(loaded.keys, loaded.problem, loaded.browser, every, alert, str(story_read))
 
 
 def _keys(path: Path, raw: dict[str, object], binding_ids: set[str], browser: str) -> Config:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
-from reader import corpus, reading
+from reader import corpus, reading, stories
 from reader.background import append_log, exit_with_parent
 from reader.feeds.fetch import Response
 from reader.feeds.run import Feed, FeedResult, store_answer
@@ -60,7 +60,8 @@ def prepare(path: str, known_hash: str | None, data_dir: str | None = None, data
         return path, None, digest, str(error)
     article = reading.with_full_text(loaded.article, data_dir)  # a kept full text is the body
     title, body, meta = normalise(article)
-    return path, Indexed(article, text_digest(article), title, body, meta), digest, loaded.note
+    marks = None if os.environ.get("READER_BENCH_NO_STORIES") else stories.marks(article.date, body, title)
+    return path, Indexed(article, text_digest(article), title, body, meta, marks), digest, loaded.note
 
 
 def text_digest(article: Article) -> str:

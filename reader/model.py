@@ -138,9 +138,12 @@ class ListRow:
     bookmarked: bool = False
     read: bool = False
     missing: bool = False
+    story: str = ""  # the id of the story the article is in (SPEC §6.6)
+    others: int = 0  # the story's other articles
+    sources: int = 1  # the sources that carried the story
 
     def as_json(self) -> dict[str, object]:
-        return _json(self, drop=("rowid", "missing"))
+        return _json(self, drop=("rowid", "missing", "others", "sources"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,10 +181,34 @@ class SearchHit:
     score: float
     snippet: str
     marks: tuple[tuple[int, int], ...] = ()  # the query's words in ``snippet``
+    story: str = ""
 
     def as_json(self) -> dict[str, object]:
         # BM25 scores are small: keep their digits. The marks are for the terminal (SPEC §6.3 keeps its keys).
         return _json(self, drop=("marks",), score=float(f"{self.score:.6g}"))
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """One event from many sources (SPEC §6.6): its articles earliest first,
+    titled by the first; ``date`` is its newest article's."""
+
+    story: str
+    title: str
+    date: str
+    ids: tuple[str, ...]
+    sources: tuple[str, ...]
+    rowids: tuple[int, ...] = ()
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "story": self.story,
+            "title": self.title,
+            "date": self.date,
+            "articles": len(self.ids),
+            "sources": list(self.sources),
+            "ids": list(self.ids),
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@
     python -m reader.bench ner [--factru DIR] [--conll FILE] [--marked FILE]
     python -m reader.bench fetch [--feeds N] [--fixtures DIR] [--json FILE]
     python -m reader.bench entities [--articles N] [--days D] [--repeat R]
+    python -m reader.bench stories [--index N] [--show-wrong]
 
 Figures are medians over repeated runs; nothing here is a test and nothing
 asserts on time.
@@ -385,6 +386,10 @@ def main(argv: list[str] | None = None) -> int:
         results = responsiveness(options.articles, options.presses, lambda m: print(f"… {m}", file=sys.stderr))
         print("\n".join(table(results)))
         return 0
+    if args[:1] == ["stories"]:
+        from reader.bench import stories as bench_stories
+
+        return bench_stories.main(args[1:], lambda folder, n: make_corpus(folder, n, factru=factru_dir()))
     if args[:1] == ["entities"]:
         from reader.bench import entities as bench_entities
 

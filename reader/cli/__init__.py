@@ -120,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if rest[0] == "search":
                 rest = _search_args(rest)
             args = _parser().parse_args(rest)
-            if getattr(args, "limit", 1) < 1:
+            if getattr(args, "limit", None) is not None and args.limit < 1:
                 raise UsageError("--limit must be at least 1")
             for path in given.library:
                 if not path.exists():

@@ -174,6 +174,18 @@ def _bookmarks(library: Library, args: argparse.Namespace, err: Console) -> int:
     return 0
 
 
+def _stories(library: Library, args: argparse.Namespace, err: Console) -> int:
+    found = library.stories(args.limit)
+    if args.json:
+        print_json([s.as_json() for s in found])
+        return 0
+    out = stdout()
+    for s in found:
+        more = f"  +{len(s.ids) - 1} · {plural(len(s.sources), 'source')}" if len(s.ids) > 1 else ""
+        out.print(Text(f"{s.story}  {s.date}  {s.title}{more}"), no_wrap=True, overflow="ellipsis")
+    return 0
+
+
 def _index_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", type=Path)
     parser.add_argument("--verbose", action="store_true", help="every note on a fetched item (no date…), not only how many")
@@ -214,6 +226,11 @@ def _bookmarks_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--import", dest="import_", type=Path, metavar="FILE.json")
 
 
+def _stories_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--limit", type=int, default=None)
+
+
 COMMANDS = {
     # index reads the files itself, with a progress bar
     "index": Command("build or refresh the index (new paths become sources)", _index_arguments, _index, refresh=False),
@@ -223,4 +240,5 @@ COMMANDS = {
     "search": Command("search the library", _search_arguments, _search),
     "bookmark": Command("add or remove a bookmark", _bookmark_arguments, _bookmark),
     "bookmarks": Command("list, export or import bookmarks", _bookmarks_arguments, _bookmarks),
+    "stories": Command("stories (one event from many sources), newest first", _stories_arguments, _stories),
 }

@@ -10,6 +10,7 @@ delegates each call to the room whose one job it is.
 - ``extraction``: entities and figures, here or in the background
 - ``entities``: entity pages and trends, from the index
 - ``follow``: saved searches, their counts, mute and alerts
+- ``stories``: one event from many sources as one story
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 from reader import alerts, browser, fulltext, reading
 from reader.background import SINGLE_THREADED, BackgroundExtraction
 from reader.indexing import Known, Prepared
+from reader.library import stories as story_room
 from reader.library.articles import Articles
 from reader.library.entities import FLOOR as TREND_FLOOR
 from reader.library.entities import Entities
@@ -51,6 +53,7 @@ from reader.model import (
     SearchHit,
     Snippet,
     Source,
+    Story,
     Trend,
 )
 from reader.store import Index, State, StoreError, now
@@ -73,6 +76,7 @@ class Library:
         self._articles: Articles  # its searcher needs the open databases
         self._entities: Entities
         self._follow: Follow
+        self._folding: story_room.Folding
 
     # -- opening ------------------------------------------------------------
 
@@ -80,6 +84,7 @@ class Library:
         self.session.open()
         self._articles = Articles(self.session, self._sources, lambda: muted_queries(self.session))
         self._follow = Follow(self.session, self._articles, self._extractor)
+        self._folding = story_room.Folding(self.session.index)
         self._entities = Entities(self.session.queries, self._articles.searcher)
         return self
 
@@ -254,6 +259,32 @@ class Library:
 
     def hits(self, text: str, limit: int) -> list[SearchHit]:
         return self._articles.hits(text, limit)
+
+    # -- stories --------------------------------------------------------------
+
+    def stories(self, limit: int | None = None) -> list[Story]:
+        """Stories of the articles in view, newest first (SPEC §6.6)."""
+        return story_room.stories(self.session.index, self.scope(), limit)
+
+    def fold(self, rowids: array[int]) -> array[int]:
+        """One row a story: the first article of each story among these, where the story first appears."""
+        return self._folding.fold(rowids)
+
+    def story_members(self, rowid: int) -> list[int]:
+        """The articles in view of an article's story, earliest first."""
+        return self.session.index.story_members(rowid, self.scope())
+
+    def also_reported(self, article: Article) -> str:
+        """ "Also reported by A, B (+3)", or nothing for a story of one source."""
+        return story_room.also_reported(self.session.index, self.scope(), article.id)
+
+    def story_ids(self, article: Article) -> list[str]:
+        """The ids of the articles in view of an article's story (its own at least)."""
+        return story_room.story_ids(self.session.index, self.scope(), article.id)
+
+    def story_neighbour(self, article: Article, step: int) -> int | None:
+        """The next (or previous) article of an article's story, round the end."""
+        return story_room.neighbour(self.session.index, self.scope(), article.id, step)
 
     # -- saved searches, alerts, mute ------------------------------------------
 

@@ -102,12 +102,14 @@ class Articles:
         if found.error:
             raise ValueError(f"bad query: {found.error}")
         hits = []
+        story_of = self.session.index.story_ids(list(found.rowids[:limit]))
         for rowid in found.rowids[:limit]:
             article = self.session.index.article(rowid)
             if article is not None:
                 snippet = self.searcher.snippet(found, article.body)
                 score = found.scores.get(rowid, 0.0)
-                hits.append(SearchHit(article.id, article.title, article.date, article.source, score, snippet.text, snippet.marks))
+                story = story_of.get(rowid, article.id)
+                hits.append(SearchHit(article.id, article.title, article.date, article.source, score, snippet.text, snippet.marks, story))
         return hits
 
     # -- full text (the logic is in reading.py and fulltext.py) -------------

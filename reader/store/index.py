@@ -9,9 +9,11 @@ from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from reader import stories as grouping
 from reader.model import Article, ListRow
+from reader.store import stories
 from reader.store.db import Db, FileLock, connect, open_checked, remove_db, retry_locked, run_script, transaction
 from reader.store.mentions import MENTIONS_SCHEMA, MentionTables, NameRow
 from reader.text import lemmas
@@ -19,7 +21,9 @@ from reader.text import lemmas
 if TYPE_CHECKING:
     import numpy as np
 
-INDEX_VERSION = f"index-10/{lemmas.VERSION}"  # 9: FTS5's ascii tokenizer on the normal forms. 10: names, mentions
+INDEX_VERSION = (
+    f"index-11/{lemmas.VERSION}/{grouping.VERSION}"  # 9: FTS5's ascii tokenizer on the normal forms, 10: names, mentions, 11: stories
+)
 
 INDEX_SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -58,8 +62,8 @@ CREATE TABLE extractions(hash TEXT NOT NULL, version TEXT NOT NULL, data TEXT NO
 CREATE TABLE extraction_failures(hash TEXT NOT NULL, version TEXT NOT NULL, error TEXT NOT NULL,
                                  PRIMARY KEY(hash, version)) WITHOUT ROWID;
 """
-# -- entity pages and trends: reader/store/mentions.py -------------------------
-INDEX_SCHEMA += MENTIONS_SCHEMA
+# -- entity pages and trends: reader/store/mentions.py; stories: reader/store/stories.py
+INDEX_SCHEMA += MENTIONS_SCHEMA + stories.SCHEMA
 
 _FILTERS = {
     "source": "instr(a.source_key, ?) > 0",
@@ -91,6 +95,7 @@ class Indexed:
     title_norm: str
     body_norm: str
     meta_norm: str
+    marks: grouping.Marks | None = None  # None: grouped with nothing (a story of its own)
 
 
 def normalise(article: Article) -> tuple[str, str, str]:
@@ -99,7 +104,7 @@ def normalise(article: Article) -> tuple[str, str, str]:
     return lemmas.normalise_text(article.title, lang), lemmas.normalise_text(article.body, lang), lemmas.normalise_text(meta, lang)
 
 
-class Index(MentionTables, Db):
+class Index(MentionTables, stories.Stories, Db):
     """``index.db``: articles of every source, full-text index, entity cache."""
 
     @classmethod
@@ -260,6 +265,7 @@ class Index(MentionTables, Db):
         rowid = int(cursor.lastrowid or 0)
         tx.execute("INSERT INTO bodies(rowid, body) VALUES (?,?)", (rowid, a.body))
         tx.execute("INSERT INTO fts(rowid, title, body, meta) VALUES (?,?,?,?)", (rowid, item.title_norm, item.body_norm, item.meta_norm))
+        stories.join(tx, rowid, a.id, item.marks)
         return rowid
 
     def _drop_file(self, tx: sqlite3.Connection, path: str) -> None:
@@ -274,6 +280,7 @@ class Index(MentionTables, Db):
             if article is not None:
                 title, body, meta = normalise(article)
                 tx.execute("INSERT INTO fts(fts, rowid, title, body, meta) VALUES ('delete',?,?,?,?)", (rowid, title, body, meta))
+            stories.leave(tx, int(rowid))
             tx.execute("DELETE FROM efts WHERE rowid=?", (rowid,))
             self._drop_mentions(tx, int(rowid))
             tx.execute("DELETE FROM articles WHERE rowid=?", (rowid,))
@@ -343,11 +350,13 @@ class Index(MentionTables, Db):
         if not rowids:
             return {}
         sql = (
-            "SELECT a.rowid, a.id, a.title, a.date, a.source, a.url, b.id IS NOT NULL, r.id IS NOT NULL FROM articles a"
-            " LEFT JOIN state.bookmarks b ON b.id=a.id LEFT JOIN state.reads r ON r.id=a.id"
-            f" WHERE a.rowid IN ({','.join('?' * len(rowids))})"
+            "SELECT a.rowid, a.id, a.title, a.date, a.source, a.url, b.id IS NOT NULL, r.id IS NOT NULL, s.story,"
+            " (SELECT count(*) - 1 FROM story_of o WHERE o.story=s.story),"
+            " (SELECT count(DISTINCT oa.source) FROM story_of o JOIN articles oa ON oa.rowid=o.rowid WHERE o.story=s.story)"
+            " FROM articles a LEFT JOIN state.bookmarks b ON b.id=a.id LEFT JOIN state.reads r ON r.id=a.id"
+            f" LEFT JOIN story_of s ON s.rowid=a.rowid WHERE a.rowid IN ({','.join('?' * len(rowids))})"
         )
-        return {int(r[0]): ListRow(int(r[0]), r[1], r[2], r[3], r[4], r[5], bool(r[6]), bool(r[7])) for r in self._rows(sql, list(rowids))}  # type: ignore[call-overload, arg-type]
+        return {int(r[0]): _list_row(r) for r in self._rows(sql, list(rowids))}  # type: ignore[call-overload]
 
     def counts(self, roots: Sequence[str]) -> dict[str, tuple[int, int]]:
         """Articles and unread articles of each root."""
@@ -420,6 +429,11 @@ class Index(MentionTables, Db):
             for digest, error in failures:
                 tx.execute("INSERT OR REPLACE INTO extraction_failures VALUES (?,?,?)", (digest, version, error))
                 tx.execute("UPDATE articles SET extracted=? WHERE hash=?", (version, digest))
+
+
+def _list_row(r: Sequence[Any]) -> ListRow:
+    story, others, sources = str(r[8] or r[1]), int(r[9] or 0), int(r[10] or 1)
+    return ListRow(int(r[0]), r[1], r[2], r[3], r[4], r[5], bool(r[6]), bool(r[7]), story=story, others=others, sources=sources)
 
 
 def _day(date: str) -> int:

@@ -68,6 +68,7 @@ class ReaderApp(App[None]):
             self.notify(f"{path}: not a key: {said}; those bindings keep their default keys", severity="error", timeout=10, markup=False)
         self.main.browser = loaded.browser
         self.main.fetch_every_minutes = loaded.fetch_every_minutes
+        self.main.story_read = loaded.story_read
         self.main.alert_command = loaded.alert_command
         theme = config.remembered(self.library.data_dir).get("theme")
         if theme and theme in self.available_themes:

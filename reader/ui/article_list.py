@@ -28,6 +28,8 @@ SNIPPET_PAGE = 16
 _NO_SNIPPET = Snippet("")
 LINES_PER_ROW = 2  # date and source, then the title; a search by words adds its snippet
 RowSource = Callable[[Sequence[int]], dict[int, ListRow]]
+Fold = Callable[["array[int]"], "array[int]"]  # articles -> one row a story
+Members = Callable[[int], list[int]]  # an article -> its story's articles, earliest first
 SnippetSource = Callable[[Sequence[int]], dict[int, Snippet]]
 
 
@@ -48,13 +50,17 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("pagedown,space", "page(1)", "Page down", show=False, id="list.page_down"),
         Binding("pageup", "page(-1)", "Page up", show=False, id="list.page_up"),
         Binding("enter", "open", "Open", id="list.open"),
+        Binding("x", "unfold", "Unfold story", show=False, id="story.unfold"),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True)
 
-    def __init__(self, source: RowSource, *, id: str | None = None) -> None:
+    def __init__(self, source: RowSource, fold: Fold | None = None, members: Members | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._source = source
+        self._fold = fold
+        self._members = members
+        self.nested: dict[int, int] = {}  # an unfolded story's other articles shown under it -> its row
         self.notes: Callable[[str], str] | None = None  # in the bookmarks view: each bookmark's note
         self.rowids: array[int] = array("q")
         self._rows: LRUCache[int, ListRow] = LRUCache(4096)
@@ -65,10 +71,13 @@ class ArticleList(ScrollView, can_focus=True):
 
     # -- data ---------------------------------------------------------------
 
-    def set_rowids(self, rowids: array[int], keep: int | None = None, snippets: SnippetSource | None = None) -> None:
-        """Show these articles; the cursor stays on ``keep`` when it is among
-        them. ``snippets``: where a search's words stand in each (a third line a row)."""
-        self.rowids = rowids
+    def set_rowids(self, rowids: array[int], keep: int | None = None, snippets: SnippetSource | None = None, fold: bool = True) -> None:
+        """Show these articles, one row a story (unless not ``fold``); the
+        cursor stays on ``keep`` when it is among them. ``snippets``: where a
+        search's words stand in each (a third line a row)."""
+        self.rowids = self._fold(rowids) if fold and self._fold is not None else rowids
+        self.nested = {}
+        rowids = self.rowids
         self._rows.clear()
         self._snippets.clear()
         self._snippet_source = snippets
@@ -141,7 +150,9 @@ class ArticleList(ScrollView, can_focus=True):
             flag = self.get_component_rich_style("article-list--flag", partial=True)
             meta = self.get_component_rich_style("article-list--meta", partial=True)
             note = self.notes(row.id) if self.notes and row.bookmarked else ""
-            info = fit(f" {row.date}  {row.source}" + (f"  ✎ {note}" if note else ""), width - 2)
+            indent = "  ↳" if row.rowid in self.nested else ""
+            more = f"  +{row.others} · {row.sources} src" if row.others and not indent else ""
+            info = fit(f"{indent} {row.date}  {row.source}" + (f"  ✎ {note}" if note else ""), width - 2 - len(more)) + more
             segments = [
                 Segment("★" if row.bookmarked else " ", style + flag),
                 Segment(" " if row.read else "•", style + flag),
@@ -149,7 +160,8 @@ class ArticleList(ScrollView, can_focus=True):
             ]
         elif part == 1:
             title = self.get_component_rich_style("article-list--title", partial=True)
-            segments = [Segment("   " + fit(row.title, width - 3), style + (title if not row.read else Style(bold=False)))]
+            indent = "   " + "   " * (row.rowid in self.nested)
+            segments = [Segment(indent + fit(row.title, width - len(indent)), style + (title if not row.read else Style(bold=False)))]
         else:
             segments = [Segment("   ", style), *self._snippet_segments(self._snippet(index), width - 3, style)]
         # The whole row is drawn to the full width, so the cursor row is highlighted edge to edge.
@@ -211,6 +223,26 @@ class ArticleList(ScrollView, can_focus=True):
 
     def action_page(self, direction: int) -> None:
         self._go(self.cursor + direction * max(1, self.size.height // self.lines_per_row - 1))
+
+    def action_unfold(self) -> None:
+        """Show the other articles of the story under its row, or fold them again."""
+        rowid = self.current
+        if rowid is None or self._members is None:
+            return
+        head = self.nested.get(rowid, rowid)
+        start = self.rowids.index(head)
+        shown = [r for r, parent in self.nested.items() if parent == head]
+        if shown:
+            del self.rowids[start + 1 : start + 1 + len(shown)]
+            for r in shown:
+                del self.nested[r]
+        else:
+            others = [r for r in self._members(head) if r != head and r not in self.nested]
+            self.rowids[start + 1 : start + 1] = array("q", others)
+            self.nested.update(dict.fromkeys(others, head))
+        self.virtual_size = Size(self.size.width, len(self.rowids) * self.lines_per_row)
+        self.cursor = start
+        self.refresh()
 
     def action_open(self) -> None:
         rowid = self.current

@@ -30,6 +30,8 @@ PALETTE: dict[str, tuple[str, str]] = {
     "unread.next": ("Next unread", "Open the next unread article in the list"),
     "unread.previous": ("Previous unread", "Open the previous unread article in the list"),
     "entity.filter": ("Articles with the entity", "Every article that mentions the entity selected in the sidebar"),
+    "story.next": ("Next in story", "The next article that reports the open article's story"),
+    "story.previous": ("Previous in story", "The previous article that reports the open article's story"),
     "trends": ("Trends", "The names rising in the last days; enter opens one's page"),
     "escape": ("Clear filter", "Show every article again"),
     "focus.next": ("Next pane", "Move the focus to the next pane"),

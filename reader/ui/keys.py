@@ -44,4 +44,6 @@ MAIN_SCREEN: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
     Binding("f", "filter_entity", "Articles with the selected entity", show=False, id="entity.filter"),
     Binding("T", "trends", "Trends", show=False, id="trends"),
     Binding("S", "save_search", "Save search", show=False, id="search.save"),
+    Binding("greater_than_sign", "story(1)", "Next in story", show=False, id="story.next"),
+    Binding("less_than_sign", "story(-1)", "Previous in story", show=False, id="story.previous"),
 ]

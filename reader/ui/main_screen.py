@@ -73,6 +73,7 @@ class MainScreen(Screen[None]):
         self.fetching: set[str] = set()  # ids whose full text is being fetched
         self.browser = ""  # the config's browser command
         self.alert_command = ""  # the config's command run for each alert of a fetch
+        self.story_read = "story"  # the config's: opening an article marks its story read (or the article alone)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -80,7 +81,7 @@ class MainScreen(Screen[None]):
             with Vertical(id="left"):
                 yield SearchBox(id="search")
                 yield Static("", id="search-error")
-                yield ArticleList(self.library.rows, id="articles")
+                yield ArticleList(self.library.rows, self.library.fold, self.library.story_members, id="articles")
                 yield StatusLine(id="status")
             yield ReadingPane(id="reader")
             yield EntitySidebar(id="sidebar")
@@ -195,13 +196,17 @@ class MainScreen(Screen[None]):
         self.matcher = found.matcher
         by_words = self.library.searched_by_words(found)
         articles.set_rowids(
-            found.rowids, keep=current, snippets=(lambda rowids: self.library.snippets(found, rowids)) if by_words else None
+            found.rowids,
+            keep=current,
+            snippets=(lambda rowids: self.library.snippets(found, rowids)) if by_words else None,
+            fold=not self.bookmarked_only,
         )
         total = self.library.count()
         shown = len(found.rowids)
         view = " bookmarked" if self.bookmarked_only else ""
         noun = "article" if total == 1 else "articles"
-        self._set_status(count=f"{shown:,}{view} of {total:,} {noun}" if shown != total or view else f"{total:,} {noun}")
+        stories = f"{len(articles.rowids):,} stories · " if len(articles.rowids) != shown else ""  # one row a story
+        self._set_status(count=stories + (f"{shown:,}{view} of {total:,} {noun}" if shown != total or view else f"{total:,} {noun}"))
         pane = self.query_one(ReadingPane)
         if not found.rowids:
             pane.clear("Nothing matches")
@@ -250,14 +255,16 @@ class MainScreen(Screen[None]):
         else:
             sidebar.show_extraction(cached, article.lang, self.library.has_entities(article.lang))
         if not self.library.readonly:
-            self.jobs.after(self.library.set_read([article.id], True), lambda _: self.query_one(ArticleList).forget_rows())
+            ids = self.library.story_ids(article) if self.story_read == "story" else [article.id]
+            self.jobs.after(self.library.set_read(ids, True), lambda _: self.query_one(ArticleList).forget_rows())
 
     def _notice(self, article: Article) -> Text:
         """The pane's notice lines: the bookmark's note, and which text this is."""
         bookmarked = self.library.is_bookmarked(article.id)
         note = self.library.note_of(article.id) if bookmarked else ""
         fetching = article.id in self.fetching
-        return notice(bookmarked, note, fetching, self.library.has_full_text(article), self.showing_summary)
+        also = self.library.also_reported(article)
+        return notice(bookmarked, note, fetching, self.library.has_full_text(article), self.showing_summary, also)
 
     def _refresh_notice(self) -> None:
         if self.current is not None:
@@ -584,6 +591,16 @@ class MainScreen(Screen[None]):
     def action_mention(self, step: int) -> None:
         if not self.query_one(ReadingPane).next_mark(step):
             self.notify("Nothing to walk: choose an entity in the sidebar or search for a word", timeout=3)
+
+    def action_story(self, step: int) -> None:
+        """The next (or previous) article of the open article's story."""
+        rowid = None if self.current is None else self.library.story_neighbour(self.current, step)
+        article = None if rowid is None else self.library.article(rowid)
+        if article is None:
+            self.notify("No other article reports this story", timeout=3)
+            return
+        self.showing_summary = False
+        self._open(article)
 
     def action_edit_note(self) -> None:
         article = self._article_in_focus()

@@ -120,13 +120,16 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.scroll_to(y=max(0, y - 2), animate=False)
 
 
-def notice(bookmarked: bool, note: str, fetching: bool, full_text: bool, showing_summary: bool) -> Text:
-    """The notice lines over an article: its bookmark and note, and which text is shown."""
+def notice(bookmarked: bool, note: str, fetching: bool, full_text: bool, showing_summary: bool, also: str = "") -> Text:
+    """The notice lines over an article: who else reported its story, its
+    bookmark and note, and which text is shown."""
     lines: list[tuple[str, str] | str] = []
+    if also:
+        lines += [(also, "italic"), ("  > < step through it", "dim")]
     if note:
-        lines += [("★ ", "bold"), ("✎ ", "bold"), (note, "italic")]
+        lines += ["\n" if lines else "", ("★ ", "bold"), ("✎ ", "bold"), (note, "italic")]
     elif bookmarked:
-        lines += [("★ ", "bold"), ("Bookmarked", "dim italic")]
+        lines += ["\n" if lines else "", ("★ ", "bold"), ("Bookmarked", "dim italic")]
     if lines and (fetching or full_text):
         lines.append("\n")
     if fetching:

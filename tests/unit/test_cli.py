@@ -24,7 +24,8 @@ def test_list_json(extra: list[str]) -> None:
     assert [(r["id"], r["date"]) for r in rows] == [(BELTA, "2025-09-29"), (SPUTNIK, "2025-09-26")]
     assert all(r["title"] for r in rows)
     assert rows[0]["source"] == "БЕЛТА"
-    assert set(rows[0]) == {"id", "title", "date", "source", "url", "bookmarked", "read"}
+    assert set(rows[0]) == {"id", "title", "date", "source", "url", "bookmarked", "read", "story"}
+    assert [r["story"] for r in rows] == [BELTA, SPUTNIK]  # the two seeds share names, not an event: two stories
 
 
 def test_show_json() -> None:
@@ -71,7 +72,8 @@ def test_search_json_and_limit() -> None:
     result = run("search", "проекта", "--json", "--limit", "1", "--library", str(RAW_SEEDS))
     hits = json.loads(result.stdout)
     assert len(hits) == 1
-    assert set(hits[0]) == {"id", "title", "date", "source", "score", "snippet"}
+    assert set(hits[0]) == {"id", "title", "date", "source", "score", "snippet", "story"}
+    assert hits[0]["story"] == hits[0]["id"]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,143 @@
+"""Stories: whether two articles report one event, from what indexing has at hand.
+
+An article's :class:`Marks` are made once, where its text is normalised
+(a worker process): a MinHash signature of its lead (word 3-shingles of
+the normal forms of the body's first :data:`LEAD_WORDS` words), the band
+keys that find it, and its day. Whether two articles are one event
+(:func:`same_event`) depends on the two alone, never on what else is
+indexed or in which order: stories are the connected parts of this
+relation, so a rebuilt index holds the same stories.
+
+Two articles are one event when they are at most :data:`WINDOW_DAYS` apart
+and most of the shorter lead's shingles are in the other's: a repost,
+re-headlined, cut, with a dateline or a trailer added, a sentence changed,
+or a feed's summary of it. Write-ups of one event that share no phrasing
+are not grouped: on the corpus of ``python -m reader.bench stories`` no
+signal at hand at index time (names, figures, vocabulary) told them from
+related events without merging those (docs/stories.md has the figures).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+from reader.text import lemmas
+
+if TYPE_CHECKING:
+    import numpy as np
+
+VERSION = "stories-4"
+WINDOW_DAYS = 3  # 72 hours, in days: dates are days
+LEAD_WORDS = 60  # words of the body a copy is compared on
+SHINGLE = 3
+PERMS = 48  # hashes of a signature
+ROWS = 2  # signature values a band key is made of
+BANDS = 24  # band keys an article is found by: a copy with J=0.3 is found 9 times in 10, J=0.5 all but never missed
+COPY_CONTAINMENT = 0.55  # of the shorter lead's shingles in the other's
+COPY_MIN_SHINGLES = 8  # shingles in common, at least: two headlines alone are not a copy
+
+
+@dataclass(frozen=True, slots=True)
+class Marks:
+    """What grouping needs of one article, made once when it is indexed."""
+
+    day: int | None  # the date's ordinal; None: undated (grouped with nothing)
+    lead: bytes  # PERMS uint32: MinHash of the lead's shingles
+    lead_size: int  # distinct shingles in the lead
+    keys: tuple[int, ...] = ()  # its band keys (made with it, in the worker: see band_keys)
+
+
+def band_keys(lead: bytes) -> tuple[int, ...]:
+    """Band keys of a lead's signature (signed 64-bit, as SQLite keeps them)."""
+    import numpy as np
+
+    bands = np.frombuffer(lead, dtype=np.uint32)[: BANDS * ROWS].reshape(BANDS, ROWS).astype(np.uint64)
+    keys: np.ndarray = np.zeros(len(bands), dtype=np.uint64)
+    for column in range(ROWS):
+        keys = keys * np.uint64(0x100000001B3) + bands[:, column]
+    keys = keys * np.uint64(64) + np.arange(len(bands), dtype=np.uint64)  # each band its own key space
+    return tuple(keys.view(np.int64).tolist())
+
+
+@cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """Fixed seeds: signatures made by any process, at any time, compare."""
+    import numpy as np
+
+    rng = np.random.Generator(np.random.PCG64(20261202))
+    odd = (rng.integers(1, 2**62, size=PERMS, dtype=np.uint64) << np.uint64(1)) | np.uint64(1)
+    return odd, rng.integers(0, 2**62, size=PERMS, dtype=np.uint64)
+
+
+@cache
+def _weights() -> np.ndarray:
+    import numpy as np
+
+    return np.random.Generator(np.random.PCG64(7)).integers(1, 2**62, size=lemmas.MAX_WORD, dtype=np.uint64) | np.uint64(1)
+
+
+def _token_hashes(tokens: list[str]) -> np.ndarray:
+    """A stable 64-bit hash of each token, in one pass of C: the tokens as
+    a fixed-width array of code points, times a random vector."""
+    import numpy as np
+
+    if not tokens:
+        return np.empty(0, dtype=np.uint64)
+    array = np.array(tokens)
+    width = array.dtype.itemsize // 4
+    points = array.view(np.uint32).reshape(len(tokens), width).astype(np.uint64)
+    return points @ _weights()[:width]  # type: ignore[no-any-return]
+
+
+def _minhash(values: np.ndarray) -> bytes:
+    import numpy as np
+
+    a, b = _permutations()
+    hashed = (a[:, None] * values[None, :] + b[:, None]) >> np.uint64(32)  # multiply-shift, mod 2**64
+    return hashed.min(axis=1).astype(np.uint32).tobytes()
+
+
+def _day(date: str) -> int | None:
+    try:
+        return dt.date.fromisoformat(date[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+def marks(date: str, body_norm: str, title_norm: str) -> Marks:
+    """An article's marks from its date and normal forms (as indexed)."""
+    import numpy as np
+
+    tokens = body_norm.split(maxsplit=LEAD_WORDS)[:LEAD_WORDS] or title_norm.split()
+    lead = _token_hashes(tokens)
+    if len(lead) >= SHINGLE:
+        lead = (lead[:-2] * np.uint64(0x9E3779B1) + lead[1:-1]) * np.uint64(0x85EBCA77) + lead[2:]
+    size = len(set(lead.tolist()))  # the minimum needs no distinct values, the size does
+    day = _day(date)
+    if not size:
+        return Marks(day, b"\xff" * (4 * PERMS), 0)
+    signature = _minhash(lead)
+    return Marks(day, signature, size, band_keys(signature) if day is not None else ())
+
+
+def _containment(a: Marks, b: Marks) -> tuple[float, float]:
+    """How much of the smaller lead is in the other, and how many shingles
+    that is, from the Jaccard index the signatures estimate."""
+    import numpy as np
+
+    if not a.lead_size or not b.lead_size:
+        return 0.0, 0.0
+    jaccard = float(np.count_nonzero(np.frombuffer(a.lead, dtype=np.uint32) == np.frombuffer(b.lead, dtype=np.uint32))) / PERMS
+    shared = jaccard * (a.lead_size + b.lead_size) / (1 + jaccard)
+    return shared / min(a.lead_size, b.lead_size), shared
+
+
+def same_event(a: Marks, b: Marks) -> bool:
+    """Whether two articles report one event (symmetric; the pair alone decides)."""
+    if a.day is None or b.day is None or abs(a.day - b.day) > WINDOW_DAYS:
+        return False
+    contained, shared = _containment(a, b)
+    return contained >= COPY_CONTAINMENT and shared >= COPY_MIN_SHINGLES

@@ -1,0 +1,84 @@
+"""Stories in the app: one row a story with +N, x unfolds it, the reading
+pane names the other sources and > < step through them, and opening one
+article marks its story read (unless story_read = "article")."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from reader.library import Library
+from reader.ui.app import ReaderApp
+from reader.ui.article_list import ArticleList
+from reader.ui.reading_pane import ReadingPane
+from tests.conftest import TESTS
+from tests.ui.conftest import make_app, settle
+
+STORIES = TESTS / "data" / "stories"
+BELTA = "000_ea7f2758d4bd9c4b"
+
+
+def stories_app(tmp_path: Path, data_dir: Path) -> ReaderApp:
+    folder = tmp_path / "lib"
+    shutil.copytree(STORIES, folder)
+    with Library([folder], data_dir) as library:
+        library.refresh()
+    return make_app(data_dir, folder)
+
+
+def listed(app: ReaderApp) -> list[str]:
+    articles = app.screen.query_one(ArticleList)
+    rows = app.library.rows(list(articles.rowids))
+    return [rows[r].id for r in articles.rowids]
+
+
+async def test_one_row_a_story_unfolds_and_folds(tmp_path: Path, data_dir: Path) -> None:
+    app = stories_app(tmp_path, data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app)
+        assert listed(app) == ["sputnik-late", "sputnik-original", f"{BELTA}-cut"]  # 8 articles, 3 stories
+        articles = app.screen.query_one(ArticleList)
+        articles.focus()
+        await pilot.press("G", "x")
+        assert listed(app)[2:] == [f"{BELTA}-{kind}" for kind in ("cut", "edited", "original", "repost", "brief")]
+        assert articles.cursor == 2
+        lines = [articles.render_line(y).text for y in range(4, 8)]
+        assert "+4 · 5 src" in lines[0] and "↳" in lines[2]  # the story row, then its articles indented
+        await pilot.press("j", "x")  # on one of its articles: the story folds again
+        assert listed(app) == ["sputnik-late", "sputnik-original", f"{BELTA}-cut"]
+        assert articles.cursor == 2
+
+
+async def test_reading_one_article_marks_its_story_and_steps_through_it(tmp_path: Path, data_dir: Path) -> None:
+    app = stories_app(tmp_path, data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app)
+        app.screen.query_one(ArticleList).focus()
+        await pilot.press("G", "enter")
+        await settle(app)
+        pane = app.screen.query_one(ReadingPane)
+        assert pane.article is not None and pane.article.id == f"{BELTA}-cut"
+        notice = str(pane.query_one("#notice").render())
+        assert "Also reported by portal, agency0 (+2)" in notice
+        app.library.flush()
+        assert all(app.library.state.is_read(f"{BELTA}-{kind}") for kind in ("cut", "edited", "original", "repost", "brief"))
+        assert not app.library.state.is_read("sputnik-original")
+        await pilot.press(">")
+        await settle(app)
+        assert pane.article is not None and pane.article.id == f"{BELTA}-edited"
+        await pilot.press("<", "<")
+        await settle(app)
+        assert pane.article is not None and pane.article.id == f"{BELTA}-brief"  # round the end
+
+
+async def test_story_read_article_marks_the_article_alone(tmp_path: Path, data_dir: Path) -> None:
+    (tmp_path / "config.toml").write_text('story_read = "article"\n', encoding="utf-8")
+    app = stories_app(tmp_path, data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app)
+        app.screen.query_one(ArticleList).focus()
+        await pilot.press("G", "enter")
+        await settle(app)
+        app.library.flush()
+        assert app.library.state.is_read(f"{BELTA}-cut")
+        assert not app.library.state.is_read(f"{BELTA}-original")
