@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -15,7 +16,7 @@ from reader.indexing import StoringPool
 from reader.library.refresh import Refresher
 from reader.library.session import Session
 from reader.library.sources import Sources
-from reader.model import FetchReport, ReaderError, Warning_
+from reader.model import DiskFull, FetchReport, ReaderError, Warning_, is_disk_full
 from reader.store import FeedRow, Fetched, SourceRow, StoreError
 
 FULL_TEXTS_A_FETCH = 20  # a feed asking for full texts fetches at most this many pages a fetch
@@ -90,11 +91,25 @@ class FeedFetch:
                 **self.limits,  # type: ignore[arg-type]
             )
             self._index_stored()
+        except DiskFull as full:
+            raise self._stopped(full) from None
         finally:
             if self.pool is not None:
                 self.pool.close()
         self._record(results)
         return self.report
+
+    def _stopped(self, full: DiskFull) -> DiskFull:
+        """The disk filled up: the feeds not fetched yet are not, a feed
+        being written was not written at all (see :func:`write_items`), and
+        what was stored is indexed as far as room allows. Nothing is
+        recorded in ``state.db``: the next fetch asks every feed again."""
+        with contextlib.suppress(DiskFull):
+            self._index_stored()
+        ok = self.report.ok
+        return DiskFull(
+            full.where, f"the fetch stopped; {ok:,} feed{'s' if ok != 1 else ''} stored so far {'is' if ok == 1 else 'are'} kept whole"
+        )
 
     def _start_pool(self) -> None:
         with self._pooling:
@@ -112,12 +127,16 @@ class FeedFetch:
     def _index_stored(self) -> None:
         """Index the feeds stored since last time (the workers have read most of their files already)."""
         ready = self.pool.take(set(self.waiting)) if self.pool is not None else {}
-        told = self.refresher.refresh(roots=self.waiting, pool=False, prepared=ready).warnings
-        self.report.warnings += [self._as_item(w) for w in told]
+        done = self.refresher.refresh(roots=self.waiting, pool=False, prepared=ready)
         self.waiting.clear()
+        if done.full:
+            raise DiskFull(self.session.data_dir)
+        self.report.warnings += [self._as_item(w) for w in done.warnings]
 
     def _received(self, result: FeedResult) -> None:
-        """What one feed's fetch said, as it comes."""
+        """What one feed's fetch said, as it comes; a full disk stops the fetch."""
+        if result.disk_full:
+            raise DiskFull(self.session.data_dir)
         report = self.report
         if result.new and result.key in self.wants_full_text:
             report.warnings += self._keep_full_texts(Path(self.roots[result.key]))
@@ -183,6 +202,8 @@ class FeedFetch:
                     raise ReaderError(str(result))
                 fulltext.keep(data_dir, article.id, article.title, article.date, article.source, result)
             except (ReaderError, OSError) as error:
+                if is_disk_full(error, folder):
+                    raise DiskFull(data_dir) from None
                 warnings.append(Warning_(article.url, f"full text: {error}; the summary stays"))
         return warnings
 

@@ -13,10 +13,11 @@ from reader.background import in_background
 from reader.indexing import Known, Prepared
 from reader.library.session import Session
 from reader.library.sources import Sources
-from reader.model import RefreshReport, Warning_
+from reader.model import RefreshReport, Warning_, is_disk_full
 from reader.store import FileState, Indexed
 
-BATCH = 500
+BATCH = 500  # files a transaction, at least: a batch ends where a root (a feed's folder) does
+MAX_BATCH = 2_000  # at most (a feed lists fewer items; a folder of a million files is not one transaction, nor held in memory)
 PARALLEL_FROM = 2000
 Progress = Callable[[int, int], None]
 
@@ -39,8 +40,9 @@ class Refresher:
         """Bring the index in line with the files of ``roots`` (default: the
         roots in view): read only what changed (size and mtime first, then the
         content hash), drop what is gone. Other roots are left as they are.
-        Writes go in batches of :data:`BATCH` files, whatever root they are
-        under. ``pool``: many files are read in worker processes (never from
+        Writes go in batches of :data:`BATCH` files or more, each ending
+        where a root does (up to :data:`MAX_BATCH`): a feed's items enter the
+        index together or not at all. ``pool``: many files are read in worker processes (never from
         inside the app, whose terminal they would inherit). Warnings are
         said for the files read now (a file is not warned about again until
         it changes); ``every_note``: for every file of the roots.
@@ -71,7 +73,9 @@ class Refresher:
             # Each batch is one transaction: what was written stays, the
             # batch in hand is rolled back, and the index stays usable.
             where = str(self.session.data_dir / "index.db")
-            report.warnings.append(Warning_(where, f"not fully updated ({error}); the previous index is used"))
+            report.full = is_disk_full(error, self.session.data_dir)
+            why = "the disk is full" if report.full else str(error)
+            report.warnings.append(Warning_(where, f"not fully updated ({why}); the previous index is used"))
         finally:
             if executor:
                 executor.shutdown(cancel_futures=True)
@@ -92,6 +96,8 @@ class Refresher:
         prepared: Mapping[str, tuple[Known, Prepared]],
     ) -> None:
         usable = {p for p in todo if p in prepared and prepared[p][0] == stat[p]}  # unchanged since read
+        unprepared = {root_of[p] for p in todo if p not in usable}
+        usable = {p for p in usable if root_of[p] not in unprepared}  # a root's files come one after another
         ready = [prepared[p][1] for p in todo if p in usable]
         rest = [p for p in todo if p not in usable]
         hashes = [known[p].hash if p in known else None for p in rest]
@@ -110,7 +116,16 @@ class Refresher:
         def flush() -> None:
             self.session.write(lambda: self.session.index_w.apply(root_of, stat, list(batch), list(touched))).result()
 
+        last_root = None
         for path, item, digest, note in results:
+            size = len(batch) + len(touched)
+            if size >= MAX_BATCH or (size >= BATCH and root_of[path] != last_root):  # a feed's files in one transaction
+                flush()
+                done += size
+                batch, touched = [], []
+                if progress:
+                    progress(done, len(todo))
+            last_root = root_of[path]
             report.read += 1
             if item is None and note is None and digest:
                 touched.append(path)
@@ -120,12 +135,6 @@ class Refresher:
                     report.warnings.append(Warning_(path, note))
             else:
                 report.warnings.append(Warning_(path, note or "unreadable"))
-            if len(batch) + len(touched) >= BATCH:
-                flush()
-                done += len(batch) + len(touched)
-                batch, touched = [], []
-                if progress:
-                    progress(done, len(todo))
         flush()
         if progress:
             progress(len(todo), len(todo))

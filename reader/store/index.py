@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from array import array
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.model import Article, ListRow
-from reader.store.db import Db, FileLock, connect, open_checked, remove_db, retry_locked, run_script, transaction
+from reader.store.db import Db, FileLock, connect, copy_into, open_checked, remove_db, retry_locked, run_script, transaction
 from reader.text import lemmas
 
 if TYPE_CHECKING:
@@ -99,8 +100,18 @@ class Index(Db):
     """``index.db``: articles of every source, full-text index, entity cache."""
 
     @classmethod
-    def memory(cls) -> Index:
+    def memory(cls, copy_of: Path | None = None) -> Index:
+        """An index in memory: a copy of ``copy_of`` when that one can be
+        read and is of this version (a data dir that cannot be written), else
+        an empty one."""
         conn = connect(":memory:", "OFF")
+        if copy_of is not None and copy_of.exists():
+            with contextlib.suppress(sqlite3.DatabaseError):  # unreadable: read again from the files
+                copy_into(copy_of, conn)
+                if cls._version(conn) == INDEX_VERSION:
+                    return cls(conn, None)
+            conn.close()
+            conn = connect(":memory:", "OFF")
         run_script(conn, INDEX_SCHEMA)
         conn.execute("INSERT INTO meta VALUES ('version', ?)", (INDEX_VERSION,))
         return cls(conn, None)
