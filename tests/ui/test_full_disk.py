@@ -1,0 +1,30 @@
+"""The app starts on a data dir whose disk is full, lists what is there and says why nothing is saved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytest_httpserver import HTTPServer
+
+from reader.library import Library
+from reader.ui.article_list import ArticleList
+from tests.conftest import fill
+from tests.ui.conftest import make_app, rss, settle, wait_for
+
+
+async def test_the_app_starts_and_lists_on_a_full_disk(small_disk: Path, httpserver: HTTPServer) -> None:
+    data = small_disk / "data"
+    httpserver.expect_request("/feed.xml").respond_with_data(rss(1, 2, 3), content_type="application/rss+xml")
+    with Library(data_dir=data) as library:
+        library.add_feed(httpserver.url_for("/feed.xml"), name="Лента")
+        assert library.fetch().new == 3
+    fill(small_disk)
+    app = make_app(data)
+    assert app.library.readonly
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app)
+        articles = app.screen.query_one(ArticleList)
+        assert await wait_for(pilot, lambda: len(articles.rowids) == 3)
+        assert any("the disk is full" in said for said in app.said)
+        await pilot.press("q")
+    assert app.return_code == 0
