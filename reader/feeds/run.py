@@ -154,8 +154,8 @@ def fetch_all(
             results[number] = result
             if on_result is not None:
                 on_result(result)
-    except BaseException:  # Ctrl-C: the feeds not started yet are not fetched
-        pool.shutdown(wait=False, cancel_futures=True)
+    except BaseException as error:  # Ctrl-C, or ``on_result`` stopped it (a full disk): the feeds not started yet are not fetched
+        pool.shutdown(wait=not isinstance(error, KeyboardInterrupt), cancel_futures=True)  # those started end whole
         raise
     pool.shutdown()
     return [r for r in results if r is not None]

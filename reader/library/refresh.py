@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -96,19 +95,16 @@ class Refresher:
         prepared: Mapping[str, tuple[Known, Prepared]],
     ) -> None:
         usable = {p for p in todo if p in prepared and prepared[p][0] == stat[p]}  # unchanged since read
-        unprepared = {root_of[p] for p in todo if p not in usable}
-        usable = {p for p in usable if root_of[p] not in unprepared}  # a root's files come one after another
-        ready = [prepared[p][1] for p in todo if p in usable]
         rest = [p for p in todo if p not in usable]
         hashes = [known[p].hash if p in known else None for p in rest]
         data_dirs = [str(self.session.data_dir)] * len(rest)
         chunk = max(1, min(64, len(rest) // 8))  # every worker gets a share of a small batch too
-        results = itertools.chain(
-            ready,
+        read = iter(
             executor.map(indexing.prepare, rest, hashes, data_dirs, chunksize=chunk)
             if executor
-            else map(indexing.prepare, rest, hashes, data_dirs),
+            else map(indexing.prepare, rest, hashes, data_dirs)
         )
+        results = (prepared[p][1] if p in usable else next(read) for p in todo)  # in the order of todo: a root's files together
         batch: list[tuple[str, Indexed | None, str, str | None]] = []
         touched: list[str] = []
         done = 0
