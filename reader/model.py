@@ -265,6 +265,15 @@ class FetchReport:
 
 
 @dataclass(frozen=True, slots=True)
+class Exported:
+    """What ``reader export --markdown`` wrote."""
+
+    items: int
+    feeds: int
+    target: Path
+
+
+@dataclass(frozen=True, slots=True)
 class Imported:
     """What an import of subscriptions did."""
 

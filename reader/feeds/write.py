@@ -203,6 +203,17 @@ def _write_temp(path: Path, data: bytes) -> Path:
     return temp
 
 
+def atomic_write(path: Path, data: bytes) -> None:
+    """Readers see the old file or the new one, never a part."""
+    temp = _write_temp(path, data)
+    try:
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+
+
 def apply_retention(
     folder: Path,
     *,

@@ -8,6 +8,7 @@ delegates each call to the room whose one job it is.
 - ``articles``: rows, articles, search, full text
 - ``marks``: bookmarks, notes, read state
 - ``extraction``: entities and figures, here or in the background
+- ``export``: fetched items written out as Markdown files
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from reader import browser, fulltext, reading
 from reader.background import SINGLE_THREADED, BackgroundExtraction
 from reader.indexing import Known, Prepared
 from reader.library.articles import Articles
+from reader.library.export import export_markdown
 from reader.library.extraction import Extractor
 from reader.library.fetch import FeedFetch, Progress, fetch_elsewhere
 from reader.library.marks import Marks
@@ -30,6 +32,7 @@ from reader.library.sources import Sources
 from reader.model import (
     Article,
     Bookmark,
+    Exported,
     Extraction,
     FeedInfo,
     FetchReport,
@@ -147,6 +150,10 @@ class Library:
 
     def export_feeds(self) -> bytes:
         return self._sources.export_feeds()
+
+    def export_markdown(self, target: Path) -> Exported:
+        """Every fetched item as a Markdown article under ``target``: see :mod:`reader.library.export`."""
+        return export_markdown(self.session, self._sources, target)
 
     def feeds(self) -> list[FeedInfo]:
         return self._sources.feeds()
