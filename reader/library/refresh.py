@@ -15,8 +15,8 @@ from reader.library.sources import Sources
 from reader.model import RefreshReport, Warning_, is_disk_full
 from reader.store import FileState, Indexed
 
-BATCH = 500  # files a transaction, at least: a batch ends where a root (a feed's folder) does
-MAX_BATCH = 2_000  # at most (a feed lists fewer items; a folder of a million files is not one transaction, nor held in memory)
+BATCH = 500  # files a transaction (a feed's folder: at least, the batch ends where the folder does)
+MAX_BATCH = 2_000  # a feed's folder at most (a feed lists fewer items)
 PARALLEL_FROM = 2000
 Progress = Callable[[int, int], None]
 
@@ -39,9 +39,9 @@ class Refresher:
         """Bring the index in line with the files of ``roots`` (default: the
         roots in view): read only what changed (size and mtime first, then the
         content hash), drop what is gone. Other roots are left as they are.
-        Writes go in batches of :data:`BATCH` files or more, each ending
-        where a root does (up to :data:`MAX_BATCH`): a feed's items enter the
-        index together or not at all. ``pool``: many files are read in worker processes (never from
+        Writes go in batches of :data:`BATCH` files; one that reaches into a
+        feed's folder ends where the folder does (up to :data:`MAX_BATCH`):
+        a feed's items enter the index together or not at all. ``pool``: many files are read in worker processes (never from
         inside the app, whose terminal they would inherit). Warnings are
         said for the files read now (a file is not warned about again until
         it changes); ``every_note``: for every file of the roots.
@@ -112,10 +112,10 @@ class Refresher:
         def flush() -> None:
             self.session.write(lambda: self.session.index_w.apply(root_of, stat, list(batch), list(touched))).result()
 
-        last_root = None
+        last_root = ""
         for path, item, digest, note in results:
             size = len(batch) + len(touched)
-            if size >= MAX_BATCH or (size >= BATCH and root_of[path] != last_root):  # a feed's files in one transaction
+            if size >= MAX_BATCH or (size >= BATCH and (root_of[path] != last_root or not self.sources.feed_folder(last_root))):
                 flush()
                 done += size
                 batch, touched = [], []

@@ -1,4 +1,4 @@
-"""The app starts on a data dir whose disk is full, lists what is there and says why nothing is saved."""
+"""The app starts on a data dir whose disk is full, lists what is there, says why nothing is saved, and refuses a bookmark."""
 
 from __future__ import annotations
 
@@ -26,5 +26,8 @@ async def test_the_app_starts_and_lists_on_a_full_disk(small_disk: Path, httpser
         articles = app.screen.query_one(ArticleList)
         assert await wait_for(pilot, lambda: len(articles.rowids) == 3)
         assert any("the disk is full" in said for said in app.said)
+        await pilot.press("b")  # a bookmark is refused, and said so
+        assert await wait_for(pilot, lambda: app.said[-1] == f"the disk is full ({data})")
+        assert not app.library.bookmarks()
         await pilot.press("q")
     assert app.return_code == 0
