@@ -27,7 +27,7 @@ from reader.library.extraction import Extractor
 from reader.library.fetch import FeedFetch, Progress, fetch_elsewhere
 from reader.library.marks import Marks
 from reader.library.refresh import Refresher
-from reader.library.session import Session, default_data_dir
+from reader.library.session import FULL, Session, default_data_dir
 from reader.library.sources import Sources
 from reader.model import (
     Article,
@@ -45,6 +45,7 @@ from reader.model import (
     SearchHit,
     Snippet,
     Source,
+    Warning_,
 )
 from reader.store import Index, State, StoreError, now
 from reader.text import extract
@@ -184,8 +185,16 @@ class Library:
         every_note: bool = False,
         prepared: Mapping[str, tuple[Known, Prepared]] | None = None,
     ) -> RefreshReport:
-        """Bring the index in line with the sources' files: see :meth:`Refresher.refresh`."""
-        return self._refresher.refresh(progress, roots, pool, every_note, prepared)
+        """Bring the index in line with the sources' files: see :meth:`Refresher.refresh`.
+        When the disk fills up on the way, the library is read into memory
+        and refreshed there: every file is listed, nothing more is saved."""
+        report = self._refresher.refresh(progress, roots, pool, every_note, prepared)
+        if report.full and not self.session.readonly:
+            self.session.read_into_memory()
+            self._articles = Articles(self.session, self._sources)
+            report = self._refresher.refresh(progress, roots, False, every_note)
+            report.warnings.insert(0, Warning_(str(self.data_dir), FULL))
+        return report
 
     def refresh_elsewhere(self, progress: Progress) -> list[str]:
         return self._refresher.refresh_elsewhere(progress)

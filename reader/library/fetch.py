@@ -107,9 +107,10 @@ class FeedFetch:
         with contextlib.suppress(DiskFull):
             self._index_stored()
         ok = self.report.ok
-        return DiskFull(
-            full.where, f"the fetch stopped; {ok:,} feed{'s' if ok != 1 else ''} stored so far {'is' if ok == 1 else 'are'} kept whole"
-        )
+        if not ok:
+            return DiskFull(full.where, "the fetch stopped before any feed was stored")
+        stored = f"{ok:,} feed{'s' if ok != 1 else ''} stored so far {'is' if ok == 1 else 'are'} kept whole"
+        return DiskFull(full.where, f"the fetch stopped; {stored}")
 
     def _start_pool(self) -> None:
         with self._pooling:

@@ -20,6 +20,8 @@ from reader.sanitize import clean_line
 from reader.store import Index, State, StoreError, retry_locked
 
 T = TypeVar("T")
+READING_ONLY = "reading only, nothing will be saved"
+FULL = f"the disk is full; {READING_ONLY}"
 
 
 def default_data_dir() -> Path:
@@ -114,18 +116,31 @@ class Session:
                 for reads in {id(i): i for i in (self.index, self.queries)}.values():
                     reads.attach_state(self.data_dir / "state.db", readonly=True)
         if self.readonly:
-            self.state, uri = State.memory(self.data_dir / "state.db", warn)
-            self.index = Index.memory(self.data_dir / "index.db")
-            self.index.attach_state(uri, readonly=False)
-            self.index_w, self.state_w, self.queries = self.index, self.state, self.index
+            self._open_in_memory(warn)
+
+    def _open_in_memory(self, warn: Callable[[str], None]) -> None:
+        self.state, uri = State.memory(self.data_dir / "state.db", warn)
+        self.index = Index.memory(self.data_dir / "index.db")
+        self.index.attach_state(uri, readonly=False)
+        self.index_w, self.state_w, self.queries = self.index, self.state, self.index
+
+    def read_into_memory(self) -> None:
+        """The disk filled up while open: from now on the data dir is read
+        into memory (what was saved stays; nothing more is)."""
+        self.writer.close()
+        for db in {id(d): d for d in (self.index, self.queries, self.state, self.index_w, self.state_w)}.values():
+            db.close()
+        self.readonly = self.full = True
+        self._open_in_memory(lambda message: self.warnings.append(clean_line(message)))
+        self.warnings.append(clean_line(f"{self.data_dir}: {FULL}"))
 
     def _read_only(self, error: OSError | sqlite3.Error) -> None:
         """Read the data dir into memory: it cannot be written (or its disk is full)."""
         self.readonly = True
         self.full = is_disk_full(error, self.data_dir)
         reason = corpus.os_reason(error) if isinstance(error, OSError) else str(error)
-        why = "the disk is full" if self.full else f"cannot write here ({reason})"
-        self.warnings.append(clean_line(f"{self.data_dir}: {why}; reading only, nothing will be saved"))
+        why = FULL if self.full else f"cannot write here ({reason}); {READING_ONLY}"
+        self.warnings.append(clean_line(f"{self.data_dir}: {why}"))
 
     def close(self) -> None:
         self.writer.close()

@@ -73,6 +73,8 @@ def test_a_fetch_onto_a_full_disk_stops_in_one_line_and_keeps_each_feed_whole(
     assert set(folders(subscribed)) <= {0, ITEMS}  # each feed all or nothing
     assert ITEMS in folders(subscribed)  # and some made it
     assert leftovers(subscribed) == []
+    code, out, err = run(capsys, subscribed, "list")  # the items stored, indexed or (no room for that) read into memory
+    assert code == 0 and len(out.splitlines()) == sum(folders(subscribed)), err
     filler.unlink()  # space returns: the next fetch completes, nothing doubled
     code, _, err = run(capsys, subscribed, "fetch")
     assert code == 0, err
@@ -100,6 +102,21 @@ def test_the_library_stays_readable_while_the_disk_is_full(subscribed: Path, sma
     filler.unlink()
     code, out, _ = run(capsys, subscribed, "bookmarks", "--json")
     assert code == 0 and out.strip() == "[]"
+
+
+def test_a_disk_too_full_to_index_is_read_into_memory_and_every_item_listed(
+    subscribed: Path, small_disk: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, subscribed, "fetch", "Feed 0")[0] == 0
+    with Library(data_dir=subscribed) as library:
+        url = next(f.url for f in library.feeds() if f.name == "Feed 1")
+    meta = write.FeedMeta(key=url, url=url, name="Feed 1")
+    words = " ".join(f"harbour{n}" for n in range(2500))  # 20 KB an item: far more than the room left to index them
+    write.write_items(write.feed_folder(subscribed / "feeds", url), meta, [item(n, words) for n in range(ITEMS)])
+    fill(small_disk, leave=200_000)  # room to open the databases
+    code, out, err = run(capsys, subscribed, "list")
+    assert code == 0 and len(out.splitlines()) == 2 * ITEMS
+    assert f"reader: warning: {subscribed}: the disk is full; reading only, nothing will be saved" in err
 
 
 def test_a_bookmark_on_a_disk_that_fills_while_open_is_refused_whole(subscribed: Path, small_disk: Path) -> None:
