@@ -4,7 +4,7 @@
 ``index ROOT ...`` refreshes those roots for the app and reports on stdout,
 one JSON object a line (``{"progress": [done, total]}``, ``{"warning":
 text}``); ``fetch [FEED ...]`` fetches feeds (all, or those named) the
-same way and says ``{"fetched": report}``; ``extract --part K --parts N`` extracts entities for its share of
+same way and says ``{"fetched": report}`` (or ``{"error": text}`` when a full disk stopped it); ``extract --part K --parts N`` extracts entities for its share of
 the index. Both run niced, so the UI stays first in line for the CPU, and
 commit batch by batch, so killing one loses nothing but the batch in hand.
 """
@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from reader.background import exit_with_parent
-from reader.library import Library
+from reader.library import Library, ReaderError
 
 
 def main() -> int:
@@ -46,7 +46,11 @@ def main() -> int:
             for warning in [*library.warnings, *map(str, report.warnings)]:
                 say({"warning": warning})
         elif args.command == "fetch":
-            fetched = library.fetch(args.feeds, lambda done, total: say({"progress": [done, total]}))
+            try:
+                fetched = library.fetch(args.feeds, lambda done, total: say({"progress": [done, total]}))
+            except ReaderError as error:  # a full disk stopped it: said in one line, as the command line says it
+                say({"error": str(error)})
+                return 0
             for warning in [*library.warnings, *map(str, fetched.warnings)]:
                 say({"warning": warning})
             say({"fetched": fetched.as_json()})

@@ -212,12 +212,16 @@ class FeedFetch:
 def fetch_elsewhere(data_dir: Path, keys: Sequence[str], progress: Progress) -> tuple[FetchReport, list[str]]:
     """Fetch feeds (all, or those named) in a worker process, as the app
     does; the report and the warnings."""
-    report, warnings = FetchReport(), []
+    report, warnings, failed = FetchReport(), [], None
     for event in in_background(data_dir, ["fetch", *keys], progress):
         if "warning" in event:
             warnings.append(str(event["warning"]))
+        elif "error" in event:
+            failed = str(event["error"])
         elif isinstance(fetched := event.get("fetched"), dict):
             report = FetchReport(**fetched)
+    if failed is not None:
+        raise ReaderError(failed)
     return report, warnings
 
 
