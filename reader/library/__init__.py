@@ -192,7 +192,7 @@ class Library:
         if report.full and not self.session.readonly:
             self.session.read_into_memory()
             self._articles = Articles(self.session, self._sources)
-            report = self._refresher.refresh(progress, roots, False, every_note)
+            report = self._refresher.refresh(progress, roots, pool, every_note)
             report.warnings.insert(0, Warning_(str(self.data_dir), FULL))
         return report
 

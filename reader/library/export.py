@@ -40,7 +40,8 @@ def export_markdown(session: Session, sources: Sources, target: Path) -> Exporte
     """Write every fetched item under ``target``; the counts."""
     feeds_dir = session.data_dir / "feeds"
     target = target.absolute()
-    if target == session.data_dir or session.data_dir in target.parents:
+    data_dir, resolved = session.data_dir.resolve(), target.resolve()
+    if resolved == data_dir or data_dir in resolved.parents:
         raise ReaderError(f"{target}: inside the data dir; export to a folder outside it")
     planned = _plan(sources, feeds_dir)
     earlier = _earlier_export(target)
