@@ -7,7 +7,7 @@ The worker's protocol is here, whole: it writes one JSON object a line on
 its standard output (:func:`encode`), read back here as typed events
 (:func:`decode`): :class:`Progress`, :class:`Said` (a warning),
 :class:`Noted` (a routine note on a fetched item) and :class:`Reported` (the
-fetch's report)."""
+fetch's report) or :class:`Failed` (why it stopped)."""
 
 from __future__ import annotations
 
@@ -96,7 +96,14 @@ class Reported:
     report: FetchReport
 
 
-Event = Progress | Said | Noted | Reported
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """Why the work stopped, in one line (a full disk)."""
+
+    text: str
+
+
+Event = Progress | Said | Noted | Reported | Failed
 
 
 def encode(event: Event) -> str:
@@ -110,6 +117,8 @@ def encode(event: Event) -> str:
             data = {"note": [item, note]}
         case Reported(report):
             data = {"fetched": report.as_json()}
+        case Failed(text):
+            data = {"error": text}
     return json.dumps(data, ensure_ascii=False) + "\n"
 
 
@@ -126,10 +135,12 @@ def decode(line: bytes | str) -> Event | None:
         return Noted(str(note[0]), str(note[1]))
     if isinstance(fetched := data.get("fetched"), dict):
         return Reported(FetchReport(**fetched))
+    if "error" in data:
+        return Failed(str(data["error"]))
     return None
 
 
-def in_background(data_dir: Path, args: Sequence[str], progress: Callable[[int, int], None]) -> Iterator[Said | Noted | Reported]:
+def in_background(data_dir: Path, args: Sequence[str], progress: Callable[[int, int], None]) -> Iterator[Said | Noted | Reported | Failed]:
     """Run ``index ROOT ...`` or ``fetch [FEED ...]`` in a worker process;
     calls ``progress`` as it goes and yields its other events (warnings,
     notes, the fetch report). Raises RuntimeError when the worker fails."""

@@ -199,10 +199,10 @@ def _from_markdown(path: Path, text: str, notes: list[str], rendered: list[Rende
             meta, body = dict(post.metadata), post.content
         except yaml.constructor.ConstructorError:
             notes.append("front matter refused: it has a YAML tag")
-            body = _after_front_matter(text)
+            body = front_and_body(text)[1]
         except (yaml.YAMLError, ValueError, TypeError):
             notes.append("front matter is not valid YAML; read as text")
-            body = _after_front_matter(text)
+            body = front_and_body(text)[1]
         if not isinstance(meta, dict):
             notes.append("front matter is not a mapping; ignored")
             meta = {}
@@ -263,12 +263,14 @@ class _FrontMatter(YAMLHandler):
 _FRONT_MATTER = _FrontMatter()
 
 
-def _after_front_matter(text: str) -> str:
+def front_and_body(text: str) -> tuple[str, str]:
+    """A file's front matter (the lines between its opening ``---`` line and
+    the next; "" when there is no second) and the text after it."""
     end = text.find("\n---", 3)
     if end < 0:
-        return text
+        return "", text
     newline = text.find("\n", end + 4)
-    return "" if newline < 0 else text[newline + 1 :]
+    return text[text.find("\n") + 1 : end + 1], "" if newline < 0 else text[newline + 1 :]
 
 
 def _meta_str(meta: dict[str, object], key: str) -> str:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import re
+import shutil
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Protocol
 
 from reader.sanitize import clean_line
@@ -19,6 +22,35 @@ class ReaderError(Exception):
 class FeedUnavailable(ReaderError):
     """A feed that cannot be had now (an error answer, no answer, no feed
     there), at a URL that could be fetched: it may be subscribed all the same."""
+
+
+FULL_BELOW_BYTES = 1 << 20  # an I/O error with less than this free on the data dir's file system is a full disk
+_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
+
+
+class DiskFull(ReaderError):
+    """The file system of the data dir has no room left: a write was not made (whole or not at all)."""
+
+    def __init__(self, where: Path, then: str = "") -> None:
+        self.where = where
+        super().__init__(f"the disk is full ({where})" + (f": {then}" if then else ""))
+
+
+def is_disk_full(error: BaseException, where: Path) -> bool:
+    """Whether an error (an ``OSError``, an SQLite error) means the disk is
+    full. SQLite says so as SQLITE_FULL, or, when it cannot size its
+    shared-memory file, as an I/O error: then the free space on ``where`` decides."""
+    if isinstance(error, DiskFull) or (isinstance(error, OSError) and error.errno in _FULL_ERRNOS):
+        return True
+    name = getattr(error, "sqlite_errorname", None) or ""
+    if name.startswith("SQLITE_FULL"):
+        return True
+    if name.startswith("SQLITE_IOERR"):
+        try:
+            return shutil.disk_usage(where).free < FULL_BELOW_BYTES
+        except OSError:
+            return False
+    return False
 
 
 def _json(record: object, drop: tuple[str, ...] = (), **changes: object) -> dict[str, object]:
@@ -309,6 +341,15 @@ class FetchReport:
 
 
 @dataclass(frozen=True, slots=True)
+class Exported:
+    """What ``reader export --markdown`` wrote."""
+
+    items: int
+    feeds: int
+    target: Path
+
+
+@dataclass(frozen=True, slots=True)
 class Imported:
     """What an import of subscriptions did."""
 
@@ -324,6 +365,7 @@ class RefreshReport:
     removed: int = 0
     warnings: list[Warning_] = field(default_factory=list)
     notes: list[Warning_] = field(default_factory=list)  # routine facts about fetched items
+    full: bool = False  # the disk filled up: what was read in the batch in hand is not in the index
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,8 @@
 ``index ROOT ...`` refreshes those roots for the app and reports on stdout
 (progress, warnings); ``fetch [FEED ...]`` fetches feeds (all, or those
 named) the same way and says each routine note on an item, then the fetch's
-report: the events of :mod:`reader.background`, one a line. ``extract
+report (or why it stopped, a full disk): the events of
+:mod:`reader.background`, one a line. ``extract
 --part K --parts N`` extracts entities for its share of the index. Both run niced, so the UI stays first in line for the CPU, and
 commit batch by batch, so killing one loses nothing but the batch in hand.
 """
@@ -16,8 +17,8 @@ import os
 import sys
 from pathlib import Path
 
-from reader.background import Event, Noted, Progress, Reported, Said, encode, exit_with_parent
-from reader.library import Library
+from reader.background import Event, Failed, Noted, Progress, Reported, Said, encode, exit_with_parent
+from reader.library import Library, ReaderError
 
 
 def main() -> int:
@@ -48,7 +49,11 @@ def main() -> int:
             for warning in [*library.warnings, *map(str, report.warnings)]:
                 say(Said(warning))
         elif args.command == "fetch":
-            fetched = library.fetch(args.feeds, progress)
+            try:
+                fetched = library.fetch(args.feeds, progress)
+            except ReaderError as error:  # a full disk stopped it: said in one line, as the command line says it
+                say(Failed(str(error)))
+                return 0
             for warning in [*library.warnings, *map(str, fetched.warnings)]:
                 say(Said(warning))
             for note in fetched.notes:

@@ -23,7 +23,7 @@ from reader.cli.common import (
 )
 from reader.highlight import body_text, figure_value, meta_line
 from reader.library import Library
-from reader.model import Article, ReaderError, SearchHit
+from reader.model import Article, DiskFull, ReaderError, SearchHit
 
 
 def _index(library: Library, args: argparse.Namespace, err: Console) -> int:
@@ -137,7 +137,10 @@ def _marked(hit: SearchHit) -> Text:
 
 def _bookmark(library: Library, args: argparse.Namespace, err: Console) -> int:
     adding = args.action == "add"
-    changed = library.set_bookmark(args.id, adding, args.note).result()
+    try:
+        changed = library.set_bookmark(args.id, adding, args.note).result()
+    except DiskFull as error:
+        raise ReaderError(f"{error}: the bookmark was not {'saved' if adding else 'removed'}") from None
     if not changed:
         raise ReaderError(f"{args.id} is not bookmarked")
     say(err, f"{'bookmarked' if adding else 'removed the bookmark of'} {args.id}")

@@ -1,4 +1,4 @@
-"""The commands on sources: sources, feeds, fetch."""
+"""The commands on sources: sources, feeds, fetch, export."""
 
 from __future__ import annotations
 
@@ -139,6 +139,12 @@ def _alert(library: Library, args: argparse.Namespace, err: Console, alerts: lis
         warn(err, problem)
 
 
+def _export(library: Library, args: argparse.Namespace, err: Console) -> int:
+    done = library.export_markdown(args.markdown)
+    say(err, f"reader: exported {plural(done.items, 'item')} of {plural(done.feeds, 'feed')} to {done.target}")
+    return 0
+
+
 def _sources_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=("add", "remove", "list"))
     parser.add_argument("target", nargs="?", metavar="PATH|NAME")
@@ -163,9 +169,20 @@ def _fetch_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--verbose", action="store_true", help="every note on a fetched item (no date…), not only how many")
 
 
+def _export_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--markdown",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="a new or empty folder, or an earlier export (only its own files are replaced)",
+    )
+
+
 # Each reads what it needs itself: a source added is read with a bar, a fetch indexes what it stored.
 COMMANDS = {
     "sources": Command("the library's sources: add, remove, list", _sources_arguments, _sources, refresh=False),
     "feeds": Command("subscriptions: add, remove, list, import, export", _feeds_arguments, _feeds, refresh=False),
     "fetch": Command("fetch feeds (all, or those named)", _fetch_arguments, _fetch, refresh=False),
+    "export": Command("every fetched item as a Markdown file, one folder a feed", _export_arguments, _export, refresh=False),
 }

@@ -10,6 +10,7 @@ only files written are ``<id>.md`` items under each feed's folder.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import queue
 import threading
@@ -20,6 +21,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from reader.feeds import fetch, parse, write
+from reader.model import is_disk_full
 from reader.sanitize import stored_line
 
 DEFAULT_CONCURRENCY = 16
@@ -55,6 +57,7 @@ class FeedResult:
     title: str | None  # the feed's own title
     removed: int = 0  # files removed by retention
     written: tuple[str, ...] = ()  # the files written (new or updated)
+    disk_full: bool = False  # its items could not be written for want of room: none were
 
     @property
     def ok(self) -> bool:
@@ -101,12 +104,15 @@ def fetch_all(
                 limits[host] = threading.Semaphore(max(per_host, 1))
             return limits[host]
 
-    def failed(feed: Feed, error: BaseException) -> FeedResult:  # a bug or a full disk in one feed must not stop the rest
+    def failed(
+        feed: Feed, error: BaseException
+    ) -> FeedResult:  # a bug in one feed must not stop the rest (a full disk: the caller decides)
         try:
             said = str(error)
         except Exception:
             said = ""
-        return _result(feed, error=stored_line(f"{type(error).__name__}: {said}")[:300])
+        result = _result(feed, error=stored_line(f"{type(error).__name__}: {said}")[:300])
+        return dataclasses.replace(result, disk_full=is_disk_full(error, feed.folder.parent))
 
     def one(number: int, feed: Feed) -> None:
         """Every feed ends in ``finished``, whatever happens to it."""
@@ -148,8 +154,8 @@ def fetch_all(
             results[number] = result
             if on_result is not None:
                 on_result(result)
-    except BaseException:  # Ctrl-C: the feeds not started yet are not fetched
-        pool.shutdown(wait=False, cancel_futures=True)
+    except BaseException as error:  # Ctrl-C, or ``on_result`` stopped it (a full disk): the feeds not started yet are not fetched
+        pool.shutdown(wait=not isinstance(error, KeyboardInterrupt), cancel_futures=True)  # those started end whole
         raise
     pool.shutdown()
     return [r for r in results if r is not None]

@@ -7,6 +7,8 @@ the feed's folder.
 * A file is rewritten (atomically: a temporary file in the same folder, then
   ``os.replace``) only when its bytes would change, so an unchanged item
   keeps its mtime and the incremental index reads nothing.
+* A feed's items are written all or nothing (a full disk leaves the folder
+  as it was): every temporary file first, then the renames.
 * An item gone from the feed stays; retention (``max_items``, ``keep_days``)
   never removes a protected (bookmarked) id nor an item the feed still lists.
 * Every string is untrusted: control characters are removed and the front
@@ -25,8 +27,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reader.feeds.dates import normalise_date
 from reader.feeds.html import html_to_markdown
-from reader.feeds.parse import Item, normalise_date
+from reader.feeds.parse import Item
 from reader.sanitize import stored_line
 
 _ID_FILE = re.compile(r"[0-9a-f]{16}\.md")
@@ -137,54 +140,77 @@ def write_items(
 ) -> WriteReport:
     """Write every item that is new or changed; return the counts.
     ``on_written`` is told each file written, with what it holds: whoever
-    indexes it need not read it back."""
+    indexes it need not read it back.
+
+    All or nothing: every changed item is first written to a temporary file
+    beside its place, and only when all are written (the disk did not fill
+    up) do they take their names, each by a rename, which needs no room for
+    data. A failure before that removes the temporary files: the feed's
+    folder is as it was."""
     folder.mkdir(parents=True, exist_ok=True)
     moment = now or dt.datetime.now(dt.UTC)
     stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     horizon = (moment + FUTURE_SLACK).strftime("%Y-%m-%dT%H:%M:%SZ")
-    new = updated = 0
     seen: set[str] = set()
-    written: list[str] = []
-    for item in items:
-        key = item_id(feed.key, item)
-        if key in seen:  # a guid listed twice: the first one wins
-            continue
-        seen.add(key)
-        path = folder / f"{key}.md"
+    staged: list[tuple[Path, Path, bytes, bool]] = []  # its place, its temporary file, its bytes, whether it is new
+    try:
+        for item in items:
+            key = item_id(feed.key, item)
+            if key in seen:  # a guid listed twice: the first one wins
+                continue
+            seen.add(key)
+            path = folder / f"{key}.md"
+            try:
+                old = path.read_bytes()
+            except FileNotFoundError:
+                old = None
+            date = item.date
+            if date is None or date > horizon:  # none, or one to come: the first time it was seen, kept from then on
+                found = _DATE_LINE.search(old.decode("utf-8", "replace")) if old is not None else None
+                date = found.group(1) if found and found.group(1) <= horizon and normalise_date(found.group(1)) else stamp
+            data = render(key, item, feed, date, undated=item.date is None).encode("utf-8")
+            if old != data:
+                staged.append((path, _write_temp(path, data), data, old is None))
+    except BaseException:
+        for _, temp, _, _ in staged:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+        raise
+    for number, (path, temp, data, _) in enumerate(staged):
         try:
-            old = path.read_bytes()
-        except FileNotFoundError:
-            old = None
-        date = item.date
-        if date is None or date > horizon:  # none, or one to come: the first time it was seen, kept from then on
-            found = _DATE_LINE.search(old.decode("utf-8", "replace")) if old is not None else None
-            date = found.group(1) if found and found.group(1) <= horizon and normalise_date(found.group(1)) else stamp
-        data = render(key, item, feed, date, undated=item.date is None).encode("utf-8")
-        if old == data:
-            continue
-        status = atomic_write(path, data)
-        written.append(str(path))
+            status = os.stat(temp)  # after the close (a network file system may set the mtime then)
+            os.replace(temp, path)
+        except BaseException:  # no room for a directory entry: the rest stays as it was
+            for _, left, _, _ in staged[number:]:
+                with contextlib.suppress(OSError):
+                    left.unlink()
+            raise
         if on_written is not None:
             on_written(str(path), data, status)
-        if old is None:
-            new += 1
-        else:
-            updated += 1
-    return WriteReport(new, updated, frozenset(seen), tuple(written))
+    new = sum(1 for *_, fresh in staged if fresh)
+    return WriteReport(new, len(staged) - new, frozenset(seen), tuple(str(path) for path, *_ in staged))
 
 
-def atomic_write(path: Path, data: bytes) -> os.stat_result:
-    """Readers see the old file or the new one, never a part. The temporary
-    name does not end in ``.md``, so an index scan never picks it up.
-    Returns the new file's status, taken before it had its name: the size
-    and mtime of these very bytes, whoever writes the path next."""
+def _write_temp(path: Path, data: bytes) -> Path:
+    """``data`` in a temporary file beside ``path`` (removed again if it
+    cannot be written whole). Its name does not end in ``.md``, so an index
+    scan never picks it up."""
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(temp, "wb") as handle:
             handle.write(data)
-        found = os.stat(temp)  # after the close (a network file system may set the mtime then)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    return temp
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Readers see the old file or the new one, never a part."""
+    temp = _write_temp(path, data)
+    try:
         os.replace(temp, path)
-        return found
     except BaseException:
         with contextlib.suppress(OSError):
             temp.unlink()

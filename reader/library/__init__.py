@@ -11,6 +11,7 @@ delegates each call to the room whose one job it is.
 - ``entities``: entity pages and trends, from the index
 - ``follow``: saved searches, their counts, mute and alerts
 - ``stories``: one event from many sources as one story
+- ``export``: fetched items written out as Markdown files
 """
 
 from __future__ import annotations
@@ -28,18 +29,20 @@ from reader.library import stories as story_room
 from reader.library.articles import Articles
 from reader.library.entities import FLOOR as TREND_FLOOR
 from reader.library.entities import Entities
+from reader.library.export import export_markdown
 from reader.library.extraction import Extractor
 from reader.library.fetch import FeedFetch, Progress, fetch_elsewhere
 from reader.library.follow import Follow, muted_queries
 from reader.library.marks import Marks
 from reader.library.refresh import Refresher
-from reader.library.session import Session, default_data_dir
+from reader.library.session import FULL, Session, default_data_dir
 from reader.library.sources import Sources
 from reader.model import (
     Alert,
     Article,
     Bookmark,
     EntityPage,
+    Exported,
     Extraction,
     FeedInfo,
     FetchReport,
@@ -55,6 +58,7 @@ from reader.model import (
     Source,
     Story,
     Trend,
+    Warning_,
 )
 from reader.store import Index, State, StoreError, now
 from reader.text import extract
@@ -82,11 +86,16 @@ class Library:
 
     def open(self) -> Library:
         self.session.open()
+        self._read_rooms()
+        return self
+
+    def _read_rooms(self) -> None:
+        """The rooms that read through the session's connections (made again
+        when those change: a data dir read into memory)."""
         self._articles = Articles(self.session, self._sources, lambda: muted_queries(self.session))
         self._follow = Follow(self.session, self._articles, self._extractor)
         self._folding = story_room.Folding(self.session.index)
         self._entities = Entities(self.session.queries, self._articles.searcher)
-        return self
 
     def close(self) -> None:
         self.session.close()
@@ -179,6 +188,10 @@ class Library:
     def export_feeds(self) -> bytes:
         return self._sources.export_feeds()
 
+    def export_markdown(self, target: Path) -> Exported:
+        """Every fetched item as a Markdown article under ``target``: see :mod:`reader.library.export`."""
+        return export_markdown(self.session, self._sources, target)
+
     def feeds(self) -> list[FeedInfo]:
         return self._sources.feeds(self._follow.counts)
 
@@ -208,8 +221,16 @@ class Library:
         every_note: bool = False,
         prepared: Mapping[str, tuple[Known, Prepared]] | None = None,
     ) -> RefreshReport:
-        """Bring the index in line with the sources' files: see :meth:`Refresher.refresh`."""
-        return self._refresher.refresh(progress, roots, pool, every_note, prepared)
+        """Bring the index in line with the sources' files: see :meth:`Refresher.refresh`.
+        When the disk fills up on the way, the library is read into memory
+        and refreshed there: every file is listed, nothing more is saved."""
+        report = self._refresher.refresh(progress, roots, pool, every_note, prepared)
+        if report.full and not self.session.readonly:
+            self.session.read_into_memory()
+            self._read_rooms()
+            report = self._refresher.refresh(progress, roots, pool, every_note)
+            report.warnings.insert(0, Warning_(str(self.data_dir), FULL))
+        return report
 
     def refresh_elsewhere(self, progress: Progress) -> list[str]:
         return self._refresher.refresh_elsewhere(progress)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reader import corpus, fulltext
-from reader.background import Noted, Reported, Said, in_background
+from reader.background import Failed, Noted, Reported, Said, in_background
 from reader.feeds.fetch import Response
 from reader.feeds.run import Claim, Feed, FeedResult, Stored, fetch_all, store_answer
 from reader.indexing import StoringPool
@@ -16,7 +17,7 @@ from reader.library.follow import Follow
 from reader.library.refresh import Refresher
 from reader.library.session import Session
 from reader.library.sources import Sources
-from reader.model import FetchReport, ReaderError, Warning_
+from reader.model import DiskFull, FetchReport, ReaderError, Warning_, is_disk_full
 from reader.store import FeedRow, Fetched, SourceRow, StoreError
 
 FULL_TEXTS_A_FETCH = 20  # a feed asking for full texts fetches at most this many pages a fetch
@@ -101,12 +102,27 @@ class FeedFetch:
                 **self.limits,  # type: ignore[arg-type]
             )
             self._index_stored()
+        except DiskFull as full:
+            raise self._stopped(full) from None
         finally:
             if self.pool is not None:
                 self.pool.close()
         self._record(results)
         self.report.alerts = [a.as_json() for a in self.follow.alerts(known, [path for r in results for path in r.written])]
         return self.report
+
+    def _stopped(self, full: DiskFull) -> DiskFull:
+        """The disk filled up: the feeds not fetched yet are not, a feed
+        being written was not written at all (see :func:`write_items`), and
+        what was stored is indexed as far as room allows. Nothing is
+        recorded in ``state.db``: the next fetch asks every feed again."""
+        with contextlib.suppress(DiskFull):
+            self._index_stored()
+        ok = self.report.ok
+        if not ok:
+            return DiskFull(full.where, "the fetch stopped before any feed was stored")
+        stored = f"{ok:,} feed{'s' if ok != 1 else ''} stored so far {'is' if ok == 1 else 'are'} kept whole"
+        return DiskFull(full.where, f"the fetch stopped; {stored}")
 
     def _start_pool(self) -> None:
         with self._pooling:
@@ -124,13 +140,17 @@ class FeedFetch:
     def _index_stored(self) -> None:
         """Index the feeds stored since last time (the workers have read most of their files already)."""
         ready = self.pool.take(set(self.waiting)) if self.pool is not None else {}
-        told = self.refresher.refresh(roots=self.waiting, pool=False, prepared=ready)
-        self.report.warnings += told.warnings
-        self.report.notes += told.notes
+        done = self.refresher.refresh(roots=self.waiting, pool=False, prepared=ready)
         self.waiting.clear()
+        if done.full:
+            raise DiskFull(self.session.data_dir)
+        self.report.warnings += done.warnings
+        self.report.notes += done.notes
 
     def _received(self, result: FeedResult) -> None:
-        """What one feed's fetch said, as it comes."""
+        """What one feed's fetch said, as it comes; a full disk stops the fetch."""
+        if result.disk_full:
+            raise DiskFull(self.session.data_dir)
         report = self.report
         if result.new and result.key in self.wants_full_text:
             report.warnings += self._keep_full_texts(Path(self.roots[result.key]))
@@ -188,6 +208,8 @@ class FeedFetch:
                     raise ReaderError(str(result))
                 fulltext.keep(data_dir, article.id, article.title, article.date, article.source, result)
             except (ReaderError, OSError) as error:
+                if is_disk_full(error, folder):
+                    raise DiskFull(data_dir) from None
                 warnings.append(Warning_(article.url, f"full text: {error}; the summary stays"))
         return warnings
 
@@ -195,7 +217,7 @@ class FeedFetch:
 def fetch_elsewhere(data_dir: Path, keys: Sequence[str], progress: Progress) -> tuple[FetchReport, list[str]]:
     """Fetch feeds (all, or those named) in a worker process, as the app
     does; the report and the warnings."""
-    report, warnings, notes = FetchReport(), [], []
+    report, warnings, notes, failed = FetchReport(), [], [], None
     for event in in_background(data_dir, ["fetch", *keys], progress):
         match event:
             case Said(text):
@@ -204,6 +226,10 @@ def fetch_elsewhere(data_dir: Path, keys: Sequence[str], progress: Progress) -> 
                 notes.append(Warning_(item, note))
             case Reported(fetched):
                 report = fetched
+            case Failed(text):
+                failed = text
+    if failed is not None:
+        raise ReaderError(failed)
     report.notes = notes
     return report, warnings
 

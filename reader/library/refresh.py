@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -13,10 +12,11 @@ from reader.background import Said, in_background
 from reader.indexing import Known, Prepared
 from reader.library.session import Session
 from reader.library.sources import Sources
-from reader.model import RefreshReport, Warning_
+from reader.model import RefreshReport, Warning_, is_disk_full
 from reader.store import FileState, Indexed
 
-BATCH = 500
+BATCH = 500  # files a transaction (a feed's folder: at least, the batch ends where the folder does)
+MAX_BATCH = 2_000  # a feed's folder at most (a feed lists fewer items)
 PARALLEL_FROM = 2000
 Progress = Callable[[int, int], None]
 
@@ -39,8 +39,9 @@ class Refresher:
         """Bring the index in line with the files of ``roots`` (default: the
         roots in view): read only what changed (size and mtime first, then the
         content hash), drop what is gone. Other roots are left as they are.
-        Writes go in batches of :data:`BATCH` files, whatever root they are
-        under. ``pool``: many files are read in worker processes (never from
+        Writes go in batches of :data:`BATCH` files; one that reaches into a
+        feed's folder ends where the folder does (up to :data:`MAX_BATCH`):
+        a feed's items enter the index together or not at all. ``pool``: many files are read in worker processes (never from
         inside the app, whose terminal they would inherit). Warnings are
         said for the files read now (a file is not warned about again until
         it changes); ``every_note``: for every file of the roots.
@@ -71,7 +72,9 @@ class Refresher:
             # Each batch is one transaction: what was written stays, the
             # batch in hand is rolled back, and the index stays usable.
             where = str(self.session.data_dir / "index.db")
-            report.warnings.append(Warning_(where, f"not fully updated ({error}); the previous index is used"))
+            report.full = is_disk_full(error, self.session.data_dir)
+            why = "the disk is full" if report.full else str(error)
+            report.warnings.append(Warning_(where, f"not fully updated ({why}); the previous index is used"))
         finally:
             if executor:
                 executor.shutdown(cancel_futures=True)
@@ -108,17 +111,16 @@ class Refresher:
         prepared: Mapping[str, tuple[Known, Prepared]],
     ) -> None:
         usable = {p for p in todo if p in prepared and prepared[p][0] == stat[p]}  # unchanged since read
-        ready = [prepared[p][1] for p in todo if p in usable]
         rest = [p for p in todo if p not in usable]
         hashes = [known[p].hash if p in known else None for p in rest]
         data_dirs = [str(self.session.data_dir)] * len(rest)
         chunk = max(1, min(64, len(rest) // 8))  # every worker gets a share of a small batch too
-        results = itertools.chain(
-            ready,
+        read = iter(
             executor.map(indexing.prepare, rest, hashes, data_dirs, chunksize=chunk)
             if executor
-            else map(indexing.prepare, rest, hashes, data_dirs),
+            else map(indexing.prepare, rest, hashes, data_dirs)
         )
+        results = (prepared[p][1] if p in usable else next(read) for p in todo)  # in the order of todo: a root's files together
         batch: list[tuple[str, Indexed | None, str, str | None]] = []
         touched: list[str] = []
         done = 0
@@ -126,7 +128,16 @@ class Refresher:
         def flush() -> None:
             self.session.write(lambda: self.session.index_w.apply(root_of, stat, list(batch), list(touched))).result()
 
+        last_root = ""
         for path, item, digest, note in results:
+            size = len(batch) + len(touched)
+            if size >= MAX_BATCH or (size >= BATCH and (root_of[path] != last_root or not self.sources.feed_folder(last_root))):
+                flush()
+                done += size
+                batch, touched = [], []
+                if progress:
+                    progress(done, len(todo))
+            last_root = root_of[path]
             report.read += 1
             if item is None and note is None and digest:
                 touched.append(path)
@@ -136,12 +147,6 @@ class Refresher:
                     (report.notes if self._fetched_item(path) else report.warnings).append(Warning_(path, note))
             else:
                 report.warnings.append(Warning_(path, note or "unreadable"))
-            if len(batch) + len(touched) >= BATCH:
-                flush()
-                done += len(batch) + len(touched)
-                batch, touched = [], []
-                if progress:
-                    progress(done, len(todo))
         flush()
         if progress:
             progress(len(todo), len(todo))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -14,10 +15,13 @@ import platformdirs
 
 from reader import corpus
 from reader.background import LOG, append_log
+from reader.model import DiskFull, is_disk_full
 from reader.sanitize import clean_line
 from reader.store import Index, State, StoreError, retry_locked
 
 T = TypeVar("T")
+READING_ONLY = "reading only, nothing will be saved"
+FULL = f"the disk is full; {READING_ONLY}"
 
 
 def default_data_dir() -> Path:
@@ -74,6 +78,7 @@ class Session:
         self.data_dir = data_dir
         self.warnings: list[str] = []
         self.readonly = False
+        self.full = False  # read-only because the disk is full
         self.writer = Writer()
         self.index: Index  # reads
         self.state: State
@@ -88,26 +93,54 @@ class Session:
             probe.write_bytes(b"")
             probe.unlink()
         except OSError as error:
-            self.readonly = True
-            self.warnings.append(
-                clean_line(f"{self.data_dir}: cannot write here ({corpus.os_reason(error)}); reading only, nothing will be saved")
-            )
+            self._read_only(error)
 
         def warn(message: str) -> None:
             self.warnings.append(clean_line(message))
 
+        if not self.readonly:
+            state_w: State | None = None
+            try:
+                state_w = State.open(self.data_dir / "state.db", warn)
+                index_w = Index.open(self.data_dir / "index.db", warn)
+            except (sqlite3.Error, OSError) as error:  # a full disk: SQLite cannot even size its shared-memory file
+                if state_w is not None:
+                    state_w.close()
+                if not is_disk_full(error, self.data_dir):
+                    raise
+                self._read_only(error)
+            else:
+                self.state_w, self.index_w = state_w, index_w
+                self.state = self.state_w.sibling()
+                self.index, self.queries = self.index_w.sibling(), self.index_w.sibling()
+                for reads in {id(i): i for i in (self.index, self.queries)}.values():
+                    reads.attach_state(self.data_dir / "state.db", readonly=True)
         if self.readonly:
-            self.state, uri = State.memory(self.data_dir / "state.db", warn)
-            self.index = Index.memory()
-            self.index.attach_state(uri, readonly=False)
-            self.index_w, self.state_w, self.queries = self.index, self.state, self.index
-        else:
-            self.state_w = State.open(self.data_dir / "state.db", warn)
-            self.index_w = Index.open(self.data_dir / "index.db", warn)
-            self.state = self.state_w.sibling()
-            self.index, self.queries = self.index_w.sibling(), self.index_w.sibling()
-            for reads in {id(i): i for i in (self.index, self.queries)}.values():
-                reads.attach_state(self.data_dir / "state.db", readonly=True)
+            self._open_in_memory(warn)
+
+    def _open_in_memory(self, warn: Callable[[str], None]) -> None:
+        self.state, uri = State.memory(self.data_dir / "state.db", warn)
+        self.index = Index.memory(self.data_dir / "index.db")
+        self.index.attach_state(uri, readonly=False)
+        self.index_w, self.state_w, self.queries = self.index, self.state, self.index
+
+    def read_into_memory(self) -> None:
+        """The disk filled up while open: from now on the data dir is read
+        into memory (what was saved stays; nothing more is)."""
+        self.writer.close()
+        for db in {id(d): d for d in (self.index, self.queries, self.state, self.index_w, self.state_w)}.values():
+            db.close()
+        self.readonly = self.full = True
+        self._open_in_memory(lambda message: self.warnings.append(clean_line(message)))
+        self.warnings.append(clean_line(f"{self.data_dir}: {FULL}"))
+
+    def _read_only(self, error: OSError | sqlite3.Error) -> None:
+        """Read the data dir into memory: it cannot be written (or its disk is full)."""
+        self.readonly = True
+        self.full = is_disk_full(error, self.data_dir)
+        reason = corpus.os_reason(error) if isinstance(error, OSError) else str(error)
+        why = FULL if self.full else f"cannot write here ({reason}); {READING_ONLY}"
+        self.warnings.append(clean_line(f"{self.data_dir}: {why}"))
 
     def close(self) -> None:
         self.writer.close()
@@ -119,12 +152,24 @@ class Session:
         return self.writer.submit(action)
 
     def save(self, action: Callable[[], T]) -> Future[T]:
-        """A change to the user's state: refused when nothing can be saved."""
+        """A change to the user's state, made whole or not at all: refused
+        when nothing can be saved, :class:`DiskFull` when the disk is full."""
         if self.readonly:
             failed: Future[T] = Future()
-            failed.set_exception(StoreError(f"{self.data_dir} is read-only: nothing can be saved"))
+            failed.set_exception(
+                DiskFull(self.data_dir) if self.full else StoreError(f"{self.data_dir} is read-only: nothing can be saved")
+            )
             return failed
-        return self.writer.submit(action)
+
+        def saving() -> T:
+            try:
+                return action()
+            except (sqlite3.Error, OSError) as error:
+                if is_disk_full(error, self.data_dir):
+                    raise DiskFull(self.data_dir) from error
+                raise
+
+        return self.writer.submit(saving)
 
     def flush(self) -> None:
         """Wait until every change asked for so far is written."""

@@ -69,9 +69,13 @@ class Sources:
                 return root
         return None
 
+    def feed_folder(self, root: str) -> bool:
+        """Whether a root is a feed's folder (in the data dir)."""
+        return Path(root).parent == self.session.data_dir / "feeds"
+
     def unfetched(self, root: str) -> bool:
         """A feed's folder before its first fetch: nothing to read, nothing to say."""
-        return Path(root).parent == self.session.data_dir / "feeds" and not Path(root).exists()
+        return self.feed_folder(root) and not Path(root).exists()
 
     def sources(self, counted: Counts) -> list[Source]:
         listed = self.listed()

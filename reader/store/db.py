@@ -112,6 +112,29 @@ def open_checked(
         return None, str(error)
 
 
+def copy_into(path: Path, target: sqlite3.Connection) -> None:
+    """A database file's content copied into ``target`` (in memory), only
+    reading the file. On a full disk SQLite cannot size the shared-memory
+    file a WAL database is read through; a connection in exclusive locking
+    mode keeps that index in its own memory instead (and reads the WAL too),
+    which works while no other process has the file open."""
+    try:
+        source = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+    except sqlite3.OperationalError as error:
+        if not (getattr(error, "sqlite_errorname", None) or "").startswith("SQLITE_IOERR"):
+            raise
+        source = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
+        try:
+            source.execute("PRAGMA locking_mode=EXCLUSIVE")
+            source.backup(target)
+        finally:
+            source.close()
+
+
 def run_script(conn: sqlite3.Connection, script: str) -> None:
     """Statements one by one: ``executescript`` would commit the transaction."""
     for statement in script.split(";"):
@@ -154,7 +177,8 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     try:
         yield conn
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite has rolled back already after some errors (a full disk)
+            conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sqlite3
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from reader import stories as grouping
 from reader.model import Article, ListRow
 from reader.store import stories
-from reader.store.db import Db, FileLock, connect, open_checked, remove_db, retry_locked, run_script, transaction
+from reader.store.db import Db, FileLock, connect, copy_into, open_checked, remove_db, retry_locked, run_script, transaction
 from reader.store.mentions import MENTIONS_SCHEMA, MentionTables, NameRow
 from reader.text import lemmas
 
@@ -108,8 +109,18 @@ class Index(MentionTables, stories.Stories, Db):
     """``index.db``: articles of every source, full-text index, entity cache."""
 
     @classmethod
-    def memory(cls) -> Index:
+    def memory(cls, copy_of: Path | None = None) -> Index:
+        """An index in memory: a copy of ``copy_of`` when that one can be
+        read and is of this version (a data dir that cannot be written), else
+        an empty one."""
         conn = connect(":memory:", "OFF")
+        if copy_of is not None and copy_of.exists():
+            with contextlib.suppress(sqlite3.DatabaseError):  # unreadable: read again from the files
+                copy_into(copy_of, conn)
+                if cls._version(conn) == INDEX_VERSION:
+                    return cls(conn, None)
+            conn.close()
+            conn = connect(":memory:", "OFF")
         run_script(conn, INDEX_SCHEMA)
         conn.execute("INSERT INTO meta VALUES ('version', ?)", (INDEX_VERSION,))
         return cls(conn, None)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.model import Bookmark, ListRow
-from reader.store.db import Db, FileLock, StoreError, now, open_checked, retry_locked, run_script, transaction
+from reader.store.db import Db, FileLock, StoreError, copy_into, now, open_checked, retry_locked, run_script, transaction
 
 STATE_MIGRATIONS: tuple[str, ...] = (
     """
@@ -91,9 +91,7 @@ class State(Db):
         conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
         if copy_of is not None and copy_of.exists():
             try:
-                source = sqlite3.connect(f"{copy_of.absolute().as_uri()}?mode=ro", uri=True)
-                source.backup(conn)
-                source.close()
+                copy_into(copy_of, conn)
             except sqlite3.DatabaseError as error:
                 warn(f"{copy_of}: cannot be read ({error})")
         cls.migrate(conn)

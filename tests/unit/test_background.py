@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reader.background import Noted, Progress, Reported, Said, decode, encode
+from reader.background import Failed, Noted, Progress, Reported, Said, decode, encode
 from reader.model import FetchReport
 
 
@@ -13,6 +13,7 @@ def test_every_event_is_one_line_and_reads_back() -> None:
         Said("a.md: not UTF-8\nnext line\x1b[31m"),
         Noted("Лента: «Без даты»", "no date; the time it was first seen is used"),
         Reported(report),
+        Failed("the disk is full (/data): the fetch stopped"),
     ):
         line = encode(event)
         assert line.endswith("\n") and line.count("\n") == 1
