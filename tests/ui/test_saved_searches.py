@@ -13,6 +13,7 @@ from reader.library import Library
 from reader.ui.article_list import ArticleList
 from reader.ui.dialogs import SaveSearchScreen
 from reader.ui.sources import SourcesScreen
+from reader.ui.status import StatusLine
 from tests.conftest import BELTA, SEEDS, SPUTNIK
 from tests.ui.conftest import make_app, wait_for
 
@@ -63,7 +64,7 @@ async def test_a_search_saved_muted_hides_its_rows(data_dir: Path) -> None:
         assert await wait_for(pilot, lambda: [r.mute for r in app.library.saved_searches()] == [True])
         await pilot.press("escape")
         assert await wait_for(pilot, lambda: app.library.ids_of(articles.rowids) == [BELTA])
-        assert "1 article" in app.screen.status["count"]
+        assert "1 article" in app.screen.query_one(StatusLine).parts["count"]
         await pilot.press("slash", *"is:muted", "enter")
         assert await wait_for(pilot, lambda: app.library.ids_of(articles.rowids) == [SPUTNIK])
 
