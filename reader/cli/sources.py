@@ -47,13 +47,19 @@ def _feeds(library: Library, args: argparse.Namespace, err: Console) -> int:
     if args.action in ("add", "remove", "import", "export") and not args.target:
         raise UsageError(f"feeds {args.action} needs a {'FILE' if args.action in ('import', 'export') else 'URL or NAME'}")
     if args.action == "add":
-        settings = (args.name, args.tags, args.max_items, args.keep_days, args.full_text)
+        settings = {
+            "name": args.name,
+            "tags": args.tags,
+            "max_items": args.max_items,
+            "keep_days": args.keep_days,
+            "full_text": args.full_text,
+        }
         try:
-            new, url = library.add_feed(args.target, *settings)
+            new, url = library.add_feed(args.target, **settings)
         except FeedUnavailable as error:
             if not args.anyway:
                 raise ReaderError(f"{error} (--anyway subscribes all the same)") from None
-            new, url = library.subscribe(args.target, *settings)
+            new, url = library.subscribe(args.target, **settings)
             reason = str(error).removeprefix(f"{args.target}: ")
             say(
                 err,

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future
 from pathlib import Path
+from typing import Unpack
 
 from reader import alerts, browser, fulltext, reading
 from reader.background import SINGLE_THREADED, BackgroundExtraction
-from reader.indexing import Known, Prepared
 from reader.library import stories as story_room
 from reader.library.articles import Articles
 from reader.library.entities import FLOOR as TREND_FLOOR
@@ -34,9 +34,9 @@ from reader.library.extraction import Extractor
 from reader.library.fetch import FeedFetch, Progress, fetch_elsewhere
 from reader.library.follow import Follow, muted_queries
 from reader.library.marks import Marks
-from reader.library.refresh import Refresher
+from reader.library.refresh import Refresher, RefreshOptions
 from reader.library.session import FULL, Session, default_data_dir
-from reader.library.sources import Sources
+from reader.library.sources import FeedSettings, Sources
 from reader.model import (
     Alert,
     Article,
@@ -159,28 +159,11 @@ class Library:
     def remove_source(self, key: str, kind: str | None = None) -> Source:
         return self._sources.remove_source(key, kind)
 
-    def add_feed(
-        self,
-        url: str,
-        name: str | None = None,
-        tags: Sequence[str] = (),
-        max_items: int | None = None,
-        keep_days: int | None = None,
-        full_text: bool = False,
-    ) -> tuple[bool, str]:
-        return self._sources.add_feed(url, name, tags, max_items, keep_days, full_text)
+    def add_feed(self, url: str, **given: Unpack[FeedSettings]) -> tuple[bool, str]:
+        return self._sources.add_feed(url, **given)
 
-    def subscribe(
-        self,
-        url: str,
-        name: str | None = None,
-        tags: Sequence[str] = (),
-        max_items: int | None = None,
-        keep_days: int | None = None,
-        full_text: bool = False,
-        title: str | None = None,
-    ) -> tuple[bool, str]:
-        return self._sources.subscribe(url, name, tags, max_items, keep_days, full_text, title)
+    def subscribe(self, url: str, **given: Unpack[FeedSettings]) -> tuple[bool, str]:
+        return self._sources.subscribe(url, **given)
 
     def import_feeds(self, data: bytes) -> Imported:
         return self._sources.import_feeds(data)
@@ -213,22 +196,16 @@ class Library:
     def fetch_elsewhere(self, keys: Sequence[str], progress: Progress) -> tuple[FetchReport, list[str]]:
         return fetch_elsewhere(self.data_dir, keys, progress)
 
-    def refresh(
-        self,
-        progress: Progress | None = None,
-        roots: Sequence[str] | None = None,
-        pool: bool = True,
-        every_note: bool = False,
-        prepared: Mapping[str, tuple[Known, Prepared]] | None = None,
-    ) -> RefreshReport:
+    def refresh(self, progress: Progress | None = None, **options: Unpack[RefreshOptions]) -> RefreshReport:
         """Bring the index in line with the sources' files: see :meth:`Refresher.refresh`.
         When the disk fills up on the way, the library is read into memory
         and refreshed there: every file is listed, nothing more is saved."""
-        report = self._refresher.refresh(progress, roots, pool, every_note, prepared)
+        report = self._refresher.refresh(progress, **options)
         if report.full and not self.session.readonly:
             self.session.read_into_memory()
             self._read_rooms()
-            report = self._refresher.refresh(progress, roots, pool, every_note)
+            options.pop("prepared", None)  # read again, into memory
+            report = self._refresher.refresh(progress, **options)
             report.warnings.insert(0, Warning_(str(self.data_dir), FULL))
         return report
 

@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 from reader import corpus, indexing
 from reader.background import Said, in_background
@@ -21,6 +22,15 @@ PARALLEL_FROM = 2000
 Progress = Callable[[int, int], None]
 
 
+class RefreshOptions(TypedDict, total=False):
+    """What :meth:`Refresher.refresh` reads, and how (each said there)."""
+
+    roots: Sequence[str] | None
+    pool: bool
+    every_note: bool
+    prepared: Mapping[str, tuple[Known, Prepared]] | None
+
+
 class Refresher:
     """Reads the files of the sources in view into the index."""
 
@@ -28,14 +38,7 @@ class Refresher:
         self.session = session
         self.sources = sources
 
-    def refresh(
-        self,
-        progress: Progress | None = None,
-        roots: Sequence[str] | None = None,
-        pool: bool = True,
-        every_note: bool = False,
-        prepared: Mapping[str, tuple[Known, Prepared]] | None = None,
-    ) -> RefreshReport:
+    def refresh(self, progress: Progress | None = None, **options: Unpack[RefreshOptions]) -> RefreshReport:
         """Bring the index in line with the files of ``roots`` (default: the
         roots in view): read only what changed (size and mtime first, then the
         content hash), drop what is gone. Other roots are left as they are.
@@ -47,6 +50,8 @@ class Refresher:
         it changes); ``every_note``: for every file of the roots.
         ``prepared``: files already read elsewhere (by the fetch's workers),
         used while their size and mtime are still those given."""
+        roots, pool, every_note = options.get("roots"), options.get("pool", True), options.get("every_note", False)
+        prepared = options.get("prepared")
         report = RefreshReport()
         walked = [r for r in (roots if roots is not None else self.sources.scope()) if not self.sources.unfetched(r)]
         root_of: dict[str, str] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypedDict, Unpack
 from urllib.parse import urlsplit
 
 from reader import resources
@@ -18,6 +19,21 @@ from reader.text import extract, lemmas
 
 SEEDS_NAME = "seeds"
 Listed = tuple[SourceRow, str, str, str | None]  # a source, where it is shown to be, its root, its error
+
+
+class FeedSettings(TypedDict, total=False):
+    """How a feed is subscribed: ``name`` (default: the feed's own title),
+    ``tags``, retention of its items (``max_items``, ``keep_days``; a
+    bookmarked one is always kept), and ``full_text``: fetch the full
+    article of every new item."""
+
+    name: str | None
+    tags: Sequence[str]
+    max_items: int | None
+    keep_days: int | None
+    full_text: bool
+
+
 Counts = Callable[[Sequence[str]], dict[str, tuple[int, int]]]  # roots -> (articles, unread) of each
 
 
@@ -121,43 +137,31 @@ class Sources:
         self.session.write(lambda: self.session.index_w.drop_root(root)).result()
         return Source(source.kind, source.name, shown)
 
-    def add_feed(
-        self,
-        url: str,
-        name: str | None = None,
-        tags: Sequence[str] = (),
-        max_items: int | None = None,
-        keep_days: int | None = None,
-        full_text: bool = False,
-    ) -> tuple[bool, str]:
+    def add_feed(self, url: str, **given: Unpack[FeedSettings]) -> tuple[bool, str]:
         """Subscribe to a feed, or to the feed a web page links to; returns
-        whether it was new and the feed's URL. ``max_items``, ``keep_days``:
-        retention of its items (a bookmarked one is always kept);
-        ``full_text``: fetch the full article of every new item. A feed that
-        cannot be had now raises :class:`FeedUnavailable` (:meth:`subscribe`
-        takes it all the same)."""
+        whether it was new and the feed's URL (``given``: see
+        :class:`FeedSettings`). A feed that cannot be had now raises
+        :class:`FeedUnavailable` (:meth:`subscribe` takes it all the same)."""
         _web_address(url)
         found = discover(url)
         if found.url is None:
             raise FeedUnavailable(f"{url}: {found.error or 'no feed found there'}")
-        return self.subscribe(found.url, name, tags, max_items, keep_days, full_text, title=found.title)
+        return self.subscribe(found.url, found.title, **given)
 
-    def subscribe(
-        self,
-        url: str,
-        name: str | None = None,
-        tags: Sequence[str] = (),
-        max_items: int | None = None,
-        keep_days: int | None = None,
-        full_text: bool = False,
-        title: str | None = None,
-    ) -> tuple[bool, str]:
+    def subscribe(self, url: str, title: str | None = None, **given: Unpack[FeedSettings]) -> tuple[bool, str]:
         """Subscribe to ``url`` as it is, unfetched (a feed down today, as an
         OPML import keeps one; each fetch says how it fares); ``title``: the
-        feed's own, when no ``name`` is given. Returns whether it was new and the URL."""
+        feed's own, when no name is given. Returns whether it was new and the URL."""
         _web_address(url)
+        name = given.get("name")
         shown = name or title or urlsplit(url).hostname or url
-        settings: dict[str, object] = {"named": bool(name), "max_items": max_items, "keep_days": keep_days, "full_text": full_text}
+        settings: dict[str, object] = {
+            "named": bool(name),
+            "max_items": given.get("max_items"),
+            "keep_days": given.get("keep_days"),
+            "full_text": given.get("full_text", False),
+        }
+        tags = given.get("tags", ())
         new = self.session.save(lambda: self.session.state_w.add_source("feed", url, shown, tags, settings)).result()
         return new, url
 
