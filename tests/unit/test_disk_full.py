@@ -64,7 +64,7 @@ def run(capsys: pytest.CaptureFixture[str], data: Path, *argv: str) -> tuple[int
 def test_a_fetch_onto_a_full_disk_stops_in_one_line_and_keeps_each_feed_whole(
     subscribed: Path, small_disk: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    filler = fill(small_disk, leave=300_000)  # room for a few feeds of twelve
+    filler = fill(small_disk, leave=900_000)  # room for a few feeds of twelve, and their index rows (a WAL grows in steps)
     code, _, err = run(capsys, subscribed, "fetch")
     assert code == 1
     errors = [line for line in err if "error" in line]
