@@ -28,7 +28,6 @@ SNIPPET_PAGE = 16
 _NO_SNIPPET = Snippet("")
 LINES_PER_ROW = 2  # date and source, then the title; a search by words adds its snippet
 RowSource = Callable[[Sequence[int]], dict[int, ListRow]]
-Fold = Callable[["array[int]"], "array[int]"]  # articles -> one row a story
 Members = Callable[[int], list[int]]  # an article -> its story's articles, earliest first
 SnippetSource = Callable[[Sequence[int]], dict[int, Snippet]]
 
@@ -55,10 +54,9 @@ class ArticleList(ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(0, always_update=True)
 
-    def __init__(self, source: RowSource, fold: Fold | None = None, members: Members | None = None, *, id: str | None = None) -> None:
+    def __init__(self, source: RowSource, members: Members | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._source = source
-        self._fold = fold
         self._members = members
         self.nested: dict[int, int] = {}  # an unfolded story's other articles shown under it -> its row
         self.notes: Callable[[str], str] | None = None  # in the bookmarks view: each bookmark's note
@@ -71,11 +69,11 @@ class ArticleList(ScrollView, can_focus=True):
 
     # -- data ---------------------------------------------------------------
 
-    def set_rowids(self, rowids: array[int], keep: int | None = None, snippets: SnippetSource | None = None, fold: bool = True) -> None:
-        """Show these articles, one row a story (unless not ``fold``); the
-        cursor stays on ``keep`` when it is among them. ``snippets``: where a
-        search's words stand in each (a third line a row)."""
-        self.rowids = self._fold(rowids) if fold and self._fold is not None else rowids
+    def set_rowids(self, rowids: array[int], keep: int | None = None, snippets: SnippetSource | None = None) -> None:
+        """Show these rows (an article each, a story's first standing for the
+        story); the cursor stays on ``keep`` when it is among them.
+        ``snippets``: where a search's words stand in each (a third line a row)."""
+        self.rowids = rowids
         self.nested = {}
         rowids = self.rowids
         self._rows.clear()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from array import array
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from pathlib import Path
@@ -51,9 +52,12 @@ class FoldersChanged(JobMessage):
 
 
 class SearchFound(JobMessage):
-    def __init__(self, found: Found, keep: bool, keep_rowid: int | None) -> None:
+    """What a search found, and the rows to show for it (one a story, unless the search is for bookmarks)."""
+
+    def __init__(self, found: Found, shown: array[int], keep: bool, keep_rowid: int | None) -> None:
         super().__init__()
         self.found = found
+        self.shown = shown
         self.keep = keep
         self.keep_rowid = keep_rowid
 
@@ -207,8 +211,9 @@ class Jobs:
     def search(self, text: str, partial: bool, bookmarked_only: bool, keep: bool, keep_rowid: int | None = None) -> None:
         def job() -> None:
             found = self.library.search(text, partial=partial, bookmarked_only=bookmarked_only)
+            shown = found.rowids if bookmarked_only else self.library.fold(found.rowids)  # here, not on the UI thread
             if not get_current_worker().is_cancelled:
-                self.post(SearchFound(found, keep, keep_rowid))
+                self.post(SearchFound(found, shown, keep, keep_rowid))
 
         self._run(job, "search")
 

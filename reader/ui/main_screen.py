@@ -7,6 +7,8 @@ work (refresh, search, extraction, fetch) runs as jobs on worker threads
 
 from __future__ import annotations
 
+from array import array
+
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -75,7 +77,7 @@ class MainScreen(Following):
             with Vertical(id="left"):
                 yield SearchBox(id="search")
                 yield Static("", id="search-error")
-                yield ArticleList(self.library.rows, self.library.fold, self.library.story_members, id="articles")
+                yield ArticleList(self.library.rows, self.library.story_members, id="articles")
                 yield StatusLine(id="status")
             yield ReadingPane(id="reader")
             yield EntitySidebar(id="sidebar")
@@ -84,7 +86,9 @@ class MainScreen(Following):
     def on_mount(self) -> None:
         self.query_one("#search-error").display = False
         self.query_one(EntitySidebar).show_nothing()
-        self._show_found(Found(self.library.all_rowids()))
+        everything = self.library.all_rowids()
+        self._show_found(Found(everything), everything)  # the first paint: one row an article, until the search below folds stories
+        self.call_after_refresh(self.run_search, True)
         self.query_one(ArticleList).focus()
         for warning in self.library.warnings:
             self.notify(warning, severity="warning", timeout=8)
@@ -172,9 +176,10 @@ class MainScreen(Following):
         self.jobs.search(search.value, not search.value.endswith(" "), self.bookmarked_only, keep, keep_rowid)
 
     def on_search_found(self, message: SearchFound) -> None:
-        self._show_found(message.found, message.keep, message.keep_rowid)
+        self._show_found(message.found, message.shown, message.keep, message.keep_rowid)
 
-    def _show_found(self, found: Found, keep: bool = False, keep_rowid: int | None = None) -> None:
+    def _show_found(self, found: Found, shown: array[int], keep: bool = False, keep_rowid: int | None = None) -> None:
+        """Show what a search found: ``shown``, its rows (one a story)."""
         error = self.query_one("#search-error", Static)
         if found.error:
             error.update(Text(f"⚠ {found.error}"))
@@ -185,18 +190,13 @@ class MainScreen(Following):
         current = keep_rowid if keep_rowid is not None else articles.current if keep else None
         self.matcher = found.matcher
         by_words = self.library.searched_by_words(found)
-        articles.set_rowids(
-            found.rowids,
-            keep=current,
-            snippets=(lambda rowids: self.library.snippets(found, rowids)) if by_words else None,
-            fold=not self.bookmarked_only,
-        )
+        articles.set_rowids(shown, keep=current, snippets=(lambda rowids: self.library.snippets(found, rowids)) if by_words else None)
         total = self.library.count()
-        shown = len(found.rowids)
+        matched = len(found.rowids)
         view = " bookmarked" if self.bookmarked_only else ""
         noun = "article" if total == 1 else "articles"
-        stories = f"{len(articles.rowids):,} stories · " if len(articles.rowids) != shown else ""  # one row a story
-        self._set_status(count=stories + (f"{shown:,}{view} of {total:,} {noun}" if shown != total or view else f"{total:,} {noun}"))
+        stories = f"{len(shown):,} stories · " if len(shown) != matched else ""  # one row a story
+        self._set_status(count=stories + (f"{matched:,}{view} of {total:,} {noun}" if matched != total or view else f"{total:,} {noun}"))
         pane = self.query_one(ReadingPane)
         if not found.rowids:
             pane.clear("Nothing matches")
