@@ -42,6 +42,7 @@ class ReaderApp(App[None]):
         self.library = library
         self.config_file = config_file
         self.main = MainScreen(library)
+        self.keys_in_use: dict[str, str] = {}  # binding id -> its keys, where the config remaps it (the help and the palette say these)
 
     @classmethod
     def binding_ids(cls) -> set[str]:
@@ -60,7 +61,8 @@ class ReaderApp(App[None]):
         loaded = config.load(path, self.binding_ids())
         remaps, unknown = _known_keys(loaded.keys)
         if remaps:
-            self.set_keymap(config.merged_keymap(remaps, self.default_keys()))
+            self.keys_in_use = config.merged_keymap(remaps, self.default_keys())
+            self.set_keymap(self.keys_in_use)
         for problem in [loaded.problem] if loaded.problem else []:
             self.notify(problem, severity="error", timeout=10, markup=False)
         if unknown:
@@ -96,7 +98,7 @@ class ReaderApp(App[None]):
             (self.main.run_action, _bindings(MainScreen)),
             (self.run_action, _bindings(ReaderApp)),
         ]
-        for title, text, callback in commands.commands(owners, self._keymap, self._key_display):
+        for title, text, callback in commands.commands(owners, self.keys_in_use, self._key_display):
             yield SystemCommand(title, text, callback)
 
     def _key_display(self, key: str) -> str:
@@ -105,7 +107,7 @@ class ReaderApp(App[None]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        keymap = self._keymap
+        keymap = self.keys_in_use
         sections = []
         for title, owner in self.binding_owners():
             rows = []
