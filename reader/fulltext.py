@@ -19,9 +19,7 @@ index stays rebuildable from files.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import http.client
-import os
 import re
 import socket
 import time
@@ -30,7 +28,6 @@ import urllib.request
 import zlib
 from dataclasses import dataclass
 from email.message import Message
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
@@ -43,9 +40,7 @@ USER_AGENT = f"reader/{__version__} (terminal news reader; full text on the read
 TIMEOUT_S = 15.0
 MAX_BYTES = 8 * 1024 * 1024  # after decompression
 MIN_WORDS = 40  # (or their worth in a script without spaces) less than this is a teaser, a paywall or an empty page
-FOLDER = "fulltext"
 HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xml")
-_SAFE_ID = re.compile(r"[^\w.-]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,21 +240,8 @@ def full_text(url: str, timeout: float = TIMEOUT_S, max_bytes: int = MAX_BYTES) 
 # -- keeping -----------------------------------------------------------------
 
 
-def kept_path(data_dir: Path, article_id: str) -> Path:
-    name = _SAFE_ID.sub("_", article_id) or hashlib.sha1(article_id.encode()).hexdigest()[:16]
-    return data_dir / FOLDER / f"{name}.md"
-
-
-def kept(data_dir: Path, article_id: str) -> Path | None:
-    path = kept_path(data_dir, article_id)
-    return path if path.is_file() else None
-
-
-def keep(data_dir: Path, article_id: str, title: str, date: str, source: str, result: FullText) -> Path:
-    """Write the full text as a Markdown file with front matter (atomically:
-    a reader never sees half a file). Raises OSError when it cannot."""
-    path = kept_path(data_dir, article_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
+def kept_text(article_id: str, title: str, date: str, source: str, result: FullText) -> bytes:
+    """A full text as it is kept: Markdown with front matter."""
     meta = {
         "id": article_id,
         "title": title or result.title,
@@ -269,18 +251,10 @@ def keep(data_dir: Path, article_id: str, title: str, date: str, source: str, re
         "full_text": True,
         "fetched": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
     }
-    text = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n" + result.markdown + "\n"
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return ("---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n" + result.markdown + "\n").encode()
 
 
-def fetched_at(path: Path) -> str:
-    """When a kept full text was fetched (from its front matter), or ""."""
-    try:
-        head = path.read_text(encoding="utf-8", errors="replace")[:2000]
-    except OSError:
-        return ""
-    found = re.search(r"^fetched: '?([0-9T:+-]+)", head, re.MULTILINE)
-    return found.group(1)[:16].replace("T", " ") if found else ""
+def fetched_of(text: bytes) -> str:
+    """When a kept full text was fetched (from its front matter), as ISO time, or ""."""
+    found = re.search(rb"^fetched: '?([0-9T:+-]+)", text[:2000], re.MULTILINE)
+    return found.group(1).decode() if found else ""

@@ -1,4 +1,4 @@
-"""Reading files for the index, and storing a large fetch's answers, in
+"""Reading articles for the index (files, and fetched items from ``items.db``), and storing a large fetch's answers, in
 worker processes.
 
 What a worker runs lives here, apart from the library facade, so that a
@@ -13,6 +13,7 @@ import functools
 import os
 import queue
 import signal
+import sqlite3
 import threading
 from concurrent.futures import BrokenExecutor, CancelledError, Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -23,8 +24,10 @@ from reader import corpus, reading, stories
 from reader.background import append_log, exit_with_parent
 from reader.feeds.fetch import Response
 from reader.feeds.run import Feed, FeedResult, store_answer
+from reader.feeds.write import ITEM_FILE, Shelf
 from reader.model import Article
 from reader.store import Indexed, normalise
+from reader.store.items import Items
 
 # What storing and reading a feed's items imports when it first needs it
 # (this module's imports are lazy where the CLI's start would pay for them):
@@ -32,7 +35,8 @@ from reader.store import Indexed, normalise
 WORKER_IMPORTS = (__name__, "fastfeedparser", "dateutil.parser", "pyromark", "numpy", "py3langid.langid")
 
 Prepared = tuple[str, Indexed | None, str, str | None]  # path, what to index, content hash, note
-Known = tuple[int, int]  # a file's size and mtime (ns) when it was read
+Known = tuple[int, int]  # a file's size and mtime (ns), an item's size and stamp, when it was read
+ITEMS = "items.db"
 Read = tuple[str, Known, Prepared]  # a file, and what it held when it was read
 Written = tuple[FeedResult, list[Read], list[str]]  # a feed's result, the files written and read, those left to read
 
@@ -42,13 +46,76 @@ Written = tuple[FeedResult, list[Read], list[str]]  # a feed's result, the files
 SHARE = 48
 
 
-def prepare(path: str, known_hash: str | None, data_dir: str | None = None, data: bytes | None = None) -> Prepared:
+class Documents:
+    """Where the index reads an article: a fetched item (its address is
+    ``<data dir>/feeds/<folder>/<id>.md``) from ``items.db``, anything else
+    from its file; and an article's kept full text, from ``items.db``."""
+
+    def __init__(self, data_dir: Path | None, items: Items | None = None) -> None:
+        self.feeds = data_dir / "feeds" if data_dir is not None else None
+        self._items = items
+        self._path = data_dir / ITEMS if data_dir is not None else None
+
+    @property
+    def items(self) -> Items | None:
+        """``items.db`` (read only when opened here), or None when there is none."""
+        if self._items is None and self._path is not None and self._path.exists():
+            with contextlib.suppress(sqlite3.Error):
+                self._items = Items.reader(self._path)
+        return self._items
+
+    def is_item(self, path: str) -> bool:
+        return (
+            self.feeds is not None
+            and os.path.dirname(os.path.dirname(path)) == str(self.feeds)
+            and ITEM_FILE.fullmatch(os.path.basename(path)) is not None
+        )
+
+    def read(self, path: str) -> bytes:
+        """An article's bytes; :class:`corpus.ArticleError` when there are none."""
+        if not self.is_item(path):
+            return corpus.read_bytes(Path(path))
+        data = None
+        if self.items is not None:
+            with contextlib.suppress(sqlite3.Error):
+                data = self.items.data(os.path.basename(path)[:16])
+        if data is None:
+            raise corpus.ArticleError("no longer in items.db")
+        return data
+
+    def full_text(self, article_id: str) -> bytes | None:
+        if self.items is None:
+            return None
+        try:
+            kept = self.items.full_text(article_id)
+        except sqlite3.Error:
+            return None
+        return kept[1] if kept is not None else None
+
+
+@functools.lru_cache(maxsize=4)
+def documents(data_dir: str | None) -> Documents:
+    """This process's way to the articles of a data dir (a worker's: one connection, kept)."""
+    return Documents(Path(data_dir) if data_dir is not None else None)
+
+
+@functools.lru_cache(maxsize=4)
+def shelf(data_dir: str) -> Items:
+    """This process's connection to store items into a data dir's ``items.db``
+    (a worker's: the process that started it made the file)."""
+    return Items.writer(Path(data_dir) / ITEMS)
+
+
+def prepare(path: str, known_hash: str | None, where: Documents | str | None = None, data: bytes | None = None) -> Prepared:
     """Read (unless its ``data`` is given), hash, parse and normalise one
-    file (in a worker process when there are many). ``Indexed`` is None when
-    the file is unchanged (same hash) or holds no article; the note says which."""
+    article (in a worker process when there are many: ``where`` is then the
+    data dir, read through that process's :func:`documents`). ``Indexed``
+    is None when it is unchanged (same hash) or holds no article; the note
+    says which."""
+    found = where if isinstance(where, Documents) else documents(where)
     if data is None:
         try:
-            data = corpus.read_bytes(Path(path))
+            data = found.read(path)
         except corpus.ArticleError as error:
             return path, None, "", str(error)
     digest = corpus.content_hash(data)
@@ -58,7 +125,7 @@ def prepare(path: str, known_hash: str | None, data_dir: str | None = None, data
         loaded = corpus.load(Path(path), data)
     except corpus.ArticleError as error:
         return path, None, digest, str(error)
-    article = reading.with_full_text(loaded.article, data_dir)  # a kept full text is the body
+    article = reading.with_full_text(loaded.article, found)  # a kept full text is the body
     title, body, meta = normalise(article)
     marks = None if os.environ.get("READER_BENCH_NO_STORIES") else stories.marks(article.date, body, title)
     return path, Indexed(article, text_digest(article), title, body, meta, marks), digest, loaded.note
@@ -70,30 +137,28 @@ def text_digest(article: Article) -> str:
 
 
 def store_and_read(feed: Feed, response: Response, protected_ids: frozenset[str], data_dir: str) -> Written:
-    """A feed's answer stored (in a worker process) and each file written
+    """A feed's answer stored (in a worker process) and each item written
     read as the index reads it (from the bytes written, not read back),
-    with the size and mtime of those bytes; more than :data:`SHARE` files
+    with the size and stamp of those bytes; more than :data:`SHARE` items
     are left to :func:`read_written`."""
-    written: list[tuple[str, bytes, os.stat_result]] = []
-    result = store_answer(feed, response, protected_ids, on_written=lambda *file: written.append(file))
+    written: list[tuple[str, bytes, Known]] = []
+    result = store_answer(feed, response, shelf(data_dir), protected_ids, on_written=lambda *item: written.append(item))
     if len(written) > SHARE:
         return result, [], [path for path, _, _ in written]
-    return result, [(path, (found.st_size, found.st_mtime_ns), prepare(path, None, data_dir, data)) for path, data, found in written], []
+    return result, [(path, known, prepare(path, None, data_dir, data)) for path, data, known in written], []
 
 
 def read_written(paths: list[str], data_dir: str) -> list[Read]:
-    """Files just written, read as the index reads them, each with the size
-    and mtime of the very bytes read. A file gone or unreadable is left out:
-    the index's own scan reads it, or says what is wrong with it."""
+    """Items just stored, read as the index reads them, each with the size
+    and stamp of the very bytes read. One gone since is left out: the
+    index's own listing says what is there."""
+    items = documents(data_dir).items
     read = []
     for path in paths:
-        try:
-            with open(path, "rb") as handle:
-                found = os.fstat(handle.fileno())
-                data = handle.read()
-        except OSError:
-            continue
-        read.append((path, (found.st_size, found.st_mtime_ns), prepare(path, None, data_dir, data)))
+        found = items.data_known(os.path.basename(path)[:16]) if items is not None else None
+        if found is not None:
+            data, known = found
+            read.append((path, known, prepare(path, None, data_dir, data)))
     return read
 
 
@@ -123,7 +188,8 @@ class StoringPool:
     that thread: every answer handed over is stored or fails, none is lost
     or left waiting. What the workers read is kept until the index takes it."""
 
-    def __init__(self, workers: int, data_dir: Path) -> None:
+    def __init__(self, workers: int, data_dir: Path, items: Shelf) -> None:
+        self._shelf = items  # this process's, for the answers stored here
         self._prepared: dict[str, tuple[Known, Prepared]] = {}  # path -> (size, mtime), read
         self._executor: ProcessPoolExecutor | None = None
         self._workers = workers
@@ -198,7 +264,7 @@ class StoringPool:
                     done.add_done_callback(functools.partial(self._keep, answer=answer))
                     continue
             try:
-                answer.stored.set_result(store_answer(answer.feed, answer.response, answer.protected_ids))
+                answer.stored.set_result(store_answer(answer.feed, answer.response, self._shelf, answer.protected_ids))
             except BaseException as error:
                 answer.stored.set_exception(error)
 

@@ -1,63 +1,74 @@
 """Reading an article: its formatting, and its full text when one is kept.
 
 The index holds an article's body as shown (see :mod:`reader.text.markdown`).
-Its formatting (style spans, links) is rendered again from the file when
-the article is opened, and used only when that file still gives exactly the
-indexed text, so highlights and formatting always sit on the same words.
+Its formatting (style spans, links) is rendered again from what the article
+was read from when it is opened, and used only when that still gives
+exactly the indexed text, so highlights and formatting always sit on the
+same words.
 
-A kept full text (:mod:`reader.fulltext`) replaces the body when the
-article is indexed; the summary stays in the article's own file.
+A kept full text replaces the body when the article is indexed; the
+summary stays in the article's own record (its file, or its item).
 """
 
 from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Protocol
 
-from reader import corpus, fulltext
+from reader import corpus
 from reader.model import Article, Rendered
 from reader.sanitize import clean_text
 from reader.text.markdown import render
 
 
-def with_full_text(article: Article, data_dir: Path | str | None) -> Article:
+class Sources(Protocol):
+    """Where articles are read from (``reader.indexing.Documents``)."""
+
+    def read(self, path: str) -> bytes:
+        """An article's bytes; :class:`corpus.ArticleError` when there are none."""
+        ...
+
+    def full_text(self, article_id: str) -> bytes | None:
+        """The article's kept full text (Markdown with front matter), if any."""
+        ...
+
+
+def with_full_text(article: Article, found: Sources) -> Article:
     """The article with its kept full text as its body, when there is one."""
-    if data_dir is None:
-        return article
-    path = fulltext.kept(Path(data_dir), article.id)
-    if path is None:
+    kept = found.full_text(article.id)
+    if kept is None:
         return article
     try:
-        body = corpus.load(path).article.body
+        body = corpus.load(Path(f"{article.id}.md"), kept).article.body
     except corpus.ArticleError:
         return article
     return dataclasses.replace(article, body=body) if body.strip() else article
 
 
-def formatting(article: Article, data_dir: Path | None) -> Rendered | None:
-    """Style spans and links for the article's body, or None when its file
-    is plain text, gone, or no longer gives the indexed text."""
+def formatting(article: Article, found: Sources) -> Rendered | None:
+    """Style spans and links for the article's body, or None when it is
+    plain text, gone, or no longer gives the indexed text."""
     candidates = []
-    if data_dir is not None:
-        kept = fulltext.kept(data_dir, article.id)
-        if kept is not None:
-            candidates.append(kept)
+    kept = found.full_text(article.id)
+    if kept is not None:
+        candidates.append((f"{article.id}.md", lambda: kept))
     if article.path:
-        candidates.append(Path(article.path))
-    for path in candidates:
+        candidates.append((article.path, lambda: found.read(article.path)))
+    for path, data in candidates:
         try:
-            loaded = corpus.load(path)
-        except corpus.ArticleError:
+            loaded = corpus.load(Path(path), data())
+        except (corpus.ArticleError, OSError):
             continue
         if loaded.rendered is not None and loaded.article.body == article.body:
             return loaded.rendered
     return None
 
 
-def summary(article: Article) -> Article | None:
-    """The article as its own file has it (the summary a full text replaced)."""
+def summary(article: Article, found: Sources) -> Article | None:
+    """The article as its own record has it (the summary a full text replaced)."""
     try:
-        return corpus.load(Path(article.path)).article
+        return corpus.load(Path(article.path), found.read(article.path)).article
     except (corpus.ArticleError, OSError):
         return None
 

@@ -169,7 +169,7 @@ def _run(args: argparse.Namespace, given: Globals, err: Console) -> int:
     library = Library(paths or given.library or None, given.data_dir)
     command = COMMANDS[args.command]
     args.config_file = given.config  # a command that reads the config (a fetch's alert_command)
-    with library.open():
+    with library:
         for warning in library.warnings:
             warn(err, warning)
         if command.refresh:

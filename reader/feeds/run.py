@@ -1,10 +1,11 @@
 """The feeds feature in one call: fetch, parse and write many feeds.
 
 The library facade builds one :class:`Feed` a subscription (from state.db),
-calls :func:`fetch_all`, and persists what each :class:`FeedResult` says
-(``etag``, ``last_modified``, ``status``, ``error``, ``new_url``, fetch
-time), then indexes the feeds' folders. Nothing here touches SQLite; the
-only files written are ``<id>.md`` items under each feed's folder.
+calls :func:`fetch_all` with the shelf its items are stored on (a
+:class:`~reader.feeds.write.Shelf`: ``items.db``), and persists what each
+:class:`FeedResult` says (``etag``, ``last_modified``, ``status``,
+``error``, ``new_url``, fetch time), then indexes what was stored. Nothing
+here touches SQLite or writes a file.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ class Feed:
     url: str  # the URL to fetch (after permanent redirects)
     name: str  # ``source:`` of its items
     tags: tuple[str, ...]
-    folder: Path  # where its items are written (see :func:`reader.feeds.write.feed_folder`)
+    folder: Path  # its items' place (see :func:`reader.feeds.write.feed_folder`): ``folder/<id>.md`` is an item's address
     etag: str | None = None
     last_modified: str | None = None
     max_items: int | None = None
@@ -55,8 +56,8 @@ class FeedResult:
     new: int  # files written for the first time
     updated: int  # files rewritten because the item changed
     title: str | None  # the feed's own title
-    removed: int = 0  # files removed by retention
-    written: tuple[str, ...] = ()  # the files written (new or updated)
+    removed: int = 0  # items removed by retention
+    written: tuple[str, ...] = ()  # the addresses of the items written (new or updated)
     disk_full: bool = False  # its items could not be written for want of room: none were
 
     @property
@@ -71,6 +72,7 @@ Store = Callable[[Feed, fetch.Response, frozenset[str]], Stored]
 
 def fetch_all(
     feeds: Sequence[Feed],
+    shelf: write.Shelf,
     *,
     protected_ids: Iterable[str] = frozenset(),
     on_result: Callable[[FeedResult], None] | None = None,
@@ -84,7 +86,7 @@ def fetch_all(
     """Fetch, parse and write every feed; at most ``concurrency`` at once and
     ``per_host`` to one host. ``on_result`` is called in the calling thread
     as each feed finishes; ``store`` keeps what a feed answered (default:
-    :func:`store_answer` in the fetching thread); when it answers with a
+    :func:`store_answer` on ``shelf`` in the fetching thread); when it answers with a
     future, the fetching thread goes on to the next feed meanwhile. Results
     come back in the order of ``feeds``. One feed's failure is its result's
     ``error``; it never stops the others, and its earlier items stay.
@@ -112,7 +114,7 @@ def fetch_all(
         except Exception:
             said = ""
         result = _result(feed, error=stored_line(f"{type(error).__name__}: {said}")[:300])
-        return dataclasses.replace(result, disk_full=is_disk_full(error, feed.folder.parent))
+        return dataclasses.replace(result, disk_full=is_disk_full(error, feed.folder.parent.parent))  # the data dir
 
     def one(number: int, feed: Feed) -> None:
         """Every feed ends in ``finished``, whatever happens to it."""
@@ -120,6 +122,7 @@ def fetch_all(
         try:
             outcome = fetch_one(
                 feed,
+                shelf,
                 protected_ids=protected,
                 timeout=timeout,
                 max_bytes=max_bytes,
@@ -163,6 +166,7 @@ def fetch_all(
 
 def fetch_one(
     feed: Feed,
+    shelf: write.Shelf,
     *,
     protected_ids: frozenset[str] = frozenset(),
     timeout: float = fetch.DEFAULT_TIMEOUT,
@@ -196,27 +200,27 @@ def fetch_one(
         )
     if store is not None:
         return store(feed, response, protected_ids)
-    return store_answer(feed, response, protected_ids, now)
+    return store_answer(feed, response, shelf, protected_ids, now)
 
 
 def store_answer(
     feed: Feed,
     response: fetch.Response,
+    shelf: write.Shelf,
     protected_ids: frozenset[str] = frozenset(),
     now: dt.datetime | None = None,
     on_written: write.OnWritten | None = None,
 ) -> FeedResult:
-    """A feed's answer (a 200) parsed, its items written (each told to
-    ``on_written``), retention applied."""
+    """A feed's answer (a 200) parsed, and its items stored on ``shelf``
+    with retention applied, in one transaction (each item written told to
+    ``on_written``)."""
     parsed = parse.parse(response.body, response.url, response.content_type)
     if isinstance(parsed, parse.FeedError):
         return _result(feed, url=response.url, new_url=response.permanent_url, status=response.status, error=parsed.message)
     # ``feed:`` is the key, so a permanent redirect does not rewrite every item.
     meta = write.FeedMeta(key=feed.key, url=feed.key, name=feed.name or parsed.title or feed.key, tags=feed.tags, language=parsed.language)
-    report = write.write_items(feed.folder, meta, parsed.items, now, on_written)
-    removed = write.apply_retention(
-        feed.folder, max_items=feed.max_items, keep_days=feed.keep_days, protected_ids=protected_ids, present_ids=report.ids, now=now
-    )
+    keep = write.Retention(feed.max_items, feed.keep_days, protected_ids, now=now)
+    report = write.write_items(shelf, feed.folder, meta, parsed.items, keep, on_written)
     return FeedResult(
         key=feed.key,
         url=response.url,
@@ -230,7 +234,7 @@ def store_answer(
         new=report.new,
         updated=report.updated,
         title=parsed.title or None,
-        removed=len(removed),
+        removed=report.removed,
         written=report.written,
     )
 

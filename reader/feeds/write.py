@@ -1,40 +1,41 @@
-"""Items -> Markdown files with YAML front matter, one ``<id>.md`` a item in
-the feed's folder.
+"""Items -> Markdown articles with front matter, stored a feed's answer at a time on a :class:`Shelf`.
 
 * ``id`` is 16 hex digits of a SHA-1 of the feed's key (the URL it was
   subscribed with) and the item's guid, else its link, else its title and
   date: stable across refetches, edits of the item and redirects of the feed.
-* A file is rewritten (atomically: a temporary file in the same folder, then
-  ``os.replace``) only when its bytes would change, so an unchanged item
-  keeps its mtime and the incremental index reads nothing.
-* A feed's items are written all or nothing (a full disk leaves the folder
-  as it was): every temporary file first, then the renames.
+* An item is stored again only when its bytes would change, so an unchanged
+  item keeps its stamp and the incremental index reads nothing.
+* A feed's answer is stored whole or not at all: every new and changed item
+  and what retention removes go to the shelf in one call, which keeps them
+  in one transaction (``reader.store.items``; nothing here touches SQLite).
 * An item gone from the feed stays; retention (``max_items``, ``keep_days``)
   never removes a protected (bookmarked) id nor an item the feed still lists.
 * Every string is untrusted: control characters are removed and the front
-  matter is written by PyYAML's safe dumper, so any title round-trips.
+  matter is written so that any title round-trips through a YAML safe loader.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from reader.feeds.dates import normalise_date
 from reader.feeds.html import html_to_markdown
 from reader.feeds.parse import Item
 from reader.sanitize import stored_line
 
-_ID_FILE = re.compile(r"[0-9a-f]{16}\.md")
+ITEM_FILE = re.compile(r"[0-9a-f]{16}\.md")  # an item's address (and its file, in a data dir of an older reader)
 FUTURE_SLACK = dt.timedelta(days=1)  # a date further ahead than this is a mistake (it would top the list for good)
-_DATE_LINE = re.compile(r"""^date: ["']?([0-9T:Z-]+)["']?$""", re.MULTILINE)
+DATE_LINE = re.compile(r"""^date: ["']?([0-9T:Z-]+)["']?$""", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,41 @@ class FeedMeta:
     language: str = ""
 
 
-OnWritten = Callable[[str, bytes, os.stat_result], None]  # a file written: its path, bytes and status
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """An item to store: new, or changed since it was stored."""
+
+    id: str
+    date: str
+    data: bytes  # the Markdown article with front matter
+    new: bool
+
+
+@dataclass(frozen=True)
+class Retention:
+    """What a feed keeps: at most ``max_items``, none older than ``keep_days``,
+    but always the ``protected`` ids (bookmarks) and those it lists now (``present``)."""
+
+    max_items: int | None = None
+    keep_days: int | None = None
+    protected: frozenset[str] = frozenset()
+    present: frozenset[str] = frozenset()
+    now: dt.datetime | None = None
+
+
+class Shelf(Protocol):
+    """Where a feed's items are kept (``reader.store.items.Items``)."""
+
+    def held(self, ids: Sequence[str]) -> Mapping[str, tuple[str, bytes]]:
+        """The date and data of each of ``ids`` stored already."""
+        ...
+
+    def put(self, folder: str, staged: Sequence[Staged], keep: Retention) -> tuple[Mapping[str, tuple[int, int]], list[str]]:
+        """Store a feed's answer whole: each written item's size and stamp, and the ids retention removed."""
+        ...
+
+
+OnWritten = Callable[[str, bytes, tuple[int, int]], None]  # an item stored: its address, bytes, size and stamp
 
 
 @dataclass(frozen=True)
@@ -56,7 +91,8 @@ class WriteReport:
     new: int
     updated: int
     ids: frozenset[str]  # every id the feed lists now
-    written: tuple[str, ...] = ()  # the files written, new or updated
+    written: tuple[str, ...] = ()  # the addresses of the items written, new or updated
+    removed: int = 0  # items retention removed
 
 
 def item_id(key: str, item: Item) -> str:
@@ -136,80 +172,47 @@ def _fallback_title(item: Item) -> str:
 
 
 def write_items(
-    folder: Path, feed: FeedMeta, items: Sequence[Item], now: dt.datetime | None = None, on_written: OnWritten | None = None
+    shelf: Shelf, folder: Path, feed: FeedMeta, items: Sequence[Item], keep: Retention, on_written: OnWritten | None = None
 ) -> WriteReport:
-    """Write every item that is new or changed; return the counts.
-    ``on_written`` is told each file written, with what it holds: whoever
-    indexes it need not read it back.
-
-    All or nothing: every changed item is first written to a temporary file
-    beside its place, and only when all are written (the disk did not fill
-    up) do they take their names, each by a rename, which needs no room for
-    data. A failure before that removes the temporary files: the feed's
-    folder is as it was."""
-    folder.mkdir(parents=True, exist_ok=True)
-    moment = now or dt.datetime.now(dt.UTC)
+    """Store every item that is new or changed, then apply retention, all in
+    one transaction of the ``shelf`` (whole or not at all); the counts.
+    ``folder`` is the feed's place (its name is the shelf's folder, and each
+    item's address is ``folder/<id>.md``); ``on_written`` is told each item
+    written, with what it holds: whoever indexes it need not read it back."""
+    moment = keep.now or dt.datetime.now(dt.UTC)
     stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     horizon = (moment + FUTURE_SLACK).strftime("%Y-%m-%dT%H:%M:%SZ")
-    seen: set[str] = set()
-    staged: list[tuple[Path, Path, bytes, bool]] = []  # its place, its temporary file, its bytes, whether it is new
-    try:
-        for item in items:
-            key = item_id(feed.key, item)
-            if key in seen:  # a guid listed twice: the first one wins
-                continue
-            seen.add(key)
-            path = folder / f"{key}.md"
-            try:
-                old = path.read_bytes()
-            except FileNotFoundError:
-                old = None
-            date = item.date
-            if date is None or date > horizon:  # none, or one to come: the first time it was seen, kept from then on
-                found = _DATE_LINE.search(old.decode("utf-8", "replace")) if old is not None else None
-                date = found.group(1) if found and found.group(1) <= horizon and normalise_date(found.group(1)) else stamp
-            data = render(key, item, feed, date, undated=item.date is None).encode("utf-8")
-            if old != data:
-                staged.append((path, _write_temp(path, data), data, old is None))
-    except BaseException:
-        for _, temp, _, _ in staged:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-        raise
-    for number, (path, temp, data, _) in enumerate(staged):
-        try:
-            status = os.stat(temp)  # after the close (a network file system may set the mtime then)
-            os.replace(temp, path)
-        except BaseException:  # no room for a directory entry: the rest stays as it was
-            for _, left, _, _ in staged[number:]:
-                with contextlib.suppress(OSError):
-                    left.unlink()
-            raise
+    unique: dict[str, Item] = {}
+    for item in items:
+        unique.setdefault(item_id(feed.key, item), item)  # a guid listed twice: the first one wins
+    held = shelf.held(list(unique))
+    staged: list[Staged] = []
+    for key, item in unique.items():
+        old = held.get(key)
+        date = item.date
+        if date is None or date > horizon:  # none, or one to come: the first time it was seen, kept from then on
+            date = old[0] if old is not None and old[0] and old[0] <= horizon and normalise_date(old[0]) else stamp
+        data = render(key, item, feed, date, undated=item.date is None).encode("utf-8")
+        if old is None or old[1] != data:
+            staged.append(Staged(key, date, data, old is None))
+    written, removed = shelf.put(folder.name, staged, dataclasses.replace(keep, present=frozenset(unique)))
+    paths = []
+    for one in staged:
+        path = str(folder / f"{one.id}.md")
+        paths.append(path)
         if on_written is not None:
-            on_written(str(path), data, status)
-    new = sum(1 for *_, fresh in staged if fresh)
-    return WriteReport(new, len(staged) - new, frozenset(seen), tuple(str(path) for path, *_ in staged))
+            on_written(path, one.data, written[one.id])
+    new = sum(1 for one in staged if one.new)
+    return WriteReport(new, len(staged) - new, frozenset(unique), tuple(paths), len(removed))
 
 
-def _write_temp(path: Path, data: bytes) -> Path:
-    """``data`` in a temporary file beside ``path`` (removed again if it
-    cannot be written whole). Its name does not end in ``.md``, so an index
-    scan never picks it up."""
+def atomic_write(path: Path, data: bytes) -> None:
+    """Readers see the old file or the new one, never a part: a temporary
+    file beside it (whose name no scan picks up), then a rename."""
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(temp, "wb") as handle:
             handle.write(data)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
-    return temp
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Readers see the old file or the new one, never a part."""
-    temp = _write_temp(path, data)
-    try:
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -217,46 +220,14 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def apply_retention(
-    folder: Path,
-    *,
-    max_items: int | None,
-    keep_days: int | None,
-    protected_ids: Iterable[str] = (),
-    present_ids: Iterable[str] = (),
-    now: dt.datetime | None = None,
-) -> list[str]:
-    """Remove the oldest items past ``max_items`` and those older than
-    ``keep_days``, except protected ids and the ids the feed lists now.
-    Returns the ids removed."""
-    if max_items is None and keep_days is None:
-        return []
-    keep = set(protected_ids) | set(present_ids)
-    dated: list[tuple[str, str]] = []
-    try:
-        entries = list(os.scandir(folder))
-    except FileNotFoundError:
-        return []
-    for entry in entries:
-        if not _ID_FILE.fullmatch(entry.name):
-            continue
-        try:
-            with open(entry.path, "rb") as handle:
-                head = handle.read(4096).decode("utf-8", "replace")
-        except OSError:
-            continue
-        found = _DATE_LINE.search(head)
-        dated.append((found.group(1) if found else "", entry.name[:16]))
-    dated.sort(reverse=True)  # newest first; ISO dates sort as text
-    doomed: set[str] = set()
-    if max_items is not None:
-        doomed.update(key for _, key in dated[max(max_items, 0) :])
-    if keep_days is not None:
-        cutoff = ((now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=keep_days)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        doomed.update(key for date, key in dated if date and date < cutoff)
-    removed = []
-    for key in sorted(doomed - keep):
-        with contextlib.suppress(FileNotFoundError):
-            (folder / f"{key}.md").unlink()
-            removed.append(key)
-    return removed
+def doomed(dated: Sequence[tuple[str, str]], keep: Retention) -> list[str]:
+    """The ids retention removes from a feed's items, given as (date, id)
+    newest first: the oldest past ``max_items`` and those older than
+    ``keep_days``, except protected ids and the ids the feed lists now."""
+    out: set[str] = set()
+    if keep.max_items is not None:
+        out.update(key for _, key in dated[max(keep.max_items, 0) :])
+    if keep.keep_days is not None:
+        cutoff = ((keep.now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=keep.keep_days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        out.update(key for date, key in dated if date and date < cutoff)
+    return sorted(out - keep.protected - keep.present)

@@ -23,7 +23,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Unpack
 
-from reader import alerts, browser, fulltext, reading
+from reader import alerts, browser, reading
 from reader.background import SINGLE_THREADED, BackgroundExtraction
 from reader.library import stories as story_room
 from reader.library.articles import Articles
@@ -392,15 +392,14 @@ class Library:
 
     def formatting(self, article: Article) -> Rendered | None:
         """The body's style spans and links (None: show it plain)."""
-        return reading.formatting(article, self.data_dir)
+        return reading.formatting(article, self.session.documents)
 
     def has_full_text(self, article: Article) -> bool:
-        return fulltext.kept(self.data_dir, article.id) is not None
+        return self.session.documents.full_text(article.id) is not None
 
-    @staticmethod
-    def summary(article: Article) -> Article | None:
-        """The article as its own file has it, without its full text."""
-        return reading.summary(article)
+    def summary(self, article: Article) -> Article | None:
+        """The article as its own record has it, without its full text."""
+        return reading.summary(article, self.session.documents)
 
     def full_text(self, article: Article) -> Article:
         return self._articles.full_text(article)

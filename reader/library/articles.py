@@ -128,14 +128,27 @@ class Articles:
         if session.readonly:
             return reading.shown_full_text(article, result.markdown)
         try:
-            fulltext.keep(session.data_dir, article.id, article.title, article.date, article.source, result)
+            kept = fulltext.kept_text(article.id, article.title, article.date, article.source, result)
+            session.items.keep_full_text(article.id, fulltext.fetched_of(kept), kept)
             root = session.index.root_of(article.path)
-            if root is not None and Path(article.path).is_file():
-                st = os.stat(article.path)
-                item = indexing.prepare(article.path, None, str(session.data_dir))
+            known = self._known(article.path)
+            if root is not None and known is not None:
+                item = indexing.prepare(article.path, None, session.documents)
                 if item[1] is not None:
-                    stat = {article.path: (st.st_size, st.st_mtime_ns)}
+                    stat = {article.path: known}
                     session.write(lambda: session.index_w.apply({article.path: root}, stat, [item])).result()
         except (OSError, sqlite3.Error) as error:
             raise ReaderError(f"the full text could not be kept: {clean_line(str(error))}") from error
-        return reading.with_full_text(article, session.data_dir)
+        return reading.with_full_text(article, session.documents)
+
+    def _known(self, path: str) -> tuple[int, int] | None:
+        """An article's size and mtime (a file's) or stamp (an item's), as the index compares them."""
+        documents = self.session.documents
+        if documents.is_item(path):
+            found = self.session.items.data_known(Path(path).name[:16])
+            return found[1] if found is not None else None
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        return st.st_size, st.st_mtime_ns

@@ -23,7 +23,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from reader import corpus, fulltext
+from reader import corpus
 from reader.feeds.write import atomic_write
 from reader.library.session import Session
 from reader.library.sources import Sources
@@ -38,47 +38,45 @@ _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 
 def export_markdown(session: Session, sources: Sources, target: Path) -> Exported:
     """Write every fetched item under ``target``; the counts."""
-    feeds_dir = session.data_dir / "feeds"
     target = target.absolute()
     data_dir, resolved = session.data_dir.resolve(), target.resolve()
     if resolved == data_dir or data_dir in resolved.parents:
         raise ReaderError(f"{target}: inside the data dir; export to a folder outside it")
-    planned = _plan(sources, feeds_dir)
+    planned = _plan(session, sources)
     earlier = _earlier_export(target)
-    files = {f"{folder}/{item.name}": item for folder, items in planned.items() for item in items}
+    files = {f"{folder}/{item_id}.md": item_id for folder, ids in planned.items() for item_id in ids}
     clashes = [name for name in files if name not in earlier and (target / name).exists()]
     if clashes:
         raise ReaderError(f"{target / clashes[0]}: exists and was not written by an export; nothing was written")
     target.mkdir(parents=True, exist_ok=True)
     atomic_write(target / MANIFEST, _manifest(sorted(set(files) | earlier)))  # an export cut short is still one
-    for name, item in files.items():
+    for name, item_id in files.items():
+        data = session.items.data(item_id)
+        if data is None:  # removed by a fetch meanwhile
+            continue
         path = target / name
         path.parent.mkdir(exist_ok=True)
-        atomic_write(path, _article(session.data_dir, item))
+        atomic_write(path, _article(session, item_id, data))
     for name in sorted(earlier - set(files)):  # items gone since the earlier export
         with contextlib.suppress(FileNotFoundError):
             (target / name).unlink()
         with contextlib.suppress(OSError):  # not empty: it holds somebody's files
             (target / name).parent.rmdir()
     atomic_write(target / MANIFEST, _manifest(sorted(files)))
-    return Exported(len(files), sum(1 for items in planned.values() if items), target)
+    return Exported(len(files), sum(1 for ids in planned.values() if ids), target)
 
 
-def _plan(sources: Sources, feeds_dir: Path) -> dict[str, list[Path]]:
-    """Each feed folder's export name and its items (a feed unsubscribed since keeps its folder: its items too)."""
-    subscribed = {Path(sources.root(feed.source)).name: feed.source.name for feed in sources.session.state.feeds()}
-    planned: dict[str, list[Path]] = {}
+def _plan(session: Session, sources: Sources) -> dict[str, list[str]]:
+    """Each feed's export name and its items' ids (a feed unsubscribed since keeps its items: they are exported too)."""
+    subscribed = {Path(sources.root(feed.source)).name: feed.source.name for feed in session.state.feeds()}
+    planned: dict[str, list[str]] = {}
     taken: set[str] = set()
-    try:
-        folders = sorted(p for p in feeds_dir.iterdir() if p.is_dir())
-    except FileNotFoundError:
-        return planned
-    for folder in folders:
-        items = sorted(p for p in folder.iterdir() if _ITEM.fullmatch(p.name))
-        if not items:
+    for folder in session.items.folders():
+        ids = session.items.ids(folder)
+        if not ids:
             continue
-        name = _unique(folder_name(subscribed.get(folder.name) or _source_of(items[0]) or folder.name), taken)
-        planned[name] = items
+        name = subscribed.get(folder) or _source_of(session.items.data(ids[0]) or b"") or folder
+        planned[_unique(folder_name(name), taken)] = ids
     return planned
 
 
@@ -99,24 +97,22 @@ def _unique(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _source_of(item: Path) -> str:
+def _source_of(item: bytes) -> str:
     """The ``source:`` an item's front matter names (an unsubscribed feed's name)."""
+    found = _SOURCE_LINE.search(item[:4096].decode("utf-8", "replace"))
     try:
-        with open(item, encoding="utf-8", errors="replace") as handle:
-            found = _SOURCE_LINE.search(handle.read(4096))
         return str(json.loads(found.group(1))) if found else ""
-    except (OSError, ValueError):
+    except ValueError:
         return ""
 
 
-def _article(data_dir: Path, item: Path) -> bytes:
-    """The item's file; with its kept full text as the body when there is one."""
-    data = item.read_bytes()
-    kept = fulltext.kept(data_dir, item.stem)
+def _article(session: Session, item_id: str, data: bytes) -> bytes:
+    """The item; with its kept full text as the body when there is one."""
+    kept = session.documents.full_text(item_id)
     if kept is None:
         return data
     front, _ = corpus.front_and_body(data.decode("utf-8", "replace"))
-    _, body = corpus.front_and_body(kept.read_text(encoding="utf-8", errors="replace"))
+    _, body = corpus.front_and_body(kept.decode("utf-8", "replace"))
     return f"---\n{front}full_text: true\n---\n\n{body.strip()}\n".encode()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -30,9 +31,9 @@ Progress = Callable[[int, int], None]
 class FeedFetch:
     """One fetch of some feeds (by name or URL; none named: every feed).
     :meth:`run` reads top to bottom: the feeds are fetched concurrently
-    (:func:`fetch_all`); each answer is parsed and its items stored as files
-    (:meth:`_store`: here, or with many feeds in the worker processes of a
-    :class:`StoringPool`); every :data:`INDEX_EVERY` feeds stored, and at the
+    (:func:`fetch_all`); each answer is parsed and its items stored in
+    ``items.db``, a feed's answer a transaction (:meth:`_store`: here, or
+    with many feeds in the worker processes of a :class:`StoringPool`); every :data:`INDEX_EVERY` feeds stored, and at the
     end, what changed is indexed (:meth:`_index_stored`), so new items appear
     while the others are fetched; what each feed said is counted as it comes
     (:meth:`_received`) and recorded in ``state.db`` (:meth:`_record`); last,
@@ -66,7 +67,7 @@ class FeedFetch:
         self.waiting: list[str] = []  # roots of feeds stored, not indexed yet
         # Many feeds: from the first answer of a feed never fetched before, or
         # else the first feed that has something new, each answer is parsed,
-        # written and its files read for the index in worker processes (queued
+        # stored and its items read for the index in worker processes (queued
         # there while they start), so this process only fetches and writes the
         # index: both cores work. Until then, and for a few feeds, answers are
         # stored here. A fetch where nothing changed starts none.
@@ -95,6 +96,7 @@ class FeedFetch:
         try:
             results = fetch_all(
                 specs,
+                self.session.items,
                 protected_ids=protected,
                 on_result=self._received,
                 store=self._store,  # type: ignore[arg-type]
@@ -127,7 +129,7 @@ class FeedFetch:
     def _start_pool(self) -> None:
         with self._pooling:
             if self.pool is None and len(self.chosen) >= FETCH_POOL_FROM:
-                self.pool = StoringPool(FETCH_WORKERS, self.session.data_dir)
+                self.pool = StoringPool(FETCH_WORKERS, self.session.data_dir, self.session.items)
 
     def _store(self, feed: Feed, response: Response, protected_ids: frozenset[str]) -> Stored:
         """Parse an answer and store its items: here, or in the pool's workers."""
@@ -135,10 +137,10 @@ class FeedFetch:
             self._start_pool()  # its items are new: nothing to read here first (this process would load the models for it)
         if self.pool is not None:
             return self.pool.store(feed, response, protected_ids)
-        return store_answer(feed, response, protected_ids)
+        return store_answer(feed, response, self.session.items, protected_ids)
 
     def _index_stored(self) -> None:
-        """Index the feeds stored since last time (the workers have read most of their files already)."""
+        """Index the feeds stored since last time (the workers have read most of their items already)."""
         ready = self.pool.take(set(self.waiting)) if self.pool is not None else {}
         done = self.refresher.refresh(roots=self.waiting, pool=False, prepared=ready)
         self.waiting.clear()
@@ -153,7 +155,7 @@ class FeedFetch:
             raise DiskFull(self.session.data_dir)
         report = self.report
         if result.new and result.key in self.wants_full_text:
-            report.warnings += self._keep_full_texts(Path(self.roots[result.key]))
+            report.warnings += self._keep_full_texts(result.written)
         if result.new or result.updated or result.removed:
             self._start_pool()
             self.waiting.append(self.roots[result.key])
@@ -188,28 +190,28 @@ class FeedFetch:
         ]
         self.session.save(lambda: self.session.state_w.record_fetches(kept)).result()
 
-    def _keep_full_texts(self, folder: Path) -> list[Warning_]:
-        """The full article of every item written into a feed's folder since
-        the fetch started that has none yet (at most :data:`FULL_TEXTS_A_FETCH`);
-        a failure leaves the item's summary and says so."""
+    def _keep_full_texts(self, written: Sequence[str]) -> list[Warning_]:
+        """The full article of every item a feed's answer wrote that has none
+        yet (at most :data:`FULL_TEXTS_A_FETCH`); a failure leaves the item's
+        summary and says so."""
         warnings = []
-        data_dir = self.session.data_dir
-        fresh = [p for p in folder.glob("*.md") if p.stat().st_mtime_ns >= self.started]
-        for path in fresh[:FULL_TEXTS_A_FETCH]:
+        items, documents = self.session.items, self.session.documents
+        for path in written[:FULL_TEXTS_A_FETCH]:
             try:
-                article = corpus.load(path).article
+                article = corpus.load(Path(path), documents.read(path)).article
             except corpus.ArticleError:
-                continue  # said when the folder is indexed
-            if not article.url or fulltext.kept(data_dir, article.id):
+                continue  # said when it is indexed
+            if not article.url or documents.full_text(article.id) is not None:
                 continue
             result = fulltext.full_text(article.url)
             try:
                 if isinstance(result, fulltext.Failure):
                     raise ReaderError(str(result))
-                fulltext.keep(data_dir, article.id, article.title, article.date, article.source, result)
-            except (ReaderError, OSError) as error:
-                if is_disk_full(error, folder):
-                    raise DiskFull(data_dir) from None
+                kept = fulltext.kept_text(article.id, article.title, article.date, article.source, result)
+                items.keep_full_text(article.id, fulltext.fetched_of(kept), kept)
+            except (ReaderError, sqlite3.Error) as error:
+                if is_disk_full(error, self.session.data_dir):
+                    raise DiskFull(self.session.data_dir) from None
                 warnings.append(Warning_(article.url, f"full text: {error}; the summary stays"))
         return warnings
 

@@ -1,7 +1,8 @@
-"""Bringing the index in line with the sources' files: read what changed, drop what is gone."""
+"""Bringing the index in line with the sources (folders' files, feeds' items): read what changed, drop what is gone."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -53,10 +54,17 @@ class Refresher:
         roots, pool, every_note = options.get("roots"), options.get("pool", True), options.get("every_note", False)
         prepared = options.get("prepared")
         report = RefreshReport()
-        walked = [r for r in (roots if roots is not None else self.sources.scope()) if not self.sources.unfetched(r)]
+        walked = list(roots if roots is not None else self.sources.scope())
         root_of: dict[str, str] = {}
         stat: dict[str, tuple[int, int]] = {}
+        feeds = [r for r in walked if self.sources.feed_folder(r)]
+        listed = self.session.items.listing([Path(r).name for r in feeds]) if feeds else {}
         for root in walked:
+            if root in feeds:  # a feed's items, in items.db
+                for item_id, size, stamp in listed[Path(root).name]:
+                    path = f"{root}{os.sep}{item_id}.md"
+                    root_of[path], stat[path] = root, (size, stamp)
+                continue
             files, warnings = corpus.discover([Path(root)])
             report.warnings += warnings
             for f in files:
@@ -118,12 +126,11 @@ class Refresher:
         usable = {p for p in todo if p in prepared and prepared[p][0] == stat[p]}  # unchanged since read
         rest = [p for p in todo if p not in usable]
         hashes = [known[p].hash if p in known else None for p in rest]
-        data_dirs = [str(self.session.data_dir)] * len(rest)
         chunk = max(1, min(64, len(rest) // 8))  # every worker gets a share of a small batch too
         read = iter(
-            executor.map(indexing.prepare, rest, hashes, data_dirs, chunksize=chunk)
+            executor.map(indexing.prepare, rest, hashes, [str(self.session.data_dir)] * len(rest), chunksize=chunk)
             if executor
-            else map(indexing.prepare, rest, hashes, data_dirs)
+            else map(indexing.prepare, rest, hashes, [self.session.documents] * len(rest))
         )
         results = (prepared[p][1] if p in usable else next(read) for p in todo)  # in the order of todo: a root's files together
         batch: list[tuple[str, Indexed | None, str, str | None]] = []

@@ -15,9 +15,12 @@ import platformdirs
 
 from reader import corpus
 from reader.background import LOG, append_log
+from reader.indexing import ITEMS, Documents
+from reader.library.migration import move_files_in
 from reader.model import DiskFull, is_disk_full
 from reader.sanitize import clean_line
 from reader.store import Index, State, StoreError, retry_locked
+from reader.store.items import Items
 
 T = TypeVar("T")
 READING_ONLY = "reading only, nothing will be saved"
@@ -67,12 +70,15 @@ class Writer:
 
 
 class Session:
-    """``index.db`` and ``state.db`` as this process uses them. Reads go
-    through reading connections (``state.db`` attached read-only); every
-    change goes through :class:`Writer`, with connections of its own, so a
-    caller that must not wait (the UI) gets a future and one that must (the
-    CLI) waits on it. A data dir that cannot be written is read into memory:
-    nothing is saved, and saying so is one of the ``warnings``."""
+    """``index.db``, ``state.db`` and ``items.db`` as this process uses them.
+    Reads go through reading connections (``state.db`` attached read-only);
+    every change to the index and the state goes through :class:`Writer`,
+    with connections of its own, so a caller that must not wait (the UI)
+    gets a future and one that must (the CLI) waits on it. What is fetched
+    is stored by the fetch itself (never on the UI's thread), a feed's
+    answer a transaction. A data dir that cannot be written is read into
+    memory (``items.db`` is only read): nothing is saved, and saying so is
+    one of the ``warnings``."""
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
@@ -85,6 +91,8 @@ class Session:
         self.queries: Index  # searches, on worker threads: the list's rows never wait behind one
         self.index_w: Index  # the writer's
         self.state_w: State
+        self.items: Items  # what was fetched
+        self.documents: Documents  # where articles are read from
 
     def open(self) -> None:
         try:
@@ -100,17 +108,29 @@ class Session:
 
         if not self.readonly:
             state_w: State | None = None
+            items: Items | None = None
             try:
                 state_w = State.open(self.data_dir / "state.db", warn)
+                items = Items.open(self.data_dir / ITEMS, warn)
                 index_w = Index.open(self.data_dir / "index.db", warn)
             except (sqlite3.Error, OSError) as error:  # a full disk: SQLite cannot even size its shared-memory file
-                if state_w is not None:
-                    state_w.close()
+                for opened in (state_w, items):
+                    if opened is not None:
+                        opened.close()
                 if not is_disk_full(error, self.data_dir):
                     raise
                 self._read_only(error)
             else:
-                self.state_w, self.index_w = state_w, index_w
+                self.state_w, self.index_w, self.items = state_w, index_w, items
+                self.documents = Documents(self.data_dir, items)
+                try:
+                    moved = move_files_in(self.data_dir, items)  # a data dir of an older reader, once
+                except (sqlite3.Error, OSError) as error:  # what was moved stays moved; the rest next time
+                    if not is_disk_full(error, self.data_dir):
+                        raise
+                    moved = f"{self.data_dir}: the disk is full; fetched files not moved into {ITEMS} yet"
+                if moved is not None:
+                    warn(moved)
                 self.state = self.state_w.sibling()
                 self.index, self.queries = self.index_w.sibling(), self.index_w.sibling()
                 for reads in {id(i): i for i in (self.index, self.queries)}.values():
@@ -119,6 +139,8 @@ class Session:
             self._open_in_memory(warn)
 
     def _open_in_memory(self, warn: Callable[[str], None]) -> None:
+        self.items = _items_to_read(self.data_dir / ITEMS)
+        self.documents = Documents(self.data_dir, self.items)
         self.state, uri = State.memory(self.data_dir / "state.db", warn)
         self.index = Index.memory(self.data_dir / "index.db")
         self.index.attach_state(uri, readonly=False)
@@ -128,7 +150,7 @@ class Session:
         """The disk filled up while open: from now on the data dir is read
         into memory (what was saved stays; nothing more is)."""
         self.writer.close()
-        for db in {id(d): d for d in (self.index, self.queries, self.state, self.index_w, self.state_w)}.values():
+        for db in {id(d): d for d in (self.index, self.queries, self.state, self.index_w, self.state_w, self.items)}.values():
             db.close()
         self.readonly = self.full = True
         self._open_in_memory(lambda message: self.warnings.append(clean_line(message)))
@@ -144,7 +166,7 @@ class Session:
 
     def close(self) -> None:
         self.writer.close()
-        for db in {id(d): d for d in (self.index, self.queries, self.state, self.index_w, self.state_w)}.values():
+        for db in {id(d): d for d in (self.index, self.queries, self.state, self.index_w, self.state_w, self.items)}.values():
             db.close()
 
     def write(self, action: Callable[[], T]) -> Future[T]:
@@ -183,3 +205,30 @@ class Session:
     def log(self, text: str) -> Path:
         """Add an entry (a traceback, say) to the log in the data dir."""
         return append_log(self.data_dir, text)
+
+
+def _items_to_read(path: Path) -> Items:
+    """``items.db`` of a data dir that cannot be written, only read (an empty
+    one in memory when there is none, or it cannot be read). On a full disk
+    SQLite cannot size the shared-memory file a WAL database is read
+    through; a connection in exclusive locking mode keeps that index in its
+    own memory instead (it is only read: nothing can be written anyway)."""
+    if path.exists():
+        for opened in (lambda: Items.reader(path), lambda: _exclusive(path)):
+            items = None
+            try:
+                items = opened()
+                items.count()
+                return items
+            except sqlite3.Error:
+                if items is not None:
+                    items.close()
+    empty = Items(sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False))
+    Items.migrate(empty.conn)
+    return empty
+
+
+def _exclusive(path: Path) -> Items:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA locking_mode=EXCLUSIVE")  # before anything reads the file
+    return Items(conn, path)

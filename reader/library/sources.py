@@ -89,10 +89,6 @@ class Sources:
         """Whether a root is a feed's folder (in the data dir)."""
         return Path(root).parent == self.session.data_dir / "feeds"
 
-    def unfetched(self, root: str) -> bool:
-        """A feed's folder before its first fetch: nothing to read, nothing to say."""
-        return self.feed_folder(root) and not Path(root).exists()
-
     def sources(self, counted: Counts) -> list[Source]:
         listed = self.listed()
         roots = [root for _, _, root, _ in listed]

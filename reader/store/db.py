@@ -23,6 +23,7 @@ BUSY_TIMEOUT_S = 30.0
 QUICK_CHECK_MAX_BYTES = 32 * 2**20
 T = TypeVar("T")
 D = TypeVar("D", bound="Db")
+K = TypeVar("K", bound="Kept")
 
 
 class StoreError(ReaderError):
@@ -235,3 +236,58 @@ class Db:
 
         text = self._rows(f"SELECT group_concat(rowid) FROM ({sql})", params)[0][0]
         return np.fromstring(str(text), dtype=np.int64, sep=",") if text else np.empty(0, dtype=np.int64)
+
+
+class Kept(Db):
+    """A database of what cannot be made again (the user's state, what was
+    fetched): never rebuilt, only migrated by the scripts of
+    :attr:`MIGRATIONS`, one ``user_version`` each."""
+
+    MIGRATIONS: tuple[str, ...] = ()
+    FILE = ""  # its name in the data dir
+    SYNCHRONOUS = "FULL"  # every commit on disk before it returns (NORMAL in WAL: a kill loses nothing, a power cut the last commits)
+
+    @classmethod
+    def open(cls: type[K], path: Path, warn: Callable[[str], None]) -> K:
+        """Open (or create) the file. A damaged file is moved aside, never
+        overwritten, and a new one started, when no other process has it
+        open; a locked one is waited on."""
+        lock = FileLock(path)
+        try:
+            conn, problem = retry_locked(lambda: cls._check(path))
+            if problem is not None or conn is None:
+                if conn is not None:
+                    conn.close()
+                if not lock.alone():
+                    raise StoreError(f"{path}: {problem}; another reader process has it open: close it and try again")
+                aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+                os.replace(path, aside)
+                for suffix in ("-wal", "-shm"):
+                    side = Path(f"{path}{suffix}")
+                    if side.exists():
+                        os.replace(side, f"{aside}{suffix}")
+                warn(f"{path}: {problem}; kept aside as {aside.name}, starting a new one")
+                return cls._anew(path, lock, cls._check)
+            return cls(conn, path, lock)
+        except BaseException:
+            lock.close()
+            raise
+
+    @classmethod
+    def _check(cls, path: Path) -> tuple[sqlite3.Connection | None, str | None]:
+        return open_checked(path, cls.SYNCHRONOUS, cls.migrate)
+
+    @classmethod
+    def migrate(cls, conn: sqlite3.Connection) -> None:
+        """Bring the schema up to date, once, whichever process comes first."""
+        steps = cls.MIGRATIONS
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(steps):
+            raise StoreError(f"{cls.FILE} was written by a newer reader (schema {version}); not touching it")
+        if version == len(steps):
+            return
+        with transaction(conn):
+            version = conn.execute("PRAGMA user_version").fetchone()[0]  # read again inside the write lock
+            for number, script in enumerate(steps[version:], start=version + 1):
+                run_script(conn, script)
+                conn.execute(f"PRAGMA user_version={number}")

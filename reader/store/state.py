@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.model import Bookmark, ListRow
-from reader.store.db import Db, FileLock, StoreError, copy_into, now, open_checked, retry_locked, run_script, transaction
+from reader.store.db import Kept, copy_into, now
 
 STATE_MIGRATIONS: tuple[str, ...] = (
     """
@@ -79,9 +79,12 @@ class Fetched:
     name: str | None  # the feed's own title, for a feed not named by the user
 
 
-class State(Db):
+class State(Kept):
     """``state.db``: bookmarks, read state and sources, keyed by article id
     and location."""
+
+    MIGRATIONS = STATE_MIGRATIONS
+    FILE = "state.db"
 
     @classmethod
     def memory(cls, copy_of: Path | None, warn: Callable[[str], None]) -> tuple[State, str]:
@@ -96,50 +99,6 @@ class State(Db):
                 warn(f"{copy_of}: cannot be read ({error})")
         cls.migrate(conn)
         return cls(conn, None), uri
-
-    @classmethod
-    def open(cls, path: Path, warn: Callable[[str], None]) -> State:
-        """Open (or create) the state. A damaged file is moved aside, never
-        overwritten, and a new one started, when no other process has it
-        open; a locked one is waited on."""
-        lock = FileLock(path)
-        try:
-            conn, problem = retry_locked(lambda: cls._check(path))
-            if problem is not None or conn is None:
-                if conn is not None:
-                    conn.close()
-                if not lock.alone():
-                    raise StoreError(f"{path}: {problem}; another reader process has it open: close it and try again")
-                aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
-                os.replace(path, aside)
-                for suffix in ("-wal", "-shm"):
-                    side = Path(f"{path}{suffix}")
-                    if side.exists():
-                        os.replace(side, f"{aside}{suffix}")
-                warn(f"{path}: {problem}; kept aside as {aside.name}, starting a new one")
-                return cls._anew(path, lock, cls._check)
-            return cls(conn, path, lock)
-        except BaseException:
-            lock.close()
-            raise
-
-    @classmethod
-    def _check(cls, path: Path) -> tuple[sqlite3.Connection | None, str | None]:
-        return open_checked(path, "FULL", cls.migrate)
-
-    @staticmethod
-    def migrate(conn: sqlite3.Connection) -> None:
-        """Bring the schema up to date, once, whichever process comes first."""
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > len(STATE_MIGRATIONS):
-            raise StoreError(f"state.db was written by a newer reader (schema {version}); not touching it")
-        if version == len(STATE_MIGRATIONS):
-            return
-        with transaction(conn):
-            version = conn.execute("PRAGMA user_version").fetchone()[0]  # read again inside the write lock
-            for number, script in enumerate(STATE_MIGRATIONS[version:], start=version + 1):
-                run_script(conn, script)
-                conn.execute(f"PRAGMA user_version={number}")
 
     # -- bookmarks and read state ----------------------------------------------
 

@@ -137,7 +137,7 @@ def _bindings(owner: type) -> list[Binding]:
 
 def run(library: Library, config_file: Path | None = None) -> int:
     """Run the app; its exit status (1 after a crash, logged in the data dir)."""
-    with library.open():
+    with library:
         app = ReaderApp(library, config_file)
         app.run()
     return app.return_code or 0

@@ -4,6 +4,7 @@ and reading stored items back."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,10 @@ from typing import Any
 import frontmatter
 from pytest_httpserver import HTTPServer, URIPattern
 from werkzeug import Request, Response
+
+from reader.feeds import run
+from reader.feeds.run import Feed, FeedResult
+from reader.store.items import Items
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 FEED_RS = DATA / "feeds" / "feed-rs"
@@ -80,13 +85,36 @@ class _AnyPath(URIPattern):
         return True
 
 
-def stored(folder: Path) -> dict[str, dict[str, Any]]:
-    """id -> front matter (plus ``body``) of every item file in a folder."""
+_SHELVES: dict[Path, Items] = {}
+
+
+def shelf_for(folder: Path) -> Items:
+    """The ``items.db`` beside a feed's folder (one for every folder of a test's ``tmp_path``)."""
+    root = folder.parent
+    if root not in _SHELVES:
+        root.mkdir(parents=True, exist_ok=True)
+        _SHELVES[root] = Items.open(root / "items.db", lambda message: None)
+    return _SHELVES[root]
+
+
+def fetch_all(feeds: Sequence[Feed], **options: Any) -> list[FeedResult]:
+    """:func:`reader.feeds.run.fetch_all` onto the shelf beside the feeds' folders."""
+    return run.fetch_all(feeds, shelf_for(feeds[0].folder), **options)
+
+
+def stored(folder: Path, shelf: Items | None = None) -> dict[str, dict[str, Any]]:
+    """id -> front matter (plus ``body`` and the item's address ``path``) of every item a feed's folder holds."""
+    shelf = shelf or shelf_for(folder)
     out = {}
-    for path in sorted(folder.glob("*.md")):
-        post = frontmatter.load(str(path))
+    for item_id in shelf.ids(folder.name):
+        post = frontmatter.loads((shelf.data(item_id) or b"").decode("utf-8"))
         meta = dict(post.metadata)
         meta["body"] = post.content
-        meta["path"] = path
+        meta["path"] = folder / f"{item_id}.md"
         out[str(meta["id"])] = meta
     return out
+
+
+def stamps(folder: Path) -> dict[str, int]:
+    """id -> stamp of every item a feed's folder holds (what the index compares, with the size)."""
+    return {i: stamp for i, _, stamp in shelf_for(folder).listing([folder.name])[folder.name]}

@@ -12,6 +12,7 @@ from pytest_httpserver import HTTPServer
 from reader import fulltext
 from reader.cli import main
 from reader.library import Library, ReaderError
+from reader.store.items import Items
 
 ITEM = (
     "<item><guid>{feed}-{n}</guid><title>{title} {n}</title><link>http://example.org/{feed}/{n}</link>"
@@ -37,7 +38,12 @@ def fetched(data_dir: Path, httpserver: HTTPServer) -> Path:
 
 
 def stored(data_dir: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in (data_dir / "feeds").rglob("*.md")}
+    """Every item items.db holds, as ``<id>.md`` -> its bytes."""
+    items = Items.reader(data_dir / "items.db")
+    try:
+        return {f"{i}.md": items.data(i) or b"" for folder in items.folders() for i in items.ids(folder)}
+    finally:
+        items.close()
 
 
 def exported(target: Path) -> dict[str, bytes]:
@@ -59,9 +65,12 @@ def test_a_kept_full_text_is_exported_as_the_body_the_reader_shows(fetched: Path
     with Library(data_dir=fetched) as library:
         article = next(r for r in library.list_rows() if r.source == "Blog")
         markdown = "The **whole** article, as the page had it."
-        fulltext.keep(
-            fetched, article.id, article.title, article.date, article.source, fulltext.FullText(article.url, article.title, markdown)
+        kept = fulltext.kept_text(
+            article.id, article.title, article.date, article.source, fulltext.FullText(article.url, article.title, markdown)
         )
+        items = Items.open(fetched / "items.db", lambda message: None)
+        items.keep_full_text(article.id, fulltext.fetched_of(kept), kept)
+        items.close()
         library.export_markdown(tmp_path / "export")
     post = frontmatter.load(next((tmp_path / "export").rglob(f"{article.id}.md")))
     assert post["full_text"] is True and post["id"] == article.id and post["title"] == article.title
@@ -86,8 +95,10 @@ def test_an_earlier_export_is_brought_up_to_date_and_only_its_own_files_are_touc
     with Library(data_dir=fetched) as library:
         library.export_markdown(target)
         (target / "Blog" / "mine.txt").write_text("a note of the user's")
-        gone = next((fetched / "feeds").rglob("*.md"))  # an item retention removed since
-        gone.unlink()
+        items = Items.open(fetched / "items.db", lambda message: None)
+        with items.write() as tx:  # an item retention removed since
+            tx.execute("DELETE FROM items WHERE id=(SELECT min(id) FROM items)")
+        items.close()
         done = library.export_markdown(target)
     assert (done.items, done.feeds) == (4, 2)
     assert {name.split("/")[1] for name in exported(target)} == set(stored(fetched))

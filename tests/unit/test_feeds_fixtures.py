@@ -24,10 +24,10 @@ from pytest_httpserver import HTTPServer
 
 from reader.feeds import parse as feed_parse
 from reader.feeds.html import html_to_text
-from reader.feeds.run import Feed, fetch_all
+from reader.feeds.run import Feed
 from reader.feeds.write import feed_folder, item_id
 
-from .feeds_helpers import FEED_RS, Routes, expected, fixtures, stored
+from .feeds_helpers import FEED_RS, Routes, expected, fetch_all, fixtures, stored
 
 
 def _norm_url(url: str) -> str:

@@ -1,13 +1,12 @@
-"""Items -> Markdown files: stable ids, updates in place, untouched files
-left alone, retention that never removes a protected id, YAML that
-round-trips any title, HTML reduced to clean Markdown, and the result
-indexed by the library."""
+"""Items -> Markdown articles on a shelf (items.db): stable ids, updates in
+place, untouched items left alone, retention that never removes a protected
+id, YAML that round-trips any title, HTML reduced to clean Markdown, and the
+result indexed by the library."""
 
 from __future__ import annotations
 
 import datetime as dt
 import html as html_lib
-import os
 import re
 from pathlib import Path
 
@@ -17,16 +16,41 @@ from hypothesis import strategies as st
 
 from reader.feeds.html import html_to_markdown, html_to_text
 from reader.feeds.parse import Item
-from reader.feeds.write import FeedMeta, apply_retention, feed_folder, item_id, render, write_items
+from reader.feeds.write import FeedMeta, Retention, feed_folder, item_id, render, write_items
 from reader.library import Library
+from reader.store.items import Items
 from reader.text.markdown import render as render_markdown
 
-from .feeds_helpers import stored
+from .feeds_helpers import shelf_for, stamps
+from .feeds_helpers import stored as stored_on
 
 FEED = FeedMeta(
     key="https://example.com/feed.xml", url="https://example.com/feed.xml", name="Example", tags=("news", "tech"), language="en"
 )
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
+
+
+class Shelved:
+    """A feed's folder and the items.db its items are stored in."""
+
+    def __init__(self, root: Path) -> None:
+        self.folder = root / "feeds" / "0123456789abcdef"
+        self.items = shelf_for(self.folder)
+
+    def write(self, feed: FeedMeta, items: list[Item], now: dt.datetime, **keep: object):  # type: ignore[no-untyped-def]
+        return write_items(self.items, self.folder, feed, items, Retention(now=now, **keep))  # type: ignore[arg-type]
+
+    def stored(self) -> dict[str, dict[str, object]]:
+        return stored_on(self.folder)
+
+    def stamps(self) -> dict[str, int]:
+        return stamps(self.folder)
+
+    def set_date(self, key: str, old: str, new: str) -> None:
+        """What an earlier version kept, as it kept it."""
+        data = (self.items.data(key) or b"").replace(old.encode(), new.encode())
+        with self.items.write() as tx:
+            tx.execute("UPDATE items SET data=?, date=? WHERE id=?", (data, new, key))
 
 
 def _item(
@@ -64,10 +88,11 @@ def test_id_is_stable_and_falls_back_from_guid_to_link_to_title_and_date() -> No
 
 
 def test_front_matter_fields(tmp_path: Path) -> None:
-    report = write_items(tmp_path, FEED, [_item(categories=("world", "news"))], NOW)
+    shelf = Shelved(tmp_path)
+    report = shelf.write(FEED, [_item(categories=("world", "news"))], NOW)
     assert report.new == 1
-    (meta,) = stored(tmp_path).values()
-    assert meta["path"].name == f"{meta['id']}.md"
+    (meta,) = shelf.stored().values()
+    assert report.written == (str(meta["path"]),) and meta["path"].name == f"{meta['id']}.md"  # type: ignore[attr-defined]
     assert meta["title"] == "Title"
     assert meta["date"] == "2026-11-20T10:00:00Z"
     assert meta["source"] == "Example"
@@ -77,103 +102,138 @@ def test_front_matter_fields(tmp_path: Path) -> None:
     assert meta["tags"] == ["world", "news", "tech"]
     assert meta["lang"] == "en"
     assert meta["body"] == "Body"
+    assert not shelf.folder.exists(), "no file is written"
 
 
 def test_lang_is_left_out_when_neither_item_nor_feed_has_one(tmp_path: Path) -> None:
-    write_items(tmp_path, FeedMeta(key="k", url="k", name="n"), [_item()], NOW)
-    (meta,) = stored(tmp_path).values()
+    shelf = Shelved(tmp_path)
+    shelf.write(FeedMeta(key="k", url="k", name="n"), [_item()], NOW)
+    (meta,) = shelf.stored().values()
     assert "lang" not in meta
 
 
 def test_changed_item_is_rewritten_in_place_and_unchanged_items_are_untouched(tmp_path: Path) -> None:
-    write_items(tmp_path, FEED, [_item("a"), _item("b")], NOW)
-    files = {p.name: p for p in tmp_path.glob("*.md")}
-    old = 1_600_000_000_000_000_000
-    for path in files.values():
-        os.utime(path, ns=(old, old))
-    report = write_items(tmp_path, FEED, [_item("a"), _item("b", content="<p>Body, corrected</p>")], NOW)
+    shelf = Shelved(tmp_path)
+    shelf.write(FEED, [_item("a"), _item("b")], NOW)
+    before = shelf.stamps()
+    report = shelf.write(FEED, [_item("a"), _item("b", content="<p>Body, corrected</p>")], NOW)
     assert (report.new, report.updated) == (0, 1)
-    assert {p.name for p in tmp_path.glob("*.md")} == set(files)
-    changed = files[f"{item_id(FEED.key, _item('b'))}.md"]
-    same = files[f"{item_id(FEED.key, _item('a'))}.md"]
-    assert changed.stat().st_mtime_ns != old and "Body, corrected" in changed.read_text()
-    assert same.stat().st_mtime_ns == old
-    assert not [p for p in tmp_path.iterdir() if p.suffix != ".md"]  # no temporary files left
+    after = shelf.stamps()
+    assert set(after) == set(before)
+    changed, same = item_id(FEED.key, _item("b")), item_id(FEED.key, _item("a"))
+    assert after[changed] > before[changed] and "Body, corrected" in str(shelf.stored()[changed]["body"])
+    assert after[same] == before[same]
+    assert report.written == (str(shelf.folder / f"{changed}.md"),)
+
+
+def test_a_rewrite_always_gets_a_later_stamp(tmp_path: Path) -> None:
+    """The index tells a changed item by its size and stamp: a clock set back must not hide a change."""
+    shelf = Shelved(tmp_path)
+    shelf.write(FEED, [_item("a")], NOW)
+    key = item_id(FEED.key, _item("a"))
+    with shelf.items.write() as tx:
+        tx.execute("UPDATE items SET stamp=? WHERE id=?", (2**62, key))  # as if stored by a clock far ahead
+    shelf.write(FEED, [_item("a", content="<p>Bodies</p>")], NOW)
+    assert shelf.stamps()[key] == 2**62 + 1
 
 
 def test_an_item_gone_from_the_feed_stays(tmp_path: Path) -> None:
-    write_items(tmp_path, FEED, [_item("a"), _item("b")], NOW)
-    write_items(tmp_path, FEED, [_item("b")], NOW)
-    assert len(list(tmp_path.glob("*.md"))) == 2
+    shelf = Shelved(tmp_path)
+    shelf.write(FEED, [_item("a"), _item("b")], NOW)
+    shelf.write(FEED, [_item("b")], NOW)
+    assert len(shelf.stored()) == 2
 
 
 def test_an_undated_item_keeps_the_date_it_was_first_seen(tmp_path: Path) -> None:
-    write_items(tmp_path, FEED, [_item(date=None)], NOW)
+    shelf = Shelved(tmp_path)
+    shelf.write(FEED, [_item(date=None)], NOW)
     later = NOW + dt.timedelta(days=3)
-    report = write_items(tmp_path, FEED, [_item(date=None)], later)
+    report = shelf.write(FEED, [_item(date=None)], later)
     assert (report.new, report.updated) == (0, 0)
-    (meta,) = stored(tmp_path).values()
+    (meta,) = shelf.stored().values()
     assert meta["date"] == "2026-11-23T12:00:00Z"
     assert meta["undated"] is True  # the index notes it, and the feed is told how many
 
 
 def test_a_date_an_earlier_version_kept_unreadable_is_set_right(tmp_path: Path) -> None:
-    write_items(tmp_path, FEED, [_item(date=None)], NOW)
-    path = tmp_path / f"{item_id(FEED.key, _item())}.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("2026-11-23T12:00:00Z", "1-01-01T00:00:00Z"), encoding="utf-8")
-    assert write_items(tmp_path, FEED, [_item(date=None)], NOW + dt.timedelta(days=1)).updated == 1
-    assert stored(tmp_path)[item_id(FEED.key, _item())]["date"] == "2026-11-24T12:00:00Z"
+    shelf = Shelved(tmp_path)
+    shelf.write(FEED, [_item(date=None)], NOW)
+    shelf.set_date(item_id(FEED.key, _item()), "2026-11-23T12:00:00Z", "1-01-01T00:00:00Z")
+    assert shelf.write(FEED, [_item(date=None)], NOW + dt.timedelta(days=1)).updated == 1
+    assert shelf.stored()[item_id(FEED.key, _item())]["date"] == "2026-11-24T12:00:00Z"
 
 
 def test_a_dated_item_is_not_marked_undated(tmp_path: Path) -> None:
-    write_items(tmp_path, FEED, [_item()], NOW)
-    (meta,) = stored(tmp_path).values()
+    shelf = Shelved(tmp_path)
+    shelf.write(FEED, [_item()], NOW)
+    (meta,) = shelf.stored().values()
     assert "undated" not in meta
 
 
 def test_a_date_to_come_is_taken_as_the_day_it_was_first_seen(tmp_path: Path) -> None:
-    write_items(tmp_path, FEED, [_item(date="2100-01-01T00:00:00Z"), _item("b", date="2026-11-24T06:00:00Z")], NOW)
-    report = write_items(
-        tmp_path, FEED, [_item(date="2100-01-01T00:00:00Z"), _item("b", date="2026-11-24T06:00:00Z")], NOW + dt.timedelta(days=3)
-    )
+    shelf = Shelved(tmp_path)
+    shelf.write(FEED, [_item(date="2100-01-01T00:00:00Z"), _item("b", date="2026-11-24T06:00:00Z")], NOW)
+    report = shelf.write(FEED, [_item(date="2100-01-01T00:00:00Z"), _item("b", date="2026-11-24T06:00:00Z")], NOW + dt.timedelta(days=3))
     assert (report.new, report.updated) == (0, 0)
-    assert sorted(meta["date"] for meta in stored(tmp_path).values()) == [
+    assert sorted(str(meta["date"]) for meta in shelf.stored().values()) == [
         "2026-11-23T12:00:00Z",
         "2026-11-24T06:00:00Z",
     ]  # tomorrow's is a time zone away
     # One an earlier version kept as it came is set right on the next fetch
-    path = tmp_path / f"{item_id(FEED.key, _item())}.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("2026-11-23T12:00:00Z", "2100-01-01T00:00:00Z"), encoding="utf-8")
-    assert write_items(tmp_path, FEED, [_item(date="2100-01-01T00:00:00Z")], NOW + dt.timedelta(days=4)).updated == 1
-    assert stored(tmp_path)[item_id(FEED.key, _item())]["date"] == "2026-11-27T12:00:00Z"
+    shelf.set_date(item_id(FEED.key, _item()), "2026-11-23T12:00:00Z", "2100-01-01T00:00:00Z")
+    assert shelf.write(FEED, [_item(date="2100-01-01T00:00:00Z")], NOW + dt.timedelta(days=4)).updated == 1
+    assert shelf.stored()[item_id(FEED.key, _item())]["date"] == "2026-11-27T12:00:00Z"
 
 
-def test_duplicate_guids_in_one_feed_are_one_file(tmp_path: Path) -> None:
-    report = write_items(tmp_path, FEED, [_item("a", title="First"), _item("a", title="Second")], NOW)
+def test_duplicate_guids_in_one_feed_are_one_item(tmp_path: Path) -> None:
+    shelf = Shelved(tmp_path)
+    report = shelf.write(FEED, [_item("a", title="First"), _item("a", title="Second")], NOW)
     assert report.new == 1 and len(report.ids) == 1
-    (meta,) = stored(tmp_path).values()
+    (meta,) = shelf.stored().values()
     assert meta["title"] == "First"
 
 
 def test_retention_keeps_protected_and_present_ids(tmp_path: Path) -> None:
+    shelf = Shelved(tmp_path)
     items = [_item(f"g{n}", date=f"2026-11-{10 + n:02d}T00:00:00Z") for n in range(10)]
-    write_items(tmp_path, FEED, items, NOW)
+    shelf.write(FEED, items, NOW)
     ids = [item_id(FEED.key, i) for i in items]  # oldest first
-    protected = {ids[0], ids[1]}
-    removed = apply_retention(tmp_path, max_items=3, keep_days=None, protected_ids=protected, present_ids={ids[5]}, now=NOW)
-    left = set(stored(tmp_path))
+    protected = frozenset({ids[0], ids[1]})
+    report = shelf.write(FEED, [items[5]], NOW, max_items=3, protected=protected)
+    left = set(shelf.stored())
     assert left == {ids[9], ids[8], ids[7], ids[5], ids[0], ids[1]}
-    assert set(removed) == set(ids) - left
-    apply_retention(tmp_path, max_items=None, keep_days=6, protected_ids=protected, now=NOW)
-    assert set(stored(tmp_path)) == {ids[9], ids[8], ids[0], ids[1]}  # since 2026-11-17 12:00, plus the protected
-    assert apply_retention(tmp_path, max_items=0, keep_days=0, protected_ids=protected, now=NOW)
-    assert set(stored(tmp_path)) == protected
+    assert report.removed == len(set(ids) - left)
+    shelf.write(FEED, [], NOW, keep_days=6, protected=protected)
+    assert set(shelf.stored()) == {ids[9], ids[8], ids[0], ids[1]}  # since 2026-11-17 12:00, plus the protected
+    assert shelf.write(FEED, [], NOW, max_items=0, keep_days=0, protected=protected).removed == 2
+    assert set(shelf.stored()) == protected
 
 
 def test_retention_off_removes_nothing(tmp_path: Path) -> None:
-    write_items(tmp_path, FEED, [_item("a", date="2001-01-01T00:00:00Z")], NOW)
-    assert apply_retention(tmp_path, max_items=None, keep_days=None, now=NOW) == []
-    assert len(list(tmp_path.glob("*.md"))) == 1
+    shelf = Shelved(tmp_path)
+    shelf.write(FEED, [_item("a", date="2001-01-01T00:00:00Z")], NOW)
+    assert shelf.write(FEED, [], NOW).removed == 0
+    assert len(shelf.stored()) == 1
+
+
+def test_a_feed_answer_is_stored_whole_or_not_at_all(tmp_path: Path) -> None:
+    """An answer that cannot be stored (here: a trigger that refuses its
+    third item, as a full disk would refuse a page) leaves nothing of it."""
+    shelf = Shelved(tmp_path)
+    shelf.write(FEED, [_item("old")], NOW)
+    with shelf.items.write() as tx:
+        tx.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON items WHEN (SELECT count(*) FROM items) >= 3"
+            " BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+        )
+    try:
+        shelf.write(FEED, [_item("a"), _item("b"), _item("c"), _item("old", content="<p>Changed</p>")], NOW, max_items=1)
+    except Exception as error:
+        assert "disk is full" in str(error)
+    else:
+        raise AssertionError("the answer was stored past the refusal")
+    (meta,) = shelf.stored().values()
+    assert meta["body"] == "Body", "the item stored before is as it was"
 
 
 def test_feed_folder_is_a_safe_name(tmp_path: Path) -> None:
@@ -199,15 +259,15 @@ def test_any_title_round_trips_through_the_front_matter(title: str, author: str,
 
 
 def test_hostile_title_and_body(tmp_path: Path) -> None:
+    shelf = Shelved(tmp_path)
     title = "---\nid: evil\n\x1b[31mred\x1b[0m !!python/object:os.system"
-    write_items(tmp_path, FEED, [_item(title=title, content="<p>ok\x07\x1b[2J</p>")], NOW)
-    (path,) = tmp_path.glob("*.md")
-    raw = path.read_text()
-    assert "\x1b" not in raw and "\x07" not in raw
-    meta = stored(tmp_path)
-    (only,) = meta.values()
+    shelf.write(FEED, [_item(title=title, content="<p>ok\x07\x1b[2J</p>")], NOW)
+    (key,) = shelf.items.ids(shelf.folder.name)
+    raw = shelf.items.data(key) or b""
+    assert b"\x1b" not in raw and b"\x07" not in raw
+    (only,) = shelf.stored().values()
     assert only["title"] == "--- id: evil [31mred[0m !!python/object:os.system"
-    assert only["id"] == path.stem
+    assert only["id"] == key
 
 
 # -- HTML -> Markdown ----------------------------------------------------------------
@@ -256,11 +316,18 @@ def test_plain_text_and_empty_html() -> None:
 # -- what the library indexes --------------------------------------------------------
 
 
+def _subscribed(data: Path) -> tuple[Items, Path]:
+    """A data dir subscribed to FEED (never fetched), its items.db and the feed's place."""
+    with Library(None, data) as library:
+        library.subscribe(FEED.key)
+    return Items.open(data / "items.db", lambda message: None), feed_folder(data / "feeds", FEED.key)
+
+
 def test_written_items_are_indexed_with_their_ids(tmp_path: Path) -> None:
-    folder = feed_folder(tmp_path / "feeds", FEED.key)
+    shelf, folder = _subscribed(tmp_path / "data")
     items = [_item("a", title="Alpha news"), _item("b", title="Beta news", content="<p>Second body</p>")]
-    write_items(folder, FEED, items, NOW)
-    with Library([tmp_path / "feeds"], tmp_path / "data") as library:
+    write_items(shelf, folder, FEED, items, Retention(now=NOW))
+    with Library(None, tmp_path / "data") as library:
         report = library.refresh()
         assert report.seen == 2
         ids = {item_id(FEED.key, i) for i in items}
@@ -272,22 +339,21 @@ def test_written_items_are_indexed_with_their_ids(tmp_path: Path) -> None:
 
 
 def test_a_bookmark_on_a_feed_item_survives_refetch_retention_and_rebuild(tmp_path: Path) -> None:
-    root = tmp_path / "feeds"
-    folder = feed_folder(root, FEED.key)
+    data = tmp_path / "data"
+    shelf, folder = _subscribed(data)
     items = [_item(f"g{n}", title=f"Item {n}", date=f"2026-11-{10 + n:02d}T00:00:00Z") for n in range(5)]
-    write_items(folder, FEED, items, NOW)
+    write_items(shelf, folder, FEED, items, Retention(now=NOW))
     oldest = item_id(FEED.key, items[0])
-    with Library([root], tmp_path / "data") as library:
+    with Library(None, data) as library:
         library.refresh()
         library.set_bookmark(oldest, True, note="keep").result()
-        protected = {b.id for b in library.bookmarks()}
+        protected = frozenset(b.id for b in library.bookmarks())
     assert protected == {oldest}
     changed = [_item("g0", title="Item 0, updated", content="<p>New text</p>", date="2026-11-10T00:00:00Z")]
-    assert write_items(folder, FEED, changed, NOW).updated == 1
-    apply_retention(folder, max_items=1, keep_days=1, protected_ids=protected, now=NOW)
-    assert set(stored(folder)) == {oldest}
-    (tmp_path / "data" / "index.db").unlink()
-    with Library([root], tmp_path / "data") as library:
+    assert write_items(shelf, folder, FEED, changed, Retention(max_items=1, keep_days=1, protected=protected, now=NOW)).updated == 1
+    assert set(stored_on(folder, shelf)) == {oldest}
+    (data / "index.db").unlink()
+    with Library(None, data) as library:
         library.refresh()
         article = library.find(oldest)
         assert article is not None and article.title == "Item 0, updated" and "New text" in article.body

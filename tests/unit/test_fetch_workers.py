@@ -1,7 +1,6 @@
 """A large fetch stores each feed's answer in a worker process and hands the
-files it wrote, already read, to the index (issue 12): what the index gets
-that way is what reading the files gives, and a file changed since is read
-again."""
+items it stored, already read, to the index: what the index gets that way
+is what reading the items gives, and an item changed since is read again."""
 
 from __future__ import annotations
 
@@ -20,6 +19,7 @@ from reader.feeds.run import Feed
 from reader.feeds.write import feed_folder
 from reader.indexing import StoringPool, prepare, store_and_read
 from reader.library import Library
+from reader.store.items import Items
 
 from .test_subscriptions import ITEM, rss
 
@@ -39,20 +39,33 @@ def subscribed(library: Library) -> Feed:
     return Feed(URL, URL, "Вести", ("Азия",), feed_folder(library.data_dir / "feeds", URL))
 
 
-def test_a_stored_answer_comes_back_with_each_file_read_as_the_index_reads_it(data_dir: Path) -> None:
+@pytest.fixture
+def shelf(data_dir: Path) -> Iterator[Items]:
+    """The data dir's items.db, made as a library makes it."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    items = Items.open(data_dir / "items.db", lambda message: None)
+    yield items
+    items.close()
+
+
+def known(shelf: Items, path: str) -> tuple[int, int] | None:
+    found = shelf.data_known(Path(path).stem)
+    return found[1] if found is not None else None
+
+
+def test_a_stored_answer_comes_back_with_each_item_read_as_the_index_reads_it(data_dir: Path, shelf: Items) -> None:
     with Library(data_dir=data_dir) as library:
         feed = subscribed(library)
         result, rows, unread = store_and_read(feed, answer(), frozenset(), str(data_dir))
     assert (result.new, result.error, len(result.written), unread) == (2, None, 2, [])
     assert sorted(path for path, _, _ in rows) == sorted(result.written)
-    for path, (size, mtime_ns), read in rows:
-        found = os.stat(path)
-        assert (size, mtime_ns) == (found.st_size, found.st_mtime_ns)
+    for path, size_and_stamp, read in rows:
+        assert size_and_stamp == known(shelf, path)
         assert read == prepare(path, None, str(data_dir))
         assert read[1] is not None and read[1].article.source == "Вести"
 
 
-def test_the_index_takes_what_was_read_while_the_file_is_unchanged_and_reads_a_changed_one(data_dir: Path) -> None:
+def test_the_index_takes_what_was_read_while_the_item_is_unchanged_and_reads_a_changed_one(data_dir: Path, shelf: Items) -> None:
     with Library(data_dir=data_dir) as library:
         feed = subscribed(library)
         _, rows, _ = store_and_read(feed, answer(), frozenset(), str(data_dir))
@@ -62,9 +75,10 @@ def test_the_index_takes_what_was_read_while_the_file_is_unchanged_and_reads_a_c
             # Marked, so that the test sees which of the two the index took.
             marked = dataclasses.replace(indexed, article=dataclasses.replace(indexed.article, title="read by the worker"))
             prepared[path] = (known, (path, marked, digest, note))
-        changed = sorted(prepared)[0]
-        text = Path(changed).read_text(encoding="utf-8")
-        Path(changed).write_text(text.replace('title: "', 'title: "Изменено: ', 1), encoding="utf-8")
+        changed = Path(sorted(prepared)[0]).stem
+        text = (shelf.data(changed) or b"").replace(b'title: "', 'title: "Изменено: '.encode(), 1)
+        with shelf.write() as tx:
+            tx.execute("UPDATE items SET data=?, size=?, stamp=stamp+1 WHERE id=?", (text, len(text), changed))
         library.refresh(roots=[str(feed.folder)], prepared=prepared)
         titles = {row.title for row in library.list_rows()}
     assert len(titles) == 2 and "read by the worker" in titles
@@ -88,8 +102,8 @@ def many_answers(count: int, items: int = 60) -> list[tuple[Feed, Response]]:
     return out
 
 
-def test_the_pool_stores_and_reads_and_hands_the_reads_over_once(data_dir: Path) -> None:
-    pool = StoringPool(2, data_dir)
+def test_the_pool_stores_and_reads_and_hands_the_reads_over_once(data_dir: Path, shelf: Items) -> None:
+    pool = StoringPool(2, data_dir, shelf)
     try:
         [(feed, response)] = many_answers(1, items=3)
         result = pool.store(feed, response, frozenset()).result(timeout=120)
@@ -101,24 +115,24 @@ def test_the_pool_stores_and_reads_and_hands_the_reads_over_once(data_dir: Path)
         pool.close()
 
 
-def test_a_large_feeds_files_are_read_in_shares_by_every_worker(data_dir: Path) -> None:
-    """More files than one share: the worker that stored them leaves their
+def test_a_large_feeds_items_are_read_in_shares_by_every_worker(data_dir: Path, shelf: Items) -> None:
+    """More items than one share: the worker that stored them leaves their
     reading to tasks any worker takes; all are read before the feed counts
-    as stored, each with the size and mtime of the bytes read."""
+    as stored, each with the size and stamp of the bytes read."""
     items = 2 * indexing.SHARE + 5
     [(feed, response)] = many_answers(1, items=items)
     result, rows, unread = store_and_read(feed, response, frozenset(), str(data_dir))
     assert (result.new, rows, sorted(unread)) == (items, [], sorted(result.written))
-    read = indexing.read_written([*unread[:3], str(feed.folder / "gone.md")], str(data_dir))
-    assert [path for path, _, _ in read] == unread[:3]  # one gone is left to the index's scan
-    for path, (size, mtime_ns), prepared in read:
-        assert (size, mtime_ns) == (os.stat(path).st_size, os.stat(path).st_mtime_ns)
+    read = indexing.read_written([*unread[:3], str(feed.folder / "0123456789abcdef.md")], str(data_dir))
+    assert [path for path, _, _ in read] == unread[:3]  # one gone is left to the index's listing
+    for path, size_and_stamp, prepared in read:
+        assert size_and_stamp == known(shelf, path)
         assert prepared == prepare(path, None, str(data_dir))
 
     [(feed, response)] = many_answers(1, items=items)
-    for path in Path(feed.folder).glob("*.md"):
-        path.unlink()
-    pool = StoringPool(2, data_dir)
+    with shelf.write() as tx:
+        tx.execute("DELETE FROM items WHERE folder=?", (feed.folder.name,))
+    pool = StoringPool(2, data_dir, shelf)
     try:
         result = pool.store(feed, response, frozenset()).result(timeout=120)
         taken = pool.take({str(feed.folder)})
@@ -128,11 +142,11 @@ def test_a_large_feeds_files_are_read_in_shares_by_every_worker(data_dir: Path) 
     assert all(read[1] is not None and read[1].article.source == feed.name for _, read in taken.values())
 
 
-def test_closing_the_pool_leaves_no_answer_waiting(data_dir: Path) -> None:
+def test_closing_the_pool_leaves_no_answer_waiting(data_dir: Path, shelf: Items) -> None:
     """Ctrl-C in a fetch closes the pool at once: an answer in hand (a large
     feed's, still being stored or read) and one handed over later are each
     settled, and give their room back: no fetching thread waits for ever."""
-    pool = StoringPool(2, data_dir)
+    pool = StoringPool(2, data_dir, shelf)
     [(feed, response)] = many_answers(1, items=2 * indexing.SHARE + 5)
     stored = pool.store(feed, response, frozenset())
     pool.close()
@@ -145,26 +159,26 @@ def test_closing_the_pool_leaves_no_answer_waiting(data_dir: Path) -> None:
 
 
 @pytest.fixture
-def workerless(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[StoringPool]:
+def workerless(data_dir: Path, shelf: Items, monkeypatch: pytest.MonkeyPatch) -> Iterator[StoringPool]:
     """A pool whose workers cannot start (no /dev/shm, say)."""
 
     def cannot(workers: int) -> None:
         raise OSError("no /dev/shm")
 
     monkeypatch.setattr(indexing, "_forked_pool", cannot)
-    pool = StoringPool(2, data_dir)
+    pool = StoringPool(2, data_dir, shelf)
     try:
         yield pool
     finally:
         pool.close()
 
 
-def test_a_large_feed_is_stored_when_its_shares_cannot_be_read(workerless: StoringPool) -> None:
+def test_a_large_feed_is_stored_when_its_shares_cannot_be_read(workerless: StoringPool, shelf: Items) -> None:
     """No worker left to read the shares: the feed still counts as stored,
-    and the index reads its files itself."""
+    and the index reads its items itself."""
     [(feed, response)] = many_answers(1, items=3)
     answer = indexing._Answer(Future(), feed, response, frozenset())
-    result = dataclasses.replace(indexing.store_answer(feed, response, frozenset()), title="stored")
+    result = dataclasses.replace(indexing.store_answer(feed, response, shelf, frozenset()), title="stored")
     workerless._answers.put(indexing._Shares(answer, result, [[str(feed.folder / "a.md")], [str(feed.folder / "b.md")]]))
     assert answer.stored.result(timeout=60).title == "stored"
     assert workerless.take({str(feed.folder)}) == {}

@@ -16,6 +16,7 @@ from werkzeug import Request, Response
 from reader import cli, fulltext
 from reader.library import Library
 from reader.model import ReaderError
+from reader.store.items import Items
 
 PAGES = Path(__file__).parent.parent / "data" / "pages"
 ARTICLE = (PAGES / "article.html").read_bytes()
@@ -158,8 +159,8 @@ def test_library_keeps_indexes_and_shows_the_full_text(httpserver: HTTPServer, t
         got = library.full_text(article)
         assert not isinstance(got, fulltext.Failure), got
         assert "Сарыагаш" in got.body and library.has_full_text(got)
-        kept = data / "fulltext" / "proj78.md"
-        assert kept.is_file() and "full_text: true" in kept.read_text(encoding="utf-8")
+        kept = Items.reader(data / "items.db").full_text("proj78")
+        assert kept is not None and b"full_text: true" in kept[1] and kept[0].startswith("20")
         assert library.find("proj78").body == got.body  # the index holds it
         assert len(library.search("Сарыагаш").rowids) == 1  # searchable
         formatting = library.formatting(got)
@@ -167,7 +168,7 @@ def test_library_keeps_indexes_and_shows_the_full_text(httpserver: HTTPServer, t
         assert [got.body[s:e] for s, e, n in formatting.spans if n == "strong"] == ["$1,8 млрд"]
         assert library.summary(got).body == "Короткая заметка о проектах."
     assert (folder / "a.md").read_bytes() == before, "the user's file is never written"
-    # Rebuilt from the files alone, the index still has the full text.
+    # Rebuilt from the files and items.db, the index still has the full text.
     (data / "index.db").unlink()
     with Library([folder], data) as library:
         library.refresh()
@@ -182,7 +183,8 @@ def test_library_leaves_the_summary_when_the_fetch_fails(httpserver: HTTPServer,
         with pytest.raises(ReaderError, match="404"):
             library.full_text(library.find("proj78"))
         assert library.find("proj78").body == "Короткая заметка о проектах."
-        assert not (data / "fulltext" / "proj78.md").exists()
+        assert Items.reader(data / "items.db").full_text("proj78") is None
+        assert not (data / "fulltext").exists()
 
 
 def test_cli_show_full_of_a_japanese_article(httpserver: HTTPServer, tmp_path: Path, capsys):
