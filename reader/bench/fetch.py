@@ -189,6 +189,23 @@ def _settle() -> None:
     time.sleep(1.0)
 
 
+def fetch_and_parse(urls: Sequence[str], concurrency: int) -> float:
+    """Seconds to fetch and parse every feed, ``concurrency`` at once, storing nothing: what the machine allows."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from reader.feeds import fetch, parse
+
+    def one(url: str) -> None:
+        answer = fetch.get(url)
+        if answer.error is None:
+            parse.parse(answer.body, answer.url, answer.content_type)
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(one, urls))
+    return time.perf_counter() - start
+
+
 def measure(count: int, fixtures: Path, log: Callable[[str], None], concurrency: int = 8, newsboat: bool = True) -> dict[str, float | int]:
     from reader.library import Library
 
@@ -197,6 +214,9 @@ def measure(count: int, fixtures: Path, log: Callable[[str], None], concurrency:
         urls = server.urls(count)
         # The way `reader feeds import` and `reader fetch` go: subscriptions in
         # state.db, items written, fetch state recorded, the items indexed.
+        log(f"the floor: fetch and parse {count:,} feeds, nothing stored")
+        _settle()
+        results["floor_s"] = round(fetch_and_parse(urls, concurrency), 3)
         with Library(data_dir=Path(temp) / "data") as library:
             library.import_feeds("".join(f'{u} "bench"\n' for u in urls).encode())
             log(f"first fetch of {count:,} feeds from {server.base} (fetch, store, record, index)")
@@ -211,6 +231,8 @@ def measure(count: int, fixtures: Path, log: Callable[[str], None], concurrency:
                 "fetch_items": first.new,
                 "fetch_failed": first.failed,
                 "fetch_indexed": library.count(),
+                "fetch_vs_floor": round(elapsed / results["floor_s"], 2),
+                "data_dir_files": sum(len(names) for _, _, names in os.walk(Path(temp) / "data")),
             }
             log("refetch, nothing changed")
             _settle()

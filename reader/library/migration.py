@@ -20,7 +20,7 @@ from reader.feeds.write import DATE_LINE, ITEM_FILE
 from reader.store.items import Items
 
 OLD_FULL_TEXTS = "fulltext"  # where an older reader kept full texts, a file each
-BATCH = 1_000  # files a transaction
+BATCH = 1_000  # files a transaction at most (a feed's folder is one or a few)
 
 
 def move_files_in(data_dir: Path, items: Items) -> str | None:
