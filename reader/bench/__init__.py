@@ -1,7 +1,7 @@
 """``python -m reader.bench``: synthetic corpora and measurements.
 
     python -m reader.bench corpus --articles N DIR [--seed S]
-    python -m reader.bench [--articles N] [--json FILE] [--repeat R]
+    python -m reader.bench [--articles N] [--fetched FEEDS] [--json FILE] [--repeat R]
     python -m reader.bench ner [--factru DIR] [--conll FILE] [--marked FILE]
     python -m reader.bench fetch [--feeds N] [--fixtures DIR] [--json FILE]
     python -m reader.bench entities [--articles N] [--days D] [--repeat R]
@@ -167,11 +167,11 @@ class Timed(ReaderApp):
             raise SystemExit("the list was empty")
         print(time.time())
         self.exit()
-Timed(Library([Path(sys.argv[1])], Path(sys.argv[2])).open()).run(headless=True, size=(120, 40))
+Timed(Library(SCOPE, Path(sys.argv[2])).open()).run(headless=True, size=(120, 40))
 """
 
 
-def _frames(library_root: Path, data_dir: Path, pages: int) -> list[float]:
+def _frames(scope: list[Path] | None, data_dir: Path, pages: int) -> list[float]:
     """Seconds to build the article list's lines for one frame, page after
     page, in the real app: rows fetched from the store, strips built."""
     import asyncio
@@ -181,7 +181,7 @@ def _frames(library_root: Path, data_dir: Path, pages: int) -> list[float]:
     from reader.ui.article_list import ArticleList
 
     async def page() -> list[float]:
-        app = ReaderApp(Library([library_root], data_dir).open())
+        app = ReaderApp(Library(scope, data_dir).open())
         frames = []
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
@@ -199,19 +199,53 @@ def _frames(library_root: Path, data_dir: Path, pages: int) -> list[float]:
     return asyncio.run(page())
 
 
-def measure(articles: int, repeat: int, factru: Path | None, log: Callable[[str], None]) -> dict[str, float | int]:
+def as_fetched(root: Path, data: Path, feeds: int) -> None:
+    """The corpus under ``root`` as items fetched from ``feeds`` feeds: each
+    file moved into ``items.db`` as one feed's item (round robin), the feeds
+    subscribed (on a port nothing answers), the files gone."""
+    from reader.feeds.write import DATE_LINE, feed_folder
+    from reader.library import Library
+    from reader.store.items import Items
+
+    urls = [f"http://127.0.0.1:9/bench/{n}.xml" for n in range(feeds)]
+    with Library(None, data) as library:
+        for url in urls:
+            library.subscribe(url)
+    items = Items.open(data / "items.db", lambda message: None)
+    folders = [feed_folder(data / "feeds", url).name for url in urls]
+    rows: list[list[tuple[str, str, int, int, bytes]]] = [[] for _ in urls]
+    for number, path in enumerate(sorted(root.rglob("*.md"))):
+        data_of = path.read_bytes()
+        date = DATE_LINE.search(data_of[:1024].decode("utf-8", "replace"))
+        batch = rows[number % feeds]
+        batch.append((f"{number:016x}", date.group(1) if date else "", len(data_of), time.time_ns(), data_of))
+        if len(batch) >= 500:
+            items.take_in(folders[number % feeds], batch)
+            batch.clear()
+        path.unlink()
+    for folder, batch in zip(folders, rows, strict=True):
+        items.take_in(folder, batch)
+    items.close()
+
+
+def measure(articles: int, repeat: int, factru: Path | None, log: Callable[[str], None], fetched: int = 0) -> dict[str, float | int]:
     from rich.console import Console
 
     from reader.highlight import body_text
     from reader.library import Library
     from reader.text import extract
 
-    results: dict[str, float | int] = {"articles": articles}
+    results: dict[str, float | int] = {"articles": articles, "fetched_from_feeds": fetched}
     with tempfile.TemporaryDirectory(prefix="reader-bench-") as tmp:
         root, data = Path(tmp, "library"), Path(tmp, "data")
         log(f"writing {articles:,} articles")
         make_corpus(root, articles, factru=factru)
-        library = Library([root], data).open()
+        scope: list[Path] | None = [root]
+        if fetched:
+            log(f"moving them into items.db as the items of {fetched} feeds")
+            as_fetched(root, data, fetched)
+            scope = None
+        library = Library(scope, data).open()
         log("indexing (cold)")
         cold = _timed(library.refresh)
         results["index_articles_per_s"] = round(articles / cold, 1)
@@ -264,11 +298,14 @@ def measure(articles: int, repeat: int, factru: Path | None, log: Callable[[str]
         log("starting the app")
         results["baseline_start_s"] = round(_start_time(BASELINE_APP, repeat), 3)
         results["warm_start_s"] = round(
-            _start_time(READER_APP.replace("sys.argv[1]", repr(str(root))).replace("sys.argv[2]", repr(str(data))), repeat), 3
+            _start_time(
+                READER_APP.replace("SCOPE", repr(scope)).replace("sys.argv[2]", repr(str(data))).replace("PosixPath", "Path"), repeat
+            ),
+            3,
         )
 
         log("scrolling")
-        frames = _frames(root, data, pages=60)
+        frames = _frames(scope, data, pages=60)
         results["scroll_frame_ms"] = round(1000 * _percentile(frames, 0.95), 2)
     results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return results
@@ -437,8 +474,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--factru", type=Path)
+    parser.add_argument(
+        "--fetched", type=int, default=0, metavar="FEEDS", help="the articles as items fetched from FEEDS feeds (in items.db)"
+    )
     options = parser.parse_args(args)
-    results = measure(options.articles, options.repeat, factru_dir(options.factru), lambda m: print(f"… {m}", file=sys.stderr))
+    say = lambda m: print(f"… {m}", file=sys.stderr)  # noqa: E731
+    results = measure(options.articles, options.repeat, factru_dir(options.factru), say, options.fetched)
     print("\n".join(table(results)))
     if options.json:
         options.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
