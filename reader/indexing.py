@@ -19,6 +19,7 @@ from concurrent.futures import BrokenExecutor, CancelledError, Future, ProcessPo
 from dataclasses import dataclass
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
+from typing import NamedTuple
 
 from reader import corpus, reading, stories
 from reader.background import append_log, exit_with_parent
@@ -34,11 +35,35 @@ from reader.store.items import Items
 # imported once, in the fork server the fetch's workers are forked from.
 WORKER_IMPORTS = (__name__, "fastfeedparser", "dateutil.parser", "pyromark", "numpy", "py3langid.langid")
 
-Prepared = tuple[str, Indexed | None, str, str | None]  # path, what to index, content hash, note
 Known = tuple[int, int]  # a file's size and mtime (ns), an item's size and stamp, when it was read
+
+
+class Prepared(NamedTuple):
+    """One article read for the index (what a worker process sends back)."""
+
+    path: str
+    indexed: Indexed | None  # None: unchanged (same hash), or no article (the note says why)
+    digest: str  # the content hash ("" when it could not be read)
+    note: str | None
+
+
+class Read(NamedTuple):
+    """An article just stored, and what it held when it was read."""
+
+    path: str
+    known: Known
+    prepared: Prepared
+
+
+class Written(NamedTuple):
+    """A feed's answer stored by a worker process."""
+
+    result: FeedResult
+    read: list[Read]  # the items written, read
+    unread: list[str]  # the items written, left to read in shares
+
+
 ITEMS = "items.db"
-Read = tuple[str, Known, Prepared]  # a file, and what it held when it was read
-Written = tuple[FeedResult, list[Read], list[str]]  # a feed's result, the files written and read, those left to read
 
 # A feed that wrote more files than this leaves them to tasks of this many,
 # which every worker takes a share of: one large feed (a podcast's archive, a
@@ -117,18 +142,18 @@ def prepare(path: str, known_hash: str | None, where: Documents | str | None = N
         try:
             data = found.read(path)
         except corpus.ArticleError as error:
-            return path, None, "", str(error)
+            return Prepared(path, None, "", str(error))
     digest = corpus.content_hash(data)
     if digest == known_hash:
-        return path, None, digest, None
+        return Prepared(path, None, digest, None)
     try:
         loaded = corpus.load(Path(path), data)
     except corpus.ArticleError as error:
-        return path, None, digest, str(error)
+        return Prepared(path, None, digest, str(error))
     article = reading.with_full_text(loaded.article, found)  # a kept full text is the body
     title, body, meta = normalise(article)
     marks = None if os.environ.get("READER_BENCH_NO_STORIES") else stories.marks(article.date, body, title)
-    return path, Indexed(article, text_digest(article), title, body, meta, marks), digest, loaded.note
+    return Prepared(path, Indexed(article, text_digest(article), title, body, meta, marks), digest, loaded.note)
 
 
 def text_digest(article: Article) -> str:
@@ -144,8 +169,8 @@ def store_and_read(feed: Feed, response: Response, protected_ids: frozenset[str]
     written: list[tuple[str, bytes, Known]] = []
     result = store_answer(feed, response, shelf(data_dir), protected_ids, on_written=lambda *item: written.append(item))
     if len(written) > SHARE:
-        return result, [], [path for path, _, _ in written]
-    return result, [(path, known, prepare(path, None, data_dir, data)) for path, data, known in written], []
+        return Written(result, [], [path for path, _, _ in written])
+    return Written(result, [Read(path, known, prepare(path, None, data_dir, data)) for path, data, known in written], [])
 
 
 def read_written(paths: list[str], data_dir: str) -> list[Read]:
@@ -158,7 +183,7 @@ def read_written(paths: list[str], data_dir: str) -> list[Read]:
         found = items.data_known(os.path.basename(path)[:16]) if items is not None else None
         if found is not None:
             data, known = found
-            read.append((path, known, prepare(path, None, data_dir, data)))
+            read.append(Read(path, known, prepare(path, None, data_dir, data)))
     return read
 
 

@@ -15,7 +15,7 @@ from reader.indexing import Known, Prepared
 from reader.library.session import Session
 from reader.library.sources import Sources
 from reader.model import RefreshReport, Warning_, is_disk_full
-from reader.store import FileState, Indexed
+from reader.store import FileState
 
 BATCH = 500  # files a transaction (a feed's folder: at least, the batch ends where the folder does)
 MAX_BATCH = 2_000  # a feed's folder at most (a feed lists fewer items)
@@ -133,7 +133,7 @@ class Refresher:
             else map(indexing.prepare, rest, hashes, [self.session.documents] * len(rest))
         )
         results = (prepared[p][1] if p in usable else next(read) for p in todo)  # in the order of todo: a root's files together
-        batch: list[tuple[str, Indexed | None, str, str | None]] = []
+        batch: list[Prepared] = []
         touched: list[str] = []
         done = 0
 
@@ -154,7 +154,7 @@ class Refresher:
             if item is None and note is None and digest:
                 touched.append(path)
             elif digest or path in known:
-                batch.append((path, item, digest or "-", note))
+                batch.append(Prepared(path, item, digest or "-", note))
                 if note:
                     (report.notes if self._fetched_item(path) else report.warnings).append(Warning_(path, note))
             else:
