@@ -31,7 +31,19 @@ from __future__ import annotations
 import re
 
 from reader.text.en.article import MATCH, results_line
-from reader.text.en.words import LOC_HEADS, NAME_PARTICLES, ORG_HEADS, PERSONAL_TITLES, SOFTWARE, TITLES, first_names, regions, software
+from reader.text.en.spans import has_org_head
+from reader.text.en.words import (
+    LOC_HEADS,
+    NAME_PARTICLES,
+    ORG_HEADS,
+    PERSONAL_TITLES,
+    SOFTWARE,
+    TITLES,
+    common_words,
+    first_names,
+    regions,
+    software,
+)
 from reader.text.mentions import Mention
 
 _TITLED = re.compile(r"\b(?:" + "|".join(sorted(TITLES | PERSONAL_TITLES)) + r")\.? $")
@@ -51,7 +63,8 @@ def sure(text: str, mentions: list[Mention]) -> list[Mention]:
             people.setdefault(m.normal, []).append(m)
     kept_full = {n for n, items in people.items() if " " in n and not _product(items[0], names, set()) and _full_name(text, n, items)}
     parts = {word for normal in kept_full for word in (normal.split()[0], normal.split()[-1])}
-    mentions = [m for m in mentions if not _product(m, names, parts) and not _not_organisation(text, m)]
+    said_software = _said_to_be_software(text, mentions) | {m.normal for m in mentions if _listed_with_software(text, m, names)}
+    mentions = [m for m in mentions if not _product(m, names, parts) and not _not_organisation(text, m) and m.normal not in said_software]
     for m in mentions:
         if m.kind == "LOC" and _named_like_a_person(m.normal):
             m.kind = "PER"
@@ -74,6 +87,52 @@ def _product(m: Mention, names: frozenset[str], parts: set[str]) -> bool:
     return bool(_DESIGNATION.match(m.normal))
 
 
+# What is said of a name that makes it software: «Trafilatura is a Python package designed…», «Werkzeug and other
+# popular packages», «InfluxDB v1.8.0», «the PyPI package repository», «Request and Response objects».
+_KINDS = frozenset({"library", "libraries", "package", "packages", "framework", "toolkit", "plugin", "parser", "compiler",
+                    "interpreter", "module", "binding", "bindings", "class", "object", "objects", "widget", "widgets"})  # fmt: skip
+_THINGS = _KINDS | frozenset({"extension", "tool", "app", "application", "program", "editor", "browser", "language", "format",
+                              "protocol", "runtime", "distribution", "driver", "API", "SDK", "CLI"})  # fmt: skip
+_PHRASE_ENDS = frozenset({"", "and", "or", "for", "that", "which", "designed", "written", "built", "to", "with", "in", "of", "used", "from", "by", "is", "on"})  # fmt: skip
+_DEFINED = re.compile(r"(?:['’]s)? (?:is|was|are|were) (?:a|an|the) ")
+_VERSION = re.compile(r" v?\d+\.\d+\.\d+\b| v\d+(?:\.\d+)*\b")
+_AND_OTHER = re.compile(r" and other ")
+_WORD = re.compile(r"[\w+#.-]+")
+
+
+def _said_to_be_software(text: str, mentions: list[Mention]) -> set[str]:
+    """The names the article calls software by what it says right after one of their mentions; not one with
+    an organisation's head («the Python Software Foundation is a …»)."""
+    return {m.normal for m in mentions if not has_org_head(m.normal) and _software_after(text, m.end)}
+
+
+def _software_after(text: str, end: int) -> bool:
+    if _VERSION.match(text, end):
+        return True
+    defined = _DEFINED.match(text, end) or _AND_OTHER.match(text, end)
+    words = [w.group().rstrip(".") for w in _WORD.finditer(text, defined.end() if defined else end, end + 80)][:6]
+    if not defined:
+        return text[end : end + 1] == " " and bool(words) and words[0] in _KINDS
+    if defined.group() == " and other ":  # «Werkzeug and other popular packages»
+        return any(w in _THINGS or w.removesuffix("s") in _THINGS for w in words[:3])
+    # «is a comprehensive Python package and…»: the noun that ends the phrase, within five words.
+    return any(w in _THINGS and (i + 1 == len(words) or words[i + 1] in _PHRASE_ENDS) for i, w in enumerate(words[:5]))
+
+
+_BEFORE_IN_LIST = re.compile(r"([\w.+#-]+)(?:, and|, or|,| and| or) $")
+_AFTER_IN_LIST = re.compile(r"(?:, and|, or|,| and| or) ([\w.+#-]+)")
+
+
+def _listed_with_software(text: str, m: Mention, names: frozenset[str]) -> bool:
+    """A one-word name between names of software in a list («RSS, Atom, RDF, and JSON Feed») is one too."""
+    if " " in m.normal:
+        return False
+    before = _BEFORE_IN_LIST.search(text, max(0, m.start - 40), m.start)
+    after = _AFTER_IN_LIST.match(text, m.end)
+    neighbours = [found.group(1).rstrip(".") for found in (before, after) if found]
+    return bool(neighbours) and all(n in names for n in neighbours)
+
+
 _EMPHASIS = re.compile(r"[A-Z]+(?:LY|ING|ED)")
 _MATCHED = re.compile(MATCH.pattern + "$")  # «Arsenal beat Chelsea»: the side after the verb
 
@@ -85,11 +144,9 @@ def _not_organisation(text: str, m: Mention) -> bool:
     if m.kind != "ORG" or " " in m.normal:
         return False
     if m.normal.isupper():
-        from spacy.lang.en.stop_words import STOP_WORDS
-
-        return m.normal.lower() in STOP_WORDS or bool(_EMPHASIS.fullmatch(m.normal))
+        return m.normal.lower() in common_words() or bool(_EMPHASIS.fullmatch(m.normal))
     team = _scoreboard(_line(text, m.start)) or MATCH.match(text, m.end) or _MATCHED.search(text, max(0, m.start - 16), m.start)
-    return m.normal in first_names() and not team
+    return (m.normal in first_names() or m.normal.lower() in common_words()) and not team
 
 
 _COMPASS = frozenset(
@@ -121,11 +178,10 @@ def _titled(text: str, items: list[Mention]) -> bool:
 def _full_name(text: str, normal: str, items: list[Mention]) -> bool:
     words = normal.split()
     first = words[0]
-    if first in first_names() or first.split("-")[0] in first_names() or _INITIAL.fullmatch(first) or _titled(text, items):
+    named = (first in first_names() or first.split("-")[0] in first_names()) and first.lower() not in LOC_HEADS | ORG_HEADS  # not «Park»
+    if named or _INITIAL.fullmatch(first) or _titled(text, items):
         return True
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    common = first.lower() in STOP_WORDS
+    common = first.lower() in common_words()
     capitals = any(len(w) >= 2 and w.isupper() for w in words)
     return not (common or capitals or _POSSESSIVE.search(normal + " ") or any(c.isdigit() for c in normal))
 

@@ -268,3 +268,15 @@ def _load_software() -> frozenset[str]:
 
 
 software = Once(_load_software)
+
+
+def _load_common_words() -> frozenset[str]:
+    """Common English words in lower case (Faker's en_US word list of about 970 and spaCy's stop words), less first names."""
+    from faker.providers.lorem.en_US import Provider
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    lowered = {name.lower() for name in first_names()}
+    return frozenset(w for w in set(Provider.word_list) | STOP_WORDS if w.islower() and w not in lowered)
+
+
+common_words = Once(_load_common_words)
