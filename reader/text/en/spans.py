@@ -146,6 +146,7 @@ def has_org_head(surface: str) -> bool:
     return len(words) >= 2 and words[-1].lower() in ORG_HEADS and words[-1][:1].isupper()
 
 
+_DEGREE = re.compile(r"(?:[A-Z][a-z]{0,2}\.){2,}")
 _CODE = re.compile(r"[=<>{}$^~`|\\]|\([^)]*$")
 
 
@@ -153,7 +154,9 @@ def _mention(text: str, start: int, end: int, kind: str) -> Mention | None:
     surface = text[start:end]
     if sum(c.isalpha() for c in surface) < 2 or not any(c.isupper() for c in surface) or surface in PERSONAL_TITLES:
         return None
-    if _CODE.search(surface):  # «=KDF1(u», «x<y»: code, not a name
+    if _CODE.search(surface) or (
+        _DEGREE.fullmatch(surface) and not surface.isupper()
+    ):  # «=KDF1(u», «x<y»: code, not a name; «Ph.D.», «M.Sc.»: a degree
         return None
     if has_org_head(surface):
         kind = "ORG"

@@ -61,7 +61,10 @@ def sure(text: str, mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         if m.kind == "PER":
             people.setdefault(m.normal, []).append(m)
-    kept_full = {n for n, items in people.items() if " " in n and not _product(items[0], names, set()) and _full_name(text, n, items)}
+    lower = set(_LOWER_WORD.findall(text))  # the words the article writes in lower case
+    kept_full = {
+        n for n, items in people.items() if " " in n and not _product(items[0], names, set()) and _full_name(text, n, items, lower)
+    }
     parts = {word for normal in kept_full for word in (normal.split()[0], normal.split()[-1])}
     said_software = _said_to_be_software(text, mentions) | {m.normal for m in mentions if _listed_with_software(text, m, names)}
     mentions = [m for m in mentions if not _product(m, names, parts) and not _not_organisation(text, m) and m.normal not in said_software]
@@ -73,7 +76,20 @@ def sure(text: str, mentions: list[Mention]) -> list[Mention]:
         for normal, items in people.items()
         if normal not in kept_full and (" " in normal or not _one_word_person(text, normal, items, parts))
     }
-    return [m for m in mentions if not (m.kind == "PER" and m.normal in dropped)]
+    words = {m.normal for m in mentions if _a_word_capitalised(m.normal, lower, parts)}
+    return [m for m in mentions if not (m.kind == "PER" and m.normal in dropped) and m.normal not in words]
+
+
+_LOWER_WORD = re.compile(r"\b[a-z][a-z.]*\b")
+
+
+def _a_word_capitalised(normal: str, lower: set[str], parts: set[str]) -> bool:
+    """A one-word name whose word the article also writes in lower case («Physics», «Poker», «Request»)
+    is a word capitalised at a sentence's start or in a heading; not a place the list of regions knows, a
+    first name, or a part of a person's full name («Reading», «Rose», «Wren»)."""
+    if " " in normal or not normal[1:].islower() or normal in regions() or normal in first_names() or normal in parts:
+        return False
+    return normal.lower() in lower
 
 
 def _product(m: Mention, names: frozenset[str], parts: set[str]) -> bool:
@@ -175,13 +191,13 @@ def _titled(text: str, items: list[Mention]) -> bool:
     return any(_TITLED.search(text, max(0, m.start - 16), m.start) for m in items)
 
 
-def _full_name(text: str, normal: str, items: list[Mention]) -> bool:
+def _full_name(text: str, normal: str, items: list[Mention], lower: set[str]) -> bool:
     words = normal.split()
     first = words[0]
     named = (first in first_names() or first.split("-")[0] in first_names()) and first.lower() not in LOC_HEADS | ORG_HEADS  # not «Park»
     if named or _INITIAL.fullmatch(first) or _titled(text, items):
         return True
-    common = first.lower() in common_words()
+    common = first.lower() in common_words() or first.lower() in lower  # «Full Compiler»; «Killing Joke» beside «the killing»
     capitals = any(len(w) >= 2 and w.isupper() for w in words)
     return not (common or capitals or _POSSESSIVE.search(normal + " ") or any(c.isdigit() for c in normal))
 
