@@ -7,18 +7,33 @@ Compiler», «Docker»), an organisation («WebAssembly») or a place
 - software, languages and formats (Pygments' lexers, a few platforms) are
   no names, alone or inside a name («Kali Linux», «Docker Engine»; not
   «Python Software Foundation», which ends in an organisation's head);
+  nor is what the article says is software («Trafilatura is a Python
+  package…», «Werkzeug and other packages», «InfluxDB v1.8.0», «the PyPI
+  package repository», «Response objects») or lists between names of
+  software («RSS, Atom, RDF, and JSON Feed»);
+- a term defined with its abbreviation, whose words are all English words
+  and none an organisation's head («Natural Moisturizing Factor, or NMF»;
+  not «North Atlantic Treaty Organization (NATO)»), is no name, nor is
+  the abbreviation;
 - a person's name of two words or more is kept when its first word is a
-  first name (Faker's lists in 60-odd languages) or an initial, or a title
-  stands before it; else it is dropped when its first word is a common
-  word («Full Compiler», «Some Linux») or it holds a figure, a word in
-  capitals or a possessive («JSON Feed», «Twitter's Big Oil»);
+  first name (Faker's lists in 60-odd languages; not a word that heads a
+  place's or an organisation's name, «Park Zandvoort») or an initial, or a
+  title stands before it; else it is dropped when its first word is an
+  English word (WordNet's, as spaCy's model ships them, and words the
+  article writes in lower case: «Full Compiler», «Gentle Giant», «Killing
+  Joke») or it holds a figure, a word in capitals or a possessive («JSON
+  Feed», «Twitter's Big Oil»); a common word before a first name is not
+  part of the name («Supervisor Alfredo Pedroza»);
 - a one-word «person» is kept when it is a first name, the first name or
   surname of a person named in full in the article, after a title («Mr
   Malone»), before a verb of speech («Yeltsin said»), or a player in a
   results line or a scorecard; else it is dropped («Shabka»);
-- a one-word «organisation» that is a first name («László»; not a team in
-  a results line or beside a match verb) or a word in capitals for
-  emphasis («ALL», «LOCALLY») is none;
+- a one-word «organisation» that is a first name («László») or a common
+  English word («Poker»; not a team in a results line or beside a match
+  verb), or a word in capitals for emphasis («ALL», «LOCALLY»), is none;
+- a one-word name whose word the article also writes in lower case
+  («Physics» beside «physics») is a word capitalised, unless it is a
+  region, a first name or part of a full name;
 - a «place» of a first name and one more word that is no head noun of a
   place nor a state's name («Shane Healy») is a person;
 - a person or a place with a figure in it is a model or a product
@@ -40,6 +55,7 @@ from reader.text.en.words import (
     SOFTWARE,
     TITLES,
     common_words,
+    english_words,
     first_names,
     regions,
     software,
@@ -57,16 +73,18 @@ _POSSESSIVE = re.compile(r"['’]s ")
 def sure(text: str, mentions: list[Mention]) -> list[Mention]:
     """The mentions whose names the evidence bears out."""
     names = software()
+    lower = set(_LOWER_WORD.findall(text))  # the words the article writes in lower case
     people: dict[str, list[Mention]] = {}
     for m in mentions:
+        _drop_a_leading_word(m, lower)
         if m.kind == "PER":
             people.setdefault(m.normal, []).append(m)
-    lower = set(_LOWER_WORD.findall(text))  # the words the article writes in lower case
     kept_full = {
         n for n, items in people.items() if " " in n and not _product(items[0], names, set()) and _full_name(text, n, items, lower)
     }
     parts = {word for normal in kept_full for word in (normal.split()[0], normal.split()[-1])}
     said_software = _said_to_be_software(text, mentions) | {m.normal for m in mentions if _listed_with_software(text, m, names)}
+    said_software |= _terms(text, lower)
     mentions = [m for m in mentions if not _product(m, names, parts) and not _not_organisation(text, m) and m.normal not in said_software]
     for m in mentions:
         if m.kind == "LOC" and _named_like_a_person(m.normal):
@@ -81,6 +99,21 @@ def sure(text: str, mentions: list[Mention]) -> list[Mention]:
 
 
 _LOWER_WORD = re.compile(r"\b[a-z][a-z.]*\b")
+
+
+def _drop_a_leading_word(m: Mention, lower: set[str]) -> None:
+    """«Supervisor Alfredo Pedroza», «Queenslander Mitchell Rawlins»: a person's name of three words or more whose
+    first is a common word and whose second is a first name starts at the first name."""
+    words = m.text.split()
+    if m.kind == "PER" and len(words) >= 3 and words[1] in first_names() and words[0] not in first_names() and _common(words[0], lower):
+        m.start = m.start + m.text.index(words[1], len(words[0]))
+        m.text = m.text[m.text.index(words[1], len(words[0])) :]
+        m.normal = " ".join(m.text.split())
+
+
+def _common(word: str, lower: set[str]) -> bool:
+    """A word English also writes in lower case: in the list of English words, or in this article."""
+    return word.lower() in english_words() or word.lower() in lower
 
 
 def _a_word_capitalised(normal: str, lower: set[str], parts: set[str]) -> bool:
@@ -149,6 +182,43 @@ def _listed_with_software(text: str, m: Mention, names: frozenset[str]) -> bool:
     return bool(neighbours) and all(n in names for n in neighbours)
 
 
+# An abbreviation after what it stands for: «Natural Moisturizing Factor, or NMF», «Computer Aided Design (CAD)».
+_ABBREVIATION = re.compile(r"(?:\(|, or |[—–-]or | or )([A-Z]{3,6})\b")
+_FUNCTION_WORDS = frozenset({"of", "and", "for", "the", "&"})
+
+
+def _terms(text: str, lower: set[str]) -> set[str]:
+    """Terms defined with their abbreviation: the words before it whose initials it is are all English words, and
+    none is an organisation's head nor a word such as «Against» («North Atlantic Treaty Organization (NATO)»,
+    «Australians Against Further Immigration (AAFI)» are names, «Natural Moisturizing Factor, or NMF» a term).
+    Both the term and the abbreviation are no names."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    out: set[str] = set()
+    for found in _ABBREVIATION.finditer(text):
+        abbreviation = found.group(1)
+        before = text[max(0, found.start() - 160) : found.start()].rstrip(" ,—–-").split()
+        words: list[str] = []
+        while before and len(words) < len(abbreviation):
+            word = before.pop()
+            if word in _FUNCTION_WORDS and words:
+                continue
+            words.insert(0, word)
+        if "".join(w[:1] for w in words) != abbreviation and "".join(c for w in words for c in w if c.isupper()) != abbreviation:
+            continue
+        if all(_english(w.split("-")[0], lower) for w in words) and not any(w.lower() in ORG_HEADS | STOP_WORDS for w in words):
+            out |= {abbreviation, " ".join(words)}
+    return out
+
+
+def _english(word: str, lower: set[str]) -> bool:
+    """An English word, or one of its forms («Moisturizing», «Aided», «Systems»)."""
+    stem = word.lower()
+    forms = {stem, stem.removesuffix("s"), stem.removesuffix("es"), stem.removesuffix("ed"), stem.removesuffix("d")}
+    forms |= {stem.removesuffix("ing"), stem.removesuffix("ing") + "e"}
+    return any(_common(form, lower) for form in forms if form)
+
+
 _EMPHASIS = re.compile(r"[A-Z]+(?:LY|ING|ED)")
 _MATCHED = re.compile(MATCH.pattern + "$")  # «Arsenal beat Chelsea»: the side after the verb
 
@@ -197,7 +267,7 @@ def _full_name(text: str, normal: str, items: list[Mention], lower: set[str]) ->
     named = (first in first_names() or first.split("-")[0] in first_names()) and first.lower() not in LOC_HEADS | ORG_HEADS  # not «Park»
     if named or _INITIAL.fullmatch(first) or _titled(text, items):
         return True
-    common = first.lower() in common_words() or first.lower() in lower  # «Full Compiler»; «Killing Joke» beside «the killing»
+    common = _common(first, lower)  # «Full Compiler»; «Killing Joke» beside «the killing»
     capitals = any(len(w) >= 2 and w.isupper() for w in words)
     return not (common or capitals or _POSSESSIVE.search(normal + " ") or any(c.isdigit() for c in normal))
 
