@@ -295,6 +295,13 @@ def test_what_the_article_says_is_software_is_no_name() -> None:
     names = {normal for _, normal in found(said)}
     assert not names & {"Trafilatura", "Werkzeug", "InfluxDB", "Graphite", "PyPI", "Response"}
     assert {"Columbia University", "New York"} <= names
+    # Nor is what it calls a language, a people or a work; but a character in a game is a person.
+    text = (
+        "Chamicuro is a critically endangered language. The language is of the Chamicuro people. "
+        "Dirt Nap is a compilation album by the band. Penny is a character in the game, and Vincent says so."
+    )
+    names = {normal for _, normal in found(text)}
+    assert not names & {"Chamicuro", "Dirt Nap"} and {"Penny", "Vincent"} <= names
     # Between names of software in a list: «RDF» is one too; a list of companies is not software.
     assert "RDF" not in {normal for _, normal in found("A feed parser that handles RSS, Atom, RDF, and JSON Feed quickly.")}
     companies = found("The tool is used by IBM, NVIDIA and Microsoft Research, among others.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import pairwise
 from typing import Any
 
 from reader.text.en.words import EVENT_HEADS, HONORIFICS, LOC_HEADS, NAME_PARTICLES, ORG_HEADS, PERSONAL_TITLES, regions
@@ -142,8 +143,11 @@ def _event(surface: str) -> bool:
 
 
 def has_org_head(surface: str) -> bool:
+    """«… University», «… Records»; «Academy of Sciences», «Bank of England»: an organisation's head noun last or before «of»."""
     words = surface.split()
-    return len(words) >= 2 and words[-1].lower() in ORG_HEADS and words[-1][:1].isupper()
+    if len(words) >= 2 and words[-1].lower() in ORG_HEADS and words[-1][:1].isupper():
+        return True
+    return any(w.lower() in ORG_HEADS and w[:1].isupper() and following == "of" for w, following in pairwise(words))
 
 
 _DEGREE = re.compile(r"(?:[A-Z][a-z]{0,2}\.){2,}")

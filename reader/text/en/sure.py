@@ -142,6 +142,12 @@ _KINDS = frozenset({"library", "libraries", "package", "packages", "framework", 
                     "interpreter", "module", "binding", "bindings", "class", "object", "objects", "widget", "widgets"})  # fmt: skip
 _THINGS = _KINDS | frozenset({"extension", "tool", "app", "application", "program", "editor", "browser", "language", "format",
                               "protocol", "runtime", "distribution", "driver", "API", "SDK", "CLI"})  # fmt: skip
+# Nor is what it calls a language, a people, a work or an event: «Chamicuro is a … language», «the Chamicuro people»,
+# «BayCon is a large convention».
+_NOT_NAMED = frozenset({"language", "languages", "dialect", "people", "peoples"})
+_NOT_NAMES = (
+    _THINGS | _NOT_NAMED | frozenset({"convention", "festival", "game", "film", "album", "song", "novel", "series", "award", "prize"})
+)
 _PHRASE_ENDS = frozenset({"", "and", "or", "for", "that", "which", "designed", "written", "built", "to", "with", "in", "of", "used", "from", "by", "is", "on"})  # fmt: skip
 _DEFINED = re.compile(r"(?:['’]s)? (?:is|was|are|were) (?:a|an|the) ")
 _VERSION = re.compile(r" v?\d+\.\d+\.\d+\b| v\d+(?:\.\d+)*\b")
@@ -161,11 +167,17 @@ def _software_after(text: str, end: int) -> bool:
     defined = _DEFINED.match(text, end) or _AND_OTHER.match(text, end)
     words = [w.group().rstrip(".") for w in _WORD.finditer(text, defined.end() if defined else end, end + 80)][:6]
     if not defined:
-        return text[end : end + 1] == " " and bool(words) and words[0] in _KINDS
+        return text[end : end + 1] == " " and bool(words) and words[0] in _KINDS | _NOT_NAMED
     if defined.group() == " and other ":  # «Werkzeug and other popular packages»
         return any(w in _THINGS or w.removesuffix("s") in _THINGS for w in words[:3])
-    # «is a comprehensive Python package and…»: the noun that ends the phrase, within five words.
-    return any(w in _THINGS and (i + 1 == len(words) or words[i + 1] in _PHRASE_ENDS) for i, w in enumerate(words[:5]))
+    # «is a comprehensive Python package and…»: the noun that ends the first phrase, within five words
+    # (not «is a character in the game»).
+    for i, w in enumerate(words[:5]):
+        if w in _NOT_NAMES and (i + 1 == len(words) or words[i + 1] in _PHRASE_ENDS):
+            return True
+        if w in _PHRASE_ENDS:
+            return False
+    return False
 
 
 _BEFORE_IN_LIST = re.compile(r"([\w.+#-]+)(?:, and|, or|,| and| or) $")
