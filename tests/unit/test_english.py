@@ -336,6 +336,10 @@ def test_a_person_whose_first_word_is_an_english_word_is_not_borne_out() -> None
     got = found("Gentle Giant toured with Weather Report in 1975. Bill Powers and Rose Byrne met them in Sydney.")
     assert not {normal for _, normal in got} & {"Gentle Giant", "Weather Report"}
     assert {("PER", "Bill Powers"), ("PER", "Rose Byrne")} <= got
+    # Such a name wants a person's deeds: a verb of speech after it or after its surname alone.
+    golf = "Tiger Woods shot a 66 on Sunday to win at Augusta."
+    assert ("PER", "Tiger Woods") not in found(golf)
+    assert ("PER", "Tiger Woods") in found(golf + " Woods said the course was fast.")
     # A common word before a first name is no part of the name: the name starts at the first name.
     said = found('"It is a win," said Supervisor Alfredo Pedroza of Napa County on Tuesday.')
     assert ("PER", "Alfredo Pedroza") in said and not any("Supervisor" in normal for _, normal in said)

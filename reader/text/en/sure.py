@@ -80,7 +80,9 @@ def sure(text: str, mentions: list[Mention]) -> list[Mention]:
         if m.kind == "PER":
             people.setdefault(m.normal, []).append(m)
     kept_full = {
-        n for n, items in people.items() if " " in n and not _product(items[0], names, set()) and _full_name(text, n, items, lower)
+        n
+        for n, items in people.items()
+        if " " in n and not _product(items[0], names, set()) and _full_name(text, n, items + people.get(n.split()[-1], []), lower)
     }
     parts = {word for normal in kept_full for word in (normal.split()[0], normal.split()[-1])}
     said_software = _said_to_be_software(text, mentions) | {m.normal for m in mentions if _listed_with_software(text, m, names)}
@@ -279,9 +281,13 @@ def _full_name(text: str, normal: str, items: list[Mention], lower: set[str]) ->
     named = (first in first_names() or first.split("-")[0] in first_names()) and first.lower() not in LOC_HEADS | ORG_HEADS  # not «Park»
     if named or _INITIAL.fullmatch(first) or _titled(text, items):
         return True
-    common = _common(first, lower)  # «Full Compiler»; «Killing Joke» beside «the killing»
     capitals = any(len(w) >= 2 and w.isupper() for w in words)
-    return not (common or capitals or _POSSESSIVE.search(normal + " ") or any(c.isdigit() for c in normal))
+    if capitals or _POSSESSIVE.search(normal + " ") or any(c.isdigit() for c in normal):
+        return False
+    # A first word English also has («Full Compiler»; «Killing Joke» beside «the killing») wants a person's deeds:
+    # a verb of speech after a mention of the name or of its surname alone («Woods said»), a results line or a
+    # scorecard («Tiger Woods 68 70»).
+    return not _common(first, lower) or any(_scoreboard(_line(text, m.start)) or _SAID.match(text, m.end) for m in items)
 
 
 def _one_word_person(text: str, normal: str, items: list[Mention], parts: set[str]) -> bool:
