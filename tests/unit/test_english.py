@@ -324,6 +324,12 @@ def test_a_common_word_capitalised_is_no_name() -> None:
     assert ("PER", "Park Zandvoort") not in found(track)
 
 
+def test_an_event_named_of_a_place_is_no_name() -> None:
+    got = found("Lee retreated after the Battle of Gettysburg in Pennsylvania. The Treaty of Versailles was signed in Paris.")
+    assert not {normal for _, normal in got} & {"Battle of Gettysburg", "Gettysburg", "Treaty of Versailles", "Versailles"}
+    assert {("LOC", "Pennsylvania"), ("LOC", "Paris")} <= got
+
+
 def test_a_degree_is_no_name() -> None:
     got = found("The scientists were led by Michael Shadlen, Ph.D., of Columbia University, and by Jane Doe, M.Sc., in the U.S.")
     assert "Ph.D." not in {normal for _, normal in got} and "M.Sc." not in {normal for _, normal in got}

@@ -138,8 +138,15 @@ def sentence_start(text: str, start: int) -> bool:
 
 
 def _event(surface: str) -> bool:
+    """«Stanley Cup», «Boston Marathon»; «Battle of Gettysburg», «Treaty of Versailles»."""
     words = surface.split()
+    if len(words) >= 3 and words[1] == "of" and words[0].lower() in _EVENTS_OF:
+        return True
     return len(words) >= 2 and words[-1][:1].isupper() and (words[-1].lower() in EVENT_HEADS or " ".join(words[-2:]).lower() in EVENT_HEADS)
+
+
+# Events named «… of» a place or a year.
+_EVENTS_OF = frozenset({"battle", "siege", "treaty", "war", "campaign", "massacre", "invasion", "revolution", "raid", "uprising", "sack"})
 
 
 def has_org_head(surface: str) -> bool:
