@@ -295,6 +295,8 @@ def test_what_the_article_says_is_software_is_no_name() -> None:
     names = {normal for _, normal in found(said)}
     assert not names & {"Trafilatura", "Werkzeug", "InfluxDB", "Graphite", "PyPI", "Response"}
     assert {"Columbia University", "New York"} <= names
+    short = found("Trafilatura is a Python package. Researchers at the Mayo Clinic use it.")  # the phrase ends at the full stop
+    assert "Trafilatura" not in {normal for _, normal in short} and ("ORG", "Mayo Clinic") in short
     # Nor is what it calls a language, a people or a work; but a character in a game is a person.
     text = (
         "Chamicuro is a critically endangered language. The language is of the Chamicuro people. "

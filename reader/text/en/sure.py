@@ -150,11 +150,11 @@ _NOT_NAMED = frozenset({"language", "languages", "dialect", "people", "peoples"}
 _NOT_NAMES = (
     _THINGS | _NOT_NAMED | frozenset({"convention", "festival", "game", "film", "album", "song", "novel", "series", "award", "prize"})
 )
-_PHRASE_ENDS = frozenset({"", "and", "or", "for", "that", "which", "designed", "written", "built", "to", "with", "in", "of", "used", "from", "by", "is", "on"})  # fmt: skip
+_PHRASE_ENDS = frozenset({".", ",", ";", ":", "!", "?", "(", ")", "and", "or", "for", "that", "which", "designed", "written", "built", "to", "with", "in", "of", "used", "from", "by", "is", "on"})  # fmt: skip
 _DEFINED = re.compile(r"(?:['’]s)? (?:is|was|are|were) (?:a|an|the) ")
 _VERSION = re.compile(r" v?\d+\.\d+\.\d+\b| v\d+(?:\.\d+)*\b")
 _AND_OTHER = re.compile(r" and other ")
-_WORD = re.compile(r"[\w+#.-]+")
+_WORD = re.compile(r"[\w+#-]+|[^\w\s]")  # a word, or a mark of punctuation
 
 
 def _said_to_be_software(text: str, mentions: list[Mention]) -> set[str]:
@@ -167,7 +167,7 @@ def _software_after(text: str, end: int) -> bool:
     if _VERSION.match(text, end):
         return True
     defined = _DEFINED.match(text, end) or _AND_OTHER.match(text, end)
-    words = [w.group().rstrip(".") for w in _WORD.finditer(text, defined.end() if defined else end, end + 80)][:6]
+    words = [w.group() for w in _WORD.finditer(text, defined.end() if defined else end, end + 80)][:6]
     if not defined:
         return text[end : end + 1] == " " and bool(words) and words[0] in _KINDS | _NOT_NAMED
     if defined.group() == " and other ":  # «Werkzeug and other popular packages»
