@@ -297,6 +297,8 @@ def test_what_the_article_says_is_software_is_no_name() -> None:
     assert {"Columbia University", "New York"} <= names
     short = found("Trafilatura is a Python package. Researchers at the Mayo Clinic use it.")  # the phrase ends at the full stop
     assert "Trafilatura" not in {normal for _, normal in short} and ("ORG", "Mayo Clinic") in short
+    released = found("Simon Willison released Datasette 1.0. Datasette is a tool for exploring and publishing data.")
+    assert released == {("PER", "Simon Willison")}  # nor the name with its version
     # Nor is what it calls a language, a people or a work; but a character in a game is a person.
     text = (
         "Chamicuro is a critically endangered language. The language is of the Chamicuro people. "

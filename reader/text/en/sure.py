@@ -87,7 +87,9 @@ def sure(text: str, mentions: list[Mention]) -> list[Mention]:
     parts = {word for normal in kept_full for word in (normal.split()[0], normal.split()[-1])}
     said_software = _said_to_be_software(text, mentions) | {m.normal for m in mentions if _listed_with_software(text, m, names)}
     said_software |= _terms(text, lower)
-    mentions = [m for m in mentions if not _product(m, names, parts) and not _not_organisation(text, m) and m.normal not in said_software]
+    mentions = [
+        m for m in mentions if not _product(m, names, parts) and not _not_organisation(text, m) and not _said(m.normal, said_software)
+    ]
     for m in mentions:
         if m.kind == "LOC" and _named_like_a_person(m.normal):
             m.kind = "PER"
@@ -180,6 +182,12 @@ def _software_after(text: str, end: int) -> bool:
         if w in _PHRASE_ENDS:
             return False
     return False
+
+
+def _said(normal: str, software: set[str]) -> bool:
+    """The name, or the name and a version («Datasette 1.0» where «Datasette is a tool»)."""
+    first, _, rest = normal.partition(" ")
+    return normal in software or (first in software and any(c.isdigit() for c in rest))
 
 
 _BEFORE_IN_LIST = re.compile(r"([\w.+#-]+)(?:, and|, or|,| and| or) $")
