@@ -1,4 +1,4 @@
-"""Feeds: fetch (HTTP), parse (feed formats -> items), write (items ->
+"""Feeds: fetch (through the HTTP client, reader.http), parse (feed formats -> items), write (items ->
 Markdown articles with front matter, stored on a shelf) and OPML import/export.
 
 What the library facade calls (nothing here touches SQLite; importing this

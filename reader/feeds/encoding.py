@@ -18,14 +18,6 @@ _BOMS = (
 )
 
 
-def charset(content_type: str) -> str | None:
-    for part in content_type.split(";")[1:]:
-        name, _, value = part.partition("=")
-        if name.strip().lower() == "charset" and value.strip():
-            return value.strip().strip("\"'")
-    return None
-
-
 def to_utf8(data: bytes, http_charset: str | None) -> bytes:
     """UTF-8 bytes with a matching declaration when the document is in a
     wide encoding (BOM or NUL-interleaved), undeclared and not UTF-8, or

@@ -38,7 +38,8 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from reader.feeds.dates import YEAR, lenient_date, normalise_date
-from reader.feeds.encoding import charset, to_utf8
+from reader.feeds.encoding import to_utf8
+from reader.http import charset, media_type
 from reader.sanitize import stored_line
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -102,7 +103,7 @@ def parse(data: bytes, url: str = "", content_type: str = "") -> ParsedFeed | Fe
     if not data.strip():
         return FeedError("empty document")
     stripped = data.lstrip().removeprefix(codecs.BOM_UTF8).lstrip()
-    media = content_type.split(";", 1)[0].strip().lower()
+    media = media_type(content_type)
     if stripped[:1] in (b"{", b"[") or (media.endswith("json") and not stripped.startswith(b"<")):
         return _parse_json(data, url)
     try:

