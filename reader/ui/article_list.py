@@ -73,8 +73,11 @@ class ArticleList(ScrollView, can_focus=True):
         """Show these rows (an article each, a story's first standing for the
         story); the cursor stays on ``keep`` when it is among them.
         ``snippets``: where a search's words stand in each (a third line a row)."""
-        self.rowids = rowids
+        unfolded = set(self.nested.values()) if keep is not None else set()  # the same view again: stories stay unfolded
+        self.rowids = array("q", rowids) if unfolded else rowids  # the caller's rows stay as given
         self.nested = {}
+        for head in unfolded & set(rowids):
+            self._show_members(head)
         rowids = self.rowids
         self._rows.clear()
         self._snippets.clear()
@@ -235,12 +238,19 @@ class ArticleList(ScrollView, can_focus=True):
             for r in shown:
                 del self.nested[r]
         else:
-            others = [r for r in self._members(head) if r != head and r not in self.nested]
-            self.rowids[start + 1 : start + 1] = array("q", others)
-            self.nested.update(dict.fromkeys(others, head))
+            self._show_members(head)
         self.virtual_size = Size(self.size.width, len(self.rowids) * self.lines_per_row)
         self.cursor = start
         self.refresh()
+
+    def _show_members(self, head: int) -> None:
+        """The story's other articles, indented under its row."""
+        if self._members is None:
+            return
+        start = self.rowids.index(head)
+        others = [r for r in self._members(head) if r != head and r not in self.nested]
+        self.rowids[start + 1 : start + 1] = array("q", others)
+        self.nested.update(dict.fromkeys(others, head))
 
     def action_open(self) -> None:
         rowid = self.current

@@ -17,7 +17,7 @@ from reader.ui.dialogs import HelpScreen, LinksScreen
 from reader.ui.entity_sidebar import EntitySidebar
 from reader.ui.reading_pane import ReadingPane
 from tests.conftest import BELTA, SEEDS
-from tests.ui.conftest import make_app, settle
+from tests.ui.conftest import make_app, settle, wait_for
 
 TESTS = Path(__file__).parent.parent
 FORMATTED = TESTS / "data" / "formatted"
@@ -330,8 +330,7 @@ async def test_note_is_shown_and_edited_with_a_key(data_dir: Path) -> None:
         await pilot.press("b", "a")
         await pilot.pause()
         await pilot.press(*"перечитать", "enter")
-        await pilot.pause()
-        assert app.library.note_of(BELTA) == "перечитать"
+        assert await wait_for(pilot, lambda: app.library.note_of(BELTA) == "перечитать")  # saved by the writer thread
         await pilot.press("enter")
         await settle(app)
         assert "✎ перечитать" in str(app.screen.query_one(ReadingPane).query_one("#notice").render())
@@ -362,7 +361,7 @@ async def test_remapping_list_down_keeps_the_arrow(data_dir: Path, tmp_path: Pat
         await pilot.press("j")
         assert articles.cursor == 0, "j is no longer bound"
         await pilot.press("x")
-        assert articles.cursor == 1
+        assert await wait_for(pilot, lambda: articles.cursor == 1)
         await pilot.press("k", "down")
         assert articles.cursor == 1
 
