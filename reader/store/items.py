@@ -9,7 +9,9 @@ while another process has it open) and ``index.db`` is derived from it.
   feed's key). Its address is ``<data dir>/feeds/<folder>/<id>.md``: the
   path the index knows it by, though no such file exists. ``size`` and
   ``stamp`` play the file's size and mtime for the index's "has it
-  changed?"; a rewrite always gets a later stamp.
+  changed?"; a rewrite always gets a later stamp. A feed's listing (id,
+  size, stamp, date) is read from one covering index, not from the rows
+  and their data.
 * A feed's answer is stored in one transaction (:meth:`Items.put`): its new
   and changed items and what retention removes, whole or not at all, under
   a kill or a full disk.
@@ -31,7 +33,7 @@ ITEMS_MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE items(id TEXT PRIMARY KEY, folder TEXT NOT NULL, date TEXT NOT NULL,
                        size INTEGER NOT NULL, stamp INTEGER NOT NULL, data BLOB NOT NULL);
-    CREATE INDEX items_by_folder ON items(folder, date);
+    CREATE INDEX items_by_folder ON items(folder, id, size, stamp, date);
     CREATE TABLE full_texts(id TEXT PRIMARY KEY, fetched TEXT NOT NULL, data BLOB NOT NULL);
     """,
 )
