@@ -15,7 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from reader.stories import WINDOW_DAYS, Marks, band_keys, same_event
+from reader.stories import NAMED_DAYS, NAMED_SHARED, WINDOW_DAYS, Marks, band_keys, names_agree, same_event, told_apart
+from reader.stories import words as words_of
+from reader.text import lemmas
 
 if TYPE_CHECKING:
     import numpy as np
@@ -27,7 +29,8 @@ CREATE TABLE story_marks(rowid INTEGER PRIMARY KEY, day INTEGER, lead BLOB NOT N
 -- (keyed by the random key first, 500 articles rewrote most of the table's pages: 2.5 times the cost at 10,000).
 CREATE TABLE story_keys(day INTEGER NOT NULL, key INTEGER NOT NULL, rowid INTEGER NOT NULL,
                         PRIMARY KEY(day, key, rowid)) WITHOUT ROWID;
-CREATE TABLE story_links(a INTEGER NOT NULL, b INTEGER NOT NULL, PRIMARY KEY(a, b)) WITHOUT ROWID;
+-- how: 0 a copy (the leads), 1 told apart (names and words, known once the names are extracted).
+CREATE TABLE story_links(a INTEGER NOT NULL, b INTEGER NOT NULL, how INTEGER NOT NULL, PRIMARY KEY(a, b, how)) WITHOUT ROWID;
 -- Each article's story: its id (the earliest article's id) and its first article's rowid.
 CREATE TABLE story_of(rowid INTEGER PRIMARY KEY, story TEXT NOT NULL, first INTEGER NOT NULL);
 CREATE INDEX story_members ON story_of(story);
@@ -36,6 +39,14 @@ CREATE INDEX story_members ON story_of(story);
 _CANDIDATES = (
     "SELECT DISTINCT k.rowid, m.day, m.lead, m.lead_size FROM story_keys k JOIN story_marks m USING (rowid)"
     f" WHERE k.day IN ({','.join('?' * (2 * WINDOW_DAYS + 1))}) AND k.key IN ({{keys}})"
+)
+
+COPY, TOLD_APART = 0, 1  # how two articles are linked
+# The articles sharing enough of an article's names within the days, with how many names each has.
+_NAMED = (
+    "SELECT m.article, m.day, count(*), (SELECT count(*) FROM mentions o WHERE o.article=m.article) FROM mentions m"
+    " WHERE m.name IN (SELECT name FROM mentions WHERE article=?) AND m.day BETWEEN ? AND ? AND m.article != ?"
+    " GROUP BY m.article HAVING count(*) >= ?"
 )
 
 
@@ -67,13 +78,58 @@ def join(tx: sqlite3.Connection, rowid: int, article_id: str, marks: Marks | Non
     found = tx.execute(_CANDIDATES.format(keys=",".join("?" * len(keys))), (*days, *keys))
     linked = [int(row[0]) for row in found.fetchall() if same_event(marks, _marks(row[1:]))]
     tx.executemany("INSERT OR IGNORE INTO story_keys VALUES (?,?,?)", [(marks.day, k, rowid) for k in keys])
-    if linked:
-        tx.executemany("INSERT OR IGNORE INTO story_links VALUES (?,?)", [p for o in linked for p in ((rowid, o), (o, rowid))])
-        stories = sorted(
-            {str(r[0]) for r in tx.execute(f"SELECT story FROM story_of WHERE rowid IN ({','.join('?' * len(linked))})", linked)}
-        )
-        members = [rowid] + [int(r[0]) for s in stories for r in tx.execute("SELECT rowid FROM story_of WHERE story=?", (s,))]
-        _name(tx, members)
+    _link(tx, rowid, linked, COPY)
+
+
+def join_named(tx: sqlite3.Connection, rowid: int) -> None:
+    """An article whose names were just stored (its ``mentions``) joins the
+    stories of the articles it reports one event with, told apart: found by
+    the names they share within the days that may hold them, then checked by
+    :func:`reader.stories.told_apart`. Names stored again (another version of
+    the extractor) undo what the old ones joined first."""
+    _unlink(tx, rowid, TOLD_APART)
+    mine = tx.execute("SELECT name, day FROM mentions WHERE article=?", (rowid,)).fetchall()
+    day = int(mine[0][1]) if mine else 0
+    if len(mine) < NAMED_SHARED or not day:
+        return
+    names = frozenset(int(n) for n, _ in mine)
+    found = tx.execute(_NAMED, (rowid, day - NAMED_DAYS, day + NAMED_DAYS, rowid, NAMED_SHARED)).fetchall()
+    words: frozenset[str] | None = None
+    linked = []
+    for other, other_day, shared, others in found:
+        if not names_agree(int(shared), len(names), int(others)):  # most candidates end here, no text read
+            continue
+        theirs = frozenset(int(r[0]) for r in tx.execute("SELECT name FROM mentions WHERE article=?", (other,)))
+        words = _words(tx, rowid) if words is None else words
+        if told_apart(day, int(other_day), names, theirs, words, _words(tx, int(other))):
+            linked.append(int(other))
+    _link(tx, rowid, linked, TOLD_APART)
+
+
+def _words(tx: sqlite3.Connection, rowid: int) -> frozenset[str]:
+    row = tx.execute("SELECT a.lang, b.body FROM articles a JOIN bodies b USING (rowid) WHERE rowid=?", (rowid,)).fetchone()
+    return frozenset() if row is None else words_of(lemmas.normalise_text(str(row[1]), str(row[0])))
+
+
+def _link(tx: sqlite3.Connection, rowid: int, linked: Sequence[int], how: int) -> None:
+    """Links from an article to these, and one story of theirs and its."""
+    if not linked:
+        return
+    tx.executemany("INSERT OR IGNORE INTO story_links VALUES (?,?,?)", [p for o in linked for p in ((rowid, o, how), (o, rowid, how))])
+    stories = sorted({str(r[0]) for r in tx.execute(f"SELECT story FROM story_of WHERE rowid IN ({','.join('?' * len(linked))})", linked)})
+    members = {rowid} | {int(r[0]) for s in stories for r in tx.execute("SELECT rowid FROM story_of WHERE story=?", (s,))}
+    _name(tx, sorted(members))
+
+
+def _unlink(tx: sqlite3.Connection, rowid: int, how: int) -> None:
+    """An article's links of one kind gone, and its story split along the links left."""
+    if tx.execute("SELECT 1 FROM story_links WHERE a=? AND how=? LIMIT 1", (rowid, how)).fetchone() is None:
+        return
+    tx.execute("DELETE FROM story_links WHERE a=? AND how=?", (rowid, how))
+    tx.execute("DELETE FROM story_links WHERE b=? AND how=?", (rowid, how))
+    row = tx.execute("SELECT story FROM story_of WHERE rowid=?", (rowid,)).fetchone()
+    if row is not None:
+        _split(tx, str(row[0]))
 
 
 def leave(tx: sqlite3.Connection, rowid: int) -> None:
@@ -88,11 +144,15 @@ def leave(tx: sqlite3.Connection, rowid: int) -> None:
     tx.execute("DELETE FROM story_links WHERE a=?", (rowid,))
     tx.execute("DELETE FROM story_links WHERE b=?", (rowid,))
     tx.execute("DELETE FROM story_of WHERE rowid=?", (rowid,))
-    if row is None:
-        return
-    left = [int(r[0]) for r in tx.execute("SELECT rowid FROM story_of WHERE story=?", (row[0],))]
+    if row is not None:
+        _split(tx, str(row[0]))
+
+
+def _split(tx: sqlite3.Connection, story: str) -> None:
+    """A story's members, each part still linked together a story."""
+    left = [int(r[0]) for r in tx.execute("SELECT rowid FROM story_of WHERE story=?", (story,))]
     unseen = set(left)
-    while unseen:  # each part still linked together is a story
+    while unseen:
         part, todo = set(), [unseen.pop()]
         while todo:
             one = todo.pop()
