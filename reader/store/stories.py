@@ -25,10 +25,12 @@ if TYPE_CHECKING:
 SCHEMA = """
 -- Stories (reader.stories, reader.store.stories): one event from many sources.
 CREATE TABLE story_marks(rowid INTEGER PRIMARY KEY, day INTEGER, lead BLOB NOT NULL, lead_size INTEGER NOT NULL);
--- Day first: an article's keys sit together, and a batch of one week's news touches few pages
+-- Its span of days first: an article's keys sit together, and a batch of one week's news touches few pages
 -- (keyed by the random key first, 500 articles rewrote most of the table's pages: 2.5 times the cost at 10,000).
-CREATE TABLE story_keys(day INTEGER NOT NULL, key INTEGER NOT NULL, rowid INTEGER NOT NULL,
-                        PRIMARY KEY(day, key, rowid)) WITHOUT ROWID;
+-- A span of days (SPAN_DAYS), not the day: the days a copy may be in are in one span or two, one look-up of
+-- each key in each, not seven.
+CREATE TABLE story_keys(span INTEGER NOT NULL, key INTEGER NOT NULL, rowid INTEGER NOT NULL,
+                        PRIMARY KEY(span, key, rowid)) WITHOUT ROWID;
 -- how: 0 a copy (the leads), 1 told apart (names and words, known once the names are extracted).
 CREATE TABLE story_links(a INTEGER NOT NULL, b INTEGER NOT NULL, how INTEGER NOT NULL, PRIMARY KEY(a, b, how)) WITHOUT ROWID;
 -- Each article's story: its id (the earliest article's id) and its first article's rowid.
@@ -36,10 +38,8 @@ CREATE TABLE story_of(rowid INTEGER PRIMARY KEY, story TEXT NOT NULL, first INTE
 CREATE INDEX story_members ON story_of(story);
 """
 
-_CANDIDATES = (
-    "SELECT DISTINCT k.rowid, m.day, m.lead, m.lead_size FROM story_keys k JOIN story_marks m USING (rowid)"
-    f" WHERE k.day IN ({','.join('?' * (2 * WINDOW_DAYS + 1))}) AND k.key IN ({{keys}})"
-)
+_CANDIDATES = "SELECT DISTINCT rowid FROM story_keys WHERE span IN ({spans}) AND key IN ({keys})"  # the key table alone: most find none
+SPAN_DAYS = 28  # the days a copy may be in (seven) are in one span three times in four, in two else
 
 COPY, TOLD_APART = 0, 1  # how two articles are linked
 # The articles sharing enough of an article's names within the days, with how many names each has.
@@ -60,6 +60,11 @@ class StoryRow:
     date: str
 
 
+def _span(day: int) -> int:
+    """The span of days a day is in."""
+    return day // SPAN_DAYS
+
+
 def _marks(row: Sequence[object]) -> Marks:
     day, lead, lead_size = row
     return Marks(day, bytes(lead), int(lead_size))  # type: ignore[arg-type, call-overload]
@@ -74,10 +79,17 @@ def join(tx: sqlite3.Connection, rowid: int, article_id: str, marks: Marks | Non
     keys = marks.keys
     if not keys or marks.day is None:
         return
-    days = range(marks.day - WINDOW_DAYS, marks.day + WINDOW_DAYS + 1)
-    found = tx.execute(_CANDIDATES.format(keys=",".join("?" * len(keys))), (*days, *keys))
-    linked = [int(row[0]) for row in found.fetchall() if same_event(marks, _marks(row[1:]))]
-    tx.executemany("INSERT OR IGNORE INTO story_keys VALUES (?,?,?)", [(marks.day, k, rowid) for k in keys])
+    spans = sorted({_span(marks.day - WINDOW_DAYS), _span(marks.day + WINDOW_DAYS)})
+    found = [
+        int(r[0]) for r in tx.execute(_CANDIDATES.format(spans=",".join("?" * len(spans)), keys=",".join("?" * len(keys))), (*spans, *keys))
+    ]
+    marked = (
+        tx.execute(f"SELECT rowid, day, lead, lead_size FROM story_marks WHERE rowid IN ({','.join('?' * len(found))})", found)
+        if found
+        else ()
+    )
+    linked = [int(r[0]) for r in marked if same_event(marks, _marks(r[1:]))]
+    tx.executemany("INSERT OR IGNORE INTO story_keys VALUES (?,?,?)", [(_span(marks.day), k, rowid) for k in keys])
     _link(tx, rowid, linked, COPY)
 
 
@@ -139,7 +151,7 @@ def leave(tx: sqlite3.Connection, rowid: int) -> None:
     if marks is not None and marks[0] is not None:
         day, lead, size = marks
         keys = band_keys(bytes(lead)) if size else ()
-        tx.executemany("DELETE FROM story_keys WHERE day=? AND key=? AND rowid=?", [(day, k, rowid) for k in keys])
+        tx.executemany("DELETE FROM story_keys WHERE span=? AND key=? AND rowid=?", [(_span(day), k, rowid) for k in keys])
     tx.execute("DELETE FROM story_marks WHERE rowid=?", (rowid,))
     tx.execute("DELETE FROM story_links WHERE a=?", (rowid,))
     tx.execute("DELETE FROM story_links WHERE b=?", (rowid,))
