@@ -223,6 +223,19 @@ class Stories:
         rowids, firsts = (np.fromstring(str(t), dtype=np.int64, sep=",") if t else np.empty(0, dtype=np.int64) for t in text)
         return rowids, firsts
 
+    def story_counts(self, roots: Sequence[str], hidden: Sequence[int] = ()) -> dict[str, tuple[int, int]]:
+        """Stories and unread stories of each root (a story counts for every
+        root that holds one of its articles, unread while one of those is),
+        leaving out the articles ``hidden``."""
+        marks = ",".join("?" * len(roots))
+        sql = (
+            "SELECT a.root, count(DISTINCT s.story), count(DISTINCT CASE WHEN r.id IS NULL THEN s.story END)"
+            " FROM articles a JOIN story_of s ON s.rowid=a.rowid LEFT JOIN state.reads r ON r.id=a.id"
+            f" WHERE a.root IN ({marks}) AND a.rowid NOT IN (SELECT value FROM json_each(?)) GROUP BY a.root"
+        )
+        rows = self._rows(sql, [*roots, "[" + ",".join(map(str, hidden)) + "]"])
+        return {str(root): (int(n), int(unread or 0)) for root, n, unread in rows}  # type: ignore[call-overload]
+
     def story_rows(self, roots: Sequence[str]) -> list[StoryRow]:
         """Every story of the articles under these roots, newest first
         (by its newest article), each with its articles earliest first."""
