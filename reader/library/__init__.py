@@ -150,8 +150,9 @@ class Library:
     def view_names(self) -> list[tuple[str, str]]:
         return self._sources.view_names()
 
-    def sources(self) -> list[Source]:
-        return self._sources.sources(self._follow.counts)
+    def sources(self, by_story: bool = False) -> list[Source]:
+        """Every source with its articles and unread articles (``by_story``: its stories and unread stories)."""
+        return self._sources.sources(lambda roots: self._follow.counts(roots, by_story))
 
     def add_source(self, path: Path) -> bool:
         return self._sources.add_source(path)
@@ -239,7 +240,14 @@ class Library:
     def next_unread(self, rowids: array[int], position: int, step: int) -> int | None:
         return self._articles.next_unread(rowids, position, step)
 
-    def unread_among(self, rowids: array[int]) -> list[str]:
+    def unread_among(self, rowids: array[int], whole_stories: bool = False) -> list[str]:
+        """The ids of the unread articles among these (``whole_stories``: and
+        in view in their stories, folded under them or not)."""
+        if whole_stories and rowids:
+            import numpy as np
+
+            found = self._folding.members(np.frombuffer(rowids, dtype=np.int64), self.session.index.ids_in_roots(self.scope()))
+            rowids = array("q", found.tobytes())
         return self._articles.unread_among(rowids)
 
     def search(self, text: str, partial: bool = False, bookmarked_only: bool = False, ranked: bool | None = None) -> Found:
@@ -286,9 +294,10 @@ class Library:
 
     # -- saved searches, alerts, mute ------------------------------------------
 
-    def saved_searches(self) -> list[SavedSearch]:
-        """Every saved search with what it matches now and how much of it is unread."""
-        return self._follow.listed()
+    def saved_searches(self, by_story: bool = False) -> list[SavedSearch]:
+        """Every saved search with what it matches now and how much of it is
+        unread (``by_story``: counted in stories)."""
+        return self._follow.listed(self._folding.firsts if by_story else None)
 
     def save_search(self, name: str, query: str, alert: bool = False, mute: bool = False) -> Future[bool]:
         """Keep a search under a name (replacing one of that name); raises

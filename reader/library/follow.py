@@ -3,8 +3,9 @@ the alerts they raise for the articles a fetch brought."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
+from typing import TYPE_CHECKING
 
 from reader.library.articles import Articles
 from reader.library.extraction import Extractor
@@ -14,6 +15,9 @@ from reader.query import QueryError, parse
 from reader.sanitize import clean_line
 from reader.store import StoreError
 from reader.store.searches import Searches, SearchRow, articles_of_files, counts_among, ids_in_roots, read_rowids
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MAX_NAME = 100
 
@@ -53,11 +57,14 @@ class Follow:
 
     # -- counting ---------------------------------------------------------------
 
-    def counts(self, roots: Sequence[str]) -> dict[str, tuple[int, int]]:
-        """Articles and unread articles of each root, less what muted searches hide."""
+    def counts(self, roots: Sequence[str], by_story: bool = False) -> dict[str, tuple[int, int]]:
+        """Articles (or stories) and unread articles (or stories) of each
+        root, less what muted searches hide."""
         index = self.session.index
-        counts = index.counts(roots)
         hidden = self.articles.searcher.muted()
+        if by_story:
+            return index.story_counts(roots, [] if hidden is None else hidden.tolist())
+        counts = index.counts(roots)
         if hidden is None:
             return counts
         for root, (articles, unread) in counts_among(index, hidden).items():
@@ -65,10 +72,11 @@ class Follow:
                 counts[root] = (counts[root][0] - articles, counts[root][1] - unread)
         return counts
 
-    def listed(self) -> list[SavedSearch]:
+    def listed(self, firsts: Callable[[np.ndarray], np.ndarray] | None = None) -> list[SavedSearch]:
         """Every saved search with the articles it matches and how many of
         them are unread: its own search, less the articles read (one set
-        for them all, as large as what was read)."""
+        for them all, as large as what was read); with ``firsts`` (each
+        article's story's first article), the stories and the unread ones."""
         import numpy as np
 
         rows = self.rows()
@@ -79,9 +87,10 @@ class Follow:
         for row in rows:
             found = self.articles.search(row.query, ranked=False)  # counted, not ranked: no BM25
             matched = np.frombuffer(found.rowids, dtype=np.int64)
-            out.append(
-                SavedSearch(row.name, row.query, row.alert, row.mute, len(matched), len(matched) - int(np.isin(matched, read).sum()))
-            )
+            unread = matched[~np.isin(matched, read)]
+            if firsts is not None:  # stories: one a first article
+                matched, unread = np.unique(firsts(matched)), np.unique(firsts(unread))
+            out.append(SavedSearch(row.name, row.query, row.alert, row.mute, len(matched), len(unread)))
         return out
 
     # -- alerts -----------------------------------------------------------------

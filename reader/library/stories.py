@@ -47,17 +47,29 @@ class Folding:
             self._firsts, self._generation = mapping, generation
         return self._firsts
 
+    def firsts(self, rowids: np.ndarray) -> np.ndarray:
+        """The first article of each of these articles' stories (an article
+        indexed after the map was read is its own)."""
+        import numpy as np
+
+        mapping = self._map()
+        known = rowids < len(mapping)
+        return np.where(known, mapping[np.where(known, rowids, 0)], rowids)
+
+    def members(self, rowids: np.ndarray, among: np.ndarray) -> np.ndarray:
+        """The articles ``among`` these whose stories are those of ``rowids``."""
+        import numpy as np
+
+        return among[np.isin(self.firsts(among), self.firsts(rowids))]
+
     def fold(self, rowids: array[int]) -> array[int]:
         """The first article of each story these articles are in, in the order
         the stories first appear among them (linear: no sort)."""
         import numpy as np
 
-        mapping = self._map()
-        if not rowids or len(mapping) == 1:
+        if not rowids or len(self._map()) == 1:
             return rowids
-        found = np.frombuffer(rowids, dtype=np.int64)
-        known = found < len(mapping)
-        firsts = np.where(known, mapping[np.where(known, found, 0)], found)
+        firsts = self.firsts(np.frombuffer(rowids, dtype=np.int64))
         places = np.arange(len(firsts))
         where = np.empty(int(firsts.max()) + 1, dtype=np.int64)
         where[firsts[::-1]] = places[::-1]  # the last write wins: each story's first place among these

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     import numpy as np
 
 INDEX_VERSION = (
-    f"index-11/{lemmas.VERSION}/{grouping.VERSION}"  # 9: FTS5's ascii tokenizer on the normal forms, 10: names, mentions, 11: stories
+    f"index-12/{lemmas.VERSION}/{grouping.VERSION}"  # 9: FTS5's ascii tokenizer on the normal forms, 10: names, mentions, 11: stories,
+    # 12: stories told apart (story_links.how)
 )
 
 INDEX_SCHEMA = """
@@ -436,6 +437,7 @@ class Index(MentionTables, stories.Stories, Db):
                     tx.execute("DELETE FROM efts WHERE rowid=?", (rowid,))
                     tx.execute("INSERT INTO efts(rowid, ents) VALUES (?,?)", (rowid, tokens))
                     self._write_mentions(tx, rowid, _day(date), names)
+                    stories.join_named(tx, rowid)
                 tx.execute("UPDATE articles SET extracted=? WHERE hash=?", (version, digest))
             for digest, error in failures:
                 tx.execute("INSERT OR REPLACE INTO extraction_failures VALUES (?,?,?)", (digest, version, error))

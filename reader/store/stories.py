@@ -15,7 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from reader.stories import WINDOW_DAYS, Marks, band_keys, same_event
+from reader.stories import NAMED_DAYS, NAMED_SHARED, WINDOW_DAYS, Marks, band_keys, names_agree, same_event, told_apart
+from reader.stories import words as words_of
+from reader.text import lemmas
 
 if TYPE_CHECKING:
     import numpy as np
@@ -23,19 +25,28 @@ if TYPE_CHECKING:
 SCHEMA = """
 -- Stories (reader.stories, reader.store.stories): one event from many sources.
 CREATE TABLE story_marks(rowid INTEGER PRIMARY KEY, day INTEGER, lead BLOB NOT NULL, lead_size INTEGER NOT NULL);
--- Day first: an article's keys sit together, and a batch of one week's news touches few pages
+-- Its span of days first: an article's keys sit together, and a batch of one week's news touches few pages
 -- (keyed by the random key first, 500 articles rewrote most of the table's pages: 2.5 times the cost at 10,000).
-CREATE TABLE story_keys(day INTEGER NOT NULL, key INTEGER NOT NULL, rowid INTEGER NOT NULL,
-                        PRIMARY KEY(day, key, rowid)) WITHOUT ROWID;
-CREATE TABLE story_links(a INTEGER NOT NULL, b INTEGER NOT NULL, PRIMARY KEY(a, b)) WITHOUT ROWID;
+-- A span of days (SPAN_DAYS), not the day: the days a copy may be in are in one span or two, one look-up of
+-- each key in each, not seven.
+CREATE TABLE story_keys(span INTEGER NOT NULL, key INTEGER NOT NULL, rowid INTEGER NOT NULL,
+                        PRIMARY KEY(span, key, rowid)) WITHOUT ROWID;
+-- how: 0 a copy (the leads), 1 told apart (names and words, known once the names are extracted).
+CREATE TABLE story_links(a INTEGER NOT NULL, b INTEGER NOT NULL, how INTEGER NOT NULL, PRIMARY KEY(a, b, how)) WITHOUT ROWID;
 -- Each article's story: its id (the earliest article's id) and its first article's rowid.
 CREATE TABLE story_of(rowid INTEGER PRIMARY KEY, story TEXT NOT NULL, first INTEGER NOT NULL);
 CREATE INDEX story_members ON story_of(story);
 """
 
-_CANDIDATES = (
-    "SELECT DISTINCT k.rowid, m.day, m.lead, m.lead_size FROM story_keys k JOIN story_marks m USING (rowid)"
-    f" WHERE k.day IN ({','.join('?' * (2 * WINDOW_DAYS + 1))}) AND k.key IN ({{keys}})"
+_CANDIDATES = "SELECT DISTINCT rowid FROM story_keys WHERE span IN ({spans}) AND key IN ({keys})"  # the key table alone: most find none
+SPAN_DAYS = 28  # the days a copy may be in (seven) are in one span three times in four, in two else
+
+COPY, TOLD_APART = 0, 1  # how two articles are linked
+# The articles sharing enough of an article's names within the days, with how many names each has.
+_NAMED = (
+    "SELECT m.article, m.day, count(*), (SELECT count(*) FROM mentions o WHERE o.article=m.article) FROM mentions m"
+    " WHERE m.name IN (SELECT name FROM mentions WHERE article=?) AND m.day BETWEEN ? AND ? AND m.article != ?"
+    " GROUP BY m.article HAVING count(*) >= ?"
 )
 
 
@@ -47,6 +58,11 @@ class StoryRow:
     rowids: tuple[int, ...]
     sources: tuple[str, ...]
     date: str
+
+
+def _span(day: int) -> int:
+    """The span of days a day is in."""
+    return day // SPAN_DAYS
 
 
 def _marks(row: Sequence[object]) -> Marks:
@@ -63,17 +79,69 @@ def join(tx: sqlite3.Connection, rowid: int, article_id: str, marks: Marks | Non
     keys = marks.keys
     if not keys or marks.day is None:
         return
-    days = range(marks.day - WINDOW_DAYS, marks.day + WINDOW_DAYS + 1)
-    found = tx.execute(_CANDIDATES.format(keys=",".join("?" * len(keys))), (*days, *keys))
-    linked = [int(row[0]) for row in found.fetchall() if same_event(marks, _marks(row[1:]))]
-    tx.executemany("INSERT OR IGNORE INTO story_keys VALUES (?,?,?)", [(marks.day, k, rowid) for k in keys])
-    if linked:
-        tx.executemany("INSERT OR IGNORE INTO story_links VALUES (?,?)", [p for o in linked for p in ((rowid, o), (o, rowid))])
-        stories = sorted(
-            {str(r[0]) for r in tx.execute(f"SELECT story FROM story_of WHERE rowid IN ({','.join('?' * len(linked))})", linked)}
-        )
-        members = [rowid] + [int(r[0]) for s in stories for r in tx.execute("SELECT rowid FROM story_of WHERE story=?", (s,))]
-        _name(tx, members)
+    spans = sorted({_span(marks.day - WINDOW_DAYS), _span(marks.day + WINDOW_DAYS)})
+    found = [
+        int(r[0]) for r in tx.execute(_CANDIDATES.format(spans=",".join("?" * len(spans)), keys=",".join("?" * len(keys))), (*spans, *keys))
+    ]
+    marked = (
+        tx.execute(f"SELECT rowid, day, lead, lead_size FROM story_marks WHERE rowid IN ({','.join('?' * len(found))})", found)
+        if found
+        else ()
+    )
+    linked = [int(r[0]) for r in marked if same_event(marks, _marks(r[1:]))]
+    tx.executemany("INSERT OR IGNORE INTO story_keys VALUES (?,?,?)", [(_span(marks.day), k, rowid) for k in keys])
+    _link(tx, rowid, linked, COPY)
+
+
+def join_named(tx: sqlite3.Connection, rowid: int) -> None:
+    """An article whose names were just stored (its ``mentions``) joins the
+    stories of the articles it reports one event with, told apart: found by
+    the names they share within the days that may hold them, then checked by
+    :func:`reader.stories.told_apart`. Names stored again (another version of
+    the extractor) undo what the old ones joined first."""
+    _unlink(tx, rowid, TOLD_APART)
+    mine = tx.execute("SELECT name, day FROM mentions WHERE article=?", (rowid,)).fetchall()
+    day = int(mine[0][1]) if mine else 0
+    if len(mine) < NAMED_SHARED or not day:
+        return
+    names = frozenset(int(n) for n, _ in mine)
+    found = tx.execute(_NAMED, (rowid, day - NAMED_DAYS, day + NAMED_DAYS, rowid, NAMED_SHARED)).fetchall()
+    words: frozenset[str] | None = None
+    linked = []
+    for other, other_day, shared, others in found:
+        if not names_agree(int(shared), len(names), int(others)):  # most candidates end here, no text read
+            continue
+        theirs = frozenset(int(r[0]) for r in tx.execute("SELECT name FROM mentions WHERE article=?", (other,)))
+        words = _words(tx, rowid) if words is None else words
+        if told_apart(day, int(other_day), names, theirs, words, _words(tx, int(other))):
+            linked.append(int(other))
+    _link(tx, rowid, linked, TOLD_APART)
+
+
+def _words(tx: sqlite3.Connection, rowid: int) -> frozenset[str]:
+    row = tx.execute("SELECT a.lang, b.body FROM articles a JOIN bodies b USING (rowid) WHERE rowid=?", (rowid,)).fetchone()
+    return frozenset() if row is None else words_of(lemmas.normalise_text(str(row[1]), str(row[0])))
+
+
+def _link(tx: sqlite3.Connection, rowid: int, linked: Sequence[int], how: int) -> None:
+    """Links from an article to these, and one story of theirs and its."""
+    if not linked:
+        return
+    tx.executemany("INSERT OR IGNORE INTO story_links VALUES (?,?,?)", [p for o in linked for p in ((rowid, o, how), (o, rowid, how))])
+    stories = sorted({str(r[0]) for r in tx.execute(f"SELECT story FROM story_of WHERE rowid IN ({','.join('?' * len(linked))})", linked)})
+    members = {rowid} | {int(r[0]) for s in stories for r in tx.execute("SELECT rowid FROM story_of WHERE story=?", (s,))}
+    _name(tx, sorted(members))
+
+
+def _unlink(tx: sqlite3.Connection, rowid: int, how: int) -> None:
+    """An article's links of one kind gone, and its story split along the links left."""
+    if tx.execute("SELECT 1 FROM story_links WHERE a=? AND how=? LIMIT 1", (rowid, how)).fetchone() is None:
+        return
+    tx.execute("DELETE FROM story_links WHERE a=? AND how=?", (rowid, how))
+    tx.execute("DELETE FROM story_links WHERE b=? AND how=?", (rowid, how))
+    row = tx.execute("SELECT story FROM story_of WHERE rowid=?", (rowid,)).fetchone()
+    if row is not None:
+        _split(tx, str(row[0]))
 
 
 def leave(tx: sqlite3.Connection, rowid: int) -> None:
@@ -83,16 +151,20 @@ def leave(tx: sqlite3.Connection, rowid: int) -> None:
     if marks is not None and marks[0] is not None:
         day, lead, size = marks
         keys = band_keys(bytes(lead)) if size else ()
-        tx.executemany("DELETE FROM story_keys WHERE day=? AND key=? AND rowid=?", [(day, k, rowid) for k in keys])
+        tx.executemany("DELETE FROM story_keys WHERE span=? AND key=? AND rowid=?", [(_span(day), k, rowid) for k in keys])
     tx.execute("DELETE FROM story_marks WHERE rowid=?", (rowid,))
     tx.execute("DELETE FROM story_links WHERE a=?", (rowid,))
     tx.execute("DELETE FROM story_links WHERE b=?", (rowid,))
     tx.execute("DELETE FROM story_of WHERE rowid=?", (rowid,))
-    if row is None:
-        return
-    left = [int(r[0]) for r in tx.execute("SELECT rowid FROM story_of WHERE story=?", (row[0],))]
+    if row is not None:
+        _split(tx, str(row[0]))
+
+
+def _split(tx: sqlite3.Connection, story: str) -> None:
+    """A story's members, each part still linked together a story."""
+    left = [int(r[0]) for r in tx.execute("SELECT rowid FROM story_of WHERE story=?", (story,))]
     unseen = set(left)
-    while unseen:  # each part still linked together is a story
+    while unseen:
         part, todo = set(), [unseen.pop()]
         while todo:
             one = todo.pop()
@@ -150,6 +222,19 @@ class Stories:
         ]
         rowids, firsts = (np.fromstring(str(t), dtype=np.int64, sep=",") if t else np.empty(0, dtype=np.int64) for t in text)
         return rowids, firsts
+
+    def story_counts(self, roots: Sequence[str], hidden: Sequence[int] = ()) -> dict[str, tuple[int, int]]:
+        """Stories and unread stories of each root (a story counts for every
+        root that holds one of its articles, unread while one of those is),
+        leaving out the articles ``hidden``."""
+        marks = ",".join("?" * len(roots))
+        sql = (
+            "SELECT a.root, count(DISTINCT s.story), count(DISTINCT CASE WHEN r.id IS NULL THEN s.story END)"
+            " FROM articles a JOIN story_of s ON s.rowid=a.rowid LEFT JOIN state.reads r ON r.id=a.id"
+            f" WHERE a.root IN ({marks}) AND a.rowid NOT IN (SELECT value FROM json_each(?)) GROUP BY a.root"
+        )
+        rows = self._rows(sql, [*roots, "[" + ",".join(map(str, hidden)) + "]"])
+        return {str(root): (int(n), int(unread or 0)) for root, n, unread in rows}  # type: ignore[call-overload]
 
     def story_rows(self, roots: Sequence[str]) -> list[StoryRow]:
         """Every story of the articles under these roots, newest first

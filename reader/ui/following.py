@@ -28,6 +28,7 @@ class Following(Screen[None]):
     library: Library
     jobs: Jobs
     alert_command: str  # the config's command run for each alert of a fetch
+    story_read: str  # the config's: a story is read whole ("story") or each article alone ("article")
 
     # -- the main screen's own steps ------------------------------------------
 
@@ -109,7 +110,8 @@ class Following(Screen[None]):
         articles = self.query_one(ArticleList)
         if not articles.rowids:
             return
-        ids = self.library.unread_among(articles.rowids)  # only these change: the count says what A did
+        # Only these change: the count says what A did. A story is read whole, or each article alone (story_read).
+        ids = self.library.unread_among(articles.rowids, whole_stories=self.story_read == "story")
         if not ids:
             many = len(articles.rowids) > 1
             self.notify(
@@ -141,7 +143,7 @@ class Following(Screen[None]):
     # -- sources and saved searches -------------------------------------------
 
     def action_sources(self) -> None:
-        self.jobs.sources()
+        self.jobs.sources(by_story=self.story_read == "story")  # a story read is read whole: counted whole
 
     def on_sources_counted(self, message: SourcesCounted) -> None:
         def chosen(name: str | SavedSearch | None) -> None:
@@ -154,7 +156,7 @@ class Following(Screen[None]):
                 self.query_one(ArticleList).focus()
 
         if not isinstance(self.app.screen, SourcesScreen):
-            self.app.push_screen(SourcesScreen(message.sources, message.searches), chosen)
+            self.app.push_screen(SourcesScreen(message.sources, message.searches, message.by_story), chosen)
 
     def action_save_search(self) -> None:
         query = self.query_one("#search", Input).value.strip()

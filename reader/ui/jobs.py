@@ -86,10 +86,11 @@ class Alerted(JobMessage):
 
 
 class SourcesCounted(JobMessage):
-    def __init__(self, sources: list[Source], searches: list[SavedSearch]) -> None:
+    def __init__(self, sources: list[Source], searches: list[SavedSearch], by_story: bool = False) -> None:
         super().__init__()
         self.sources = sources
         self.searches = searches
+        self.by_story = by_story  # counted in stories, not articles
 
 
 class FullTextFetched(JobMessage):
@@ -247,11 +248,12 @@ class Jobs:
 
         self._run(job, "fetch")
 
-    def sources(self) -> None:
-        """The sources and saved searches with their counts (a search each: off the UI thread)."""
+    def sources(self, by_story: bool = False) -> None:
+        """The sources and saved searches with their counts, of articles or
+        of stories (a search each: off the UI thread)."""
 
         def job() -> None:
-            self.post(SourcesCounted(self.library.sources(), self.library.saved_searches()))
+            self.post(SourcesCounted(self.library.sources(by_story), self.library.saved_searches(by_story), by_story))
 
         self._run(job, "sources")
 

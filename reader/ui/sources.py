@@ -54,18 +54,24 @@ class OneLine:
         yield line
 
 
-TITLES = (  # the longest that fits the dialog is its title
-    "Sources  (unread/articles) — enter narrows the list, escape closes",
-    "Sources  (unread/articles) · enter narrows · escape closes",
-    "Sources (unread/articles) · enter · escape",
-    "Sources (unread/articles)",
-    "Sources",
-)
+def titles(noun: str) -> tuple[str, ...]:
+    """The dialog's titles, longest first (the longest that fits is shown); ``noun``: what is counted."""
+    return (
+        f"Sources  (unread/{noun}) — enter narrows the list, escape closes",
+        f"Sources  (unread/{noun}) · enter narrows · escape closes",
+        f"Sources (unread/{noun}) · enter · escape",
+        f"Sources (unread/{noun})",
+        "Sources",
+    )
 
 
 class SourcesTitle(Label):
+    def __init__(self, titles: tuple[str, ...]) -> None:
+        super().__init__(Text(titles[0], no_wrap=True, overflow="ellipsis"))
+        self.titles = titles
+
     def on_resize(self, event: events.Resize) -> None:
-        self.update(Text(first_fitting(self.content_size.width, TITLES), no_wrap=True, overflow="ellipsis"))
+        self.update(Text(first_fitting(self.content_size.width, self.titles), no_wrap=True, overflow="ellipsis"))
 
 
 class SourcesScreen(ModalScreen[str | SavedSearch | None]):
@@ -75,10 +81,11 @@ class SourcesScreen(ModalScreen[str | SavedSearch | None]):
 
     BINDINGS = [Binding("escape,s", "dismiss_none", "Close", id="sources.close")]
 
-    def __init__(self, sources: list[Source], searches: Sequence[SavedSearch] = ()) -> None:
+    def __init__(self, sources: list[Source], searches: Sequence[SavedSearch] = (), by_story: bool = False) -> None:
         super().__init__()
         self.sources = sources
         self.searches = list(searches)
+        self.noun = "stories" if by_story else "articles"  # what the counts count
         self._names: dict[str, str] = {}  # option id: source name
 
     def compose(self) -> ComposeResult:
@@ -108,7 +115,7 @@ class SourcesScreen(ModalScreen[str | SavedSearch | None]):
                 self._names[key] = s.name if named[s.name] == 1 else s.location  # in:"NAME" would take the first
                 options.append(Option(OneLine(line), id=key))
         with Vertical(id="sources-dialog"):
-            yield SourcesTitle(Text(TITLES[0], no_wrap=True, overflow="ellipsis"))
+            yield SourcesTitle(titles(self.noun))
             yield OptionList(*options, id="sources-list")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

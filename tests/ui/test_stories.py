@@ -1,6 +1,8 @@
 """Stories in the app: one row a story with +N, x unfolds it, the reading
 pane names the other sources and > < step through them, and opening one
-article marks its story read (unless story_read = "article")."""
+article marks its story read (unless story_read = "article"); the sources
+picker counts stories and A marks them read whole (articles, and each
+article alone, with story_read = "article")."""
 
 from __future__ import annotations
 
@@ -8,10 +10,14 @@ import shutil
 from array import array
 from pathlib import Path
 
+from textual.pilot import Pilot
+from textual.widgets import OptionList
+
 from reader.library import Library
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
 from reader.ui.reading_pane import ReadingPane
+from reader.ui.sources import SourcesScreen, SourcesTitle
 from tests.conftest import TESTS
 from tests.ui.conftest import make_app, settle, wait_for
 
@@ -19,12 +25,15 @@ STORIES = TESTS / "data" / "stories"
 BELTA = "000_ea7f2758d4bd9c4b"
 
 
-def stories_app(tmp_path: Path, data_dir: Path) -> ReaderApp:
+def stories_app(tmp_path: Path, data_dir: Path, as_source: bool = False) -> ReaderApp:
+    """The app on a copy of the stories' fixture (``as_source``: added to the sources, as the picker lists them)."""
     folder = tmp_path / "lib"
     shutil.copytree(STORIES, folder)
-    with Library([folder], data_dir) as library:
+    with Library(None if as_source else [folder], data_dir) as library:
+        if as_source:
+            library.add_source(folder)
         library.refresh()
-    return make_app(data_dir, folder)
+    return make_app(data_dir) if as_source else make_app(data_dir, folder)
 
 
 def listed(app: ReaderApp) -> list[str]:
@@ -86,3 +95,58 @@ async def test_story_read_article_marks_the_article_alone(tmp_path: Path, data_d
         app.library.flush()
         assert app.library.state.is_read(f"{BELTA}-cut")
         assert not app.library.state.is_read(f"{BELTA}-original")
+
+
+async def picker_counts(app: ReaderApp, pilot: Pilot[None]) -> tuple[str, str]:
+    """The sources picker's title and the folder's «unread/total», then closed again."""
+    await pilot.press("s")
+    assert await wait_for(pilot, lambda: isinstance(app.screen, SourcesScreen))
+    await pilot.pause()
+    listed = app.screen.query_one(OptionList)
+    prompts = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
+    row = next((p for p in prompts if p.startswith("  lib")), "")
+    assert row, prompts
+    title = str(app.screen.query_one(SourcesTitle).render())
+    await pilot.press("escape")
+    return title, row.split()[-1]
+
+
+async def test_the_sources_picker_counts_stories_and_a_marks_them_read_whole(tmp_path: Path, data_dir: Path) -> None:
+    app = stories_app(tmp_path, data_dir, as_source=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app)
+        title, counts = await picker_counts(app, pilot)
+        assert "unread/stories" in title and counts == "3/3"  # 8 articles, 3 stories
+        app.screen.query_one(ArticleList).focus()
+        await pilot.press("G", "enter")  # the Belta story, read whole
+        await settle(app)
+        app.library.flush()
+        assert (await picker_counts(app, pilot))[1] == "2/3"
+        await pilot.press("A")  # every story in the list, with the articles folded under its row
+        await settle(app)
+        app.library.flush()
+        assert all(app.library.state.is_read(i) for i in ("sputnik-repost", "sputnik-original", "sputnik-late"))
+        assert (await picker_counts(app, pilot))[1] == "0/3"
+
+
+async def test_story_read_article_counts_and_marks_articles(tmp_path: Path, data_dir: Path) -> None:
+    (tmp_path / "config.toml").write_text('story_read = "article"\n', encoding="utf-8")
+    app = stories_app(tmp_path, data_dir, as_source=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app)
+        title, counts = await picker_counts(app, pilot)
+        assert "unread/articles" in title and counts == "8/8"
+        app.screen.query_one(ArticleList).focus()
+        await pilot.press("A")  # the three rows shown, not what is folded under them
+        await settle(app)
+        app.library.flush()
+        assert [app.library.state.is_read(i) for i in ("sputnik-late", "sputnik-original", f"{BELTA}-cut")] == [True] * 3
+        assert not app.library.state.is_read("sputnik-repost") and not app.library.state.is_read(f"{BELTA}-original")
+        assert (await picker_counts(app, pilot))[1] == "5/8"
+        await pilot.press("g", "j", "x", "]")  # unfolded: the next unread is the story's next article, opened and read alone
+        await settle(app)
+        app.library.flush()
+        pane = app.screen.query_one(ReadingPane)
+        assert pane.article is not None and pane.article.id == "sputnik-repost"
+        assert app.library.state.is_read("sputnik-repost") and not app.library.state.is_read(f"{BELTA}-original")
+        assert (await picker_counts(app, pilot))[1] == "4/8"
