@@ -106,6 +106,11 @@ def normalise(article: Article) -> tuple[str, str, str]:
     return lemmas.normalise_text(article.title, lang), lemmas.normalise_text(article.body, lang), lemmas.normalise_text(meta, lang)
 
 
+def _place_of(path: Path) -> str:
+    """The data dir an index file serves, as an absolute path."""
+    return str(path.parent.absolute())
+
+
 class Index(MentionTables, stories.Stories, Db):
     """``index.db``: articles of every source, full-text index, entity cache."""
 
@@ -118,7 +123,7 @@ class Index(MentionTables, stories.Stories, Db):
         if copy_of is not None and copy_of.exists():
             with contextlib.suppress(sqlite3.DatabaseError):  # unreadable: read again from the files
                 copy_into(copy_of, conn)
-                if cls._version(conn) == INDEX_VERSION:
+                if cls._version(conn) == INDEX_VERSION and cls._place(conn) == _place_of(copy_of):
                     return cls(conn, None)
             conn.close()
             conn = connect(":memory:", "OFF")
@@ -151,20 +156,29 @@ class Index(MentionTables, stories.Stories, Db):
 
     @classmethod
     def _check(cls, path: Path) -> tuple[sqlite3.Connection | None, str | None]:
-        return open_checked(path, "NORMAL", cls._prepare)
+        return open_checked(path, "NORMAL", lambda conn: cls._prepare(conn, _place_of(path)))
 
     @classmethod
-    def _prepare(cls, conn: sqlite3.Connection) -> str | None:
+    def _prepare(cls, conn: sqlite3.Connection, place: str) -> str | None:
         """Make the schema, once, whichever process comes first; or why the
-        file is not ours."""
+        file is not ours. ``place``: the data dir it serves (the index knows
+        fetched items by paths in it: a data dir copied or moved elsewhere
+        is indexed anew, not listed twice)."""
         with transaction(conn):
             version = cls._version(conn)  # read again inside the write lock
             if version is None:
                 run_script(conn, INDEX_SCHEMA)
-                conn.execute("INSERT INTO meta VALUES ('version', ?)", (INDEX_VERSION,))
+                conn.executemany("INSERT INTO meta VALUES (?, ?)", [("version", INDEX_VERSION), ("place", place)])
             elif version != INDEX_VERSION:
                 return f"it was built by another version ({version})"
+            elif (built := cls._place(conn)) != place:
+                return f"it was built for the data dir at {built}"
         return None
+
+    @staticmethod
+    def _place(conn: sqlite3.Connection) -> str | None:
+        row = conn.execute("SELECT value FROM meta WHERE key='place'").fetchone()
+        return str(row[0]) if row else None
 
     @staticmethod
     def _version(conn: sqlite3.Connection) -> str | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -90,3 +91,23 @@ def test_a_fresh_fetch_leaves_few_files_and_every_item_searchable(httpserver: HT
         assert len(library.search('"Лента 7, новость 3"').rowids) == 1
     files = [name for _, _, names in os.walk(data) for name in names]
     assert len(files) < 20, files
+
+
+def test_a_data_dir_copied_elsewhere_lists_each_article_once(httpserver: HTTPServer, tmp_path: Path) -> None:
+    """A backup restored to another place: the index knew the items by paths
+    in the old place, so it is built anew there (one warning), not added to."""
+    data = tmp_path / "data"
+    served(httpserver, data)
+    with Library(data_dir=data) as library:
+        library.fetch([httpserver.url_for("/feed0.xml"), httpserver.url_for("/feed1.xml")])
+        before = sorted(row.id for row in library.list_rows())
+    copy = tmp_path / "restored"
+    shutil.copytree(data, copy)
+    with Library(data_dir=copy) as library:
+        assert [w for w in library.warnings if "built for the data dir at" in w] == [
+            f"{copy / 'index.db'}: it was built for the data dir at {data}; rebuilding it from the article files"
+        ]
+        library.refresh()
+        assert sorted(row.id for row in library.list_rows()) == before
+    with Library(data_dir=copy) as library:
+        assert library.warnings == []
