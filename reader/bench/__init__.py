@@ -199,35 +199,6 @@ def _frames(scope: list[Path] | None, data_dir: Path, pages: int) -> list[float]
     return asyncio.run(page())
 
 
-def as_fetched(root: Path, data: Path, feeds: int) -> None:
-    """The corpus under ``root`` as items fetched from ``feeds`` feeds: each
-    file moved into ``items.db`` as one feed's item (round robin), the feeds
-    subscribed (on a port nothing answers), the files gone."""
-    from reader.feeds.write import DATE_LINE, feed_folder
-    from reader.library import Library
-    from reader.store.items import Items
-
-    urls = [f"http://127.0.0.1:9/bench/{n}.xml" for n in range(feeds)]
-    with Library(None, data) as library:
-        for url in urls:
-            library.subscribe(url)
-    items = Items.open(data / "items.db", lambda message: None)
-    folders = [feed_folder(data / "feeds", url).name for url in urls]
-    rows: list[list[tuple[str, str, int, int, bytes]]] = [[] for _ in urls]
-    for number, path in enumerate(sorted(root.rglob("*.md"))):
-        data_of = path.read_bytes()
-        date = DATE_LINE.search(data_of[:1024].decode("utf-8", "replace"))
-        batch = rows[number % feeds]
-        batch.append((f"{number:016x}", date.group(1) if date else "", len(data_of), time.time_ns(), data_of))
-        if len(batch) >= 500:
-            items.take_in(folders[number % feeds], batch)
-            batch.clear()
-        path.unlink()
-    for folder, batch in zip(folders, rows, strict=True):
-        items.take_in(folder, batch)
-    items.close()
-
-
 def measure(articles: int, repeat: int, factru: Path | None, log: Callable[[str], None], fetched: int = 0) -> dict[str, float | int]:
     from rich.console import Console
 
@@ -242,6 +213,8 @@ def measure(articles: int, repeat: int, factru: Path | None, log: Callable[[str]
         make_corpus(root, articles, factru=factru)
         scope: list[Path] | None = [root]
         if fetched:
+            from reader.bench.fetch import as_fetched
+
             log(f"moving them into items.db as the items of {fetched} feeds")
             as_fetched(root, data, fetched)
             scope = None
