@@ -38,6 +38,7 @@ import yaml
 from reader import __version__
 from reader.model import word_count
 from reader.sanitize import clean_line
+from reader.text import article
 
 USER_AGENT = f"reader/{__version__} (terminal news reader; full text on the reader's request)"
 TIMEOUT_S = 15.0
@@ -181,23 +182,10 @@ def _read(response: object, encoding: str, max_bytes: int, deadline: float) -> b
 
 
 def extract(html: bytes | str, url: str | None = None) -> str:
-    """The main text of a page as Markdown ("" when there is none).
-
-    trafilatura with comments left out (they are not the article); tables
-    and links kept, images reduced to their alt text by the renderer."""
-    import trafilatura  # heavy: only when a full text is asked for
-
-    text = trafilatura.extract(
-        html,
-        url=url,
-        output_format="markdown",
-        include_comments=False,
-        include_tables=True,
-        include_links=True,
-        include_images=False,
-        deduplicate=False,
-    )
-    return (text or "").strip()
+    """The main text of a page as Markdown ("" when there is none): trafilatura
+    with comments left out, tables and links kept, and the boilerplate it
+    keeps taken out (:mod:`reader.text.article`)."""
+    return article.main_markdown(html, url)
 
 
 def title_of(html: bytes | str) -> str:

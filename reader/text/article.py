@@ -1,0 +1,271 @@
+"""The main text of a web page as Markdown: trafilatura, with the boilerplate it keeps taken out.
+
+trafilatura finds the article; what it keeps around it on many real pages
+(related links, "Read more" trailers, captions and credits, newsletter and
+subscription prompts, share bars, author boxes, comment sections) is taken
+out by structure, in two passes:
+
+- on the page, before trafilatura: elements whose tag, role, class or id
+  says what they are (a figure's caption, a related-links box, a newsletter
+  box, an author box, comments), unless they hold much of the page's text;
+- on the text trafilatura found: blocks that are only links (a teaser, a
+  list of other articles) with their heading, and short blocks trailing the
+  article that are no sentence (a section title, a credit, a back link) or
+  are a call to action (subscribe, follow, share).
+
+Lengths count words between spaces, and characters in scripts without
+spaces (:func:`reader.model.word_count`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from reader.model import word_count
+
+# -- the page ------------------------------------------------------------------
+
+# Tokens of a class or id that name what an element is, not how it looks.
+_ROLE_WORDS = {
+    "caption": r"caption|credit|bildunterschrift|image-?desc|img-?desc|photo-?desc",
+    "related": r"related|read-?more|more-?(?:articles|news|stories|posts|from)|recommend|link-?list|linkbox|see-?also|also-?read|further-?reading|popular|trending",
+    "promo": r"newsletter|subscri|sign-?up|promo|donat|(?:^|[-_])cta(?:$|[-_])",
+    "social": r"share|sharing|social|sharedaddy|(?:^|[-_])sd-|follow-?us|rating",
+    "author": r"author-?(?:bio|box|info|profile)|about-?(?:the-?)?author|byline",
+    "navigation": r"breadcrumb|back-?link|pagination|pager",
+}
+_ROLE = re.compile("|".join(f"(?:{words})" for words in _ROLE_WORDS.values()), re.IGNORECASE)
+# A comment section is named as one (the article's own container may say "comments-open").
+_COMMENTS = re.compile(
+    r"^(?:[\w-]*[-_])?(?:comments?|kommentare?|commentaires?|comentarios?)(?:[-_](?:list|section|area|wrapper|container|item|block|box))?$"
+    r"|^commentlist$|^disqus|^respond$",
+    re.IGNORECASE,
+)
+# "no-share", "has-comments", "js-readmore": how a block behaves, not what it is
+_MODIFIER = re.compile(r"(?:no|has|with|is|js)[-_]", re.IGNORECASE)
+_ROLE_TAGS = {"figcaption"}
+_ROLE_ATTRIBUTE = {"complementary", "contentinfo", "navigation"}
+_KEEP_TAGS = {"html", "body", "main", "article"}
+# A named block is taken out when it is small (a caption, a share bar) or
+# mostly links (a related box); one holding a large share of the page's text
+# is the article, whatever its class says. Comments may be long, not most of the page.
+_SMALL_CHARS = 500
+_LINKED_SHARE = 0.5
+_MAX_SHARE = 0.25
+_MAX_COMMENTS_SHARE = 0.6
+
+
+def _text_length(element: Any) -> int:
+    return sum(len(piece.strip()) for piece in element.itertext())
+
+
+def _tokens(element: Any) -> list[str]:
+    tokens = f"{element.get('class') or ''} {element.get('id') or ''}".split()
+    return [token for token in tokens if not _MODIFIER.match(token)]
+
+
+def _named(element: Any) -> str:
+    """What an element's tag, role, class or id says it is: "comments", "boilerplate" or ""."""
+    if element.tag in _ROLE_TAGS or (element.get("role") or "").lower() in _ROLE_ATTRIBUTE:
+        return "boilerplate"
+    tokens = _tokens(element)
+    if any(_COMMENTS.search(token) for token in tokens):
+        return "comments"
+    return "boilerplate" if any(_ROLE.search(token) for token in tokens) else ""
+
+
+def _holds_article(element: Any) -> bool:
+    return (
+        element.find(".//article") is not None
+        or element.find(".//h1") is not None
+        or element.find(".//*[@itemprop='articleBody']") is not None
+    )
+
+
+def prune_page(tree: Any) -> None:
+    """Take out of a parsed page the elements named as boilerplate (in place)."""
+    body = tree.find(".//body")
+    total = max(1, _text_length(body if body is not None else tree))
+    doomed = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in _KEEP_TAGS:
+            continue
+        kind = _named(element)
+        if not kind:
+            continue
+        length = _text_length(element)
+        if kind == "comments":
+            keep = length > _MAX_COMMENTS_SHARE * total or _holds_article(element)
+        else:
+            linked = sum(_text_length(link) for link in element.iter("a"))
+            small = length <= _SMALL_CHARS or linked >= _LINKED_SHARE * length
+            keep = not small or length > _MAX_SHARE * total or _holds_article(element)
+        if not keep:
+            doomed.append(element)
+    for element in doomed:
+        if _attached(element, tree):
+            _drop(element)
+
+
+def _attached(element: Any, root: Any) -> bool:
+    while element is not None:
+        if element is root:
+            return True
+        element = element.getparent()
+    return False
+
+
+def _drop(element: Any) -> None:
+    """Remove an element, keeping the text that follows it."""
+    parent = element.getparent()
+    if element.tail and element.tail.strip():
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+# -- the text found --------------------------------------------------------------
+
+_BLOCKS = {"p", "head", "list", "quote", "table", "code"}
+# A short label before a link: "Read more:", "MIRA:", ">> Lesen Sie auch", "Related –".
+_LABEL = re.compile(r"^\W*[\w\s'’]{0,40}?\s*(?::|>>|»|–|—|\|)\s*$|^\W*$")
+_SENTENCE_END = re.compile(r"[.!?…。！？؟।][\"'”’»)\]]*\s*$")
+_CALL = re.compile(
+    r"\bsubscribe\b|\bsign(?:ing)? up\b|newsletter|\bfollow us\b|\bfollow [\w ]{1,30} on (?:twitter|facebook|instagram)|"
+    r"download (?:the|our) [\w ]{0,30}app|\bsupport (?:our|us)\b|(?:click|tap) here|"
+    r"abonnier|jetzt (?:bestellen|registrieren|anmelden)|folgen sie uns|hier klicken|"
+    r"abonnez-vous|inscrivez-vous|suivez-nous|suscr[ií]bete|s[ií]guenos|assine|inscreva-se|iscriviti|seguici|abbonati|"
+    r"подписывайтесь|подпишитесь|"
+    r"©|\bcopyright\b|all rights reserved|alle rechte vorbehalten|tous droits réservés|derechos reservados|все права защищены",
+    re.IGNORECASE,
+)
+# Anywhere in the text: a short block that asks the reader to subscribe, follow or support.
+_PROMPT = re.compile(
+    r"\bour (?:\w+ )?newsletter|\bsubscribe (?:now|today|here|to (?:our|the))|please subscribe|\bsign up (?:for|to) (?:our|the)|"
+    r"\bfollow us\b|consider(?:ing)? supporting|download (?:our|the) [\w ]{0,30}app|\bclick here\b|"
+    r"newsletter abonnieren|jetzt abonnieren|abonnieren sie|folgen sie uns|abonnez-vous|inscrivez-vous à notre|suivez-nous|"
+    r"suscr[ií]bete|s[ií]guenos|iscriviti|seguici|подпишитесь|подписывайтесь",
+    re.IGNORECASE,
+)
+_PROMPT_WORDS = 40
+_HEADLINE_WORDS = 20  # a link longer than a headline is the text itself, made a link
+_CALL_WORDS = 60
+_TRAILING_WORDS = 15
+_PARAGRAPH_WORDS = 30  # trailing scraps are looked for only after a paragraph this long
+
+
+def _text(element: Any) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def _site(url: str | None) -> str:
+    host = (urlsplit(url).hostname or "") if url else ""
+    return ".".join(host.removeprefix("www.").split(".")[-2:])
+
+
+def _same_site(target: str | None, site: str) -> bool:
+    """Whether a link points into the page's own site (a relative link does)."""
+    return not site or not target or _site(target) in ("", site)
+
+
+def _only_links(element: Any, site: str) -> bool:
+    """A block that is a link or a list of links to the same site, with at most
+    a short label: a teaser of another article, a list of them."""
+    refs = list(element.iter("ref"))
+    texts = [_text(ref) for ref in refs]
+    if not refs or any(word_count(text) > _HEADLINE_WORDS for text in texts) or word_count(" ".join(texts)) < 2:
+        return False
+    if not all(_same_site(ref.get("target"), site) for ref in refs):
+        return False
+    whole = _text(element)
+    if element.tag == "list":
+        return len(list(element.iter("item"))) >= 2 and sum(map(len, texts)) >= 0.8 * len(whole)
+    rest = whole
+    for text in texts:
+        rest = rest.replace(text, " ", 1)
+    return bool(_LABEL.match(rest.strip()))
+
+
+def _is_prompt(element: Any) -> bool:
+    text = _text(element)
+    return element.tag in ("p", "head") and word_count(text) <= _PROMPT_WORDS and bool(_PROMPT.search(text))
+
+
+def _is_call(element: Any) -> bool:
+    text = _text(element)
+    return word_count(text) <= _CALL_WORDS and bool(_CALL.search(text))
+
+
+def _scrap(element: Any) -> bool:
+    """A short block that is no sentence: a section title, a credit, a back link."""
+    if element.tag == "head":
+        return True
+    text = _text(element)
+    return element.tag == "p" and word_count(text) < _TRAILING_WORDS and not _SENTENCE_END.search(text)
+
+
+def prune_text(body: Any, url: str | None = None) -> None:
+    """Take boilerplate out of the body trafilatura extracted (in place)."""
+    site = _site(url)
+    blocks = [child for child in body if child.tag in _BLOCKS]
+    doomed = {id(block) for block in blocks if (block.tag in ("p", "head", "list") and _only_links(block, site)) or _is_prompt(block)}
+    # a heading over nothing but dropped blocks goes with them
+    for index, block in enumerate(blocks):
+        if block.tag != "head":
+            continue
+        section = []
+        for later in blocks[index + 1 :]:
+            if later.tag == "head":
+                break
+            section.append(later)
+        if section and all(id(later) in doomed for later in section):
+            doomed.add(id(block))
+    # from the end, after the article's last paragraph: scraps, calls to action
+    # and what is already doomed (a page of short lines keeps them all)
+    paragraphs = [index for index, block in enumerate(blocks) if block.tag == "p" and word_count(_text(block)) >= _PARAGRAPH_WORDS]
+    first = paragraphs[0] if paragraphs else len(blocks)
+    for index in range(len(blocks) - 1, first, -1):
+        block = blocks[index]
+        if id(block) in doomed or _scrap(block) or _is_call(block):
+            doomed.add(id(block))
+            continue
+        break
+    for block in blocks:
+        if id(block) in doomed:
+            _drop(block)
+
+
+# -- both ------------------------------------------------------------------------
+
+
+def main_markdown(html: bytes | str, url: str | None = None) -> str:
+    """The main text of a page as Markdown ("" when there is none)."""
+    from trafilatura import bare_extraction  # heavy: only when a full text is asked for
+    from trafilatura.utils import load_html, normalize_unicode
+    from trafilatura.xml import xmltotxt
+
+    tree = load_html(html)
+    if tree is None:
+        return ""
+    prune_page(tree)
+    document = bare_extraction(
+        tree,
+        url=url,
+        output_format="markdown",
+        include_comments=False,
+        include_tables=True,
+        include_links=True,
+        include_images=False,
+        deduplicate=False,
+        as_dict=False,
+    )
+    body = getattr(document, "body", None)  # a Document (as_dict=False), or None when nothing was found
+    if body is None:
+        return ""
+    prune_text(body, url)
+    return str(normalize_unicode(xmltotxt(body, True))).strip()
