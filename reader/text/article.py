@@ -132,8 +132,8 @@ def _drop(element: Any) -> None:
 # -- the text found --------------------------------------------------------------
 
 _BLOCKS = {"p", "head", "list", "quote", "table", "code"}
-# A short label before a link: "Read more:", "MIRA:", ">> Lesen Sie auch", "Related –".
-_LABEL = re.compile(r"^\W*[\w\s'’]{0,40}?\s*(?::|>>|»|–|—|\|)\s*$|^\W*$")
+# A short label before a link: "Read more:", "MIRA:", ">> Lesen Sie auch", "【関連記事】", "延伸阅读：".
+_LABEL = re.compile(r"^\W*[\w\s'’]{0,40}?\s*(?::|：|>>|»|】|–|—|\|)\s*$|^\W*$")
 _SENTENCE_END = re.compile(r"[.!?…。！？؟।][\"'”’»)\]]*\s*$")
 _CALL = re.compile(
     r"\bsubscribe\b|\bsign(?:ing)? up\b|newsletter|\bfollow us\b|\bfollow [\w ]{1,30} on (?:twitter|facebook|instagram)|"

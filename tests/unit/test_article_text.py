@@ -1,0 +1,173 @@
+"""The main text of a page without the boilerplate trafilatura keeps
+(reader/text/article.py): on hand-made pages, and rule by rule on small
+pages and on bodies in trafilatura's own shape."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import lxml.etree
+import lxml.html
+import pytest
+
+from reader import fulltext
+from reader.model import word_count
+from reader.text import article
+
+PAGES = Path(__file__).parent.parent / "data" / "pages"
+URL = "https://valley-courier.example/news/2026/river-towns-barrier"
+
+
+def test_an_english_news_page_keeps_the_story_and_loses_what_is_around_it():
+    html = (PAGES / "boilerplate_en.html").read_bytes()
+    import trafilatura
+
+    alone = trafilatura.extract(html, url=URL, include_comments=False, include_links=True, output_format="markdown") or ""
+    _, text = fulltext.main_text(html, URL)
+    for paragraph in (
+        "Three towns on the lower Aldern voted on Tuesday",
+        "each pay a third of the cost",
+        "a barrier at the narrows below Easterby",
+        "several farmers on the far bank",
+        "choose a builder by the autumn",
+        "Tonight we finally stopped arguing",
+    ):
+        assert paragraph in text
+    teasers = (
+        "Read more",
+        "Spring flood damage bill",
+        "How high the Aldern rose",
+        "Related stories",
+        "Millford budget",
+        "Follow us on Facebook",
+    )
+    assert all(teaser in alone for teaser in teasers), "trafilatura alone keeps them (else the page tests nothing)"
+    for boilerplate in (
+        *teasers,
+        "Photo: Jane Archer",
+        "Credit: Regional Water Authority",
+        "morning briefing",
+        "Share on",
+        "Tom Reeve",
+        "cellar",
+        "Back to all news",
+        "©",
+    ):
+        assert boilerplate not in text, boilerplate
+
+
+def test_a_japanese_page_loses_its_teasers_and_is_still_text_enough():
+    html = (PAGES / "boilerplate_ja.html").read_bytes()
+    _, text = fulltext.main_text(html, "https://tani-shimbun.example/news/2026/barrier")
+    assert "アルデン川下流の三つの町は火曜日" in text and "来春にも工事が始まる" in text
+    for boilerplate in ("関連記事", "春の洪水被害", "ミルフォードの予算", "撮影・谷新聞", "一覧へ戻る"):
+        assert boilerplate not in text, boilerplate
+    assert len(text.split()) < fulltext.MIN_WORDS <= word_count(text), "counted by characters, as a script without spaces is"
+
+
+# -- the text trafilatura found, rule by rule ------------------------------------
+
+LONG = "The councils of the three towns will each pay a third of the cost of the barrier, and a joint board with two members from every town will decide when the gates close in a flood year."
+
+
+def pruned(body: str, url: str | None = URL) -> str:
+    tree = lxml.etree.fromstring(f"<body>{body}</body>")
+    article.prune_text(tree, url)
+    return " ".join("".join(tree.itertext()).split())
+
+
+def test_a_teaser_to_the_same_site_goes_and_a_link_elsewhere_stays():
+    got = pruned(
+        f"<p>{LONG}</p>"
+        '<p>Read more: <ref target="https://valley-courier.example/news/other">Spring flood damage bill passes ten million</ref></p>'
+        '<p><ref target="/news/relative">A relative link to another story here</ref></p>'
+        '<p>Source: <ref target="https://water-authority.example/report">The regional water authority report of 2026</ref></p>'
+        f"<p>{LONG}</p>"
+    )
+    assert "Spring flood" not in got and "relative link" not in got
+    assert "Source: The regional water authority report" in got
+
+
+def test_a_paragraph_made_a_link_whole_is_text_not_a_teaser():
+    whole = "Düsseldorf, 22 November - the energy company had a survey made of how people judge their own use of energy since the crisis began and how they will answer the planned price brake."
+    got = pruned(f'<p>{LONG}</p><p><ref target="https://valley-courier.example/img/logo.jpg">{whole}</ref></p><p>{LONG}</p>')
+    assert whole in got
+
+
+def test_a_list_of_links_goes_with_its_heading_and_a_list_of_facts_stays():
+    got = pruned(
+        f"<p>{LONG}</p>"
+        '<head rend="h3">Related stories</head>'
+        '<list><item><ref target="/a">Millford budget leaves little room</ref></item><item><ref target="/b">Easterby bridge reopens again</ref></item></list>'
+        '<head rend="h3">What the barrier costs</head>'
+        "<list><item>Millford: 13.7 million pounds</item><item>Easterby: 13.7 million pounds</item></list>"
+        f"<p>{LONG}</p>"
+    )
+    assert "Related stories" not in got and "Millford budget" not in got
+    assert "What the barrier costs" in got and "Easterby: 13.7 million" in got
+
+
+def test_a_prompt_goes_anywhere_and_a_quote_with_the_same_words_stays():
+    got = pruned(
+        f"<p>{LONG}</p>"
+        "<p>Sign up for our newsletter and never miss a story from the valley!</p>"
+        '<p>"We must support our farmers," the mayor said, "they carry the cost."</p>'
+        f"<p>{LONG}</p>"
+    )
+    assert "newsletter" not in got and "support our farmers" in got
+
+
+def test_scraps_and_calls_trailing_the_article_go_and_its_last_sentence_stays():
+    got = pruned(
+        f"<p>{LONG}</p><p>The company declined to comment.</p>"
+        "<p>Photo: Jane Archer / Valley Courier</p><p>Follow us on Instagram</p><p>© 2026 Valley Courier. All rights reserved.</p>"
+        '<head rend="h2">More from the valley</head>'
+    )
+    assert got.endswith("The company declined to comment.")
+
+
+def test_a_page_of_short_lines_keeps_them_all():
+    lines = ["„I know I am drunk and should not say it…“", "– „Then do not say it“", "– „Ok.“", "2004 Nomination, German Multimedia Award"]
+    got = pruned("".join(f"<p>{line}</p>" for line in lines))
+    assert all(line in got for line in lines)
+
+
+# -- the page, before trafilatura reads it ---------------------------------------------
+
+
+def page_after(body: str) -> str:
+    tree = lxml.html.fromstring(f"<html><body>{body}</body></html>")
+    article.prune_page(tree)
+    return " ".join(tree.text_content().split())
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        "<figure><img src='a.jpg'><figcaption>BOX the old embankment, photo by the Courier</figcaption></figure>",
+        "<div class='image-caption'>BOX the old embankment</div>",
+        "<div class='photo-credit'>BOX Credit: Regional Water Authority</div>",
+        "<div class='related-posts'><a href='/a'>BOX Millford budget</a> <a href='/b'>Easterby bridge</a></div>",
+        "<div class='newsletter-signup'><p>BOX Get the morning briefing</p></div>",
+        "<ul class='share-buttons'><li><a href='/s'>BOX Share</a></li></ul>",
+        "<div class='author-bio'>BOX Tom Reeve covers local government.</div>",
+        "<nav class='breadcrumb'>BOX Home › News</nav>",
+        "<aside role='complementary'>BOX Most read</aside>",
+        f"<section id='comments'><div class='comment-item'><p>BOX {LONG}</p></div></section>",
+    ],
+)
+def test_a_box_named_for_what_it_is_goes(box: str):
+    got = page_after(f"<article><p>{LONG}</p>{box}<p>{LONG}</p><p>{LONG}</p></article>")
+    assert "BOX" not in got and LONG in got
+
+
+@pytest.mark.parametrize("name", ["entry no-share", "text js-readmore", "post has-related-posts"])
+def test_a_class_that_says_how_a_block_behaves_does_not_say_what_it_is(name: str):
+    others = "".join(f"<p>{LONG} ({n})</p>" for n in range(4))
+    assert f"BLOCK {LONG}" in page_after(f"<div class='{name}'><p>BLOCK {LONG}</p></div>{others}")
+
+
+def test_a_named_box_holding_most_of_the_page_is_the_article():
+    links = "".join(f"<li><a href='/tool/{n}'>{LONG} ({n})</a></li>" for n in range(3))
+    got = page_after(f"<div class='documentContent__sharingContainer'><ul>{links}</ul></div><p>Footer</p>")
+    assert f"{LONG} (2)" in got
