@@ -46,6 +46,8 @@ _COMMENTS = re.compile(
 # "no-share", "has-comments", "js-readmore": how a block behaves, not what it is
 _MODIFIER = re.compile(r"(?:no|has|with|is|js)[-_]", re.IGNORECASE)
 _ROLE_TAGS = {"figcaption"}
+_SECTION_TAGS = {"div", "section", "aside", "ol", "ul", "li", "dl", "footer"}  # not a comment in code
+_CODE_TAGS = {"pre", "code"}
 _ROLE_ATTRIBUTE = {"complementary", "contentinfo", "navigation"}
 _KEEP_TAGS = {"html", "body", "main", "article"}
 # A named block is taken out when it is small (a caption, a share bar) or
@@ -71,7 +73,7 @@ def _named(element: Any) -> str:
     if element.tag in _ROLE_TAGS or (element.get("role") or "").lower() in _ROLE_ATTRIBUTE:
         return "boilerplate"
     tokens = _tokens(element)
-    if any(_COMMENTS.search(token) for token in tokens):
+    if element.tag in _SECTION_TAGS and any(_COMMENTS.search(token) for token in tokens):
         return "comments"
     return "boilerplate" if any(_ROLE.search(token) for token in tokens) else ""
 
@@ -90,10 +92,10 @@ def prune_page(tree: Any) -> None:
     total = max(1, _text_length(body if body is not None else tree))
     doomed = []
     for element in tree.iter():
-        if not isinstance(element.tag, str) or element.tag in _KEEP_TAGS:
+        if not isinstance(element.tag, str) or element.tag in _KEEP_TAGS or element.tag in _CODE_TAGS:
             continue
         kind = _named(element)
-        if not kind:
+        if not kind or any(ancestor.tag in _CODE_TAGS for ancestor in element.iterancestors()):
             continue
         length = _text_length(element)
         if kind == "comments":
@@ -153,10 +155,25 @@ _PROMPT = re.compile(
     re.IGNORECASE,
 )
 _PROMPT_WORDS = 40
+# Anywhere: a line that credits a picture ("Photo: …", "Foto: dpa", "© AFP").
+_CREDIT = re.compile(
+    r"^\W*(?:photo|foto|image|picture|bild|credits?|crédits?|créditos?|imagen|фото)s?\b.{0,3}[:/©]|^\W*©|^\W*\((?:photo|foto|bild)\b",
+    re.IGNORECASE,
+)
+_CREDIT_WORDS = 20
+# Before the article's first paragraph: a byline, a date, a reading time.
+_META = re.compile(
+    r"^(?:by|von|par|por|di|от)\s+\w|\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}:\d{2}\b|"
+    r"^(?:updated|published|posted|last modified|aktualisiert|veröffentlicht|erstellt|publié|mis à jour|publicado|actualizado|обновлено|опубликовано)|"
+    r"min read|reading time|lesezeit|temps de lecture",
+    re.IGNORECASE,
+)
+_META_WORDS = 12
 _HEADLINE_WORDS = 20  # a link longer than a headline is the text itself, made a link
 _CALL_WORDS = 60
 _TRAILING_WORDS = 15
-_PARAGRAPH_WORDS = 30  # trailing scraps are looked for only after a paragraph this long
+_PARAGRAPH_WORDS = 30  # an article's paragraph: scraps are looked for around these
+_MAX_SCRAPS = 5
 
 
 def _text(element: Any) -> str:
@@ -201,6 +218,16 @@ def _is_call(element: Any) -> bool:
     return word_count(text) <= _CALL_WORDS and bool(_CALL.search(text))
 
 
+def _is_credit(element: Any) -> bool:
+    text = _text(element)
+    return element.tag == "p" and word_count(text) <= _CREDIT_WORDS and bool(_CREDIT.search(text))
+
+
+def _is_meta(element: Any) -> bool:
+    text = _text(element)
+    return element.tag == "p" and word_count(text) < _META_WORDS and not _SENTENCE_END.search(text) and bool(_META.search(text))
+
+
 def _scrap(element: Any) -> bool:
     """A short block that is no sentence: a section title, a credit, a back link."""
     if element.tag == "head":
@@ -213,7 +240,11 @@ def prune_text(body: Any, url: str | None = None) -> None:
     """Take boilerplate out of the body trafilatura extracted (in place)."""
     site = _site(url)
     blocks = [child for child in body if child.tag in _BLOCKS]
-    doomed = {id(block) for block in blocks if (block.tag in ("p", "head", "list") and _only_links(block, site)) or _is_prompt(block)}
+    doomed = {
+        id(block)
+        for block in blocks
+        if (block.tag in ("p", "head", "list") and _only_links(block, site)) or _is_prompt(block) or _is_credit(block)
+    }
     # a heading over nothing but dropped blocks goes with them
     for index, block in enumerate(blocks):
         if block.tag != "head":
@@ -225,16 +256,23 @@ def prune_text(body: Any, url: str | None = None) -> None:
             section.append(later)
         if section and all(id(later) in doomed for later in section):
             doomed.add(id(block))
-    # from the end, after the article's last paragraph: scraps, calls to action
-    # and what is already doomed (a page of short lines keeps them all)
+    # around the article's paragraphs (a page of short lines has none, and keeps
+    # them all): bylines and dates before the first; scraps, calls to action and
+    # what is already doomed trailing the last
     paragraphs = [index for index, block in enumerate(blocks) if block.tag == "p" and word_count(_text(block)) >= _PARAGRAPH_WORDS]
     first = paragraphs[0] if paragraphs else len(blocks)
+    doomed.update(id(block) for block in blocks[:first] if paragraphs and _is_meta(block))
+    scraps = []
     for index in range(len(blocks) - 1, first, -1):
         block = blocks[index]
-        if id(block) in doomed or _scrap(block) or _is_call(block):
+        if id(block) in doomed or _is_call(block):
             doomed.add(id(block))
-            continue
-        break
+        elif _scrap(block):
+            scraps.append(block)
+        else:
+            break
+    if len(scraps) <= _MAX_SCRAPS:  # more short lines than that are a list of facts, not a trailer
+        doomed.update(id(block) for block in scraps)
     for block in blocks:
         if id(block) in doomed:
             _drop(block)

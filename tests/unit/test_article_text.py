@@ -73,7 +73,7 @@ LONG = "The councils of the three towns will each pay a third of the cost of the
 def pruned(body: str, url: str | None = URL) -> str:
     tree = lxml.etree.fromstring(f"<body>{body}</body>")
     article.prune_text(tree, url)
-    return " ".join("".join(tree.itertext()).split())
+    return " ".join(" ".join("".join(block.itertext()) for block in tree).split())
 
 
 def test_a_teaser_to_the_same_site_goes_and_a_link_elsewhere_stays():
@@ -126,6 +126,20 @@ def test_scraps_and_calls_trailing_the_article_go_and_its_last_sentence_stays():
     assert got.endswith("The company declined to comment.")
 
 
+def test_bylines_and_dates_before_the_article_and_credits_anywhere_go():
+    got = pruned(
+        "<p>By Tom Reeve</p><p>Updated 14.05.2026, 10:32</p><p>5 min read</p>"
+        f"<p>{LONG}</p><p>Foto: dpa / Jane Archer</p><p>© AFP</p><p>{LONG} Again.</p>"
+    )
+    assert got == f"{LONG} {LONG} Again."
+
+
+def test_a_list_of_facts_at_the_end_is_not_a_trailer():
+    facts = ["Length: 2.44 metres", "Weight: 186 grams", "Rings: nine, steel", "Handle: EVA", "Price: 159.90 euros", "Maker: Abu Garcia"]
+    got = pruned(f"<p>{LONG}</p>" + "".join(f"<p>{fact}</p>" for fact in facts))
+    assert all(fact in got for fact in facts)
+
+
 def test_a_page_of_short_lines_keeps_them_all():
     lines = ["„I know I am drunk and should not say it…“", "– „Then do not say it“", "– „Ok.“", "2004 Nomination, German Multimedia Award"]
     got = pruned("".join(f"<p>{line}</p>" for line in lines))
@@ -159,6 +173,11 @@ def page_after(body: str) -> str:
 def test_a_box_named_for_what_it_is_goes(box: str):
     got = page_after(f"<article><p>{LONG}</p>{box}<p>{LONG}</p><p>{LONG}</p></article>")
     assert "BOX" not in got and LONG in got
+
+
+def test_a_comment_in_code_is_code():
+    code = "<pre><code>dict(t) <span class='comment'># {'city': 'Amsterdam'}</span></code></pre>"
+    assert "Amsterdam" in page_after(f"<article><p>{LONG}</p>{code}<p>{LONG}</p></article>")
 
 
 @pytest.mark.parametrize("name", ["entry no-share", "text js-readmore", "post has-related-posts"])
