@@ -184,8 +184,8 @@ def _read(response: object, encoding: str, max_bytes: int, deadline: float) -> b
 def extract(html: bytes | str, url: str | None = None) -> str:
     """The main text of a page as Markdown ("" when there is none): trafilatura
     with comments left out, tables and links kept, and the boilerplate it
-    keeps taken out (:mod:`reader.text.article`)."""
-    return article.main_markdown(html, url)
+    keeps taken out (:mod:`reader.text.article`) unless that leaves too little."""
+    return article.main_markdown(html, url, enough=MIN_WORDS)
 
 
 def title_of(html: bytes | str) -> str:

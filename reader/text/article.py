@@ -281,16 +281,38 @@ def prune_text(body: Any, url: str | None = None) -> None:
 # -- both ------------------------------------------------------------------------
 
 
-def main_markdown(html: bytes | str, url: str | None = None) -> str:
-    """The main text of a page as Markdown ("" when there is none)."""
-    from trafilatura import bare_extraction  # heavy: only when a full text is asked for
-    from trafilatura.utils import load_html, normalize_unicode
-    from trafilatura.xml import xmltotxt
+def main_markdown(html: bytes | str, url: str | None = None, enough: int = 0) -> str:
+    """The main text of a page as Markdown ("" when there is none).
+
+    Boilerplate is never taken out at the cost of the article: when the text
+    found after a pass has fewer than ``enough`` words and the text found
+    without it had more, the pass is undone."""
+    from copy import deepcopy
+
+    from trafilatura.utils import load_html  # heavy: only when a full text is asked for
 
     tree = load_html(html)
     if tree is None:
         return ""
-    prune_page(tree)
+    pruned = deepcopy(tree)
+    prune_page(pruned)
+    body = _body(pruned, url)
+    if enough and _words(body) < enough:
+        whole = _body(tree, url)
+        body = whole if _words(whole) > _words(body) else body
+    if body is None:
+        return ""
+    kept = deepcopy(body)
+    prune_text(body, url)
+    if enough and _words(body) < enough <= _words(kept):
+        body = kept
+    return _markdown(body)
+
+
+def _body(tree: Any, url: str | None) -> Any:
+    """What trafilatura finds in a parsed page, in its own shape (None when nothing)."""
+    from trafilatura import bare_extraction
+
     document = bare_extraction(
         tree,
         url=url,
@@ -302,8 +324,15 @@ def main_markdown(html: bytes | str, url: str | None = None) -> str:
         deduplicate=False,
         as_dict=False,
     )
-    body = getattr(document, "body", None)  # a Document (as_dict=False), or None when nothing was found
-    if body is None:
-        return ""
-    prune_text(body, url)
+    return getattr(document, "body", None)  # a Document (as_dict=False), or None
+
+
+def _words(body: Any) -> int:
+    return 0 if body is None else word_count(" ".join(body.itertext()))
+
+
+def _markdown(body: Any) -> str:
+    from trafilatura.utils import normalize_unicode
+    from trafilatura.xml import xmltotxt
+
     return str(normalize_unicode(xmltotxt(body, True))).strip()

@@ -65,6 +65,13 @@ def test_a_japanese_page_loses_its_teasers_and_is_still_text_enough():
     assert len(text.split()) < fulltext.MIN_WORDS <= word_count(text), "counted by characters, as a script without spaces is"
 
 
+def test_boilerplate_is_not_taken_out_at_the_cost_of_an_answer():
+    html = (PAGES / "boilerplate_en.html").read_bytes()
+    pruned_words = word_count(article.main_markdown(html, URL))
+    assert "Related stories" not in article.main_markdown(html, URL, enough=pruned_words)
+    assert "Related stories" in article.main_markdown(html, URL, enough=pruned_words + 1), "too little left: the text as found"
+
+
 # -- the text trafilatura found, rule by rule ------------------------------------
 
 LONG = "The councils of the three towns will each pay a third of the cost of the barrier, and a joint board with two members from every town will decide when the gates close in a flood year."
