@@ -14,7 +14,9 @@ out by structure, in two passes:
   are a call to action (subscribe, follow, share).
 
 Lengths count words between spaces, and characters in scripts without
-spaces (:func:`reader.model.word_count`).
+spaces (:func:`reader.model.word_count`). The page's own line breaks and
+indentation are folded out of the text, which would otherwise read as
+Markdown code blocks.
 """
 
 from __future__ import annotations
@@ -335,4 +337,20 @@ def _markdown(body: Any) -> str:
     from trafilatura.utils import normalize_unicode
     from trafilatura.xml import xmltotxt
 
+    _tidy(body)
     return str(normalize_unicode(xmltotxt(body, True))).strip()
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _tidy(body: Any) -> None:
+    """Fold the page's own line breaks and indentation out of the text (code
+    keeps them): an indented line would read as a Markdown code block, and a
+    link in it as its raw text and address."""
+    for element in body.iter():
+        in_code = element.tag == "code" or any(ancestor.tag == "code" for ancestor in element.iterancestors())
+        if element.text and not in_code:
+            element.text = _SPACES.sub(" ", element.text)
+        if element.tail and not (in_code and element.tag != "code"):
+            element.tail = _SPACES.sub(" ", element.tail)

@@ -76,6 +76,21 @@ def test_boilerplate_is_not_taken_out_at_the_cost_of_an_answer():
     assert "Related stories" in article.main_markdown(html, URL, enough=(pruned + found) // 2), "too little left: the text as found"
 
 
+def test_a_page_indented_in_its_source_reads_as_text_not_code():
+    from reader.text.markdown import render
+
+    indent = "  \n\n" + " " * 40  # a blank line, then an indented one: a code block to Markdown
+    paragraph = (
+        f"<p>{indent}{LONG}{indent}<a href='https://maker.example/phones/14'>the new phone{indent}(all the rumours)</a>{indent}{LONG}</p>"
+    )
+    code = "<pre><code>def f():\n    return 1\n</code></pre>"
+    html = f"<html><body><article><h1>Phones</h1>{paragraph * 3}{code}{paragraph}</article></body></html>"
+    _, text = fulltext.main_text(html, URL)
+    shown = render(text).text
+    assert "the new phone (all the rumours)" in shown and "maker.example" not in shown
+    assert "    return 1" in text, "code keeps its indentation"
+
+
 # -- the text trafilatura found, rule by rule ------------------------------------
 
 LONG = "The councils of the three towns will each pay a third of the cost of the barrier, and a joint board with two members from every town will decide when the gates close in a flood year."
