@@ -201,11 +201,12 @@ def title_of(html: bytes | str) -> str:
 def main_text(html: bytes | str, url: str | None = None) -> tuple[str, str]:
     """(title, article as Markdown) of a fetched page: what ``F`` keeps and
     what ``python -m reader.bench extract`` scores. A first heading that
-    repeats the title is dropped: the title is shown above the text."""
+    repeats the title (or is the title without the site's name) is dropped:
+    the title is shown above the text."""
     markdown = extract(html, url)
     title = title_of(html)
     first, _, rest = markdown.partition("\n")
-    if title and first.startswith("#") and first.lstrip("# ").strip() == title:
+    if title and first.startswith("#") and article.repeats_title(first.lstrip("# "), title):
         markdown = rest.strip()
     return title, markdown
 

@@ -280,6 +280,21 @@ def prune_text(body: Any, url: str | None = None) -> None:
             _drop(block)
 
 
+def repeats_title(heading: str, title: str) -> bool:
+    """Whether a heading (in Markdown) says the page's title again: the same
+    words, or a headline of three words or more that the title holds
+    ("Headline | Site", "Headline - Section")."""
+    said, titled = _words_of(heading), _words_of(title)
+    return bool(said) and (said == titled or (len(said.split()) >= 3 and said in titled))
+
+
+def _words_of(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+_WORD = re.compile(r"\w+")
+
+
 # -- both ------------------------------------------------------------------------
 
 

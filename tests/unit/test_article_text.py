@@ -216,3 +216,27 @@ def test_a_named_box_holding_most_of_the_page_is_the_article():
     links = "".join(f"<li><a href='/tool/{n}'>{LONG} ({n})</a></li>" for n in range(3))
     got = page_after(f"<div class='documentContent__sharingContainer'><ul>{links}</ul></div><p>Footer</p>")
     assert f"{LONG} (2)" in got
+
+
+@pytest.mark.parametrize(
+    ("heading", "title", "repeats"),
+    [
+        ("River towns vote to share one flood barrier", "River towns vote to share one flood barrier", True),
+        ("**River towns vote to share one flood barrier**", "River towns vote to share one flood barrier | Valley Courier", True),
+        ("Ökostromkund\\*innen sparen", "Ökostromkund*innen sparen - Naturstrom", True),
+        ("Details", "Details of the River towns barrier vote", False),
+        ("Related stories", "River towns vote to share one flood barrier", False),
+    ],
+)
+def test_a_first_heading_that_says_the_title_again(heading: str, title: str, repeats: bool):
+    assert article.repeats_title(heading, title) is repeats
+
+
+def test_a_headline_the_title_holds_is_not_repeated_above_the_text():
+    html = (PAGES / "boilerplate_en.html").read_bytes().replace(b"<h1>", b"<h1><strong>").replace(b"</h1>", b"</strong></h1>")
+    html = html.replace(
+        b'content="River towns vote to share one flood barrier"', b'content="River towns vote to share one flood barrier | Local news"'
+    )
+    title, text = fulltext.main_text(html, URL)
+    assert title == "River towns vote to share one flood barrier | Local news"
+    assert text.startswith("Three towns on the lower Aldern")
