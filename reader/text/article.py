@@ -157,9 +157,16 @@ _PROMPT = re.compile(
     re.IGNORECASE,
 )
 _PROMPT_WORDS = 40
-# Anywhere: a line that credits a picture ("Photo: …", "Foto: dpa", "© AFP").
+# Anywhere: a line that credits a picture ("Photo: …", "Foto: dpa", "© AFP", "… /Getty Images").
 _CREDIT = re.compile(
-    r"^\W*(?:photo|foto|image|picture|bild|credits?|crédits?|créditos?|imagen|фото)s?\b.{0,3}[:/©]|^\W*©|^\W*\((?:photo|foto|bild)\b",
+    r"^\W*(?:photo|foto|image|picture|bild|credits?|crédits?|créditos?|imagen|фото)s?\b.{0,3}[:/©]|^\W*©|^\W*\((?:photo|foto|bild)\b|"
+    r"getty images|\bap photo\b|photograph:|shutterstock|\bistock\b|picture alliance",
+    re.IGNORECASE,
+)
+# Anywhere: a block that is only the label of an advertisement or says the story goes on after one.
+_AD = re.compile(
+    r"^\W*(?:advertisement|advertising|sponsored|anzeige|werbung|publicidad|publicité|pubblicità|реклама)\W*$|"
+    r"^\W*(?:story|article|text) continues (?:below|after)|^\W*continue reading (?:below|after)",
     re.IGNORECASE,
 )
 _CREDIT_WORDS = 20
@@ -222,7 +229,7 @@ def _is_call(element: Any) -> bool:
 
 def _is_credit(element: Any) -> bool:
     text = _text(element)
-    return element.tag == "p" and word_count(text) <= _CREDIT_WORDS and bool(_CREDIT.search(text))
+    return element.tag == "p" and word_count(text) <= _CREDIT_WORDS and bool(_CREDIT.search(text) or _AD.search(text))
 
 
 def _is_meta(element: Any) -> bool:

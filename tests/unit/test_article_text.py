@@ -152,10 +152,11 @@ def test_scraps_and_calls_trailing_the_article_go_and_its_last_sentence_stays():
     assert got.endswith("The company declined to comment.")
 
 
-def test_bylines_and_dates_before_the_article_and_credits_anywhere_go():
+def test_bylines_and_dates_before_the_article_and_credits_and_ad_labels_anywhere_go():
     got = pruned(
         "<p>By Tom Reeve</p><p>Updated 14.05.2026, 10:32</p><p>5 min read</p>"
-        f"<p>{LONG}</p><p>Foto: dpa / Jane Archer</p><p>© AFP</p><p>{LONG} Again.</p>"
+        f"<p>{LONG}</p><p>Foto: dpa / Jane Archer</p><p>© AFP</p><p>ADVERTISEMENT</p><p>Story continues below advertisement</p>"
+        f"<p>The mayor at the meeting. (Jane Archer/Getty Images)</p><p>{LONG} Again.</p>"
     )
     assert got == f"{LONG} {LONG} Again."
 
