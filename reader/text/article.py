@@ -8,10 +8,14 @@ out by structure, in two passes:
 - on the page, before trafilatura: elements whose tag, role, class or id
   says what they are (a figure's caption, a related-links box, a newsletter
   box, an author box, comments), unless they hold much of the page's text;
-- on the text trafilatura found: blocks that are only links (a teaser, a
-  list of other articles) with their heading, and short blocks trailing the
-  article that are no sentence (a section title, a credit, a back link) or
-  are a call to action (subscribe, follow, share).
+- on the text trafilatura found: blocks that are only links to the same
+  site (a teaser, a list of other articles) with their heading; prompts to
+  subscribe or follow, picture credits and advertisement labels anywhere;
+  bylines and dates before the article's first paragraph; calls to action,
+  copyright lines and a bare heading trailing its last. A short line that
+  is no sentence is kept: as often as not it is the article's.
+
+A pass that would leave less than a full text's worth of words is undone.
 
 Lengths count words between spaces, and characters in scripts without
 spaces (:func:`reader.model.word_count`). The page's own line breaks and
@@ -159,7 +163,7 @@ _PROMPT = re.compile(
 _PROMPT_WORDS = 40
 # Anywhere: a line that credits a picture ("Photo: …", "Foto: dpa", "© AFP", "… /Getty Images").
 _CREDIT = re.compile(
-    r"^\W*(?:photo|foto|image|picture|bild|credits?|crédits?|créditos?|imagen|фото)s?\b.{0,3}[:/©]|^\W*©|^\W*\((?:photo|foto|bild)\b|"
+    r"^\W*(?:photo|foto|image|picture|bild|credits?|crédits?|créditos?|imagen|фото)s?(?:\s+(?:photos?|fotos?|images?))?\s*[:/©]|^\W*©|^\W*\((?:photo|foto|bild)\b|"
     r"getty images|\bap photo\b|photograph:|shutterstock|\bistock\b|picture alliance",
     re.IGNORECASE,
 )
@@ -182,7 +186,6 @@ _HEADLINE_WORDS = 20  # a link longer than a headline is the text itself, made a
 _CALL_WORDS = 60
 _TRAILING_WORDS = 15
 _PARAGRAPH_WORDS = 30  # an article's paragraph: scraps are looked for around these
-_MAX_SCRAPS = 5
 
 
 def _text(element: Any) -> str:
@@ -238,7 +241,8 @@ def _is_meta(element: Any) -> bool:
 
 
 def _scrap(element: Any) -> bool:
-    """A short block that is no sentence: a section title, a credit, a back link."""
+    """A short block that is no sentence (a section title, a credit, a line of a
+    list): the look for a trailer passes over it, and keeps it."""
     if element.tag == "head":
         return True
     text = _text(element)
@@ -266,22 +270,23 @@ def prune_text(body: Any, url: str | None = None) -> None:
         if section and all(id(later) in doomed for later in section):
             doomed.add(id(block))
     # around the article's paragraphs (a page of short lines has none, and keeps
-    # them all): bylines and dates before the first; scraps, calls to action and
-    # what is already doomed trailing the last
+    # them all): bylines and dates before the first; calls to action and what
+    # is already doomed trailing the last
     paragraphs = [index for index, block in enumerate(blocks) if block.tag == "p" and word_count(_text(block)) >= _PARAGRAPH_WORDS]
     first = paragraphs[0] if paragraphs else len(blocks)
     doomed.update(id(block) for block in blocks[:first] if paragraphs and _is_meta(block))
-    scraps = []
     for index in range(len(blocks) - 1, first, -1):
         block = blocks[index]
         if id(block) in doomed or _is_call(block):
             doomed.add(id(block))
-        elif _scrap(block):
-            scraps.append(block)
-        else:
+        elif not _scrap(block):
             break
-    if len(scraps) <= _MAX_SCRAPS:  # more short lines than that are a list of facts, not a trailer
-        doomed.update(id(block) for block in scraps)
+    # and a heading left with nothing after it
+    for block in reversed(blocks):
+        if id(block) not in doomed:
+            if block.tag != "head":
+                break
+            doomed.add(id(block))
     for block in blocks:
         if id(block) in doomed:
             _drop(block)

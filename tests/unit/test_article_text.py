@@ -161,10 +161,10 @@ def test_bylines_and_dates_before_the_article_and_credits_and_ad_labels_anywhere
     assert got == f"{LONG} {LONG} Again."
 
 
-def test_a_list_of_facts_at_the_end_is_not_a_trailer():
+def test_short_lines_at_the_end_are_the_articles_and_a_call_after_them_is_not():
     facts = ["Length: 2.44 metres", "Weight: 186 grams", "Rings: nine, steel", "Handle: EVA", "Price: 159.90 euros", "Maker: Abu Garcia"]
-    got = pruned(f"<p>{LONG}</p>" + "".join(f"<p>{fact}</p>" for fact in facts))
-    assert all(fact in got for fact in facts)
+    got = pruned(f"<p>{LONG}</p>" + "".join(f"<p>{fact}</p>" for fact in facts) + "<p>Follow us on Instagram</p>")
+    assert all(fact in got for fact in facts) and "Instagram" not in got
 
 
 def test_a_page_of_short_lines_keeps_them_all():
