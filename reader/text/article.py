@@ -141,7 +141,8 @@ def _drop(element: Any) -> None:
 
 _BLOCKS = {"p", "head", "list", "quote", "table", "code"}
 # A short label before a link: "Read more:", "MIRA:", ">> Lesen Sie auch", "【関連記事】", "延伸阅读：".
-_LABEL = re.compile(r"^\W*[\w\s'’]{0,40}?\s*(?::|：|>>|»|】|–|—|\|)\s*$|^\W*$")
+_LABEL = re.compile(r"^\W{0,5}[\w\s'’]{0,40}(?::|：|>>|»|】|–|—|\|)\W{0,5}$|^\W{0,10}$")
+_LABEL_CHARS = 60
 _SENTENCE_END = re.compile(r"[.!?…。！？؟।][\"'”’»)\]]*\s*$")
 _CALL = re.compile(
     r"\bsubscribe\b|\bsign(?:ing)? up\b|newsletter|\bfollow us\b|\bfollow [\w ]{1,30} on (?:twitter|facebook|instagram)|"
@@ -188,6 +189,12 @@ _TRAILING_WORDS = 15
 _PARAGRAPH_WORDS = 30  # an article's paragraph: scraps are looked for around these
 
 
+def _within(text: str, words: int) -> bool:
+    """Whether a text is at most so many words long (and so many characters
+    as twenty a word: a run without spaces is no short line)."""
+    return len(text) <= 20 * words and word_count(text) <= words
+
+
 def _text(element: Any) -> str:
     return " ".join("".join(element.itertext()).split())
 
@@ -217,27 +224,28 @@ def _only_links(element: Any, site: str) -> bool:
     rest = whole
     for text in texts:
         rest = rest.replace(text, " ", 1)
-    return bool(_LABEL.match(rest.strip()))
+    rest = rest.strip()
+    return len(rest) <= _LABEL_CHARS and bool(_LABEL.match(rest))
 
 
 def _is_prompt(element: Any) -> bool:
     text = _text(element)
-    return element.tag in ("p", "head") and word_count(text) <= _PROMPT_WORDS and bool(_PROMPT.search(text))
+    return element.tag in ("p", "head") and _within(text, _PROMPT_WORDS) and bool(_PROMPT.search(text))
 
 
 def _is_call(element: Any) -> bool:
     text = _text(element)
-    return word_count(text) <= _CALL_WORDS and bool(_CALL.search(text))
+    return _within(text, _CALL_WORDS) and bool(_CALL.search(text))
 
 
 def _is_credit(element: Any) -> bool:
     text = _text(element)
-    return element.tag == "p" and word_count(text) <= _CREDIT_WORDS and bool(_CREDIT.search(text) or _AD.search(text))
+    return element.tag == "p" and _within(text, _CREDIT_WORDS) and bool(_CREDIT.search(text) or _AD.search(text))
 
 
 def _is_meta(element: Any) -> bool:
     text = _text(element)
-    return element.tag == "p" and word_count(text) < _META_WORDS and not _SENTENCE_END.search(text) and bool(_META.search(text))
+    return element.tag == "p" and _within(text, _META_WORDS - 1) and not _SENTENCE_END.search(text) and bool(_META.search(text))
 
 
 def _scrap(element: Any) -> bool:
@@ -246,7 +254,7 @@ def _scrap(element: Any) -> bool:
     if element.tag == "head":
         return True
     text = _text(element)
-    return element.tag == "p" and word_count(text) < _TRAILING_WORDS and not _SENTENCE_END.search(text)
+    return element.tag == "p" and _within(text, _TRAILING_WORDS - 1) and not _SENTENCE_END.search(text)
 
 
 def prune_text(body: Any, url: str | None = None) -> None:
