@@ -244,7 +244,7 @@ def test_a_headline_the_title_holds_is_not_repeated_above_the_text():
 
 
 def test_hostile_blocks_are_read_in_linear_time():
-    # a label test that backtracked took hours on 50,000 spaces between a link and a letter
+    # patterns that backtrack would take minutes on runs like these
     blank = " " * 50_000
-    got = pruned(f"<p>{LONG}</p><p><ref target='/a'>Millford budget news</ref>{blank}x</p><p>{'!' * 50_000}</p><p>{LONG}</p>")
+    got = pruned(f"<p>{LONG}</p><p><ref target='/a'>Millford budget news</ref>!{blank}x</p><p>{'!' * 50_000}</p><p>{LONG}</p>")
     assert "Millford budget news" in got and got.endswith(LONG)
