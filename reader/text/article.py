@@ -377,12 +377,21 @@ def _markdown(body: Any) -> str:
 
 
 _SPACES = re.compile(r"\s+")
+_HTML_ONLY = {"#sub", "#sup", "#u"}  # trafilatura writes these as HTML tags in Markdown
 
 
 def _tidy(body: Any) -> None:
     """Fold the page's own line breaks and indentation out of the text (code
     keeps them): an indented line would read as a Markdown code block, and a
-    link in it as its raw text and address."""
+    link in it as its raw text and address. Sub- and superscripts and
+    underlining, which Markdown has not, become plain text rather than raw
+    HTML tags shown as such."""
+    from lxml import etree
+
+    for element in body.iter("hi"):
+        if element.get("rend") in _HTML_ONLY:
+            element.tag = "unwrapped"
+    etree.strip_tags(body, "unwrapped")
     for element in body.iter():
         in_code = element.tag == "code" or any(ancestor.tag == "code" for ancestor in element.iterancestors())
         if element.text and not in_code:

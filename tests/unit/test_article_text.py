@@ -91,6 +91,15 @@ def test_a_page_indented_in_its_source_reads_as_text_not_code():
     assert "    return 1" in text, "code keeps its indentation"
 
 
+def test_sub_and_superscripts_read_as_text_not_as_tags():
+    from reader.text.markdown import render
+
+    paragraph = f"<p>{LONG} Water is H<sub>2</sub>O, the area 40 m<sup>2</sup>, and <u>this</u> is <b>bold</b>.</p>"
+    _, text = fulltext.main_text(f"<html><body><article><h1>Water</h1>{paragraph * 4}</article></body></html>", URL)
+    shown = render(text).text
+    assert "Water is H2O, the area 40 m2, and this is bold." in shown and "<" not in shown
+
+
 # -- the text trafilatura found, rule by rule ------------------------------------
 
 LONG = "The councils of the three towns will each pay a third of the cost of the barrier, and a joint board with two members from every town will decide when the gates close in a flood year."
