@@ -150,7 +150,8 @@ _CALL = re.compile(
     r"abonnier|jetzt (?:bestellen|registrieren|anmelden)|folgen sie uns|hier klicken|"
     r"abonnez-vous|inscrivez-vous|suivez-nous|suscr[ií]bete|s[ií]guenos|assine|inscreva-se|iscriviti|seguici|abbonati|"
     r"подписывайтесь|подпишитесь|"
-    r"©|\bcopyright\b|all rights reserved|alle rechte vorbehalten|tous droits réservés|derechos reservados|все права защищены",
+    r"©|\bcopyright\b|all rights reserved|alle rechte vorbehalten|tous droits réservés|derechos reservados|все права защищены|"
+    r"^\W*(?:tags?|topics?|filed under|categories|kategorien|themen|schlagw[öo]rter|abgelegt unter|mots-cl[ée]s|cat[ée]gories|etiquetas|temas|теги|рубрик[аи])\s*:",
     re.IGNORECASE,
 )
 # Anywhere in the text: a short block that asks the reader to subscribe, follow or support.

@@ -155,7 +155,8 @@ def test_a_prompt_goes_anywhere_and_a_quote_with_the_same_words_stays():
 def test_scraps_and_calls_trailing_the_article_go_and_its_last_sentence_stays():
     got = pruned(
         f"<p>{LONG}</p><p>The company declined to comment.</p>"
-        "<p>Photo: Jane Archer / Valley Courier</p><p>Follow us on Instagram</p><p>© 2026 Valley Courier. All rights reserved.</p>"
+        "<p>Photo: Jane Archer / Valley Courier</p><p>Follow us on Instagram</p><p>Tags: flood, Aldern, Millford</p>"
+        "<p>© 2026 Valley Courier. All rights reserved.</p>"
         '<head rend="h2">More from the valley</head>'
     )
     assert got.endswith("The company declined to comment.")
