@@ -201,8 +201,14 @@ def _text(element: Any) -> str:
 
 
 def _site(url: str | None) -> str:
+    """The registered name of a link's host: "bbc.co.uk" of news.bbc.co.uk, "example.org" of www.example.org."""
     host = (urlsplit(url).hostname or "") if url else ""
-    return ".".join(host.removeprefix("www.").split(".")[-2:])
+    labels = host.split(".")
+    if host.replace(".", "").isdigit() or ":" in host:  # an address, not a name
+        return host
+    # under a country's own second level (co.uk, com.br, ne.jp) the name has three labels
+    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and len(labels[-2]) <= 3 else 2
+    return ".".join(labels[-keep:])
 
 
 def _same_site(target: str | None, site: str) -> bool:

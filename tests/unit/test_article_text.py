@@ -258,3 +258,18 @@ def test_hostile_blocks_are_read_in_linear_time():
     blank = " " * 50_000
     got = pruned(f"<p>{LONG}</p><p><ref target='/a'>Millford budget news</ref>!{blank}x</p><p>{'!' * 50_000}</p><p>{LONG}</p>")
     assert "Millford budget news" in got and got.endswith(LONG)
+
+
+@pytest.mark.parametrize(
+    ("page", "link", "same"),
+    [
+        ("https://www.bbc.co.uk/news/world", "https://news.bbc.co.uk/a", True),
+        ("https://www.bbc.co.uk/news/world", "https://www.theguardian.co.uk/b", False),
+        ("https://www.example.org/x", "https://edition.example.org/c", True),
+        ("https://www.example.org/x", "/relative/d", True),
+        ("https://www.example.org/x", "https://example.com/e", False),
+        ("http://127.0.0.1:8000/x", "http://127.0.0.2:8000/f", False),
+    ],
+)
+def test_a_link_into_the_same_site(page: str, link: str, same: bool):
+    assert article._same_site(link, article._site(page)) is same
