@@ -25,6 +25,7 @@ Markdown code blocks.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -69,17 +70,19 @@ def _text_length(element: Any) -> int:
     return sum(len(piece.strip()) for piece in element.itertext())
 
 
-def _tokens(element: Any) -> list[str]:
-    tokens = f"{element.get('class') or ''} {element.get('id') or ''}".split()
-    return [token for token in tokens if not _MODIFIER.match(token)]
-
-
 def _named(element: Any) -> str:
     """What an element's tag, role, class or id says it is: "comments", "boilerplate" or ""."""
     if element.tag in _ROLE_TAGS or (element.get("role") or "").lower() in _ROLE_ATTRIBUTE:
         return "boilerplate"
-    tokens = _tokens(element)
-    if element.tag in _SECTION_TAGS and any(_COMMENTS.search(token) for token in tokens):
+    names = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return _named_by(names, element.tag in _SECTION_TAGS) if names.strip() else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _named_by(names: str, section: bool) -> str:
+    """What a class and id say (a page repeats the same few many times)."""
+    tokens = [token for token in names.split() if not _MODIFIER.match(token)]
+    if section and any(_COMMENTS.search(token) for token in tokens):
         return "comments"
     return "boilerplate" if any(_ROLE.search(token) for token in tokens) else ""
 
