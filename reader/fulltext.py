@@ -28,6 +28,7 @@ import yaml
 from reader import http
 from reader.model import word_count
 from reader.sanitize import clean_line
+from reader.text import article
 
 TIMEOUT_S = 15.0
 MAX_BYTES = 8 * 1024 * 1024  # after decompression
@@ -79,23 +80,10 @@ def fetch(url: str, timeout: float = TIMEOUT_S, max_bytes: int = MAX_BYTES) -> h
 
 
 def extract(html: bytes | str, url: str | None = None) -> str:
-    """The main text of a page as Markdown ("" when there is none).
-
-    trafilatura with comments left out (they are not the article); tables
-    and links kept, images reduced to their alt text by the renderer."""
-    import trafilatura  # heavy: only when a full text is asked for
-
-    text = trafilatura.extract(
-        html,
-        url=url,
-        output_format="markdown",
-        include_comments=False,
-        include_tables=True,
-        include_links=True,
-        include_images=False,
-        deduplicate=False,
-    )
-    return (text or "").strip()
+    """The main text of a page as Markdown ("" when there is none): trafilatura
+    with comments left out, tables and links kept, and the boilerplate it
+    keeps taken out (:mod:`reader.text.article`) unless that leaves too little."""
+    return article.main_markdown(html, url, enough=MIN_WORDS)
 
 
 def title_of(html: bytes | str) -> str:
@@ -111,11 +99,12 @@ def title_of(html: bytes | str) -> str:
 def main_text(html: bytes | str, url: str | None = None) -> tuple[str, str]:
     """(title, article as Markdown) of a fetched page: what ``F`` keeps and
     what ``python -m reader.bench extract`` scores. A first heading that
-    repeats the title is dropped: the title is shown above the text."""
+    repeats the title (or is the title without the site's name) is dropped:
+    the title is shown above the text."""
     markdown = extract(html, url)
     title = title_of(html)
     first, _, rest = markdown.partition("\n")
-    if title and first.startswith("#") and first.lstrip("# ").strip() == title:
+    if title and first.startswith("#") and article.repeats_title(first.lstrip("# "), title):
         markdown = rest.strip()
     return title, markdown
 

@@ -125,9 +125,11 @@ def run_snippets(folder: Path, extractors: dict[str, Callable[[bytes, str | None
     """Score on a folder in the format of trafilatura's evaluation
     (``expected.json``: ``{file: {"url", "with": [...], "without": [...]}}``,
     pages in ``pages/``): a «with» snippet found is a true positive, missed a
-    false negative; a «without» snippet found a false positive (spaces folded)."""
+    false negative; a «without» snippet found a false positive (spaces folded).
+    A page is answered when the extractor found any text on it."""
     expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
     counts = {name: [0, 0, 0] for name in extractors}
+    answered = dict.fromkeys(extractors, 0)
     for name_of_page, item in sorted(expected.items()):
         path = folder / "pages" / name_of_page
         data = path.read_bytes()
@@ -137,6 +139,7 @@ def run_snippets(folder: Path, extractors: dict[str, Callable[[bytes, str | None
                 text = _spaced(extract(html, item.get("url")))
             except Exception:
                 text = ""
+            answered[name] += bool(text.strip())
             tally = counts[name]
             for snippet in item.get("with", []):
                 tally[0 if _spaced(snippet) in text else 2] += 1
@@ -145,7 +148,16 @@ def run_snippets(folder: Path, extractors: dict[str, Callable[[bytes, str | None
     for name, (tp, fp, fn) in counts.items():
         precision, recall = tp / (tp + fp) if tp + fp else 0.0, tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        out[name] = {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
+        out[name] = {
+            "precision": precision,
+            "recall": recall,
+            "f1": f1,
+            "tp": tp,
+            "fp": fp,
+            "fn": fn,
+            "answered": answered[name],
+            "pages": len(expected),
+        }
     return out
 
 
@@ -166,7 +178,10 @@ def main(args: list[str]) -> int:
     if (options.dir / "expected.json").is_file():
         by_name = run_snippets(options.dir, {"reader": shown_text, "trafilatura alone": trafilatura_alone})
         for name, score in by_name.items():
-            print(f"{name:<18} precision {score['precision']:.3f}  recall {score['recall']:.3f}  F1 {score['f1']:.3f}")
+            print(
+                f"{name:<18} precision {score['precision']:.3f}  recall {score['recall']:.3f}  F1 {score['f1']:.3f}  "
+                f"(tp {score['tp']}, fp {score['fp']}, fn {score['fn']}; answered {score['answered']} of {score['pages']} pages)"
+            )
         return 0
     try:
         result = run(options.dir, say=lambda m: print(m, file=sys.stderr))
