@@ -54,7 +54,8 @@ async def settle(app: ReaderApp) -> None:
     """Until the workers started by what was done, the messages they posted to
     the main screen, and the workers those started in turn, are done."""
     for _ in range(3):
-        await app.workers.wait_for_complete()
+        # A search cancelled by the one after it ends as cancelled: done too.
+        await asyncio.gather(*(worker.wait() for worker in list(app.workers)), return_exceptions=True)
         handled = asyncio.Event()
         app.main.call_later(handled.set)  # after every message already in its queue (one queue, in order)
         await handled.wait()
