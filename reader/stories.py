@@ -32,7 +32,7 @@ from reader.text import lemmas
 if TYPE_CHECKING:
     import numpy as np
 
-VERSION = "stories-5"  # 5: write-ups apart, by their names and words
+VERSION = "stories-6"  # 5: write-ups apart, by their names and words; 6: a story within STORY_DAYS and STORY_MEMBERS
 WINDOW_DAYS = 3  # 72 hours, in days: dates are days
 LEAD_WORDS = 60  # words of the body a copy is compared on
 SHINGLE = 3

@@ -40,6 +40,11 @@ CREATE INDEX story_members ON story_of(story);
 
 _CANDIDATES = "SELECT DISTINCT rowid FROM story_keys WHERE span IN ({spans}) AND key IN ({keys})"  # the key table alone: most find none
 SPAN_DAYS = 28  # the days a copy may be in (seven) are in one span three times in four, in two else
+# A story is one event: its articles within STORY_DAYS of each other, and at most STORY_MEMBERS of them. Links
+# are pairwise, so without these a chain of look-alikes (a daily briefing that opens the same way every day)
+# would join for months into one story, hiding news, and every join would rename all of its members.
+STORY_DAYS = 2 * WINDOW_DAYS
+STORY_MEMBERS = 500
 
 COPY, TOLD_APART = 0, 1  # how two articles are linked
 # The articles sharing enough of an article's names within the days, with how many names each has.
@@ -84,7 +89,7 @@ def join(tx: sqlite3.Connection, rowid: int, article_id: str, marks: Marks | Non
         int(r[0]) for r in tx.execute(_CANDIDATES.format(spans=",".join("?" * len(spans)), keys=",".join("?" * len(keys))), (*spans, *keys))
     ]
     marked = (
-        tx.execute(f"SELECT rowid, day, lead, lead_size FROM story_marks WHERE rowid IN ({','.join('?' * len(found))})", found)
+        tx.execute("SELECT rowid, day, lead, lead_size FROM story_marks WHERE rowid IN (SELECT value FROM json_each(?))", (_ids(found),))
         if found
         else ()
     )
@@ -128,9 +133,31 @@ def _link(tx: sqlite3.Connection, rowid: int, linked: Sequence[int], how: int) -
     if not linked:
         return
     tx.executemany("INSERT OR IGNORE INTO story_links VALUES (?,?,?)", [p for o in linked for p in ((rowid, o, how), (o, rowid, how))])
-    stories = sorted({str(r[0]) for r in tx.execute(f"SELECT story FROM story_of WHERE rowid IN ({','.join('?' * len(linked))})", linked)})
-    members = {rowid} | {int(r[0]) for s in stories for r in tx.execute("SELECT rowid FROM story_of WHERE story=?", (s,))}
-    _name(tx, sorted(members))
+    stories = sorted(
+        {str(r[0]) for r in tx.execute("SELECT story FROM story_of WHERE rowid IN (SELECT value FROM json_each(?))", (_ids(linked),))}
+    )
+    members, days = {rowid}, _days(tx, [rowid])
+    for story in stories:  # each story the article reports, while the whole stays within STORY_DAYS
+        theirs = [int(r[0]) for r in tx.execute("SELECT rowid FROM story_of WHERE story=?", (story,))]
+        if len(members) + len(theirs) > STORY_MEMBERS:
+            continue
+        both = days + _days(tx, theirs)
+        if both and max(both) - min(both) > STORY_DAYS:
+            continue
+        members.update(theirs)
+        days = both
+    if len(members) > 1:
+        _name(tx, sorted(members))
+
+
+def _ids(rowids: Sequence[int]) -> str:
+    """Rowids as one JSON parameter (``json_each``): no limit on how many."""
+    return "[" + ",".join(str(int(r)) for r in rowids) + "]"
+
+
+def _days(tx: sqlite3.Connection, rowids: Sequence[int]) -> list[int]:
+    rows = tx.execute("SELECT day FROM story_marks WHERE rowid IN (SELECT value FROM json_each(?)) AND day IS NOT NULL", (_ids(rowids),))
+    return [int(r[0]) for r in rows]
 
 
 def _unlink(tx: sqlite3.Connection, rowid: int, how: int) -> None:
@@ -178,11 +205,11 @@ def _split(tx: sqlite3.Connection, story: str) -> None:
 
 def _name(tx: sqlite3.Connection, members: Sequence[int]) -> None:
     """Members of one story named after the earliest of them."""
-    marks = ",".join("?" * len(members))
+    ids = _ids(members)
     first = tx.execute(
-        f"SELECT id, rowid FROM articles WHERE rowid IN ({marks}) ORDER BY date, at, id, rowid LIMIT 1", list(members)
+        "SELECT id, rowid FROM articles WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY date, at, id, rowid LIMIT 1", (ids,)
     ).fetchone()
-    tx.execute(f"UPDATE story_of SET story=?, first=? WHERE rowid IN ({marks})", (first[0], first[1], *members))
+    tx.execute("UPDATE story_of SET story=?, first=? WHERE rowid IN (SELECT value FROM json_each(?))", (first[0], first[1], ids))
 
 
 class Stories:

@@ -15,6 +15,7 @@ import pytest
 from reader import indexing, stories
 from reader.library import Library
 from reader.store import Index
+from reader.store import stories as store_stories
 from tests.conftest import TESTS
 
 STORIES = TESTS / "data" / "stories"
@@ -115,3 +116,27 @@ def test_far_apart_in_time_is_never_one_event() -> None:
     assert not stories.same_event(near[0], near[2])  # four days: past 72 hours
     undated = stories.marks("", norm, "t")
     assert not stories.same_event(undated, undated)
+
+
+def test_a_lead_said_every_day_is_no_story_of_months(tmp_path: Path, data_dir: Path) -> None:
+    """A daily briefing that opens the same way each day links each day to the
+    next: the chain stops where a story would span more than STORY_DAYS."""
+    lead = (
+        "Доброе утро. Это ежедневная сводка новостей экономики Центральной Азии: главные события дня, "
+        "курсы валют, сделки и решения правительств, собранные редакцией для читателей рассылки каждое утро. "
+    ) * 2
+    folder = tmp_path / "daily"
+    folder.mkdir()
+    for day in range(1, 31):
+        (folder / f"day{day:02d}.md").write_text(
+            f"---\nid: day{day:02d}\ntitle: Сводка за {day} ноября\ndate: 2026-11-{day:02d}\nlang: ru\n---\n\n{lead}\n\nСобытие номер {day}.\n",
+            encoding="utf-8",
+        )
+    with Library([folder], data_dir) as library:
+        library.refresh()
+        found = library.stories()
+    assert sum(len(s.ids) for s in found) == 30
+    assert len(found) >= 30 // (store_stories.STORY_DAYS + 1)
+    for story in found:
+        days = sorted(int(i[3:]) for i in story.ids)
+        assert days[-1] - days[0] <= store_stories.STORY_DAYS, story.ids
