@@ -162,11 +162,22 @@ def _feeds_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("target", nargs="?", metavar="URL|NAME|FILE")
     parser.add_argument("--name")
     parser.add_argument("--tag", action="append", default=[], dest="tags")
-    parser.add_argument("--max-items", type=int, metavar="N", help="keep at most N items (bookmarked ones always stay)")
-    parser.add_argument("--keep-days", type=int, metavar="N", help="keep items N days (bookmarked ones always stay)")
+    parser.add_argument("--max-items", type=_at_least_one, metavar="N", help="keep at most N items (bookmarked ones always stay)")
+    parser.add_argument("--keep-days", type=_at_least_one, metavar="N", help="keep items N days (bookmarked ones always stay)")
     parser.add_argument("--full-text", action="store_true", help="fetch the full article of every new item")
     parser.add_argument("--anyway", action="store_true", help="subscribe even if the feed cannot be had now (down, 404, no answer)")
     parser.add_argument("--json", action="store_true")
+
+
+def _at_least_one(text: str) -> int:
+    """A count of items or days: a whole number, 1 or more (0 or less would keep nothing, or be read as no limit)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is less than 1")
+    return value
 
 
 def _fetch_arguments(parser: argparse.ArgumentParser) -> None:

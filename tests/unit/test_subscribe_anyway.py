@@ -79,3 +79,17 @@ def test_the_library_says_unavailable_and_subscribes_on_request(down: dict[str, 
         assert library.subscribe(down["500"]) == (False, down["500"])
         [feed] = library.feeds()
         assert feed.name == "localhost" or feed.name == "127.0.0.1"
+
+
+@pytest.mark.parametrize(
+    ("given", "said"), [("0", "0 is less than 1"), ("-5", "-5 is less than 1"), ("ten", "'ten' is not a whole number")]
+)
+def test_a_retention_of_nothing_is_refused_before_anything_is_subscribed(
+    given: str, said: str, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"http://127.0.0.1:{_closed_port()}/feed.xml"
+    for option in ("--max-items", "--keep-days"):
+        assert cli.main(["feeds", "add", url, "--anyway", f"{option}={given}"]) == 2
+        assert capsys.readouterr().err.strip() == f"reader: error: argument {option}: {said}"
+    with Library(data_dir=data_dir) as library:
+        assert library.feeds() == []
