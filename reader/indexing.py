@@ -33,7 +33,7 @@ from reader.store.items import Items
 # What storing and reading a feed's items imports when it first needs it
 # (this module's imports are lazy where the CLI's start would pay for them):
 # imported once, in the fork server the fetch's workers are forked from.
-WORKER_IMPORTS = (__name__, "fastfeedparser", "dateutil.parser", "pyromark", "numpy", "py3langid.langid")
+WORKER_IMPORTS = ("reader.lifeline", __name__, "fastfeedparser", "dateutil.parser", "pyromark", "numpy", "py3langid.langid")
 
 Known = tuple[int, int]  # a file's size and mtime (ns), an item's size and stamp, when it was read
 

@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from concurrent.futures import CancelledError, Future
 from concurrent.futures.process import BrokenProcessPool
@@ -229,3 +233,47 @@ def test_bytes_indexed_already_by_another_process_keep_their_rows(tmp_path: Path
     retold = (read[0], dataclasses.replace(read[1], hash="another text"), read[2], read[3])
     index.apply({str(path): str(tmp_path)}, stat, [retold])
     assert index.rowid_of(read[1].article.id) not in (None, first)
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
+def test_the_fork_server_and_its_workers_leave_with_a_killed_fetch() -> None:
+    """``reader fetch`` killed with SIGKILL once its workers were up: the fork
+    server and the workers it forked leave too, not linger under PID 1."""
+    script = (
+        "import time\n"
+        "from reader.indexing import _forked_pool\n"
+        "pool = _forked_pool(1)\n"
+        "pool.submit(time.sleep, 0).result()\n"
+        "print('up', flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    process = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None and process.stdout.readline().strip() == "up"
+        servers = [p for p in _children(process.pid) if b"forkserver" in Path(f"/proc/{p}/cmdline").read_bytes()]
+        assert len(servers) == 1
+        workers = _children(servers[0])
+        assert workers, "the worker was forked from the fork server"
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    deadline = time.monotonic() + 20
+    while any(Path(f"/proc/{p}").exists() for p in (*servers, *workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [p for p in (*servers, *workers) if Path(f"/proc/{p}").exists()]
+    for pid in left:  # not to leave them to the next test
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
