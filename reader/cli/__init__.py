@@ -170,6 +170,8 @@ def _run(args: argparse.Namespace, given: Globals, err: Console) -> int:
     command = COMMANDS[args.command]
     args.config_file = given.config  # a command that reads the config (a fetch's alert_command)
     with library:
+        for line in library.said:
+            say(err, f"reader: {line}")
         for warning in library.warnings:
             warn(err, warning)
         if command.refresh:

@@ -119,6 +119,11 @@ class Library:
         return self.session.warnings
 
     @property
+    def said(self) -> list[str]:
+        """What opening the data dir did that the user should know of (a data dir of an older version moved in)."""
+        return self.session.said
+
+    @property
     def index(self) -> Index:
         return self.session.index
 

@@ -83,6 +83,7 @@ class Session:
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
         self.warnings: list[str] = []
+        self.said: list[str] = []  # what opening did that the user should know of (not a problem)
         self.readonly = False
         self.full = False  # read-only because the disk is full
         self.writer = Writer()
@@ -128,9 +129,10 @@ class Session:
                 except (sqlite3.Error, OSError) as error:  # what was moved stays moved; the rest next time
                     if not is_disk_full(error, self.data_dir):
                         raise
-                    moved = f"{self.data_dir}: the disk is full; fetched files not moved into {ITEMS} yet"
+                    warn(f"{self.data_dir}: the disk is full; fetched files not moved into {ITEMS} yet")
+                    moved = None
                 if moved is not None:
-                    warn(moved)
+                    self.said.append(clean_line(moved))
                 self.state = self.state_w.sibling()
                 self.index, self.queries = self.index_w.sibling(), self.index_w.sibling()
                 for reads in {id(i): i for i in (self.index, self.queries)}.values():

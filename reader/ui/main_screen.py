@@ -90,6 +90,8 @@ class MainScreen(Following):
         self._show_found(Found(everything), everything)  # the first paint: one row an article, until the search below folds stories
         self.call_after_refresh(self.run_search, True)
         self.query_one(ArticleList).focus()
+        for line in self.library.said:
+            self.notify(line, timeout=12)
         for warning in self.library.warnings:
             self.notify(warning, severity="warning", timeout=8)
         self.call_after_refresh(self.refresh_library)  # the first paint comes first
