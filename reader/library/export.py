@@ -24,14 +24,13 @@ import unicodedata
 from pathlib import Path
 
 from reader import corpus
-from reader.feeds.write import atomic_write
+from reader.feeds.write import ITEM_FILE, atomic_write
 from reader.library.session import Session
 from reader.library.sources import Sources
 from reader.model import Exported, ReaderError
 
 MANIFEST = ".reader-export.json"
 NAME_CHARS = 80  # a folder's name at most (file systems allow 255 bytes)
-_ITEM = re.compile(r"[0-9a-f]{16}\.md")
 _SOURCE_LINE = re.compile(r'^source: (".*")$', re.MULTILINE)
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 
@@ -136,7 +135,7 @@ def _earlier_export(target: Path) -> set[str]:
 def _inside(name: str) -> bool:
     """A name a manifest may list: a file in a folder of the export, never elsewhere."""
     parts = Path(name).parts
-    return len(parts) == 2 and not Path(name).is_absolute() and ".." not in parts and _ITEM.fullmatch(parts[1]) is not None
+    return len(parts) == 2 and not Path(name).is_absolute() and ".." not in parts and ITEM_FILE.fullmatch(parts[1]) is not None
 
 
 def _manifest(files: list[str]) -> bytes:

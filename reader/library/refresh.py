@@ -100,9 +100,9 @@ class Refresher:
         return report
 
     def _fetched_item(self, path: str) -> bool:
-        """Whether a file is a fetched item (its notes are routine facts about
-        someone else's feed, kept with the feed), not a file of the user's."""
-        return Path(path).parent.parent == self.session.data_dir / "feeds"
+        """Whether an article is a fetched item (its notes are routine facts
+        about someone else's feed, kept with the feed), not a file of the user's."""
+        return self.session.documents.is_item(path)
 
     def _as_item(self, warning: Warning_) -> Warning_:
         """A note on a fetched item, naming it as the reader shows it (its
