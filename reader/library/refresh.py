@@ -57,11 +57,16 @@ class Refresher:
         walked = list(roots if roots is not None else self.sources.scope())
         root_of: dict[str, str] = {}
         stat: dict[str, tuple[int, int]] = {}
-        feeds = [r for r in walked if self.sources.feed_folder(r)]
-        listed = self.session.items.listing([Path(r).name for r in feeds]) if feeds else {}
-        for root in walked:
-            if root in feeds:  # a feed's items, in items.db
-                for item_id, size, stamp in listed[Path(root).name]:
+        index = self.session.index
+        applied = index.applied()  # read first: a write by anyone from now on, and the items are not marked in line
+        feeds = {r for r in walked if self.sources.feed_folder(r)}
+        feeds_key = "\n".join(sorted(feeds))
+        in_line = bool(feeds) and index.items_in_line(feeds_key, self.session.items.token())
+        listed = None if in_line or not feeds else self.session.items.listing([Path(r).name for r in feeds])
+        looked = [r for r in walked if r not in feeds or not in_line]  # the roots whose files are compared
+        for root in looked:
+            if listed is not None and root in feeds:  # a feed's items, in items.db
+                for item_id, size, stamp in listed.items[Path(root).name]:
                     path = f"{root}{os.sep}{item_id}.md"
                     root_of[path], stat[path] = root, (size, stamp)
                 continue
@@ -69,18 +74,22 @@ class Refresher:
             report.warnings += warnings
             for f in files:
                 root_of[f.path], stat[f.path] = root, (f.size, f.mtime_ns)
-        report.seen = len(root_of)
-        known = self.session.index.files(walked)
+        report.seen = len(root_of) + (index.file_count(sorted(feeds)) if in_line else 0)
+        known = index.files(looked)
         todo = [p for p in root_of if (old := known.get(p)) is None or (old.size, old.mtime_ns) != stat[p]]
         removed = [p for p in known if p not in root_of]
         executor = indexing.reading_pool() if pool and len(todo) >= PARALLEL_FROM else None
+        counts: list[int] = []  # each write's count (see Index.applied): this refresh's alone when they follow on
         try:
             if progress:
                 progress(0, len(todo))
             if removed:
-                self.session.write(lambda: self.session.index_w.apply(root_of, stat, [], removed=removed)).result()
+                counts.append(self.session.write(lambda: self.session.index_w.apply(root_of, stat, [], removed=removed)).result())
                 report.removed += len(removed)
-            self._read(todo, known, root_of, stat, report, executor, progress, prepared or {})
+            self._read(todo, known, root_of, stat, report, executor, progress, prepared or {}, counts)
+            if listed is not None and counts == list(range(applied + 1, applied + 1 + len(counts))):
+                done = applied + len(counts)
+                self.session.write(lambda: self.session.index_w.mark_items_in_line(feeds_key, listed.token, done)).result()
         except sqlite3.OperationalError as error:
             # Each batch is one transaction: what was written stays, the
             # batch in hand is rolled back, and the index stays usable.
@@ -122,6 +131,7 @@ class Refresher:
         executor: ProcessPoolExecutor | None,
         progress: Progress | None,
         prepared: Mapping[str, tuple[Known, Prepared]],
+        counts: list[int],
     ) -> None:
         usable = {p for p in todo if p in prepared and prepared[p][0] == stat[p]}  # unchanged since read
         rest = [p for p in todo if p not in usable]
@@ -138,7 +148,8 @@ class Refresher:
         done = 0
 
         def flush() -> None:
-            self.session.write(lambda: self.session.index_w.apply(root_of, stat, list(batch), list(touched))).result()
+            if batch or touched:
+                counts.append(self.session.write(lambda: self.session.index_w.apply(root_of, stat, list(batch), list(touched))).result())
 
         last_root = ""
         for path, item, digest, note in results:

@@ -137,10 +137,16 @@ def copy_into(path: Path, target: sqlite3.Connection) -> None:
 
 
 def run_script(conn: sqlite3.Connection, script: str) -> None:
-    """Statements one by one: ``executescript`` would commit the transaction."""
-    for statement in script.split(";"):
-        if statement.strip():
-            conn.execute(statement)
+    """Statements one by one: ``executescript`` would commit the transaction.
+    (A trigger's body holds statements of its own: a piece that is no whole
+    statement yet takes the next one with it.)"""
+    statement = ""
+    for piece in script.split(";"):
+        statement += piece + ";"
+        if sqlite3.complete_statement(statement):
+            if statement.strip(" \n;"):
+                conn.execute(statement)
+            statement = ""
 
 
 def remove_db(path: Path) -> None:
@@ -173,8 +179,9 @@ class FileLock:
 
 
 @contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    conn.execute("BEGIN IMMEDIATE")
+def transaction(conn: sqlite3.Connection, begin: str = "BEGIN IMMEDIATE") -> Iterator[sqlite3.Connection]:
+    """A write transaction (``begin="BEGIN"``: a read of one snapshot)."""
+    conn.execute(begin)
     try:
         yield conn
     except BaseException:

@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import sqlite3
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -200,11 +200,14 @@ class Index(MentionTables, stories.Stories, Db):
     def files(self, roots: Sequence[str]) -> dict[str, FileState]:
         """What the index knows of the files under these roots."""
         out: dict[str, FileState] = {}
-        for start in range(0, len(roots), 10_000):
-            part = list(roots[start : start + 10_000])
+        for part in _parts(roots):
             rows = self._rows(f"SELECT path, size, mtime_ns, hash, article FROM files WHERE root IN ({','.join('?' * len(part))})", part)
             out.update({str(p): FileState(int(s), int(m), str(h), a if a is None else int(a)) for p, s, m, h, a in rows})  # type: ignore[call-overload]
         return out
+
+    def file_count(self, roots: Sequence[str]) -> int:
+        """How many files the index knows in these roots."""
+        return sum(self._int(f"SELECT count(*) FROM files WHERE root IN ({','.join('?' * len(part))})", part) for part in _parts(roots))
 
     def roots(self) -> dict[str, int]:
         """Every root the index holds articles of, with their counts."""
@@ -231,10 +234,12 @@ class Index(MentionTables, stories.Stories, Db):
         indexed: Iterable[tuple[str, Indexed | None, str, str | None]],
         touched: Iterable[str] = (),
         removed: Iterable[str] = (),
-    ) -> None:
+    ) -> int:
         """Write one batch in one transaction. ``indexed``: (path, article or
-        None when unloadable, hash, note); ``root_of``: each path's root."""
+        None when unloadable, hash, note); ``root_of``: each path's root.
+        Returns the count of such writes (see :meth:`applied`), this one's."""
         with self.write() as tx:
+            count = _count_applied(tx)
             for path in removed:
                 self._drop_file(tx, path)
             for path in touched:
@@ -256,15 +261,46 @@ class Index(MentionTables, stories.Stories, Db):
                 rowid = None if item is None else self._insert(tx, root_of[path], item)
                 size, mtime = stat[path]
                 tx.execute("INSERT INTO files VALUES (?,?,?,?,?,?,?)", (path, root_of[path], size, mtime, digest, rowid, note))
+        return count
 
     def drop_root(self, root: str) -> int:
         """Forget every file of a root; returns how many articles went."""
         with self.write() as tx:
+            _count_applied(tx)
             paths = [str(r[0]) for r in tx.execute("SELECT path FROM files WHERE root=?", (root,))]
             gone = tx.execute("SELECT count(*) FROM articles WHERE root=?", (root,)).fetchone()[0]
             for path in paths:
                 self._drop_file(tx, path)
         return int(gone)
+
+    # -- fetched items in line ---------------------------------------------------
+    # Listing a million fetched items takes seconds; what changed them draws a
+    # new token in items.db. After a refresh that listed every feed of a
+    # scope and wrote all it found, the index keeps that token with its count
+    # of writes: while both are the same, the items need not be listed.
+
+    def applied(self) -> int:
+        """How many times files were written or dropped (:meth:`apply`, :meth:`drop_root`)."""
+        rows = self._rows("SELECT value FROM meta WHERE key='applied'")
+        return int(rows[0][0]) if rows else 0  # type: ignore[call-overload]
+
+    def items_in_line(self, feeds: str, token: int | None) -> bool:
+        """Whether the fetched items of ``feeds`` (a key of their roots) are
+        indexed as they were at ``token``, and nothing was written since."""
+        rows = self._rows("SELECT value FROM meta WHERE key='items_in_line'")
+        return token is not None and bool(rows) and json.loads(str(rows[0][0])) == [feeds, token, self.applied()]
+
+    def mark_items_in_line(self, feeds: str, token: int | None, applied: int) -> None:
+        """Say so, unless anything was written since the count ``applied``."""
+        if token is None:
+            return
+        value = json.dumps([feeds, token, applied])
+        with self.lock:
+            if self._rows("SELECT value FROM meta WHERE key='items_in_line'") == [(value,)]:
+                return  # a write would tell every reader the index changed
+            with self.write() as tx:
+                if _count_applied(tx, by=0) == applied:
+                    tx.execute("INSERT OR REPLACE INTO meta VALUES ('items_in_line', ?)", (value,))
 
     def _insert(self, tx: sqlite3.Connection, root: str, item: Indexed) -> int:
         a = item.article
@@ -456,6 +492,19 @@ class Index(MentionTables, stories.Stories, Db):
             for digest, error in failures:
                 tx.execute("INSERT OR REPLACE INTO extraction_failures VALUES (?,?,?)", (digest, version, error))
                 tx.execute("UPDATE articles SET extracted=? WHERE hash=?", (version, digest))
+
+
+def _parts(roots: Sequence[str]) -> Iterator[list[str]]:
+    for start in range(0, len(roots), 10_000):
+        yield list(roots[start : start + 10_000])
+
+
+def _count_applied(tx: sqlite3.Connection, by: int = 1) -> int:
+    """Count one more write of files (``by=0``: read the count)."""
+    if by:
+        tx.execute("INSERT INTO meta VALUES ('applied', ?) ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + ?", (by, by))
+    row = tx.execute("SELECT value FROM meta WHERE key='applied'").fetchone()
+    return int(row[0]) if row else 0
 
 
 def _list_row(r: Sequence[Any]) -> ListRow:

@@ -25,9 +25,10 @@ import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from reader.feeds.write import Retention, Staged, doomed
-from reader.store.db import Kept, connect
+from reader.store.db import Kept, connect, transaction
 
 ITEMS_MIGRATIONS: tuple[str, ...] = (
     """
@@ -36,8 +37,29 @@ ITEMS_MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX items_by_folder ON items(folder, id, size, stamp, date);
     CREATE TABLE full_texts(id TEXT PRIMARY KEY, fetched TEXT NOT NULL, data BLOB NOT NULL);
     """,
+    # A token drawn anew by every change to the items, whoever makes it: the
+    # index knows that nothing changed since it was last in line without
+    # listing them (a million items take seconds to list). Random, not a
+    # count: a restored copy of this file does not pass for a later state.
+    """
+    CREATE TABLE changes(token INTEGER NOT NULL);
+    INSERT INTO changes VALUES (random());
+    CREATE TRIGGER items_inserted AFTER INSERT ON items BEGIN UPDATE changes SET token = random(); END;
+    CREATE TRIGGER items_updated AFTER UPDATE ON items BEGIN UPDATE changes SET token = random(); END;
+    CREATE TRIGGER items_deleted AFTER DELETE ON items BEGIN UPDATE changes SET token = random(); END;
+    """,
 )
 Listed = tuple[str, int, int]  # an item's id, size and stamp
+
+
+class Listing(NamedTuple):
+    """Some folders' items, and the token of the items as they were listed
+    (None from a file of an older reader, read only)."""
+
+    token: int | None
+    items: dict[str, list[Listed]]  # folder -> its items
+
+
 _CHUNK = 500  # ids a statement at most (SQLite allows 32,766 variables; a few hundred keep each statement small)
 
 
@@ -98,20 +120,26 @@ class Items(Kept):
         """Items moved in from files (id, date, size, mtime, data), in one
         transaction; an id here already keeps its row. How many were new."""
         with self.write() as tx:
-            before = tx.total_changes
-            tx.executemany(
+            return tx.executemany(  # rows inserted, not counting what the triggers changed
                 "INSERT OR IGNORE INTO items(id, folder, date, size, stamp, data) VALUES (?,?,?,?,?,?)",
                 [(i, folder, d, size, stamp, data) for i, d, size, stamp, data in rows],
-            )
-            return tx.total_changes - before
+            ).rowcount
 
-    def listing(self, folders: Sequence[str]) -> dict[str, list[Listed]]:
-        """Each folder's items: id, size and stamp."""
+    def listing(self, folders: Sequence[str]) -> Listing:
+        """Each folder's items (id, size and stamp), with the token they were listed at, read together."""
         out: dict[str, list[Listed]] = {folder: [] for folder in folders}
-        for part in _chunks(list(folders)):
-            for folder, i, size, stamp in self._rows(f"SELECT folder, id, size, stamp FROM items WHERE folder IN ({_marks(part)})", part):
-                out[str(folder)].append((str(i), int(size), int(stamp)))  # type: ignore[call-overload]
-        return out
+        with self.lock, transaction(self.conn, "BEGIN") as tx:
+            for part in _chunks(list(folders)):
+                for folder, i, size, stamp in tx.execute(
+                    f"SELECT folder, id, size, stamp FROM items WHERE folder IN ({_marks(part)})", part
+                ):
+                    out[str(folder)].append((str(i), int(size), int(stamp)))
+            return Listing(_token(tx), out)
+
+    def token(self) -> int | None:
+        """Drawn anew by every change to the items (see :data:`ITEMS_MIGRATIONS`)."""
+        with self.lock:
+            return _token(self.conn)
 
     def data(self, item_id: str) -> bytes | None:
         rows = self._rows("SELECT data FROM items WHERE id=?", (item_id,))
@@ -148,6 +176,13 @@ class Items(Kept):
         with self.write() as tx:
             verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
             return tx.execute(f"{verb} INTO full_texts(id, fetched, data) VALUES (?,?,?)", (article_id, fetched, data)).rowcount
+
+
+def _token(conn: sqlite3.Connection) -> int | None:
+    try:
+        return int(conn.execute("SELECT token FROM changes").fetchone()[0])
+    except sqlite3.OperationalError:  # a file of an older reader, read only: no such table yet
+        return None
 
 
 def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:

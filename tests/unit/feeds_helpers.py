@@ -117,4 +117,4 @@ def stored(folder: Path, shelf: Items | None = None) -> dict[str, dict[str, Any]
 
 def stamps(folder: Path) -> dict[str, int]:
     """id -> stamp of every item a feed's folder holds (what the index compares, with the size)."""
-    return {i: stamp for i, _, stamp in shelf_for(folder).listing([folder.name])[folder.name]}
+    return {i: stamp for i, _, stamp in shelf_for(folder).listing([folder.name]).items[folder.name]}
