@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 
 from reader.library.session import Session
@@ -13,8 +13,9 @@ from reader.store import StoreError
 class Marks:
     """Bookmarks, notes and read state, saved in ``state.db`` through the writer."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, scope: Callable[[], list[str]]) -> None:
         self.session = session
+        self.scope = scope
 
     def row_of(self, article_id: str) -> ListRow | None:
         index = self.session.index
@@ -64,11 +65,17 @@ class Marks:
         return read, self.set_read([article_id], read)
 
     def bookmarks(self) -> list[Bookmark]:
-        """Each as the index shows its article now (a feed renamed, a title
-        changed), else as it was when bookmarked, marked missing."""
+        """Each as the library in view shows its article now (a feed renamed,
+        a title changed), else as it was when bookmarked; missing when
+        ``reader show ID`` cannot read it: neither in view nor a fetched
+        item kept in ``items.db`` (a removed feed's bookmarked item is)."""
         marks = self.session.state.bookmarks()
-        present = self.session.index.present(m[0] for m in marks)
-        return [Bookmark(i, *present.get(i, (t, d, s, u)), n, at, bool(read), i not in present) for i, t, d, s, u, n, at, read in marks]
+        present = self.session.index.present((m[0] for m in marks), self.scope())
+        kept = self.session.items.holding([m[0] for m in marks if m[0] not in present])
+        return [
+            Bookmark(i, *present.get(i, (t, d, s, u)), n, at, bool(read), i not in present and i not in kept)
+            for i, t, d, s, u, n, at, read in marks
+        ]
 
     def import_bookmarks(self, items: Iterable[Bookmark]) -> Future[int]:
         """Merge bookmarks: one already here keeps its own note and time."""
