@@ -116,6 +116,8 @@ def _feeds(library: Library, args: argparse.Namespace, err: Console) -> int:
 def _set_retention(library: Library, args: argparse.Namespace, err: Console) -> None:
     """``feeds set``: a feed's retention, each setting given changed (``none``: no limit)."""
     given = {key: _given(value) for key, value in (("max_items", args.max_items), ("keep_days", args.keep_days)) if value is not None}
+    if args.name is not None or args.tags or args.full_text or args.anyway:
+        raise UsageError("feeds set changes --max-items and --keep-days only")
     if not given:
         raise UsageError("feeds set needs --max-items N or --keep-days N (none: no limit)")
     name, max_items, keep_days = library.set_retention(args.target, **given)

@@ -69,6 +69,7 @@ def test_cli_feeds_set_and_list(httpserver: HTTPServer, data_dir: Path) -> None:
         (("--keep-days", "-3"), 2, "-3 is less than 1"),
         (("--max-items", "many"), 2, "'many' is not a whole number"),
         ((), 2, "feeds set needs --max-items N or --keep-days N"),
+        (("--name", "Другое", "--max-items", "3"), 2, "feeds set changes --max-items and --keep-days only"),
     ):
         refused = reader(data_dir, "feeds", "set", "Вести", *args)
         assert (refused.returncode, refused.stderr.count("\n")) == (status, 1) and said in refused.stderr, refused.stderr
