@@ -76,7 +76,7 @@ class Library:
         self.session = Session((data_dir or default_data_dir()).absolute())
         self._sources = Sources(self.session, self.paths)
         self._refresher = Refresher(self.session, self._sources)
-        self._marks = Marks(self.session, self._sources.scope)
+        self._marks = Marks(self.session, self._sources.scope, self._sources.feed_folders)
         self._extractor = Extractor(self.session)
         self._articles: Articles  # its searcher needs the open databases
         self._entities: Entities

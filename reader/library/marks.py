@@ -13,9 +13,10 @@ from reader.store import StoreError
 class Marks:
     """Bookmarks, notes and read state, saved in ``state.db`` through the writer."""
 
-    def __init__(self, session: Session, scope: Callable[[], list[str]]) -> None:
+    def __init__(self, session: Session, scope: Callable[[], list[str]], feed_folders: Callable[[], set[str]]) -> None:
         self.session = session
-        self.scope = scope
+        self.scope = scope  # the roots in view
+        self.feed_folders = feed_folders  # the items.db folders of the feeds subscribed to
 
     def row_of(self, article_id: str) -> ListRow | None:
         index = self.session.index
@@ -33,7 +34,7 @@ class Marks:
         whether anything changed."""
         state_w = self.session.state_w
         if not on:
-            return self.session.save(lambda: state_w.remove_bookmark(article_id))
+            return self.session.save(lambda: self._remove_bookmark(article_id))
         row = self.row_of(article_id)
         if row is None:
             failed: Future[bool] = Future()
@@ -45,6 +46,16 @@ class Marks:
             return True
 
         return self.session.save(add)
+
+    def _remove_bookmark(self, article_id: str) -> bool:
+        """Remove a bookmark; an item of a feed unsubscribed from, kept for
+        it alone, goes with it (the bookmark first: a kill in between leaves
+        the item, as before)."""
+        gone = self.session.state_w.remove_bookmark(article_id)
+        folder = self.session.items.folder_of(article_id)
+        if gone and folder is not None and folder not in self.feed_folders():
+            self.session.items.remove_folder(folder, self.session.state_w.bookmarked())
+        return gone
 
     def toggle_bookmark(self, article_id: str) -> tuple[bool, Future[bool]]:
         on = not self.session.state.is_bookmarked(article_id)

@@ -93,6 +93,10 @@ class Sources:
                 return root
         return None
 
+    def feed_folders(self) -> set[str]:
+        """The ``items.db`` folders of the feeds subscribed to."""
+        return {Path(self.root(feed.source)).name for feed in self.session.state.feeds()}
+
     def feed_folder(self, root: str) -> bool:
         """Whether a root is a feed's folder (in the data dir)."""
         return Path(root).parent == self.session.data_dir / "feeds"

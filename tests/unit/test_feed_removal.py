@@ -100,6 +100,25 @@ def test_a_bookmark_is_missing_exactly_when_it_cannot_be_read(httpserver: HTTPSe
         assert {m.id: m.missing for m in narrowed.bookmarks()} == {"note0000note0000": False, ids["Первая"]: False}
 
 
+def test_a_kept_item_goes_with_its_bookmark(httpserver: HTTPServer, data_dir: Path) -> None:
+    """Kept for its bookmark alone, a removed feed's item goes when the
+    bookmark does; a subscribed feed's item stays whatever its bookmark."""
+    gone_url, here_url = serve(httpserver, "/gone.xml", "Ушедшая"), serve(httpserver, "/here.xml", "Оставшаяся")
+    with Library(data_dir=data_dir) as library:
+        library.add_feed(gone_url)
+        library.add_feed(here_url)
+        library.fetch()
+        ids = {(r.source, r.title): r.id for r in library.list_rows()}
+        gone, here = ids["Ушедшая", "Первая"], ids["Оставшаяся", "Первая"]
+        for article_id in (gone, ids["Ушедшая", "Вторая"], here):
+            library.set_bookmark(article_id, True).result()
+        assert library.remove_source("Ушедшая").kept == 2
+        assert library.set_bookmark(gone, False).result() is True
+        assert library.find(gone) is None and library.find(ids["Ушедшая", "Вторая"]) is not None
+        assert library.set_bookmark(here, False).result() is True
+        assert kept_ids(data_dir) == {ids["Ушедшая", "Вторая"]} | {i for (source, _), i in ids.items() if source == "Оставшаяся"}
+
+
 KILL = """
 import os, signal, sys
 from pathlib import Path
