@@ -36,7 +36,7 @@ from reader.library.follow import Follow, muted_queries
 from reader.library.marks import Marks
 from reader.library.refresh import Refresher, RefreshOptions
 from reader.library.session import FULL, Session, default_data_dir
-from reader.library.sources import FeedSettings, Retention, Sources
+from reader.library.sources import FeedSettings, RetentionSettings, Sources
 from reader.model import (
     Alert,
     Article,
@@ -166,7 +166,7 @@ class Library:
     def remove_source(self, key: str, kind: str | None = None) -> Removed:
         return self._sources.remove_source(key, kind)
 
-    def set_retention(self, key: str, **given: Unpack[Retention]) -> tuple[str, int | None, int | None]:
+    def set_retention(self, key: str, **given: Unpack[RetentionSettings]) -> tuple[str, int | None, int | None]:
         """Change how many items, or how old, a feed keeps (None: no limit);
         the feed's name, and the items and days it keeps now."""
         return self._sources.set_retention(key, **given)

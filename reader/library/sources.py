@@ -21,7 +21,7 @@ SEEDS_NAME = "seeds"
 Listed = tuple[SourceRow, str, str, str | None]  # a source, where it is shown to be, its root, its error
 
 
-class Retention(TypedDict, total=False):
+class RetentionSettings(TypedDict, total=False):
     """What a feed keeps: at most ``max_items``, none older than ``keep_days``
     (None: no limit); a bookmarked item, and one the feed lists now, always stay."""
 
@@ -158,7 +158,7 @@ class Sources:
         self.session.write(lambda: self.session.index_w.drop_root(root)).result()
         return Removed(source.kind, source.name, shown, items, kept)
 
-    def set_retention(self, key: str, **given: Unpack[Retention]) -> tuple[str, int | None, int | None]:
+    def set_retention(self, key: str, **given: Unpack[RetentionSettings]) -> tuple[str, int | None, int | None]:
         """Change how many items, or how old, a feed keeps (a None: no
         limit; a setting not given stays); the feed's name and what it keeps
         now. Applied when a fetch next stores its answer, as at every fetch."""
