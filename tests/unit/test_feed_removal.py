@@ -52,7 +52,7 @@ def test_removing_a_feed_removes_its_items_but_its_bookmarked_one(httpserver: HT
         gone = library.remove_source("Лента", kind="feed")
         assert (gone.name, gone.location, gone.items, gone.kept) == ("Лента", url, 2, 1)
         assert kept_ids(data_dir) == {ids["Вторая"]}
-        assert library.list_rows() == [] or {r.id for r in library.list_rows()}.isdisjoint(ids.values())
+        assert {r.id for r in library.list_rows()}.isdisjoint(ids.values())
         assert not library.search("мосте").rowids
 
         # the bookmark is not missing: `reader show ID` reads the item kept
