@@ -316,9 +316,24 @@ class FeedInfo:
     items: int
     unread: int
     warnings: tuple[str, ...] = ()  # routine notes on its items, summed up (:func:`summarise`)
+    max_items: int | None = None  # retention (None: no limit)
+    keep_days: int | None = None
+    full_text: bool = False  # the full article of every new item is fetched
 
     def as_json(self) -> dict[str, object]:
         return _json(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """A source removed; for a feed, its items removed from ``items.db`` and
+    the bookmarked ones kept there."""
+
+    kind: str
+    name: str
+    location: str
+    items: int = 0
+    kept: int = 0
 
 
 @dataclass(slots=True)

@@ -13,7 +13,7 @@ from rich.text import Text
 from reader import config
 from reader.cli.common import Command, UsageError, plural, print_json, progress_bar, refresh_with_bar, say, stdout, tell_notes, warn
 from reader.library import Library
-from reader.model import Alert, FeedUnavailable, ReaderError
+from reader.model import Alert, FeedUnavailable, ReaderError, Removed
 
 
 def _sources(library: Library, args: argparse.Namespace, err: Console) -> int:
@@ -28,8 +28,7 @@ def _sources(library: Library, args: argparse.Namespace, err: Console) -> int:
             say(err, f"{plural(report.read, 'file')} read")
         return 0
     if args.action == "remove":
-        gone = library.remove_source(args.target)
-        say(err, f"reader: removed {gone.location}; its bookmarks stay")
+        say(err, f"reader: {_removed(library.remove_source(args.target))}")
         return 0
     library.refresh()
     listed = library.sources()
@@ -43,15 +42,23 @@ def _sources(library: Library, args: argparse.Namespace, err: Console) -> int:
     return 0
 
 
+def _removed(gone: Removed) -> str:
+    """What removing a source did, in a line."""
+    if gone.kind == "folder":
+        return f"removed {gone.location}; its bookmarks stay"
+    kept = f"; {gone.kept:,} bookmarked kept" if gone.kept else ""
+    return f"removed {gone.name} ({gone.location}) and its {plural(gone.items, 'item')}{kept}"
+
+
 def _feeds(library: Library, args: argparse.Namespace, err: Console) -> int:
-    if args.action in ("add", "remove", "import", "export") and not args.target:
+    if args.action in ("add", "remove", "set", "import", "export") and not args.target:
         raise UsageError(f"feeds {args.action} needs a {'FILE' if args.action in ('import', 'export') else 'URL or NAME'}")
     if args.action == "add":
         settings = {
             "name": args.name,
             "tags": args.tags,
-            "max_items": args.max_items,
-            "keep_days": args.keep_days,
+            "max_items": _given(args.max_items),
+            "keep_days": _given(args.keep_days),
             "full_text": args.full_text,
         }
         try:
@@ -68,8 +75,9 @@ def _feeds(library: Library, args: argparse.Namespace, err: Console) -> int:
             return 0
         say(err, f"reader: {'subscribed to' if new else 'already subscribed to'} {url}; `reader fetch` fetches it")
     elif args.action == "remove":
-        gone = library.remove_source(args.target, kind="feed")
-        say(err, f"reader: unsubscribed from {gone.location}; its bookmarks stay")
+        say(err, f"reader: {_removed(library.remove_source(args.target, kind='feed'))}")
+    elif args.action == "set":
+        _set_retention(library, args, err)
     elif args.action == "import":
         try:
             given = Path(args.target).read_bytes()
@@ -94,10 +102,37 @@ def _feeds(library: Library, args: argparse.Namespace, err: Console) -> int:
             status = f.error or (f"HTTP {f.status}" if f.status else "not fetched yet")
             tags = f"  [{', '.join(f.tags)}]" if f.tags else ""
             notes = "".join(f"  ({line})" for line in f.warnings)
+            keeps = f"  {_keeps(f.max_items, f.keep_days)}" if f.max_items or f.keep_days else ""
+            full = "  full text" if f.full_text else ""
             out.print(
-                Text(f"{f.name}  {f.url}{tags}  {plural(f.items, 'item')}, {f.unread:,} unread  {f.last_fetch or ''}  {status}{notes}")
+                Text(
+                    f"{f.name}  {f.url}{tags}  {plural(f.items, 'item')}, {f.unread:,} unread{keeps}{full}"
+                    f"  {f.last_fetch or ''}  {status}{notes}"
+                )
             )
     return 0
+
+
+def _set_retention(library: Library, args: argparse.Namespace, err: Console) -> None:
+    """``feeds set``: a feed's retention, each setting given changed (``none``: no limit)."""
+    given = {key: _given(value) for key, value in (("max_items", args.max_items), ("keep_days", args.keep_days)) if value is not None}
+    if args.name is not None or args.tags or args.full_text or args.anyway:
+        raise UsageError("feeds set changes --max-items and --keep-days only")
+    if not given:
+        raise UsageError("feeds set needs --max-items N or --keep-days N (none: no limit)")
+    name, max_items, keep_days = library.set_retention(args.target, **given)
+    say(err, f"reader: {name} {_keeps(max_items, keep_days)}; what it no longer keeps goes when the feed next changes")
+
+
+def _keeps(max_items: int | None, keep_days: int | None) -> str:
+    """A feed's retention in words."""
+    if max_items and keep_days:
+        return f"keeps at most {plural(max_items, 'item')}, none older than {plural(keep_days, 'day')}"
+    if max_items:
+        return f"keeps at most {plural(max_items, 'item')}"
+    if keep_days:
+        return f"keeps items for {plural(keep_days, 'day')}"
+    return "keeps every item"
 
 
 def _fetch(library: Library, args: argparse.Namespace, err: Console) -> int:
@@ -158,26 +193,41 @@ def _sources_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _feeds_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=("add", "remove", "list", "import", "export"))
+    parser.add_argument("action", choices=("add", "remove", "set", "list", "import", "export"))
     parser.add_argument("target", nargs="?", metavar="URL|NAME|FILE")
     parser.add_argument("--name")
     parser.add_argument("--tag", action="append", default=[], dest="tags")
-    parser.add_argument("--max-items", type=_at_least_one, metavar="N", help="keep at most N items (bookmarked ones always stay)")
-    parser.add_argument("--keep-days", type=_at_least_one, metavar="N", help="keep items N days (bookmarked ones always stay)")
+    parser.add_argument(
+        "--max-items", type=_limit, metavar="N", help="keep at most N items (bookmarked ones always stay); set: none for no limit"
+    )
+    parser.add_argument(
+        "--keep-days", type=_limit, metavar="N", help="keep items N days (bookmarked ones always stay); set: none for no limit"
+    )
     parser.add_argument("--full-text", action="store_true", help="fetch the full article of every new item")
     parser.add_argument("--anyway", action="store_true", help="subscribe even if the feed cannot be had now (down, 404, no answer)")
     parser.add_argument("--json", action="store_true")
 
 
-def _at_least_one(text: str) -> int:
-    """A count of items or days: a whole number, 1 or more (0 or less would keep nothing, or be read as no limit)."""
+NO_LIMIT = "none"
+
+
+def _limit(text: str) -> int | str:
+    """A count of items or days: a whole number, 1 or more (0 or less would
+    keep nothing, or be read as no limit), or ``none``: no limit."""
+    if text.strip().lower() == NO_LIMIT:
+        return NO_LIMIT
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number (or none)") from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is less than 1")
+        raise argparse.ArgumentTypeError(f"{value} is less than 1 (none: no limit)")
     return value
+
+
+def _given(value: int | str | None) -> int | None:
+    """A limit as given on the command line: a number, or None for none."""
+    return value if isinstance(value, int) else None
 
 
 def _fetch_arguments(parser: argparse.ArgumentParser) -> None:
@@ -199,7 +249,7 @@ def _export_arguments(parser: argparse.ArgumentParser) -> None:
 # Each reads what it needs itself: a source added is read with a bar, a fetch indexes what it stored.
 COMMANDS = {
     "sources": Command("the library's sources: add, remove, list", _sources_arguments, _sources, refresh=False),
-    "feeds": Command("subscriptions: add, remove, list, import, export", _feeds_arguments, _feeds, refresh=False),
+    "feeds": Command("subscriptions: add, remove, set (retention), list, import, export", _feeds_arguments, _feeds, refresh=False),
     "fetch": Command("fetch feeds (all, or those named)", _fetch_arguments, _fetch, refresh=False),
     "export": Command("every fetched item as a Markdown file, one folder a feed", _export_arguments, _export, refresh=False),
 }

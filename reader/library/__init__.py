@@ -36,7 +36,7 @@ from reader.library.follow import Follow, muted_queries
 from reader.library.marks import Marks
 from reader.library.refresh import Refresher, RefreshOptions
 from reader.library.session import FULL, Session, default_data_dir
-from reader.library.sources import FeedSettings, Sources
+from reader.library.sources import FeedSettings, RetentionSettings, Sources
 from reader.model import (
     Alert,
     Article,
@@ -51,6 +51,7 @@ from reader.model import (
     ListRow,
     ReaderError,
     RefreshReport,
+    Removed,
     Rendered,
     SavedSearch,
     SearchHit,
@@ -75,7 +76,7 @@ class Library:
         self.session = Session((data_dir or default_data_dir()).absolute())
         self._sources = Sources(self.session, self.paths)
         self._refresher = Refresher(self.session, self._sources)
-        self._marks = Marks(self.session)
+        self._marks = Marks(self.session, self._sources.scope, self._sources.feed_folders)
         self._extractor = Extractor(self.session)
         self._articles: Articles  # its searcher needs the open databases
         self._entities: Entities
@@ -162,8 +163,13 @@ class Library:
     def add_source(self, path: Path) -> bool:
         return self._sources.add_source(path)
 
-    def remove_source(self, key: str, kind: str | None = None) -> Source:
+    def remove_source(self, key: str, kind: str | None = None) -> Removed:
         return self._sources.remove_source(key, kind)
+
+    def set_retention(self, key: str, **given: Unpack[RetentionSettings]) -> tuple[str, int | None, int | None]:
+        """Change how many items, or how old, a feed keeps (None: no limit);
+        the feed's name, and the items and days it keeps now."""
+        return self._sources.set_retention(key, **given)
 
     def add_feed(self, url: str, **given: Unpack[FeedSettings]) -> tuple[bool, str]:
         return self._sources.add_feed(url, **given)

@@ -39,7 +39,8 @@ class Articles:
         return [rows[r] for r in rowids]
 
     def find(self, key: str) -> Article | None:
-        """An article in view by id, or any article by the path of its file."""
+        """An article in view by id, any article by the path of its file, or
+        a fetched item kept out of view by id (a removed feed's bookmarked item)."""
         index = self.session.index
         rowid = index.rowid_of(key, self.sources.scope())
         if rowid is None:
@@ -48,7 +49,19 @@ class Articles:
                 rowid = index.rowid_of_path(str(path.absolute()))
                 if rowid is None:
                     return corpus.load(path).article
+            else:
+                return self._kept_item(key)
         return None if rowid is None else index.article(rowid)
+
+    def _kept_item(self, item_id: str) -> Article | None:
+        folder = self.session.items.folder_of(item_id)
+        if folder is None:
+            return None
+        address = self.session.data_dir / "feeds" / folder / f"{item_id}.md"
+        try:
+            return corpus.load(address, self.session.documents.read(str(address))).article
+        except corpus.ArticleError:  # removed meanwhile
+            return None
 
     def next_unread(self, rowids: array[int], position: int, step: int) -> int | None:
         """The position in ``rowids`` of the next unread article after (step 1)

@@ -66,7 +66,7 @@ def export_markdown(session: Session, sources: Sources, target: Path) -> Exporte
 
 
 def _plan(session: Session, sources: Sources) -> dict[str, list[str]]:
-    """Each feed's export name and its items' ids (a feed unsubscribed since keeps its items: they are exported too)."""
+    """Each feed's export name and its items' ids (a feed unsubscribed from keeps its bookmarked items: they are exported too)."""
     subscribed = {Path(sources.root(feed.source)).name: feed.source.name for feed in session.state.feeds()}
     planned: dict[str, list[str]] = {}
     taken: set[str] = set()

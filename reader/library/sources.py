@@ -10,15 +10,23 @@ from urllib.parse import urlsplit
 
 from reader import resources
 from reader.feeds import opml
-from reader.feeds.run import discover
+from reader.feeds.run import discover, provisional_name
 from reader.feeds.write import feed_folder
 from reader.library.session import Session
-from reader.model import Article, FeedInfo, FeedUnavailable, Imported, Source, summarise
+from reader.model import Article, FeedInfo, FeedUnavailable, Imported, Removed, Source, summarise
 from reader.store import SourceRow, StoreError
 from reader.text import extract, lemmas
 
 SEEDS_NAME = "seeds"
 Listed = tuple[SourceRow, str, str, str | None]  # a source, where it is shown to be, its root, its error
+
+
+class RetentionSettings(TypedDict, total=False):
+    """What a feed keeps: at most ``max_items``, none older than ``keep_days``
+    (None: no limit); a bookmarked item, and one the feed lists now, always stay."""
+
+    max_items: int | None
+    keep_days: int | None
 
 
 class FeedSettings(TypedDict, total=False):
@@ -85,6 +93,10 @@ class Sources:
                 return root
         return None
 
+    def feed_folders(self) -> set[str]:
+        """The ``items.db`` folders of the feeds subscribed to."""
+        return {Path(self.root(feed.source)).name for feed in self.session.state.feeds()}
+
     def feed_folder(self, root: str) -> bool:
         """Whether a root is a feed's folder (in the data dir)."""
         return Path(root).parent == self.session.data_dir / "feeds"
@@ -111,11 +123,9 @@ class Sources:
             raise StoreError(f"{path}: no such file or folder")
         return self.session.save(lambda: self.session.state_w.add_source("folder", str(location), location.name or str(location))).result()
 
-    def remove_source(self, key: str, kind: str | None = None) -> Source:
-        """Remove a source (of this ``kind``, when given) by location, URL or
-        name and drop its articles from the index; their bookmarks stay
-        (listed as missing until it returns), and so do a feed's files under
-        the data dir."""
+    def _one(self, key: str, kind: str | None) -> tuple[SourceRow, str, str]:
+        """The source (of this ``kind``, when given) a location, URL or name
+        names: itself, where it is shown to be, and its root."""
         wanted = str(Path(key).absolute()) if Path(key).exists() else key
         found = [
             (source, shown, root)
@@ -128,10 +138,37 @@ class Sources:
             raise StoreError(f"{len(found)} {kind or 'source'}s are named {key!r}; say which by its URL or path: {listed}")
         if not found:
             raise StoreError(f"no {kind or 'source'} {key!r} (reader {'feeds' if kind == 'feed' else 'sources'} list)")
-        source, shown, root = (exact or found)[0]
+        return (exact or found)[0]
+
+    def remove_source(self, key: str, kind: str | None = None) -> Removed:
+        """Remove a source (of this ``kind``, when given) by location, URL or
+        name and drop its articles from the index; their bookmarks stay. A
+        feed's items leave ``items.db`` with it, but for the bookmarked ones,
+        which stay readable (``reader show ID``) and are in view again if the
+        feed is added again; a folder's bookmarks are listed as missing until
+        it returns. In an order a kill cannot spoil: the items first (the feed
+        is still subscribed, and removing it again finishes the job), then
+        the subscription, then the index (derived: a refresh drops what is gone)."""
+        source, shown, root = self._one(key, kind)
+        items = kept = 0
+        if source.kind == "feed":
+            folder = Path(root).name
+            items, kept = self.session.save(lambda: self.session.items.remove_folder(folder, self.session.state_w.bookmarked())).result()
         self.session.save(lambda: self.session.state_w.remove_source(source.location)).result()
         self.session.write(lambda: self.session.index_w.drop_root(root)).result()
-        return Source(source.kind, source.name, shown)
+        return Removed(source.kind, source.name, shown, items, kept)
+
+    def set_retention(self, key: str, **given: Unpack[RetentionSettings]) -> tuple[str, int | None, int | None]:
+        """Change how many items, or how old, a feed keeps (a None: no
+        limit; a setting not given stays); the feed's name and what it keeps
+        now. Applied when a fetch next stores its answer, as at every fetch."""
+        for setting, value in given.items():
+            if value is not None and _limit(value) is None:
+                raise StoreError(f"{setting}: {value!r} is not a whole number of 1 or more")
+        source, _, _ = self._one(key, "feed")
+        self.session.save(lambda: self.session.state_w.change_settings(source.location, dict(given))).result()
+        settings = {**source.settings, **given}
+        return source.name, _limit(settings.get("max_items")), _limit(settings.get("keep_days"))
 
     def add_feed(self, url: str, **given: Unpack[FeedSettings]) -> tuple[bool, str]:
         """Subscribe to a feed, or to the feed a web page links to; returns
@@ -150,7 +187,7 @@ class Sources:
         feed's own, when no name is given. Returns whether it was new and the URL."""
         _web_address(url)
         name = given.get("name")
-        shown = name or title or urlsplit(url).hostname or url
+        shown = name or title or provisional_name(url)
         settings: dict[str, object] = {
             "named": bool(name),
             "max_items": given.get("max_items"),
@@ -170,9 +207,7 @@ class Sources:
 
         def add_all() -> int:
             return sum(
-                self.session.state_w.add_source(
-                    "feed", sub.url, sub.name or urlsplit(sub.url).hostname or sub.url, sub.tags, {"named": bool(sub.name)}
-                )
+                self.session.state_w.add_source("feed", sub.url, sub.name or provisional_name(sub.url), sub.tags, {"named": bool(sub.name)})
                 for sub in found.feeds
             )
 
@@ -191,7 +226,23 @@ class Sources:
         for f, root in zip(rows, roots, strict=True):
             articles, unread = counts.get(root, (0, 0))
             told = tuple(summarise(notes.get(root, {})))
-            out.append(FeedInfo(f.source.name, f.url, f.source.tags, f.last_fetch, f.status, f.error, max(f.items, articles), unread, told))
+            settings = f.source.settings
+            out.append(
+                FeedInfo(
+                    f.source.name,
+                    f.url,
+                    f.source.tags,
+                    f.last_fetch,
+                    f.status,
+                    f.error,
+                    max(f.items, articles),
+                    unread,
+                    told,
+                    _limit(settings.get("max_items")),
+                    _limit(settings.get("keep_days")),
+                    settings.get("full_text") is True,
+                )
+            )
         return out
 
     def feed_of(self, article: Article) -> str | None:
@@ -207,6 +258,11 @@ class Sources:
     def watched_folders(self) -> list[Path]:
         """The folders in view, to watch for changes."""
         return [p for p in map(Path, self.scope()) if p.is_dir()]
+
+
+def _limit(value: object) -> int | None:
+    """A retention setting as the fetch applies it: a whole number of 1 or more, else no limit."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 def _web_address(url: str) -> None:

@@ -387,13 +387,17 @@ class Index(MentionTables, stories.Stories, Db):
             out += [str(r[0]) for r in self._rows(f"SELECT id FROM articles WHERE rowid IN ({','.join('?' * len(part))})", part)]
         return out
 
-    def present(self, ids: Iterable[str]) -> dict[str, tuple[str, str, str, str]]:
-        """The title, date, source and URL of each of these article ids the index holds."""
+    def present(self, ids: Iterable[str], roots: Sequence[str]) -> dict[str, tuple[str, str, str, str]]:
+        """The title, date, source and URL of each of these article ids the index holds under ``roots``."""
         wanted = list(dict.fromkeys(ids))
         found: dict[str, tuple[str, str, str, str]] = {}
+        in_roots = f"root IN ({','.join('?' * len(roots))})"
         for start in range(0, len(wanted), 500):
             part = wanted[start : start + 500]
-            rows = self._rows(f"SELECT id, title, date, source, url FROM articles WHERE id IN ({','.join('?' * len(part))})", part)
+            rows = self._rows(
+                f"SELECT id, title, date, source, url FROM articles WHERE id IN ({','.join('?' * len(part))}) AND {in_roots}",
+                [*part, *roots],
+            )
             for i, *shown in rows:
                 found.setdefault(str(i), tuple(str(v or "") for v in shown))  # type: ignore[arg-type]
         return found

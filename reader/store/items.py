@@ -150,6 +150,30 @@ class Items(Kept):
         rows = self._rows("SELECT data, size, stamp FROM items WHERE id=?", (item_id,))
         return (bytes(rows[0][0]), (int(rows[0][1]), int(rows[0][2]))) if rows else None  # type: ignore[call-overload]
 
+    def remove_folder(self, folder: str, keep: frozenset[str]) -> tuple[int, int]:
+        """A feed's items gone (it was unsubscribed), with their kept full
+        texts, in one transaction; the ids in ``keep`` (bookmarks) stay.
+        Returns how many went and how many stayed."""
+        with self.write() as tx:
+            ids = [str(i) for (i,) in tx.execute("SELECT id FROM items WHERE folder=?", (folder,))]
+            going = [i for i in ids if i not in keep]
+            for part in _chunks(going):
+                tx.execute(f"DELETE FROM items WHERE id IN ({_marks(part)})", part)
+                tx.execute(f"DELETE FROM full_texts WHERE id IN ({_marks(part)})", part)
+        return len(going), len(ids) - len(going)
+
+    def folder_of(self, item_id: str) -> str | None:
+        """The folder an item is kept in, if it is kept."""
+        rows = self._rows("SELECT folder FROM items WHERE id=?", (item_id,))
+        return str(rows[0][0]) if rows else None  # type: ignore[call-overload]
+
+    def holding(self, ids: Sequence[str]) -> set[str]:
+        """Which of ``ids`` are kept."""
+        out: set[str] = set()
+        for part in _chunks(ids):
+            out.update(str(i) for (i,) in self._rows(f"SELECT id FROM items WHERE id IN ({_marks(part)})", part))
+        return out
+
     def folders(self) -> list[str]:
         return [str(f) for (f,) in self._rows("SELECT DISTINCT folder FROM items ORDER BY folder")]
 

@@ -189,6 +189,17 @@ class State(Kept):
             tx.execute("DELETE FROM feeds WHERE source IN (SELECT id FROM sources WHERE location=?)", (location,))
             return tx.execute("DELETE FROM sources WHERE location=?", (location,)).rowcount > 0
 
+    def change_settings(self, location: str, changes: dict[str, object]) -> bool:
+        """Merge ``changes`` into a source's settings (a None removes the
+        setting); returns whether there was such a source."""
+        with self.write() as tx:
+            cursor = tx.execute("UPDATE sources SET settings=json_patch(settings, ?) WHERE location=?", (json.dumps(changes), location))
+            return cursor.rowcount > 0
+
+    def bookmarked(self) -> frozenset[str]:
+        """The ids of every bookmarked article."""
+        return frozenset(str(i) for (i,) in self._rows("SELECT id FROM bookmarks"))
+
     def record_fetches(self, results: Iterable[Fetched]) -> None:
         """Keep what each fetch said (and a feed's own title as its name while
         the user has given it none)."""

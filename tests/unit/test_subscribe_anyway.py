@@ -82,7 +82,12 @@ def test_the_library_says_unavailable_and_subscribes_on_request(down: dict[str, 
 
 
 @pytest.mark.parametrize(
-    ("given", "said"), [("0", "0 is less than 1"), ("-5", "-5 is less than 1"), ("ten", "'ten' is not a whole number")]
+    ("given", "said"),
+    [
+        ("0", "0 is less than 1 (none: no limit)"),
+        ("-5", "-5 is less than 1 (none: no limit)"),
+        ("ten", "'ten' is not a whole number (or none)"),
+    ],
 )
 def test_a_retention_of_nothing_is_refused_before_anything_is_subscribed(
     given: str, said: str, data_dir: Path, capsys: pytest.CaptureFixture[str]

@@ -147,7 +147,10 @@ def test_cli_feeds_round_trip(httpserver: HTTPServer, data_dir: Path, tmp_path: 
     }
     assert "warning" not in fetched.stderr  # a title and a link is a whole feed item
     [listed] = json.loads(reader("feeds", "list", "--json").stdout)
-    assert set(listed) == {"name", "url", "tags", "last_fetch", "status", "error", "items", "unread", "warnings"}
+    assert set(listed) == {
+        *("name", "url", "tags", "last_fetch", "status", "error", "items", "unread", "warnings"),
+        *("max_items", "keep_days", "full_text"),  # how it is subscribed
+    }
     assert (listed["name"], listed["tags"], listed["items"], listed["unread"]) == ("Лента", ["a/b"], 2, 2)
     urls = tmp_path / "urls"
     urls.write_text(f'{httpserver.url_for("/gone.xml")} "~Пропавшая"\n', encoding="utf-8")
