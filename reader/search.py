@@ -203,6 +203,14 @@ class Searcher:
             self._order = everything
         return self._order
 
+    def newest(self, limit: int) -> array[int] | None:
+        """The first ``limit`` rowids of :meth:`order`, without ordering
+        everything first (a million rows take a second); None while a search
+        is muted (what it hides is known only once it has run)."""
+        if any(q.strip() for q in self._muted_queries()):
+            return None
+        return self.index.newest(limit, self._scope())
+
     def order(self) -> array[int]:
         """Every rowid in view that no muted search hides, newest first."""
         everything = self._everything()

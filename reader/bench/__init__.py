@@ -434,6 +434,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args[:1] == ["fetch"]:
         return _fetch_main(args[1:])
+    if args[:1] == ["launch"]:
+        from reader.bench import launch
+
+        parser = argparse.ArgumentParser(prog="python -m reader.bench launch")
+        parser.add_argument("--data-dir", type=Path, required=True, help="an indexed data dir (made by `reader` or this bench)")
+        parser.add_argument("--repeat", type=int, default=7)
+        options = parser.parse_args(args[1:])
+        print("\n".join(table(launch.measure(options.data_dir, options.repeat))))
+        return 0
     parser = argparse.ArgumentParser(
         prog="python -m reader.bench",
         description="Measures the reader on a synthetic library. Other subcommands: "
@@ -441,7 +450,8 @@ def main(argv: list[str] | None = None) -> int:
         "`fetch [--feeds N]` (fetch, store and index feeds from a local server, beside newsboat), "
         "`extract DIR` (full-text extraction F1 on a folder of pages with ground truth), "
         "`responsive [--articles N]` (the app's answer to a key while other processes index and bookmark), "
-        "`entities [--articles N]` (entity pages and trends on a synthetic index of names).",
+        "`entities [--articles N]` (entity pages and trends on a synthetic index of names), "
+        "`launch --data-dir DIR` (the installed command started in tmux until its list shows, beside a bare Textual app).",
     )
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)

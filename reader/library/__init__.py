@@ -229,6 +229,12 @@ class Library:
     def all_rowids(self) -> array[int]:
         return self._articles.all_rowids()
 
+    def newest(self, limit: int) -> array[int] | None:
+        """The newest ``limit`` articles in view, from the index's order by
+        date alone (what a first paint needs), or None while a saved search
+        is muted: then only :meth:`all_rowids` knows."""
+        return self._articles.newest(limit)
+
     def count(self) -> int:
         return self._articles.count()
 

@@ -30,6 +30,9 @@ class Articles:
     def all_rowids(self) -> array[int]:
         return self.searcher.order()
 
+    def newest(self, limit: int) -> array[int] | None:
+        return self.searcher.newest(limit)
+
     def count(self) -> int:
         return self.searcher.count()
 

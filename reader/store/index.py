@@ -408,8 +408,15 @@ class Index(MentionTables, stories.Stories, Db):
 
     def ordered(self) -> array[int]:
         """Every rowid, newest first."""
-        with self.lock:
-            return array("q", (r[0] for r in self.conn.execute("SELECT rowid FROM articles ORDER BY date DESC, at DESC, rowid DESC")))
+        # One string from SQLite, split in C: a third cheaper than a tuple a row.
+        text = self._rows("SELECT group_concat(rowid) FROM (SELECT rowid FROM articles ORDER BY date DESC, at DESC, rowid DESC)")[0][0]
+        return array("q", map(int, str(text).split(","))) if text else array("q")
+
+    def newest(self, limit: int, roots: Sequence[str] | None) -> array[int]:
+        """The first ``limit`` rowids of :meth:`ordered` (in ``roots``, when given)."""
+        where = f"WHERE root IN ({','.join('?' * len(roots))})" if roots is not None else ""
+        sql = f"SELECT rowid FROM articles {where} ORDER BY date DESC, at DESC, rowid DESC LIMIT ?"
+        return array("q", (int(r[0]) for r in self._rows(sql, [*(roots or ()), limit])))  # type: ignore[call-overload]
 
     def rows(self, rowids: Sequence[int]) -> dict[int, ListRow]:
         """List rows for these rowids, with their bookmark and read flags."""

@@ -43,6 +43,7 @@ from reader.ui.search_box import SearchBox
 from reader.ui.status import StatusLine
 
 POLL_S = 1.0  # how often the index is asked whether another process changed it
+FIRST_ROWS = 200  # articles of the first paint: more than any screen shows
 
 
 class MainScreen(Following):
@@ -86,8 +87,16 @@ class MainScreen(Following):
     def on_mount(self) -> None:
         self.query_one("#search-error").display = False
         self.query_one(EntitySidebar).show_nothing()
-        everything = self.library.all_rowids()
-        self._show_found(Found(everything), everything)  # the first paint: one row an article, until the search below folds stories
+        # The first paint: the newest articles, one row each, until the search
+        # below (in a worker) orders everything and folds stories.
+        first = self.library.newest(FIRST_ROWS)
+        if first is None:
+            first = self.library.all_rowids()
+            self._show_found(Found(first), first)
+        else:
+            self.query_one(ArticleList).set_rowids(first)
+            if first:
+                self.query_one(ReadingPane).clear("Open an article with enter")
         self.call_after_refresh(self.run_search, True)
         self.query_one(ArticleList).focus()
         for line in self.library.said:

@@ -57,3 +57,16 @@ def test_entities_bench_finds_its_rising_name() -> None:
     assert results["rising_rank"] == 1 and results["trends_top"] == bench_entities.RISING
     assert int(results["page_most_articles"]) > int(results["page_rare_articles"]) > 0
     assert all(float(v) >= 0 for k, v in results.items() if k.endswith("_ms"))
+
+
+def test_launch_bench_starts_the_installed_command_in_tmux(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    subprocess.run([sys.executable, "-m", "reader", "--data-dir", str(data), "index"], capture_output=True, timeout=300, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "reader.bench", "launch", "--data-dir", str(data), "--repeat", "1"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures = dict(line.split()[:2] for line in done.stdout.splitlines()[1:])
+    assert figures["articles"] == "2"
+    assert float(figures["launch_vs_bare"]) > 0

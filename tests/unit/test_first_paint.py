@@ -1,0 +1,37 @@
+"""The app's first paint asks for the newest articles alone (ordering a
+million takes a second): they are the first rows of the whole order, of
+the library in view only, and none while a saved search is muted (what it
+hides is known only once it has run)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from reader.library import Library
+from tests.conftest import SEEDS
+
+
+def test_the_newest_are_the_first_of_the_whole_order_in_view(tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    shutil.copytree(SEEDS, other)
+    for n, path in enumerate(sorted(other.rglob("*.md"))):  # newer than every seed, and other ids
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("id: ", f"id: other{n}-", 1).replace("date: 20", "date: 21", 1), encoding="utf-8")
+    data = tmp_path / "data"
+    with Library([SEEDS, other], data) as both:
+        both.refresh()
+        everything = both.all_rowids()
+        assert len(everything) == 4
+        assert both.newest(3) == everything[:3]
+        assert both.newest(10) == everything
+    with Library([SEEDS], data) as seeds_only:
+        in_view = seeds_only.all_rowids()
+        assert len(in_view) == 2
+        assert seeds_only.newest(5) == in_view, "only the library in view, though the index holds newer articles"
+
+
+def test_no_newest_while_a_search_is_muted(library: Library) -> None:
+    assert library.newest(5) is not None
+    library.save_search("Шум", "source:sputnik", mute=True).result()
+    assert library.newest(5) is None
