@@ -42,12 +42,6 @@ class Feed:
     keep_days: int | None = None
 
 
-def provisional_name(url: str) -> str:
-    """What a feed with no name of its own is called until it has been
-    fetched and its title read: its host."""
-    return urlsplit(url).hostname or url
-
-
 @dataclass(frozen=True)
 class FeedResult:
     key: str
@@ -226,7 +220,7 @@ def store_answer(
     # ``feed:`` is the key, so a permanent redirect does not rewrite every item.
     # A feed known by its host alone (imported unnamed) is called by its title
     # from the first fetch on, as it will be from the second.
-    provisional = not feed.name or feed.name == provisional_name(feed.key)
+    provisional = not feed.name or feed.name == write.provisional_name(feed.key)
     name = (parsed.title if provisional else "") or feed.name or feed.key
     meta = write.FeedMeta(key=feed.key, url=feed.key, name=name, tags=feed.tags, language=parsed.language)
     keep = write.Retention(feed.max_items, feed.keep_days, protected_ids, now=now)

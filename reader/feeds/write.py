@@ -26,12 +26,17 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+from urllib.parse import urlsplit
 
-from reader.feeds.dates import normalise_date
-from reader.feeds.html import html_to_markdown
-from reader.feeds.parse import Item
 from reader.sanitize import stored_line
+
+if TYPE_CHECKING:
+    from reader.feeds.parse import Item
+
+# The parsers, HTML to Markdown and the dates are imported where items are
+# written: what only stores, lists or reads items (every command's start,
+# through items.db) needs nothing of them.
 
 ITEM_FILE = re.compile(r"[0-9a-f]{16}\.md")  # an item's address (and its file, in a data dir of an older reader)
 FUTURE_SLACK = dt.timedelta(days=1)  # a date further ahead than this is a mistake (it would top the list for good)
@@ -107,6 +112,12 @@ def item_id(key: str, item: Item) -> str:
     return hashlib.sha1(f"{key}\n{basis}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
+def provisional_name(url: str) -> str:
+    """What a feed with no name of its own is called until it has been
+    fetched and its title read: its host."""
+    return urlsplit(url).hostname or url
+
+
 def feed_folder(root: Path, key: str) -> Path:
     """Where a feed's items live: ``root/<16 hex of the key>``."""
     return root / hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
@@ -116,6 +127,8 @@ def render(item_key: str, item: Item, feed: FeedMeta, date: str, undated: bool =
     """The file's text: front matter, a blank line, the Markdown body.
     ``undated``: the item came with no date, ``date`` is when it was first
     seen (front matter ``undated: true``, which the index notes)."""
+    from reader.feeds.html import html_to_markdown
+
     tags: list[str] = []
     for tag in (*item.categories, *feed.tags):
         label = stored_line(tag)
@@ -179,6 +192,8 @@ def write_items(
     ``folder`` is the feed's place (its name is the shelf's folder, and each
     item's address is ``folder/<id>.md``); ``on_written`` is told each item
     written, with what it holds: whoever indexes it need not read it back."""
+    from reader.feeds.dates import normalise_date
+
     moment = keep.now or dt.datetime.now(dt.UTC)
     stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     horizon = (moment + FUTURE_SLACK).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -29,12 +29,10 @@ from reader.library import stories as story_room
 from reader.library.articles import Articles
 from reader.library.entities import FLOOR as TREND_FLOOR
 from reader.library.entities import Entities
-from reader.library.export import export_markdown
 from reader.library.extraction import Extractor
-from reader.library.fetch import FeedFetch, Progress, fetch_elsewhere
 from reader.library.follow import Follow, muted_queries
 from reader.library.marks import Marks
-from reader.library.refresh import Refresher, RefreshOptions
+from reader.library.refresh import Progress, Refresher, RefreshOptions
 from reader.library.session import FULL, Session, default_data_dir
 from reader.library.sources import FeedSettings, RetentionSettings, Sources
 from reader.model import (
@@ -185,6 +183,8 @@ class Library:
 
     def export_markdown(self, target: Path) -> Exported:
         """Every fetched item as a Markdown article under ``target``: see :mod:`reader.library.export`."""
+        from reader.library.export import export_markdown  # what exporting needs, not every command's start
+
         return export_markdown(self.session, self._sources, target)
 
     def feeds(self) -> list[FeedInfo]:
@@ -203,9 +203,13 @@ class Library:
 
     def fetch(self, keys: Sequence[str] = (), progress: Progress | None = None, **limits: int) -> FetchReport:
         """Fetch these feeds (by name or URL; default: every feed): see :class:`FeedFetch`."""
+        from reader.library.fetch import FeedFetch  # fetching, parsing and the HTTP client: not every command's start
+
         return FeedFetch(self.session, self._sources, self._refresher, self._follow, keys, progress, **limits).run()
 
     def fetch_elsewhere(self, keys: Sequence[str], progress: Progress) -> tuple[FetchReport, list[str]]:
+        from reader.library.fetch import fetch_elsewhere
+
         return fetch_elsewhere(self.data_dir, keys, progress)
 
     def refresh(self, progress: Progress | None = None, **options: Unpack[RefreshOptions]) -> RefreshReport:

@@ -8,7 +8,7 @@ from array import array
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from reader import corpus, fulltext, indexing, reading
+from reader import corpus, indexing, reading
 from reader.library.session import Session
 from reader.library.sources import Sources
 from reader.model import Article, Found, ListRow, ReaderError, SearchHit, Snippet
@@ -137,6 +137,8 @@ class Articles:
         keeping it."""
         if not article.url:
             raise ReaderError("this article has no URL")
+        from reader import fulltext  # the HTTP client and the extractor: not every command's start
+
         result = fulltext.full_text(article.url)
         if isinstance(result, fulltext.Failure):
             raise ReaderError(str(result))

@@ -13,13 +13,13 @@ from reader import corpus, fulltext
 from reader.background import Failed, Noted, Reported, Said, in_background
 from reader.feeds.fetch import Response
 from reader.feeds.run import Claim, Feed, FeedResult, Stored, fetch_all, store_answer
-from reader.indexing import StoringPool
 from reader.library.follow import Follow
 from reader.library.refresh import Refresher
 from reader.library.session import Session
 from reader.library.sources import Sources
 from reader.model import DiskFull, FetchReport, ReaderError, Warning_, is_disk_full
 from reader.store import FeedRow, Fetched, SourceRow, StoreError
+from reader.storing import StoringPool
 
 FULL_TEXTS_A_FETCH = 20  # a feed asking for full texts fetches at most this many pages a fetch
 INDEX_EVERY = 25  # feeds fetched, then their items are indexed while the fetch goes on

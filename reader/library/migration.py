@@ -15,7 +15,7 @@ import contextlib
 import os
 from pathlib import Path
 
-from reader import corpus, fulltext
+from reader import corpus
 from reader.feeds.write import DATE_LINE, ITEM_FILE
 from reader.store.items import Items
 
@@ -61,6 +61,8 @@ def _move_items(feeds: Path, items: Items) -> int:
 
 
 def _move_full_texts(folder: Path, items: Items) -> int:
+    from reader import fulltext  # the HTTP client and the extractor, for a data dir of an older reader only
+
     moved = 0
     for entry in _entries(folder):
         path = Path(entry.path)

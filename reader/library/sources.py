@@ -9,9 +9,7 @@ from typing import TypedDict, Unpack
 from urllib.parse import urlsplit
 
 from reader import resources
-from reader.feeds import opml
-from reader.feeds.run import discover, provisional_name
-from reader.feeds.write import feed_folder
+from reader.feeds.write import feed_folder, provisional_name
 from reader.library.session import Session
 from reader.model import Article, FeedInfo, FeedUnavailable, Imported, Removed, Source, summarise
 from reader.store import SourceRow, StoreError
@@ -175,6 +173,8 @@ class Sources:
         whether it was new and the feed's URL (``given``: see
         :class:`FeedSettings`). A feed that cannot be had now raises
         :class:`FeedUnavailable` (:meth:`subscribe` takes it all the same)."""
+        from reader.feeds.run import discover  # the HTTP client and the parsers: not every command's start
+
         _web_address(url)
         found = discover(url)
         if found.url is None:
@@ -201,6 +201,8 @@ class Sources:
     def import_feeds(self, data: bytes) -> Imported:
         """Subscriptions from OPML or a newsboat ``urls`` file; one already
         here is left as it is."""
+        from reader.feeds import opml
+
         found = opml.import_bytes(data)
         if found.error:
             raise StoreError(found.error)
@@ -215,6 +217,8 @@ class Sources:
         return Imported(added, len(found.feeds) - added, found.skipped)
 
     def export_feeds(self) -> bytes:
+        from reader.feeds import opml
+
         return opml.export_opml(opml.Subscription(f.url, f.source.name, f.source.tags) for f in self.session.state.feeds())
 
     def feeds(self, counted: Counts) -> list[FeedInfo]:

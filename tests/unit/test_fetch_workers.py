@@ -17,13 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from reader import indexing
+from reader import storing
 from reader.feeds.fetch import Response
 from reader.feeds.run import Feed
 from reader.feeds.write import feed_folder
-from reader.indexing import StoringPool, prepare, store_and_read
+from reader.indexing import prepare
 from reader.library import Library
 from reader.store.items import Items
+from reader.storing import StoringPool, read_written, store_and_read
 
 from .test_subscriptions import ITEM, rss
 
@@ -123,11 +124,11 @@ def test_a_large_feeds_items_are_read_in_shares_by_every_worker(data_dir: Path, 
     """More items than one share: the worker that stored them leaves their
     reading to tasks any worker takes; all are read before the feed counts
     as stored, each with the size and stamp of the bytes read."""
-    items = 2 * indexing.SHARE + 5
+    items = 2 * storing.SHARE + 5
     [(feed, response)] = many_answers(1, items=items)
     result, rows, unread = store_and_read(feed, response, frozenset(), str(data_dir))
     assert (result.new, rows, sorted(unread)) == (items, [], sorted(result.written))
-    read = indexing.read_written([*unread[:3], str(feed.folder / "0123456789abcdef.md")], str(data_dir))
+    read = read_written([*unread[:3], str(feed.folder / "0123456789abcdef.md")], str(data_dir))
     assert [path for path, _, _ in read] == unread[:3]  # one gone is left to the index's listing
     for path, size_and_stamp, prepared in read:
         assert size_and_stamp == known(shelf, path)
@@ -151,13 +152,13 @@ def test_closing_the_pool_leaves_no_answer_waiting(data_dir: Path, shelf: Items)
     feed's, still being stored or read) and one handed over later are each
     settled, and give their room back: no fetching thread waits for ever."""
     pool = StoringPool(2, data_dir, shelf)
-    [(feed, response)] = many_answers(1, items=2 * indexing.SHARE + 5)
+    [(feed, response)] = many_answers(1, items=2 * storing.SHARE + 5)
     stored = pool.store(feed, response, frozenset())
     pool.close()
     [(late_feed, late_response)] = many_answers(1, items=1)
     late = pool.store(late_feed, late_response, frozenset())
     assert stored.done() and late.done()
-    assert stored.cancelled() or stored.exception() is not None or stored.result().new == 2 * indexing.SHARE + 5
+    assert stored.cancelled() or stored.exception() is not None or stored.result().new == 2 * storing.SHARE + 5
     assert isinstance(late.exception(), CancelledError)
     assert pool._queued == 0
 
@@ -169,7 +170,7 @@ def workerless(data_dir: Path, shelf: Items, monkeypatch: pytest.MonkeyPatch) ->
     def cannot(workers: int) -> None:
         raise OSError("no /dev/shm")
 
-    monkeypatch.setattr(indexing, "_forked_pool", cannot)
+    monkeypatch.setattr(storing, "_forked_pool", cannot)
     pool = StoringPool(2, data_dir, shelf)
     try:
         yield pool
@@ -181,9 +182,9 @@ def test_a_large_feed_is_stored_when_its_shares_cannot_be_read(workerless: Stori
     """No worker left to read the shares: the feed still counts as stored,
     and the index reads its items itself."""
     [(feed, response)] = many_answers(1, items=3)
-    answer = indexing._Answer(Future(), feed, response, frozenset())
-    result = dataclasses.replace(indexing.store_answer(feed, response, shelf, frozenset()), title="stored")
-    workerless._answers.put(indexing._Shares(answer, result, [[str(feed.folder / "a.md")], [str(feed.folder / "b.md")]]))
+    answer = storing._Answer(Future(), feed, response, frozenset())
+    result = dataclasses.replace(storing.store_answer(feed, response, shelf, frozenset()), title="stored")
+    workerless._answers.put(storing._Shares(answer, result, [[str(feed.folder / "a.md")], [str(feed.folder / "b.md")]]))
     assert answer.stored.result(timeout=60).title == "stored"
     assert workerless.take({str(feed.folder)}) == {}
 
@@ -200,8 +201,8 @@ def test_an_answer_a_dead_worker_had_is_stored_here(workerless: StoringPool) -> 
     can leave the executor's own shutdown waiting, which is not this test's
     subject)."""
     [(feed, response)] = many_answers(1, items=2)
-    answer = indexing._Answer(Future(), feed, response, frozenset())
-    died: Future[indexing.Written] = Future()
+    answer = storing._Answer(Future(), feed, response, frozenset())
+    died: Future[storing.Written] = Future()
     died.set_exception(BrokenProcessPool("a worker was killed"))
     workerless._keep(died, answer)
     result = answer.stored.result(timeout=60)
@@ -253,7 +254,7 @@ def test_the_fork_server_and_its_workers_leave_with_a_killed_fetch() -> None:
     server and the workers it forked leave too, not linger under PID 1."""
     script = (
         "import time\n"
-        "from reader.indexing import _forked_pool\n"
+        "from reader.storing import _forked_pool\n"
         "pool = _forked_pool(1)\n"
         "pool.submit(time.sleep, 0).result()\n"
         "print('up', flush=True)\n"
