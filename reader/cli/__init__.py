@@ -65,7 +65,10 @@ def split_globals(argv: Sequence[str]) -> tuple[Globals, list[str]]:
 
 def _parser() -> argparse.ArgumentParser:
     options = "options anywhere: --library PATH (repeatable), --data-dir PATH, --config FILE"
-    parser = _Parser(prog="reader", description=f"A terminal news reader. Commands: {', '.join(COMMANDS)}; {options}.")
+    parser = _Parser(
+        prog="reader",
+        description=f"A terminal news reader. `reader [PATH ...]` opens the app (on PATHs, or on the library). Commands: {', '.join(COMMANDS)}; {options}.",
+    )
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
     for name, command in COMMANDS.items():

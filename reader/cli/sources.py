@@ -46,8 +46,12 @@ def _removed(gone: Removed) -> str:
     """What removing a source did, in a line."""
     if gone.kind == "folder":
         return f"removed {gone.location}; its bookmarks stay"
-    kept = f"; {gone.kept:,} bookmarked kept" if gone.kept else ""
-    return f"removed {gone.name} ({gone.location}) and its {plural(gone.items, 'item')}{kept}"
+    removed = f"removed {gone.name} ({gone.location})"
+    if not gone.kept:
+        return f"{removed} and its {plural(gone.items, 'item')}"
+    kept = "its bookmarked item stays" if gone.kept == 1 else f"its {gone.kept:,} bookmarked items stay"
+    items = f" and {plural(gone.items, 'item')}" if gone.items else ""
+    return f"{removed}{items}; {kept} (reader bookmarks)"
 
 
 def _feeds(library: Library, args: argparse.Namespace, err: Console) -> int:
@@ -193,10 +197,21 @@ def _sources_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _feeds_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=("add", "remove", "set", "list", "import", "export"))
+    parser.add_argument(
+        "action",
+        choices=("add", "remove", "set", "list", "import", "export"),
+        help="add URL, remove URL|NAME, set URL|NAME (retention), list, import FILE (OPML or newsboat urls), export FILE.opml",
+    )
     parser.add_argument("target", nargs="?", metavar="URL|NAME|FILE")
-    parser.add_argument("--name")
-    parser.add_argument("--tag", action="append", default=[], dest="tags")
+    parser.add_argument("--name", help="add: the feed's name (default: its title)")
+    parser.add_argument(
+        "--tag",
+        action="append",
+        default=[],
+        dest="tags",
+        metavar="TAG",
+        help="add: a tag (repeatable); a tag is a folder in the sources picker",
+    )
     parser.add_argument(
         "--max-items", type=_limit, metavar="N", help="keep at most N items (bookmarked ones always stay); set: none for no limit"
     )
@@ -205,7 +220,7 @@ def _feeds_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--full-text", action="store_true", help="fetch the full article of every new item")
     parser.add_argument("--anyway", action="store_true", help="subscribe even if the feed cannot be had now (down, 404, no answer)")
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json", action="store_true", help="list: as JSON")
 
 
 NO_LIMIT = "none"

@@ -99,7 +99,7 @@ class EntityPageScreen(Screen[int | None]):
             Text.assemble((page.name, f"bold {STYLES[page.kind]}"), (f"  {KIND_NAMES[page.kind]}", "dim"))
         )
         count = len(page.rowids)
-        summary.update(Text(f"{count:,} article{'s' if count != 1 else ''}, {page.first} to {page.last}"))
+        summary.update(Text(f"{count:,} article{'s' if count != 1 else ''}, {page.span}"))
         drawn_from, series = daily(page.timeline)
         self.query_one("#page-timeline", Sparkline).data = series
         peak = int(max(series, default=0))

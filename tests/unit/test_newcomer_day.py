@@ -1,0 +1,88 @@
+"""What a newcomer hit in a day on real feeds (issue 25, second round): a
+file that is no list of feeds, a broken feed, the line on removing a feed
+whose items are all bookmarked, the help, an entity met on one day. Real
+HTTP on 127.0.0.1, the real command line."""
+
+from __future__ import annotations
+
+import array
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from reader import cli
+from reader.feeds.opml import import_bytes
+from reader.feeds.run import discover
+from reader.library import Library
+from reader.model import EntityPage
+
+from .test_feed_removal import serve, subscribed
+
+LICENCE = "MIT License\n\nCopyright (c) 2019 Someone\n\nPermission is hereby granted, free of charge\n"
+
+# a real feed cut short by its server (feed-rs's rss_2.0_invalid_1.xml, shortened)
+CUT_SHORT = b"""<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0">
+<channel>
+<title>Reuters: Most Read Articles</title>
+<link>https://www.reuters.com</link>
+<!--Property passed to loop is null--><!-- Exception rendering module on server  -->"""
+
+
+def test_a_file_that_is_no_list_of_feeds_is_one_error_not_a_warning_a_line(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    found = import_bytes(LICENCE.encode())
+    assert found.feeds == () and found.error is not None and found.error.startswith("neither OPML nor a urls file")
+    licence = tmp_path / "LICENSE"
+    licence.write_text(LICENCE)
+    assert cli.main(["feeds", "import", str(licence)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("reader: error: neither OPML nor a urls file: ") and "MIT License" in err
+
+
+def test_a_urls_file_with_only_unusable_addresses_still_says_each() -> None:
+    found = import_bytes(b"ftp://x.org/feed\nexec:~/bin/feed.sh\n")
+    assert found.error is None and found.feeds == () and len(found.skipped) == 2
+
+
+def test_a_feed_cut_short_says_what_is_wrong_with_it(httpserver: HTTPServer, capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+    httpserver.expect_request("/cut.xml").respond_with_data(CUT_SHORT, content_type="application/rss+xml")
+    httpserver.expect_request("/page.html").respond_with_data("<html><body>hello</body></html>", content_type="text/html")
+    url = httpserver.url_for("/cut.xml")
+    found = discover(url)
+    assert found.url is None and found.error is not None and "not well-formed XML" in found.error and "links to no feed" not in found.error
+    assert discover(httpserver.url_for("/page.html")).error == "not a feed, and the page links to no feed"
+    assert cli.main(["feeds", "add", url]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"reader: error: {url}: not well-formed XML") and err.count("\n") == 1
+
+
+def test_removing_a_feed_whose_items_are_all_bookmarked_says_they_stay(
+    httpserver: HTTPServer, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = serve(httpserver)
+    with Library(data_dir=data_dir) as library:
+        for id_ in subscribed(library, url).values():
+            library.set_bookmark(id_, True).result()
+    assert cli.main(["feeds", "remove", "Лента"]) == 0
+    assert capsys.readouterr().err == f"reader: removed Лента ({url}); its 3 bookmarked items stay (reader bookmarks)\n"
+
+
+def test_help_says_how_to_open_the_app_and_what_each_feeds_option_does(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    assert "`reader [PATH ...]` opens the app" in " ".join(capsys.readouterr().out.split())
+    with pytest.raises(SystemExit):
+        cli.main(["feeds", "--help"])
+    told = " ".join(capsys.readouterr().out.split())
+    assert "--name NAME add: the feed's name" in told and "--tag TAG add: a tag" in told and "--json list: as JSON" in told
+
+
+def test_an_entity_met_on_one_day_says_on_that_day() -> None:
+    def page(first: str, last: str) -> EntityPage:
+        return EntityPage("БЕЛТА", "ORG", 'org:"БЕЛТА"', array.array("q", [1]), first, last, (), (), ())
+
+    assert page("2025-09-29", "2025-09-29").span == "on 2025-09-29"
+    assert page("2025-09-26", "2025-09-29").span == "2025-09-26 to 2025-09-29"
