@@ -72,6 +72,9 @@ def _show(library: Library, args: argparse.Namespace, err: Console) -> int:
     out = stdout()
     out.print(Text(article.title, style="bold"))
     out.print(meta_line(article))
+    if library.is_bookmarked(article.id):
+        note = library.note_of(article.id)
+        out.print(Text.assemble(("★ bookmarked", "bold"), (f"  ✎ {note}" if note else "", "italic")))
     if library.has_full_text(article):
         out.print(Text("Full text fetched from the article's URL", style="dim italic"))
     out.print()
@@ -120,6 +123,8 @@ def _search(library: Library, args: argparse.Namespace, err: Console) -> int:
     if args.json:
         print_json([h.as_json() for h in hits])
         return 0
+    if not hits:
+        say(err, f"reader: no article matches {query!r}")
     out = stdout()
     for h in hits:
         out.print(Text(f"{h.id}  {h.date}  {h.source}  {h.title}", style="bold"))
@@ -150,7 +155,7 @@ def _bookmark(library: Library, args: argparse.Namespace, err: Console) -> int:
 def _bookmarks(library: Library, args: argparse.Namespace, err: Console) -> int:
     if args.import_:
         added = library.import_bookmarks(bookmark_files.from_json(args.import_.read_text(encoding="utf-8"), library.now())).result()
-        say(err, f"imported {plural(added, 'new bookmark')}")
+        say(err, f"reader: imported {plural(added, 'new bookmark')}")
     items = library.bookmarks()
     if args.export:
         suffix = args.export.suffix.lower()
@@ -160,11 +165,13 @@ def _bookmarks(library: Library, args: argparse.Namespace, err: Console) -> int:
             args.export.write_text(bookmark_files.to_markdown(items), encoding="utf-8")
         else:
             raise UsageError("--export takes a .md or .json file")
-        say(err, f"exported {plural(len(items), 'bookmark')} to {args.export}")
+        say(err, f"reader: exported {plural(len(items), 'bookmark')} to {args.export}")
         return 0
     if args.json:
         print_json([b.as_json() for b in items])
     elif not args.import_:
+        if not items:
+            say(err, "reader: no bookmarks yet (b in the app, or reader bookmark add ID [--note TEXT])")
         out = stdout()
         for b in items:
             out.print(
@@ -220,7 +227,7 @@ def _search_arguments(parser: argparse.ArgumentParser) -> None:
 def _bookmark_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=("add", "remove"))
     parser.add_argument("id")
-    parser.add_argument("--note", default=None)
+    parser.add_argument("--note", default=None, help="add: a short note on the bookmark")
 
 
 def _bookmarks_arguments(parser: argparse.ArgumentParser) -> None:

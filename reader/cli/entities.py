@@ -55,7 +55,7 @@ def _trends(library: Library, args: argparse.Namespace, err: Console) -> int:
         return 0
     out = stdout()
     if not found:
-        say(err, f"no name is in {TREND_FLOOR} or more articles of the last {args.days} days")
+        say(err, f"reader: no name is in {TREND_FLOOR} or more articles of the last {args.days} days")
     for t in found:
         out.print(Text(f"{t.score:6.2f}  {t.recent:>5} / {t.baseline:<5}  {t.kind}  {t.name}"))
     return 0

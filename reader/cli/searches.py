@@ -40,10 +40,12 @@ def _searches(library: Library, args: argparse.Namespace, err: Console) -> int:
     if args.json:
         print_json([s.as_json() for s in listed])
         return 0
+    if not listed:
+        say(err, "reader: no saved searches yet (reader searches add NAME QUERY [--alert] [--mute])")
     out = stdout()
     for s in listed:
-        marks = "".join((" alert" if s.alert else "", " mute" if s.mute else ""))
-        out.print(Text(f"{s.name}  {s.query}  {plural(s.articles, 'article')}, {s.unread:,} unread{marks}"))
+        marks = ", ".join(mark for mark, on in (("alert", s.alert), ("muted", s.mute)) if on)
+        out.print(Text(f"{s.name}  {s.query}  {plural(s.articles, 'article')}, {s.unread:,} unread" + (f"  ({marks})" if marks else "")))
     return 0
 
 

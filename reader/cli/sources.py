@@ -101,6 +101,8 @@ def _feeds(library: Library, args: argparse.Namespace, err: Console) -> int:
         if args.json:
             print_json([f.as_json() for f in listed])
             return 0
+        if not listed:
+            say(err, "reader: no feeds yet (reader feeds add URL, or reader feeds import FILE.opml|urls)")
         out = stdout()
         for f in listed:
             status = f.error or (f"HTTP {f.status}" if f.status else "not fetched yet")

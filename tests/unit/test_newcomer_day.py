@@ -86,3 +86,36 @@ def test_an_entity_met_on_one_day_says_on_that_day() -> None:
 
     assert page("2025-09-29", "2025-09-29").span == "on 2025-09-29"
     assert page("2025-09-26", "2025-09-29").span == "2025-09-26 to 2025-09-29"
+
+
+def test_empty_lists_say_so_and_how_to_fill_them(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+    """A fresh install: `reader feeds list` and the like printed nothing at all."""
+    said = {}
+    for args in (["bookmarks"], ["feeds", "list"], ["searches", "list"], ["search", "жираф"]):
+        assert cli.main(args) == 0
+        out, err = capsys.readouterr()
+        said[args[0]] = (out, err)
+    assert said["bookmarks"] == ("", "reader: no bookmarks yet (b in the app, or reader bookmark add ID [--note TEXT])\n")
+    assert said["feeds"] == ("", "reader: no feeds yet (reader feeds add URL, or reader feeds import FILE.opml|urls)\n")
+    assert said["searches"] == ("", "reader: no saved searches yet (reader searches add NAME QUERY [--alert] [--mute])\n")
+    assert said["search"] == ("", "reader: no article matches 'жираф'\n")
+    assert cli.main(["feeds", "list", "--json"]) == 0 and capsys.readouterr() == ("[]\n", "")
+
+
+def test_show_says_the_bookmark_and_its_note(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+    assert cli.main(["show", "ea7f2758d4bd9c4b"]) == 0
+    assert "★ bookmarked" not in capsys.readouterr().out
+    assert cli.main(["bookmark", "add", "ea7f2758d4bd9c4b", "--note", "к отчёту"]) == 0
+    assert cli.main(["show", "ea7f2758d4bd9c4b"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "★ bookmarked  ✎ к отчёту" in lines[:5]
+
+
+def test_saved_searches_list_their_alert_and_mute_apart_from_the_counts(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+    assert cli.main(["searches", "add", "uz", "Узбекистан", "--alert", "--mute"]) == 0
+    assert cli.main(["searches", "add", "plain", "проект"]) == 0
+    capsys.readouterr()
+    assert cli.main(["searches", "list"]) == 0
+    lines = sorted(capsys.readouterr().out.splitlines())
+    assert lines[0].startswith("plain  проект  ") and lines[0].endswith(" unread")
+    assert lines[1].startswith("uz  Узбекистан  ") and lines[1].endswith(" unread  (alert, muted)")
