@@ -52,7 +52,9 @@ def _searches(library: Library, args: argparse.Namespace, err: Console) -> int:
 def _searches_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=("add", "remove", "list"))
     parser.add_argument("name", nargs="?", metavar="NAME")
-    parser.add_argument("query", nargs="*", metavar="QUERY", help="one query of the search language (after -- when it starts with -)")
+    parser.add_argument(
+        "query", nargs="*", default=[], metavar="QUERY", help="one query of the search language (after -- when it starts with -)"
+    )
     parser.add_argument("--alert", action="store_true", help="alert on its new matches after each fetch")
     parser.add_argument("--mute", action="store_true", help="hide what it matches from lists, counts and alerts")
     parser.add_argument("--json", action="store_true")

@@ -119,3 +119,18 @@ def test_saved_searches_list_their_alert_and_mute_apart_from_the_counts(capsys: 
     lines = sorted(capsys.readouterr().out.splitlines())
     assert lines[0].startswith("plain  проект  ") and lines[0].endswith(" unread")
     assert lines[1].startswith("uz  Узбекистан  ") and lines[1].endswith(" unread  (alert, muted)")
+
+
+def test_a_file_that_cannot_be_written_is_said_as_a_person_says_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    """«[Errno 2] No such file or directory: '…'» was Python's wording."""
+    for args, path in ((["bookmarks", "--export"], "x.md"), (["feeds", "export"], "x.opml")):
+        target = tmp_path / "no such folder" / path
+        assert cli.main([*args, str(target)]) == 1
+        assert capsys.readouterr().err == f"reader: error: {target}: no such file or directory\n"
+
+
+def test_searches_without_an_action_asks_only_for_the_action(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["searches"]) == 2
+    assert capsys.readouterr().err.strip().endswith("the following arguments are required: action")
