@@ -48,7 +48,8 @@ def _list(library: Library, args: argparse.Namespace, err: Console) -> int:
     out = stdout()
     for r in rows:
         flags = ("★" if r.bookmarked else " ") + (" " if r.read else "•")
-        out.print(Text(f"{flags} {r.id}  {r.date}  {r.source[:18]:<18}  {r.title}"), no_wrap=True, overflow="ellipsis")
+        source = r.source if len(r.source) <= 18 else r.source[:17] + "…"
+        out.print(Text(f"{flags} {r.id}  {r.date}  {source:<18}  {r.title}"), no_wrap=True, overflow="ellipsis")
     return 0
 
 
@@ -128,7 +129,8 @@ def _search(library: Library, args: argparse.Namespace, err: Console) -> int:
     out = stdout()
     for h in hits:
         out.print(Text(f"{h.id}  {h.date}  {h.source}  {h.title}", style="bold"))
-        out.print(Text("    ") + _marked(h))
+        if h.snippet.strip():  # a filter alone (source:, tag:) on an item with no text has none
+            out.print(Text("    ") + _marked(h))
     return 0
 
 

@@ -134,3 +134,18 @@ def test_a_file_that_cannot_be_written_is_said_as_a_person_says_it(
 def test_searches_without_an_action_asks_only_for_the_action(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["searches"]) == 2
     assert capsys.readouterr().err.strip().endswith("the following arguments are required: action")
+
+
+def test_list_cuts_a_long_source_with_an_ellipsis_and_search_skips_an_empty_snippet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    (folder / "a.md").write_text(
+        "---\nid: 00000000000000a1\ntitle: Только заголовок\ndate: 2025-09-30\nsource: Новости Центральной Азии\n---\n", encoding="utf-8"
+    )
+    assert cli.main(["--library", str(folder), "list"]) == 0
+    [line] = capsys.readouterr().out.splitlines()
+    assert "  Новости Центральн…  Только заголовок" in line
+    assert cli.main(["--library", str(folder), "search", "source:Новости"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["00000000000000a1  2025-09-30  Новости Центральной Азии  Только заголовок"]
