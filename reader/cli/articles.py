@@ -21,7 +21,7 @@ from reader.cli.common import (
     say,
     stdout,
 )
-from reader.highlight import body_text, figure_value, meta_line
+from reader.highlight import body_text, figure_value, fit, meta_line
 from reader.library import Library
 from reader.model import Article, DiskFull, ReaderError, SearchHit
 
@@ -48,8 +48,7 @@ def _list(library: Library, args: argparse.Namespace, err: Console) -> int:
     out = stdout()
     for r in rows:
         flags = ("★" if r.bookmarked else " ") + (" " if r.read else "•")
-        source = r.source if len(r.source) <= 18 else r.source[:17] + "…"
-        out.print(Text(f"{flags} {r.id}  {r.date}  {source:<18}  {r.title}"), no_wrap=True, overflow="ellipsis")
+        out.print(Text(f"{flags} {r.id}  {r.date}  {fit(r.source, 18):<18}  {r.title}"), no_wrap=True, overflow="ellipsis")
     return 0
 
 

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
-from reader.highlight import STYLES, figure_value
+from reader.highlight import STYLES, figure_value, fit
 from reader.library import Library
 from reader.model import EntityPage, ListRow
 from reader.ui.sources import OneLine
@@ -111,11 +111,13 @@ class EntityPageScreen(Screen[int | None]):
             for i, c in enumerate(page.co_mentions)
         )
         table = self.query_one("#page-figures", DataTable)
+        if not page.figures:
+            table.border_title = "Figures said with it: none"
         for f in page.figures:
             table.add_row(Text(f.date), Text(" ".join(f.text.split())), Text(figure_value(f.value, f.unit)), Text(f.id, style="dim"))
         listed = self.query_one("#page-articles", OptionList)
         listed.add_options(
-            Option(OneLine(Text.assemble((f"{r.date}  ", "dim"), (f"{r.source[:18]:<18}  ", "dim"), r.title)), id=str(r.rowid))
+            Option(OneLine(Text.assemble((f"{r.date}  ", "dim"), (f"{fit(r.source, 18):<18}  ", "dim"), r.title)), id=str(r.rowid))
             for r in message.rows
         )
         met.highlighted = 0 if page.co_mentions else None
