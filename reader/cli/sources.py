@@ -127,7 +127,11 @@ def _set_retention(library: Library, args: argparse.Namespace, err: Console) -> 
     if not given:
         raise UsageError("feeds set needs --max-items N or --keep-days N (none: no limit)")
     name, max_items, keep_days = library.set_retention(args.target, **given)
-    say(err, f"reader: {name} {_keeps(max_items, keep_days)}; what it no longer keeps goes when the feed next changes")
+    say(
+        err,
+        f"reader: {name} {_keeps(max_items, keep_days)}; what the feed still lists and what is bookmarked always stay,"
+        " the rest goes when the feed next changes",
+    )
 
 
 def _keeps(max_items: int | None, keep_days: int | None) -> str:
@@ -215,10 +219,16 @@ def _feeds_arguments(parser: argparse.ArgumentParser) -> None:
         help="add: a tag (repeatable); a tag is a folder in the sources picker",
     )
     parser.add_argument(
-        "--max-items", type=_limit, metavar="N", help="keep at most N items (bookmarked ones always stay); set: none for no limit"
+        "--max-items",
+        type=_limit,
+        metavar="N",
+        help="keep at most N items (what the feed still lists and bookmarked ones always stay); set: none for no limit",
     )
     parser.add_argument(
-        "--keep-days", type=_limit, metavar="N", help="keep items N days (bookmarked ones always stay); set: none for no limit"
+        "--keep-days",
+        type=_limit,
+        metavar="N",
+        help="keep items N days (what the feed still lists and bookmarked ones always stay); set: none for no limit",
     )
     parser.add_argument("--full-text", action="store_true", help="fetch the full article of every new item")
     parser.add_argument("--anyway", action="store_true", help="subscribe even if the feed cannot be had now (down, 404, no answer)")

@@ -149,3 +149,24 @@ def test_list_cuts_a_long_source_with_an_ellipsis_and_search_skips_an_empty_snip
     assert "  Новости Центральн…  Только заголовок" in line
     assert cli.main(["--library", str(folder), "search", "source:Новости"]) == 0
     assert capsys.readouterr().out.splitlines() == ["00000000000000a1  2025-09-30  Новости Центральной Азии  Только заголовок"]
+
+
+def test_feeds_set_says_that_what_the_feed_still_lists_stays(
+    httpserver: HTTPServer, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`feeds set NAME --max-items 2` on a feed listing 3 left 3, and nothing had said why."""
+    url = serve(httpserver)
+    with Library(data_dir=data_dir) as library:
+        subscribed(library, url)
+    assert cli.main(["feeds", "set", "Лента", "--max-items", "2"]) == 0
+    assert capsys.readouterr().err == (
+        "reader: Лента keeps at most 2 items; what the feed still lists and what is bookmarked always stay,"
+        " the rest goes when the feed next changes\n"
+    )
+    assert cli.main(["fetch"]) == 0
+    with Library(data_dir=data_dir) as library:
+        [feed] = library.feeds()
+        assert (feed.items, feed.max_items) == (3, 2)  # all three are still in the feed
+    with pytest.raises(SystemExit):
+        cli.main(["feeds", "--help"])
+    assert "keep at most N items (what the feed still lists and bookmarked ones always stay)" in " ".join(capsys.readouterr().out.split())
