@@ -33,7 +33,14 @@ def _index(library: Library, args: argparse.Namespace, err: Console) -> int:
         if not library.readonly and library.add_source(path):
             say(err, f"reader: added {path.absolute()} to the library's sources")
     report = refresh_with_bar(library, err, every_note=True, verbose=args.verbose)
-    say(err, f"{report.seen} files, {report.read} read, {report.removed} removed, {plural(library.count(), 'article')}")
+    say(err, f"{plural(report.seen, 'file')}, {report.read:,} read, {report.removed:,} removed, {plural(library.count(), 'article')}")
+    given = {str(path.absolute()) for path in args.paths}
+    for source in library.sources() if given else []:
+        if source.location in given and not source.articles:
+            say(
+                err,
+                f"reader: no article in {source.location} (.md with front matter, or .txt); a feed is added with `reader feeds add URL`",
+            )
     pending = library.pending_extraction()
     if pending:
         extract_with_bar(library, err, pending)

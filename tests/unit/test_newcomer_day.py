@@ -170,3 +170,20 @@ def test_feeds_set_says_that_what_the_feed_still_lists_stays(
     with pytest.raises(SystemExit):
         cli.main(["feeds", "--help"])
     assert "keep at most N items (what the feed still lists and bookmarked ones always stay)" in " ".join(capsys.readouterr().out.split())
+
+
+def test_index_of_a_folder_with_no_article_says_so_and_counts_one_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    (feeds / "rss.xml").write_bytes(CUT_SHORT)
+    assert cli.main(["index", str(feeds)]) == 0
+    err = capsys.readouterr().err
+    assert f"reader: no article in {feeds} (.md with front matter, or .txt); a feed is added with `reader feeds add URL`" in err
+    one = tmp_path / "one"
+    one.mkdir()
+    (one / "a.md").write_text("---\ntitle: Одна\ndate: 2025-09-30\nsource: Я\n---\nТекст.\n", encoding="utf-8")
+    assert cli.main(["index", str(one)]) == 0
+    err = capsys.readouterr().err
+    assert "1 file, 1 read, 0 removed, 1 article" in err and "no article in" not in err
