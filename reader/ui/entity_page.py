@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from reader.highlight import STYLES, figure_value, fit
 from reader.library import Library
 from reader.model import EntityPage, ListRow
+from reader.ui.dialogs import Choices
 from reader.ui.sources import OneLine
 
 ARTICLES_SHOWN = 500  # the newest; the search «f» lists them all
@@ -68,9 +69,9 @@ class EntityPageScreen(Screen[int | None]):
             yield Sparkline([], id="page-timeline")
             yield Static("", id="page-axis")
             with Horizontal(id="page-middle"):
-                yield OptionList(id="page-with")
+                yield Choices(id="page-with")
                 yield DataTable(id="page-figures", cursor_type="row", zebra_stripes=True)
-            yield OptionList(id="page-articles")
+            yield Choices(id="page-articles")
         yield Footer()
 
     def on_mount(self) -> None:
