@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 from rich.text import Text
 
@@ -86,3 +87,17 @@ def link_style(url: str) -> Style:
     """Underlined; clickable only for web and mail links (never javascript:, file: ...)."""
     safe = urlsplit(url).scheme.lower() in ("http", "https", "mailto")
     return Style.parse(LINK) + Style(link=url if safe else None)
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` in ``width`` cells: cut at a word with … when it is longer
+    (mid-word only for a single word longer than the room, still with …)."""
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return text
+    cut = set_cell_size(text, width - 1)
+    space = cut.rstrip().rfind(" ")
+    if space > width // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:—-") + "…"

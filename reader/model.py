@@ -426,6 +426,11 @@ class EntityPage:
     co_mentions: tuple[NameCount, ...]
     figures: tuple[SaidFigure, ...]
 
+    @property
+    def span(self) -> str:
+        """When it was mentioned, in words: «on D» for one day, «D to D» for more."""
+        return f"on {self.first}" if self.first == self.last else f"{self.first} to {self.last}"
+
     def as_json(self) -> dict[str, object]:
         return {
             "name": self.name,

@@ -65,7 +65,10 @@ def split_globals(argv: Sequence[str]) -> tuple[Globals, list[str]]:
 
 def _parser() -> argparse.ArgumentParser:
     options = "options anywhere: --library PATH (repeatable), --data-dir PATH, --config FILE"
-    parser = _Parser(prog="reader", description=f"A terminal news reader. Commands: {', '.join(COMMANDS)}; {options}.")
+    parser = _Parser(
+        prog="reader",
+        description=f"A terminal news reader. `reader [PATH ...]` opens the app (on PATHs, or on the library). Commands: {', '.join(COMMANDS)}; {options}.",
+    )
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
     for name, command in COMMANDS.items():
@@ -130,7 +133,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         say(err, f"reader: error: {error}")
         return 2
-    except (ReaderError, OSError, ValueError) as error:
+    except OSError as error:
+        say(err, f"reader: error: {_os_error(error)}")
+        return 1
+    except (ReaderError, ValueError) as error:
         say(err, f"reader: error: {error}")
         return 1
     except KeyboardInterrupt:
@@ -138,6 +144,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # a bug: one line here, the traceback in the log
         say(err, f"reader: internal error: {type(error).__name__}: {error} (details in {log_crash(given.data_dir)})")
         return 1
+
+
+def _os_error(error: OSError) -> str:
+    """A file's error as a person says it («x.md: no such file or directory»),
+    not as Python does («[Errno 2] No such file or directory: 'x.md'»)."""
+    if error.filename is None or not error.strerror:
+        return str(error)
+    return f"{error.filename}: {error.strerror[:1].lower()}{error.strerror[1:]}"
 
 
 def log_crash(data_dir: Path | None) -> Path:

@@ -21,7 +21,7 @@ from reader.cli.common import (
     say,
     stdout,
 )
-from reader.highlight import body_text, figure_value, meta_line
+from reader.highlight import body_text, figure_value, fit, meta_line
 from reader.library import Library
 from reader.model import Article, DiskFull, ReaderError, SearchHit
 
@@ -33,7 +33,14 @@ def _index(library: Library, args: argparse.Namespace, err: Console) -> int:
         if not library.readonly and library.add_source(path):
             say(err, f"reader: added {path.absolute()} to the library's sources")
     report = refresh_with_bar(library, err, every_note=True, verbose=args.verbose)
-    say(err, f"{report.seen} files, {report.read} read, {report.removed} removed, {plural(library.count(), 'article')}")
+    say(err, f"{plural(report.seen, 'file')}, {report.read:,} read, {report.removed:,} removed, {plural(library.count(), 'article')}")
+    given = {str(path.absolute()) for path in args.paths}
+    for source in library.sources() if given else []:
+        if source.location in given and not source.articles:
+            say(
+                err,
+                f"reader: no article in {source.location} (.md with front matter, or .txt); a feed is added with `reader feeds add URL`",
+            )
     pending = library.pending_extraction()
     if pending:
         extract_with_bar(library, err, pending)
@@ -48,7 +55,7 @@ def _list(library: Library, args: argparse.Namespace, err: Console) -> int:
     out = stdout()
     for r in rows:
         flags = ("★" if r.bookmarked else " ") + (" " if r.read else "•")
-        out.print(Text(f"{flags} {r.id}  {r.date}  {r.source[:18]:<18}  {r.title}"), no_wrap=True, overflow="ellipsis")
+        out.print(Text(f"{flags} {r.id}  {r.date}  {fit(r.source, 18):<18}  {r.title}"), no_wrap=True, overflow="ellipsis")
     return 0
 
 
@@ -72,6 +79,9 @@ def _show(library: Library, args: argparse.Namespace, err: Console) -> int:
     out = stdout()
     out.print(Text(article.title, style="bold"))
     out.print(meta_line(article))
+    if library.is_bookmarked(article.id):
+        note = library.note_of(article.id)
+        out.print(Text.assemble(("★ bookmarked", "bold"), (f"  ✎ {note}" if note else "", "italic")))
     if library.has_full_text(article):
         out.print(Text("Full text fetched from the article's URL", style="dim italic"))
     out.print()
@@ -120,10 +130,13 @@ def _search(library: Library, args: argparse.Namespace, err: Console) -> int:
     if args.json:
         print_json([h.as_json() for h in hits])
         return 0
+    if not hits:
+        say(err, f"reader: no article matches {query!r}")
     out = stdout()
     for h in hits:
         out.print(Text(f"{h.id}  {h.date}  {h.source}  {h.title}", style="bold"))
-        out.print(Text("    ") + _marked(h))
+        if h.snippet.strip():  # a filter alone (source:, tag:) on an item with no text has none
+            out.print(Text("    ") + _marked(h))
     return 0
 
 
@@ -150,7 +163,7 @@ def _bookmark(library: Library, args: argparse.Namespace, err: Console) -> int:
 def _bookmarks(library: Library, args: argparse.Namespace, err: Console) -> int:
     if args.import_:
         added = library.import_bookmarks(bookmark_files.from_json(args.import_.read_text(encoding="utf-8"), library.now())).result()
-        say(err, f"imported {plural(added, 'new bookmark')}")
+        say(err, f"reader: imported {plural(added, 'new bookmark')}")
     items = library.bookmarks()
     if args.export:
         suffix = args.export.suffix.lower()
@@ -160,11 +173,13 @@ def _bookmarks(library: Library, args: argparse.Namespace, err: Console) -> int:
             args.export.write_text(bookmark_files.to_markdown(items), encoding="utf-8")
         else:
             raise UsageError("--export takes a .md or .json file")
-        say(err, f"exported {plural(len(items), 'bookmark')} to {args.export}")
+        say(err, f"reader: exported {plural(len(items), 'bookmark')} to {args.export}")
         return 0
     if args.json:
         print_json([b.as_json() for b in items])
     elif not args.import_:
+        if not items:
+            say(err, "reader: no bookmarks yet (b in the app, or reader bookmark add ID [--note TEXT])")
         out = stdout()
         for b in items:
             out.print(
@@ -220,7 +235,7 @@ def _search_arguments(parser: argparse.ArgumentParser) -> None:
 def _bookmark_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=("add", "remove"))
     parser.add_argument("id")
-    parser.add_argument("--note", default=None)
+    parser.add_argument("--note", default=None, help="add: a short note on the bookmark")
 
 
 def _bookmarks_arguments(parser: argparse.ArgumentParser) -> None:

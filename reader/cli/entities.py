@@ -34,10 +34,12 @@ def _entity(library: Library, args: argparse.Namespace, err: Console) -> int:
         return 0
     out = stdout()
     out.print(Text(f"{page.name}  ({page.kind})", style="bold"))
-    out.print(Text(f"{plural(len(page.rowids), 'article')}, {page.first} to {page.last}  (reader search {page.query})"))
+    out.print(Text(f"{plural(len(page.rowids), 'article')}, {page.span}  (reader search {page.query})"))
     out.print(Text("Articles a day: " + ", ".join(f"{d} {n}" for d, n in page.timeline)))
     if page.co_mentions:
         out.print(Text("With: " + ", ".join(f"{c.name} ({c.kind}) {c.count}" for c in page.co_mentions)))
+    if page.figures:
+        out.print(Text("Figures said with it:"))
     for f in page.figures:
         out.print(Text(f"  {f.date}  {f.id}  {f.kind:<8} {f.text}  = {figure_value(f.value, f.unit)}"))
     return 0
@@ -53,7 +55,7 @@ def _trends(library: Library, args: argparse.Namespace, err: Console) -> int:
         return 0
     out = stdout()
     if not found:
-        say(err, f"no name is in {TREND_FLOOR} or more articles of the last {args.days} days")
+        say(err, f"reader: no name is in {TREND_FLOOR} or more articles of the last {args.days} days")
     for t in found:
         out.print(Text(f"{t.score:6.2f}  {t.recent:>5} / {t.baseline:<5}  {t.kind}  {t.name}"))
     return 0

@@ -40,17 +40,21 @@ def _searches(library: Library, args: argparse.Namespace, err: Console) -> int:
     if args.json:
         print_json([s.as_json() for s in listed])
         return 0
+    if not listed:
+        say(err, "reader: no saved searches yet (reader searches add NAME QUERY [--alert] [--mute])")
     out = stdout()
     for s in listed:
-        marks = "".join((" alert" if s.alert else "", " mute" if s.mute else ""))
-        out.print(Text(f"{s.name}  {s.query}  {plural(s.articles, 'article')}, {s.unread:,} unread{marks}"))
+        marks = ", ".join(mark for mark, on in (("alert", s.alert), ("muted", s.mute)) if on)
+        out.print(Text(f"{s.name}  {s.query}  {plural(s.articles, 'article')}, {s.unread:,} unread" + (f"  ({marks})" if marks else "")))
     return 0
 
 
 def _searches_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=("add", "remove", "list"))
     parser.add_argument("name", nargs="?", metavar="NAME")
-    parser.add_argument("query", nargs="*", metavar="QUERY", help="one query of the search language (after -- when it starts with -)")
+    parser.add_argument(
+        "query", nargs="*", default=[], metavar="QUERY", help="one query of the search language (after -- when it starts with -)"
+    )
     parser.add_argument("--alert", action="store_true", help="alert on its new matches after each fetch")
     parser.add_argument("--mute", action="store_true", help="hide what it matches from lists, counts and alerts")
     parser.add_argument("--json", action="store_true")

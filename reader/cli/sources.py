@@ -46,8 +46,12 @@ def _removed(gone: Removed) -> str:
     """What removing a source did, in a line."""
     if gone.kind == "folder":
         return f"removed {gone.location}; its bookmarks stay"
-    kept = f"; {gone.kept:,} bookmarked kept" if gone.kept else ""
-    return f"removed {gone.name} ({gone.location}) and its {plural(gone.items, 'item')}{kept}"
+    removed = f"removed {gone.name} ({gone.location})"
+    if not gone.kept:
+        return f"{removed} and its {plural(gone.items, 'item')}"
+    kept = "its bookmarked item stays" if gone.kept == 1 else f"its {gone.kept:,} bookmarked items stay"
+    items = f" and {plural(gone.items, 'item')}" if gone.items else ""
+    return f"{removed}{items}; {kept} (reader bookmarks)"
 
 
 def _feeds(library: Library, args: argparse.Namespace, err: Console) -> int:
@@ -97,6 +101,8 @@ def _feeds(library: Library, args: argparse.Namespace, err: Console) -> int:
         if args.json:
             print_json([f.as_json() for f in listed])
             return 0
+        if not listed:
+            say(err, "reader: no feeds yet (reader feeds add URL, or reader feeds import FILE.opml|urls)")
         out = stdout()
         for f in listed:
             status = f.error or (f"HTTP {f.status}" if f.status else "not fetched yet")
@@ -121,7 +127,11 @@ def _set_retention(library: Library, args: argparse.Namespace, err: Console) -> 
     if not given:
         raise UsageError("feeds set needs --max-items N or --keep-days N (none: no limit)")
     name, max_items, keep_days = library.set_retention(args.target, **given)
-    say(err, f"reader: {name} {_keeps(max_items, keep_days)}; what it no longer keeps goes when the feed next changes")
+    say(
+        err,
+        f"reader: {name} {_keeps(max_items, keep_days)}; what the feed still lists and what is bookmarked always stay,"
+        " the rest goes when the feed next changes",
+    )
 
 
 def _keeps(max_items: int | None, keep_days: int | None) -> str:
@@ -193,19 +203,36 @@ def _sources_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _feeds_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=("add", "remove", "set", "list", "import", "export"))
-    parser.add_argument("target", nargs="?", metavar="URL|NAME|FILE")
-    parser.add_argument("--name")
-    parser.add_argument("--tag", action="append", default=[], dest="tags")
     parser.add_argument(
-        "--max-items", type=_limit, metavar="N", help="keep at most N items (bookmarked ones always stay); set: none for no limit"
+        "action",
+        choices=("add", "remove", "set", "list", "import", "export"),
+        help="add URL, remove URL|NAME, set URL|NAME (retention), list, import FILE (OPML or newsboat urls), export FILE.opml",
+    )
+    parser.add_argument("target", nargs="?", metavar="URL|NAME|FILE")
+    parser.add_argument("--name", help="add: the feed's name (default: its title)")
+    parser.add_argument(
+        "--tag",
+        action="append",
+        default=[],
+        dest="tags",
+        metavar="TAG",
+        help="add: a tag (repeatable); a tag is a folder in the sources picker",
     )
     parser.add_argument(
-        "--keep-days", type=_limit, metavar="N", help="keep items N days (bookmarked ones always stay); set: none for no limit"
+        "--max-items",
+        type=_limit,
+        metavar="N",
+        help="keep at most N items (what the feed still lists and bookmarked ones always stay); set: none for no limit",
+    )
+    parser.add_argument(
+        "--keep-days",
+        type=_limit,
+        metavar="N",
+        help="keep items N days (what the feed still lists and bookmarked ones always stay); set: none for no limit",
     )
     parser.add_argument("--full-text", action="store_true", help="fetch the full article of every new item")
     parser.add_argument("--anyway", action="store_true", help="subscribe even if the feed cannot be had now (down, 404, no answer)")
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json", action="store_true", help="list: as JSON")
 
 
 NO_LIMIT = "none"

@@ -186,9 +186,12 @@ def _escape(text: str) -> str:
 def read_urls(text: str) -> SubscriptionFile:
     """A newsboat ``urls`` file: ``URL [tag ...] ["~Name"]`` a line; ``#``
     starts a comment line; ``query:``, ``exec:`` and ``filter:`` lines are
-    skipped with a note; a tag starting with ``!`` (hidden) is kept without it."""
+    skipped with a note; a tag starting with ``!`` (hidden) is kept without it.
+    A text where no line even starts with an address (a licence, a README)
+    is no urls file: one error, not a warning for every line."""
     found: dict[str, Subscription] = {}
     skipped: list[str] = []
+    addresses = 0  # lines that start with something like an address, usable or not
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -202,6 +205,7 @@ def read_urls(text: str) -> SubscriptionFile:
             continue
         url, rest = words[0], words[1:]
         kind = url.split(":", 1)[0].lower()
+        addresses += kind in ("query", "exec", "filter") or "://" in url
         if kind in ("query", "exec", "filter"):
             skipped.append(stored_line(f"line {number}: {kind}: feeds are not supported"))
             continue
@@ -218,6 +222,8 @@ def read_urls(text: str) -> SubscriptionFile:
             if tag and tag not in tags:
                 tags.append(tag)
         _add(found, Subscription(stored_line(url), name, tuple(tags)))
+    if skipped and not addresses:
+        return SubscriptionFile((), (), f"neither OPML nor a urls file: no line starts with a feed's URL ({skipped[0]})")
     return SubscriptionFile(tuple(found.values()), tuple(skipped), None)
 
 

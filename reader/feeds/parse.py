@@ -120,6 +120,15 @@ def parse(data: bytes, url: str = "", content_type: str = "") -> ParsedFeed | Fe
     return _parse_xml(_mended_references(data), url)
 
 
+def claims_feed(data: bytes) -> bool:
+    """Whether a document says it is a feed (an RSS, RDF or Atom root near
+    its start, or JSON), whether or not it then parses as one."""
+    stripped = data.lstrip().removeprefix(codecs.BOM_UTF8).lstrip()
+    return stripped[:1] in (b"{", b"[") or (
+        stripped[:1] == b"<" and _FEED_ROOT.search(stripped[:4096]) is not None and not _HTML_START.match(stripped)
+    )
+
+
 def declares_entities(data: bytes) -> bool:
     """Whether a document has an internal DTD subset with an entity
     declaration in it. The prolog (comments, processing instructions) is

@@ -295,6 +295,8 @@ def discover(url: str, *, timeout: float = fetch.DEFAULT_TIMEOUT, max_bytes: int
     if isinstance(parsed, parse.ParsedFeed):
         return Discovered(final, parsed.title or None, None)
     candidates = feed_links(response.body, response.url)
+    if not candidates and parse.claims_feed(response.body):  # a broken feed: say what is wrong with it
+        return Discovered(None, None, parsed.message)
     if not candidates:
         return Discovered(None, None, "not a feed, and the page links to no feed")
     errors = []

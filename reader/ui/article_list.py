@@ -9,7 +9,6 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Sequence
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -20,6 +19,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.highlight import fit
 from reader.model import ListRow, Snippet
 from reader.ui.messages import ArticleOpened
 
@@ -262,17 +262,3 @@ class ArticleList(ScrollView, can_focus=True):
         if 0 <= index < len(self.rowids):
             self.cursor = index
             self.action_open()
-
-
-def fit(text: str, width: int) -> str:
-    """``text`` in ``width`` cells: cut at a word with … when it is longer
-    (mid-word only for a single word longer than the room, still with …)."""
-    if width <= 0:
-        return ""
-    if cell_len(text) <= width:
-        return text
-    cut = set_cell_size(text, width - 1)
-    space = cut.rstrip().rfind(" ")
-    if space > width // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:—-") + "…"

@@ -23,6 +23,14 @@ _MOVES = (
     ("page_down", "pagedown,space"),
     ("page_up", "pageup"),
 )
+_CHOICE_ACTIONS = {
+    "down": "cursor_down",
+    "up": "cursor_up",
+    "first": "first",
+    "last": "last",
+    "page_down": "page_down",
+    "page_up": "page_up",
+}
 _PANE_IDS = {"down": "pane.down", "up": "pane.up", "first": "pane.top", "last": "pane.bottom", "page_down": "pane.page_down"}
 _SCROLLS = {
     "down": "scroll_down",
@@ -40,6 +48,14 @@ class HelpText(VerticalScroll):
     remapped one, so the list's and the pane's ids cannot share a map)."""
 
     BINDINGS = [Binding(keys, f"screen.move('{move}')", show=False, id=_PANE_IDS[move]) for move, keys in _MOVES if move in _PANE_IDS]
+
+
+class Choices(OptionList):
+    """An option list that moves with the article list's keys (``j`` ``k``
+    ``g`` ``G``, and their remaps) as well as the arrows: the sources
+    picker, the links, the lists of an entity page."""
+
+    BINDINGS = [Binding(keys, _CHOICE_ACTIONS[move], show=False, id=f"list.{move}") for move, keys in _MOVES]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -102,7 +118,7 @@ class LinksScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="links-dialog"):
             yield Label(Text(f"Links ({len(self.links)}) · enter opens · escape closes", style="bold"))
-            yield OptionList(
+            yield Choices(
                 *(
                     Option(Text.assemble((text or url, "bold"), "\n", (url, "dim underline")), id=str(n))
                     for n, (text, url) in enumerate(self.links)

@@ -17,9 +17,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
-from reader.highlight import STYLES, figure_value
+from reader.highlight import STYLES, figure_value, fit
 from reader.library import Library
 from reader.model import EntityPage, ListRow
+from reader.ui.dialogs import Choices
 from reader.ui.sources import OneLine
 
 ARTICLES_SHOWN = 500  # the newest; the search «f» lists them all
@@ -68,9 +69,9 @@ class EntityPageScreen(Screen[int | None]):
             yield Sparkline([], id="page-timeline")
             yield Static("", id="page-axis")
             with Horizontal(id="page-middle"):
-                yield OptionList(id="page-with")
+                yield Choices(id="page-with")
                 yield DataTable(id="page-figures", cursor_type="row", zebra_stripes=True)
-            yield OptionList(id="page-articles")
+            yield Choices(id="page-articles")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -99,7 +100,7 @@ class EntityPageScreen(Screen[int | None]):
             Text.assemble((page.name, f"bold {STYLES[page.kind]}"), (f"  {KIND_NAMES[page.kind]}", "dim"))
         )
         count = len(page.rowids)
-        summary.update(Text(f"{count:,} article{'s' if count != 1 else ''}, {page.first} to {page.last}"))
+        summary.update(Text(f"{count:,} article{'s' if count != 1 else ''}, {page.span}"))
         drawn_from, series = daily(page.timeline)
         self.query_one("#page-timeline", Sparkline).data = series
         peak = int(max(series, default=0))
@@ -111,11 +112,13 @@ class EntityPageScreen(Screen[int | None]):
             for i, c in enumerate(page.co_mentions)
         )
         table = self.query_one("#page-figures", DataTable)
+        if not page.figures:
+            table.border_title = "Figures said with it: none"
         for f in page.figures:
             table.add_row(Text(f.date), Text(" ".join(f.text.split())), Text(figure_value(f.value, f.unit)), Text(f.id, style="dim"))
         listed = self.query_one("#page-articles", OptionList)
         listed.add_options(
-            Option(OneLine(Text.assemble((f"{r.date}  ", "dim"), (f"{r.source[:18]:<18}  ", "dim"), r.title)), id=str(r.rowid))
+            Option(OneLine(Text.assemble((f"{r.date}  ", "dim"), (f"{fit(r.source, 18):<18}  ", "dim"), r.title)), id=str(r.rowid))
             for r in message.rows
         )
         met.highlighted = 0 if page.co_mentions else None

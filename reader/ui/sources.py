@@ -20,6 +20,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from reader.model import SavedSearch, Source
+from reader.ui.dialogs import Choices
 from reader.ui.footer import first_fitting
 
 EVERYTHING = ""  # what choosing "every source" returns
@@ -116,7 +117,7 @@ class SourcesScreen(ModalScreen[str | SavedSearch | None]):
                 options.append(Option(OneLine(line), id=key))
         with Vertical(id="sources-dialog"):
             yield SourcesTitle(titles(self.noun))
-            yield OptionList(*options, id="sources-list")
+            yield Choices(*options, id="sources-list")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         chosen = event.option.id or ""

@@ -11,8 +11,9 @@ from pytest_httpserver import HTTPServer
 from rich.text import Text
 from textual.widgets import Input
 
+from reader.highlight import fit
 from reader.ui.app import ReaderApp
-from reader.ui.article_list import ArticleList, fit
+from reader.ui.article_list import ArticleList
 from reader.ui.dialogs import HelpScreen, LinksScreen
 from reader.ui.entity_sidebar import EntitySidebar
 from reader.ui.reading_pane import ReadingPane
