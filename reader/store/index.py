@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     import numpy as np
 
 INDEX_VERSION = (
-    f"index-12/{lemmas.VERSION}/{grouping.VERSION}"  # 9: FTS5's ascii tokenizer on the normal forms, 10: names, mentions, 11: stories,
-    # 12: stories told apart (story_links.how)
+    f"index-13/{lemmas.VERSION}/{grouping.VERSION}"  # 9: FTS5's ascii tokenizer on the normal forms, 10: names, mentions, 11: stories,
+    # 12: stories told apart (story_links.how), 13: a nested tag's folders are tags too
 )
 
 INDEX_SCHEMA = """
@@ -304,7 +304,7 @@ class Index(MentionTables, stories.Stories, Db):
 
     def _insert(self, tx: sqlite3.Connection, root: str, item: Indexed) -> int:
         a = item.article
-        tags_key = "\x1f" + "\x1f".join(lemmas.fold(t) for t in a.tags) + "\x1f"
+        tags_key = "\x1f" + "\x1f".join(_tag_keys(a.tags)) + "\x1f"
         cursor = tx.execute(
             "INSERT INTO articles(id, path, root, title, date, at, source, url, lang, tags, hash, source_key, tags_key)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -503,6 +503,15 @@ class Index(MentionTables, stories.Stories, Db):
             for digest, error in failures:
                 tx.execute("INSERT OR REPLACE INTO extraction_failures VALUES (?,?,?)", (digest, version, error))
                 tx.execute("UPDATE articles SET extracted=? WHERE hash=?", (version, digest))
+
+
+def _tag_keys(tags: Sequence[str]) -> dict[str, None]:
+    """What ``tag:`` finds an article by: each tag, and each folder of a
+    nested one (an OPML folder ``Blogs/friends`` is found by ``tag:friends``
+    and ``tag:blogs`` too), folded."""
+    keys = {lemmas.fold(t): None for t in tags}
+    keys.update((part.strip(), None) for key in list(keys) if "/" in key for part in key.split("/") if part.strip())
+    return keys
 
 
 def _parts(roots: Sequence[str]) -> Iterator[list[str]]:

@@ -175,3 +175,18 @@ def test_words_are_found_whatever_their_script_case_and_punctuation(data_dir: Pa
             assert isinstance(hits, list), query
             assert [h.title for h in hits] == ["ΟΔΟΣ ΑΘΗΝΑΣ"], query
         assert library.hits("газпромпартнер", 10) == []
+
+
+def test_a_nested_tag_is_found_by_each_of_its_folders(tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for name, tags in (("a", '["Blogs/Friends"]'), ("b", '["Blogs/Work", "Reading"]'), ("c", '["friendship"]')):
+        (folder / f"{name}.md").write_text(
+            f"---\nid: {name}\ntitle: {name}\ndate: 2025-01-0{ord(name) - 96}\ntags: {tags}\n---\n\nText {name}.\n", encoding="utf-8"
+        )
+    with Library([folder], tmp_path / "data") as library:
+        library.refresh()
+        assert ids(library, "tag:friends") == {"a"}
+        assert ids(library, "tag:blogs") == {"a", "b"}
+        assert ids(library, "tag:blogs/work") == {"b"}
+        assert ids(library, "tag:reading") == {"b"}
