@@ -6,6 +6,7 @@ Rows come from the store by position, a page at a time, and are cached;
 
 from __future__ import annotations
 
+import contextlib
 from array import array
 from collections.abc import Callable, Sequence
 
@@ -71,7 +72,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     def set_rowids(self, rowids: array[int], keep: int | None = None, snippets: SnippetSource | None = None) -> None:
         """Show these rows (an article each, a story's first standing for the
-        story); the cursor stays on ``keep`` when it is among them.
+        story); the cursor stays on ``keep``, or on its story's row when it was folded into one.
         ``snippets``: where a search's words stand in each (a third line a row)."""
         unfolded = set(self.nested.values()) if keep is not None else set()  # the same view again: stories stay unfolded
         self.rowids = array("q", rowids) if unfolded else rowids  # the caller's rows stay as given
@@ -84,14 +85,17 @@ class ArticleList(ScrollView, can_focus=True):
         self._snippet_source = snippets
         self.lines_per_row = LINES_PER_ROW + (snippets is not None)
         self.virtual_size = Size(self.size.width, len(rowids) * self.lines_per_row)  # never wider: no horizontal scroll
-        position = 0
-        if keep is not None:
-            try:
-                position = rowids.index(keep)
-            except ValueError:
-                position = 0
-        self.cursor = position
+        self.cursor = self._position_of(keep) if keep is not None else 0
         self.refresh()
+
+    def _position_of(self, rowid: int) -> int:
+        """Where an article is shown: its own row, else the row of its story
+        (it was folded into one meanwhile), else the top."""
+        others = self._members(rowid) if self._members is not None and rowid not in self.rowids else []
+        for candidate in (rowid, *others):
+            with contextlib.suppress(ValueError):
+                return self.rowids.index(candidate)
+        return 0
 
     def forget_rows(self) -> None:
         """Rows changed in the store (bookmark, read): fetch them again."""

@@ -150,3 +150,23 @@ async def test_story_read_article_counts_and_marks_articles(tmp_path: Path, data
         assert pane.article is not None and pane.article.id == "sputnik-repost"
         assert app.library.state.is_read("sputnik-repost") and not app.library.state.is_read(f"{BELTA}-original")
         assert (await picker_counts(app, pilot))[1] == "4/8"
+
+
+async def test_the_cursor_follows_an_article_folded_into_its_story(tmp_path: Path, data_dir: Path) -> None:
+    """One row an article (the first paint), the cursor on an article that
+    the folded list shows only as part of its story: it lands on the story's
+    row, not at the top."""
+    app = stories_app(tmp_path, data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app)
+        articles = app.screen.query_one(ArticleList)
+        folded = array("q", articles.rowids)
+        everything = app.library.all_rowids()
+        rows = app.library.rows(list(everything))
+        edited = next(r for r in everything if rows[r].id == f"{BELTA}-edited")
+        articles.set_rowids(everything)
+        articles.cursor = list(everything).index(edited)
+        articles.set_rowids(folded, keep=articles.current)
+        assert listed(app)[articles.cursor] == f"{BELTA}-cut"
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: app.screen.query_one(ReadingPane).article is not None)
