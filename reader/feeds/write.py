@@ -114,8 +114,12 @@ def item_id(key: str, item: Item) -> str:
 
 def provisional_name(url: str) -> str:
     """What a feed with no name of its own is called until it has been
-    fetched and its title read: its host."""
-    return urlsplit(url).hostname or url
+    fetched and its title read: its host and path."""
+    parts = urlsplit(url)
+    if not parts.hostname:
+        return url
+    path = parts.path.rstrip("/")
+    return f"{parts.hostname}{path}" if path else parts.hostname  # one site's feeds told apart
 
 
 def feed_folder(root: Path, key: str) -> Path:

@@ -88,7 +88,7 @@ def test_a_feed_imported_unnamed_carries_its_title_from_the_first_fetch(httpserv
     urls = f'{httpserver.url_for("/plain.xml")}\n{httpserver.url_for("/named.xml")} "~Моё имя"\n'
     with Library(data_dir=data_dir) as library:
         assert library.import_feeds(urls.encode()).added == 2
-        assert [f.name for f in library.feeds()] == [httpserver.host, "Моё имя"]  # until the first fetch says otherwise
+        assert [f.name for f in library.feeds()] == [f"{httpserver.host}/plain.xml", "Моё имя"]  # until the first fetch says otherwise
         first = library.fetch()
         assert (first.new, first.updated) == (6, 0)
         assert sorted({r.source for r in library.list_rows()}) == ["Моё имя", "Настоящее имя"]
