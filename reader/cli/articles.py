@@ -56,6 +56,8 @@ def _list(library: Library, args: argparse.Namespace, err: Console) -> int:
     for r in rows:
         flags = ("★" if r.bookmarked else " ") + (" " if r.read else "•")
         out.print(Text(f"{flags} {r.id}  {r.date}  {fit(r.source, 18):<18}  {r.title}"), no_wrap=True, overflow="ellipsis")
+    if any(s.mute for s in library.saved_searches()) and (hidden := len(library.search("is:muted").rowids)):
+        say(err, f"reader: {plural(hidden, 'article')} hidden by muted searches (reader search is:muted shows them)")
     return 0
 
 

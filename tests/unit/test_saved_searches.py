@@ -122,10 +122,14 @@ def test_cli_searches(data_dir: Path) -> None:
         {"name": "Шум", "query": "source:sputnik", "alert": False, "mute": True, "articles": 1, "unread": 1},
     ]
     assert [r["id"] for r in json.loads(reader("list", "--json").stdout)] == [BELTA]
+    shown = reader("list")
+    assert BELTA in shown.stdout and SPUTNIK not in shown.stdout
+    assert shown.stderr == "reader: 1 article hidden by muted searches (reader search is:muted shows them)\n"
     gone = reader("searches", "remove", "Нет такого")
     assert gone.returncode == 1 and gone.stderr.count("\n") == 1
     assert reader("searches", "remove", "Шум").returncode == 0
     assert len(json.loads(reader("list", "--json").stdout)) == 2
+    assert reader("list").stderr == "", "nothing muted, nothing said"
 
 
 # -- the alert command --------------------------------------------------------------
