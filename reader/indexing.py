@@ -9,6 +9,7 @@ full text or the UI's services.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import os
 import queue
@@ -137,6 +138,26 @@ def prepare(path: str, known_hash: str | None, where: Documents | str | None = N
     data dir, read through that process's :func:`documents`). ``Indexed``
     is None when it is unchanged (same hash) or holds no article; the note
     says which."""
+    return with_marks([_read(path, known_hash, where, data)])[0]
+
+
+def prepare_many(paths: list[str], known_hashes: list[str | None], where: Documents | str | None = None) -> list[Prepared]:
+    """:func:`prepare` of several articles (a worker's share), their story
+    marks made together (numpy's calls cost as much for one as for many)."""
+    return with_marks([_read(path, known, where) for path, known in zip(paths, known_hashes, strict=True)])
+
+
+def with_marks(prepared: list[Prepared]) -> list[Prepared]:
+    """These articles with their story marks (:func:`reader.stories.marks_many`)."""
+    if os.environ.get("READER_BENCH_NO_STORIES"):
+        return prepared
+    texts = [(p.indexed.article.date, p.indexed.body_norm, p.indexed.title_norm) for p in prepared if p.indexed is not None]
+    made = iter(stories.marks_many(texts) if texts else ())
+    return [p if p.indexed is None else p._replace(indexed=dataclasses.replace(p.indexed, marks=next(made))) for p in prepared]
+
+
+def _read(path: str, known_hash: str | None, where: Documents | str | None, data: bytes | None = None) -> Prepared:
+    """:func:`prepare` but the marks."""
     found = where if isinstance(where, Documents) else documents(where)
     if data is None:
         try:
@@ -152,8 +173,7 @@ def prepare(path: str, known_hash: str | None, where: Documents | str | None = N
         return Prepared(path, None, digest, str(error))
     article = reading.with_full_text(loaded.article, found)  # a kept full text is the body
     title, body, meta = normalise(article)
-    marks = None if os.environ.get("READER_BENCH_NO_STORIES") else stories.marks(article.date, body, title)
-    return Prepared(path, Indexed(article, text_digest(article), title, body, meta, marks), digest, loaded.note)
+    return Prepared(path, Indexed(article, text_digest(article), title, body, meta), digest, loaded.note)
 
 
 def text_digest(article: Article) -> str:
@@ -170,7 +190,8 @@ def store_and_read(feed: Feed, response: Response, protected_ids: frozenset[str]
     result = store_answer(feed, response, shelf(data_dir), protected_ids, on_written=lambda *item: written.append(item))
     if len(written) > SHARE:
         return Written(result, [], [path for path, _, _ in written])
-    return Written(result, [Read(path, known, prepare(path, None, data_dir, data)) for path, data, known in written], [])
+    read = with_marks([_read(path, None, data_dir, data) for path, data, _ in written])
+    return Written(result, [Read(path, known, one) for (path, _, known), one in zip(written, read, strict=True)], [])
 
 
 def read_written(paths: list[str], data_dir: str) -> list[Read]:
@@ -178,13 +199,10 @@ def read_written(paths: list[str], data_dir: str) -> list[Read]:
     and stamp of the very bytes read. One gone since is left out: the
     index's own listing says what is there."""
     items = documents(data_dir).items
-    read = []
-    for path in paths:
-        found = items.data_known(os.path.basename(path)[:16]) if items is not None else None
-        if found is not None:
-            data, known = found
-            read.append(Read(path, known, prepare(path, None, data_dir, data)))
-    return read
+    found = [(path, items.data_known(os.path.basename(path)[:16]) if items is not None else None) for path in paths]
+    there = [(path, data, known) for path, one in found if one is not None for data, known in (one,)]
+    read = with_marks([_read(path, None, data_dir, data) for path, data, _ in there])
+    return [Read(path, known, one) for (path, _, known), one in zip(there, read, strict=True)]
 
 
 def reading_pool(workers: int = 2) -> ProcessPoolExecutor:

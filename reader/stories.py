@@ -23,6 +23,7 @@ statements on one match): the words are what tell those apart
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -40,6 +41,7 @@ PERMS = 48  # hashes of a signature
 ROWS = 2  # signature values a band key is made of
 BANDS = 16  # band keys an article is found by: a copy with J=0.3 is found 4 times in 5, J=0.5 99 times in 100
 COPY_CONTAINMENT = 0.55  # of the shorter lead's shingles in the other's
+MARKS_AT_ONCE = 128  # leads a numpy pass makes the marks of (48 x 128 x 58 values: 2.8 MB)
 COPY_MIN_SHINGLES = 8  # shingles in common, at least: two headlines alone are not a copy
 # Write-ups apart (told_apart), chosen on the bench's corpus, where related events
 # sharing names reached 0.22 of their words in common and write-ups of one event 0.32.
@@ -48,6 +50,9 @@ NAMED_SHARED = 3  # names (people, organisations, places) in common, at least
 NAMED_CONTAINED = 0.5  # of the article with fewer names, in the other
 WORDS_JACCARD = 0.25  # of the two articles' words (normal forms of four letters or more), in both
 WORD_LETTERS = 4
+
+
+EMPTY_LEAD = b"\xff" * (4 * PERMS)  # the signature of a lead of no words
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,12 +69,18 @@ def band_keys(lead: bytes) -> tuple[int, ...]:
     """Band keys of a lead's signature (signed 64-bit, as SQLite keeps them)."""
     import numpy as np
 
-    bands = np.frombuffer(lead, dtype=np.uint32)[: BANDS * ROWS].reshape(BANDS, ROWS).astype(np.uint64)
-    keys: np.ndarray = np.zeros(len(bands), dtype=np.uint64)
-    for column in range(ROWS):
-        keys = keys * np.uint64(0x100000001B3) + bands[:, column]
-    keys = keys * np.uint64(64) + np.arange(len(bands), dtype=np.uint64)  # each band its own key space
-    return tuple(keys.view(np.int64).tolist())
+    return tuple(_band_keys(np.frombuffer(lead, dtype=np.uint32)[None, :].astype(np.uint64))[0].tolist())
+
+
+def _band_keys(signatures: np.ndarray) -> np.ndarray:
+    """Band keys of signatures (one a row, uint64), as int64."""
+    import numpy as np
+
+    keys = signatures[:, 0 : BANDS * ROWS : ROWS]
+    for column in range(1, ROWS):
+        keys = keys * np.uint64(0x100000001B3) + signatures[:, column : BANDS * ROWS : ROWS]
+    keys = keys * np.uint64(64) + np.arange(BANDS, dtype=np.uint64)  # each band its own key space
+    return keys.view(np.int64)
 
 
 @cache
@@ -84,9 +95,11 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
 
 @cache
 def _weights() -> np.ndarray:
+    """One weight a character of a word (folding may lengthen a word of MAX_WORD: room for four times that;
+    the first MAX_WORD are what they were)."""
     import numpy as np
 
-    return np.random.Generator(np.random.PCG64(7)).integers(1, 2**62, size=lemmas.MAX_WORD, dtype=np.uint64) | np.uint64(1)
+    return np.random.Generator(np.random.PCG64(7)).integers(1, 2**62, size=4 * lemmas.MAX_WORD, dtype=np.uint64) | np.uint64(1)
 
 
 def _token_hashes(tokens: list[str]) -> np.ndarray:
@@ -102,14 +115,6 @@ def _token_hashes(tokens: list[str]) -> np.ndarray:
     return points @ _weights()[:width]  # type: ignore[no-any-return]
 
 
-def _minhash(values: np.ndarray) -> bytes:
-    import numpy as np
-
-    a, b = _permutations()
-    hashed = (a[:, None] * values[None, :] + b[:, None]) >> np.uint64(32)  # multiply-shift, mod 2**64
-    return hashed.min(axis=1).astype(np.uint32).tobytes()
-
-
 def _day(date: str) -> int | None:
     try:
         return dt.date.fromisoformat(date[:10]).toordinal()
@@ -119,18 +124,49 @@ def _day(date: str) -> int | None:
 
 def marks(date: str, body_norm: str, title_norm: str) -> Marks:
     """An article's marks from its date and normal forms (as indexed)."""
+    return marks_many([(date, body_norm, title_norm)])[0]
+
+
+def marks_many(texts: Sequence[tuple[str, str, str]]) -> list[Marks]:
+    """The marks of several articles ((date, body, title), the normal forms as
+    indexed), made together: numpy's calls cost as much for one lead as for
+    a hundred, so a worker makes those of its share at once."""
+    out: list[Marks] = []
+    for start in range(0, len(texts), MARKS_AT_ONCE):
+        out += _marks_of(texts[start : start + MARKS_AT_ONCE])
+    return out
+
+
+def _marks_of(texts: Sequence[tuple[str, str, str]]) -> list[Marks]:
     import numpy as np
 
-    tokens = body_norm.split(maxsplit=LEAD_WORDS)[:LEAD_WORDS] or title_norm.split()
-    lead = _token_hashes(tokens)
-    if len(lead) >= SHINGLE:
-        lead = (lead[:-2] * np.uint64(0x9E3779B1) + lead[1:-1]) * np.uint64(0x85EBCA77) + lead[2:]
-    size = len(set(lead.tolist()))  # the minimum needs no distinct values, the size does
-    day = _day(date)
-    if not size:
-        return Marks(day, b"\xff" * (4 * PERMS), 0)
-    signature = _minhash(lead)
-    return Marks(day, signature, size, band_keys(signature) if day is not None else ())
+    leads = [body.split(maxsplit=LEAD_WORDS)[:LEAD_WORDS] or title.split() for _, body, title in texts]
+    days = [_day(date) for date, _, _ in texts]
+    words = np.fromiter(map(len, leads), dtype=np.intp, count=len(leads))
+    hashes = _token_hashes([w for lead in leads for w in lead])
+    if not len(hashes):
+        return [Marks(day, EMPTY_LEAD, 0) for day in days]
+    # A lead's values: its word 3-shingles, or its words when it has fewer than three.
+    padded = np.concatenate((hashes, np.zeros(SHINGLE - 1, dtype=np.uint64)))
+    shingles = (padded[:-2] * np.uint64(0x9E3779B1) + padded[1:-1]) * np.uint64(0x85EBCA77) + padded[2:]
+    values = np.where(np.repeat(words, words) >= SHINGLE, shingles, hashes)
+    sizes = np.where(words >= SHINGLE, words - (SHINGLE - 1), words)
+    # One row a lead, a short one filled up with its own last value (neither its least hash nor its distinct
+    # values change; a lead of no words gets any, and is told by its size).
+    columns = np.minimum(np.arange(int(sizes.max()))[None, :], np.maximum(sizes, 1)[:, None] - 1)
+    table = values[np.minimum((np.cumsum(words) - words)[:, None] + columns, len(values) - 1)]
+    ordered = np.sort(table, axis=1)
+    distinct = np.where(sizes > 0, 1 + np.count_nonzero(ordered[:, 1:] != ordered[:, :-1], axis=1), 0).tolist()
+    a, b = _permutations()
+    hashed = a[:, None, None] * table[None, :, :]  # multiply-shift, mod 2**64
+    hashed += b[:, None, None]
+    signatures = hashed.min(axis=2).T >> np.uint64(32)  # the least hash of each permutation, its high half
+    leads_bytes = signatures.astype(np.uint32)
+    keys = _band_keys(signatures).tolist()
+    return [
+        Marks(day, leads_bytes[n].tobytes(), size, tuple(keys[n]) if day is not None else ()) if size else Marks(day, EMPTY_LEAD, 0)
+        for n, (day, size) in enumerate(zip(days, distinct, strict=True))
+    ]
 
 
 def _containment(a: Marks, b: Marks) -> tuple[float, float]:
