@@ -33,7 +33,8 @@ from reader.text import lemmas
 if TYPE_CHECKING:
     import numpy as np
 
-VERSION = "stories-6"  # 5: write-ups apart, by their names and words; 6: a story within STORY_DAYS and STORY_MEMBERS
+VERSION = "stories-7"  # 5: write-ups apart, by their names and words; 6: a story within STORY_DAYS and STORY_MEMBERS,
+# 7: a band key stored with its span of days in one integer
 WINDOW_DAYS = 3  # 72 hours, in days: dates are days
 LEAD_WORDS = 60  # words of the body a copy is compared on
 SHINGLE = 3
@@ -42,6 +43,8 @@ ROWS = 2  # signature values a band key is made of
 BANDS = 16  # band keys an article is found by: a copy with J=0.3 is found 4 times in 5, J=0.5 99 times in 100
 COPY_CONTAINMENT = 0.55  # of the shorter lead's shingles in the other's
 MARKS_AT_ONCE = 128  # leads a numpy pass makes the marks of (48 x 128 x 58 values: 2.8 MB)
+SPAN_DAYS = 28  # band keys are stored under a span of days: the seven days a copy may be in are in one span or two
+SPAN_BITS = 47  # a stored key: its span (16 bits, wrapping after the year 5000) above the band key's low 47 bits
 COPY_MIN_SHINGLES = 8  # shingles in common, at least: two headlines alone are not a copy
 # Write-ups apart (told_apart), chosen on the bench's corpus, where related events
 # sharing names reached 0.22 of their words in common and write-ups of one event 0.32.
@@ -62,25 +65,31 @@ class Marks:
     day: int | None  # the date's ordinal; None: undated (grouped with nothing)
     lead: bytes  # PERMS uint32: MinHash of the lead's shingles
     lead_size: int  # distinct shingles in the lead
-    keys: tuple[int, ...] = ()  # its band keys (made with it, in the worker: see band_keys)
+    keys: tuple[int, ...] = ()  # its band keys as stored, under the span of days of its date (see stored_keys)
+    near: tuple[int, ...] = ()  # its band keys under the other span the days of its copies reach, if one does
 
 
-def band_keys(lead: bytes) -> tuple[int, ...]:
-    """Band keys of a lead's signature (signed 64-bit, as SQLite keeps them)."""
+def stored_keys(lead: bytes, day: int) -> tuple[int, ...]:
+    """An article's band keys as stored (as :attr:`Marks.keys` has them)."""
     import numpy as np
 
-    return tuple(_band_keys(np.frombuffer(lead, dtype=np.uint32)[None, :].astype(np.uint64))[0].tolist())
+    return tuple(
+        _stored(np.frombuffer(lead, dtype=np.uint32)[None, :].astype(np.uint64), np.array([day // SPAN_DAYS], dtype=np.int64))[0].tolist()
+    )
 
 
-def _band_keys(signatures: np.ndarray) -> np.ndarray:
-    """Band keys of signatures (one a row, uint64), as int64."""
+def _stored(signatures: np.ndarray, spans: np.ndarray) -> np.ndarray:
+    """The band keys of signatures (one a row, uint64) as stored under these
+    spans of days: signed 64-bit (as SQLite keeps them), the span in the high
+    bits (an article's keys sit together in the key table)."""
     import numpy as np
 
     keys = signatures[:, 0 : BANDS * ROWS : ROWS]
     for column in range(1, ROWS):
         keys = keys * np.uint64(0x100000001B3) + signatures[:, column : BANDS * ROWS : ROWS]
     keys = keys * np.uint64(64) + np.arange(BANDS, dtype=np.uint64)  # each band its own key space
-    return keys.view(np.int64)
+    high = (spans.astype(np.uint64) & np.uint64(0xFFFF)) << np.uint64(SPAN_BITS)
+    return np.bitwise_or(np.bitwise_and(keys, np.uint64((1 << SPAN_BITS) - 1)), high[:, None]).view(np.int64)
 
 
 @cache
@@ -162,9 +171,19 @@ def _marks_of(texts: Sequence[tuple[str, str, str]]) -> list[Marks]:
     hashed += b[:, None, None]
     signatures = hashed.min(axis=2).T >> np.uint64(32)  # the least hash of each permutation, its high half
     leads_bytes = signatures.astype(np.uint32)
-    keys = _band_keys(signatures).tolist()
+    dated = np.array([day or 0 for day in days], dtype=np.int64)
+    spans = dated // SPAN_DAYS
+    before, after = (dated - WINDOW_DAYS) // SPAN_DAYS, (dated + WINDOW_DAYS) // SPAN_DAYS
+    other = np.where(before != spans, before, after)  # the span a copy's day may be in besides its own, if any
+    keys, near, crossing = _stored(signatures, spans).tolist(), _stored(signatures, other).tolist(), (other != spans).tolist()
     return [
-        Marks(day, leads_bytes[n].tobytes(), size, tuple(keys[n]) if day is not None else ()) if size else Marks(day, EMPTY_LEAD, 0)
+        (
+            Marks(day, leads_bytes[n].tobytes(), size, tuple(keys[n]), tuple(near[n]) if crossing[n] else ())
+            if day is not None
+            else Marks(day, leads_bytes[n].tobytes(), size)
+        )
+        if size
+        else Marks(day, EMPTY_LEAD, 0)
         for n, (day, size) in enumerate(zip(days, distinct, strict=True))
     ]
 
