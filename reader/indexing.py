@@ -9,7 +9,6 @@ full text or the UI's services.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import os
 import queue
@@ -153,7 +152,12 @@ def with_marks(prepared: list[Prepared]) -> list[Prepared]:
         return prepared
     texts = [(p.indexed.article.date, p.indexed.body_norm, p.indexed.title_norm) for p in prepared if p.indexed is not None]
     made = iter(stories.marks_many(texts) if texts else ())
-    return [p if p.indexed is None else p._replace(indexed=dataclasses.replace(p.indexed, marks=next(made))) for p in prepared]
+    return [
+        p
+        if (i := p.indexed) is None
+        else Prepared(p.path, Indexed(i.article, i.hash, i.title_norm, i.body_norm, i.meta_norm, next(made)), p.digest, p.note)
+        for p in prepared
+    ]
 
 
 def _read(path: str, known_hash: str | None, where: Documents | str | None, data: bytes | None = None) -> Prepared:

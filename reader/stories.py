@@ -104,24 +104,28 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
 
 @cache
 def _weights() -> np.ndarray:
-    """One weight a character of a word (folding may lengthen a word of MAX_WORD: room for four times that;
-    the first MAX_WORD are what they were)."""
+    """One weight a place in a word (folding may lengthen a word of MAX_WORD: room for four times that, the
+    first MAX_WORD as they were), and a 0 for the space after it."""
     import numpy as np
 
-    return np.random.Generator(np.random.PCG64(7)).integers(1, 2**62, size=4 * lemmas.MAX_WORD, dtype=np.uint64) | np.uint64(1)
+    weights = np.random.Generator(np.random.PCG64(7)).integers(1, 2**62, size=4 * lemmas.MAX_WORD, dtype=np.uint64) | np.uint64(1)
+    return np.concatenate((weights, np.zeros(1, dtype=np.uint64)))
 
 
 def _token_hashes(tokens: list[str]) -> np.ndarray:
-    """A stable 64-bit hash of each token, in one pass of C: the tokens as
-    a fixed-width array of code points, times a random vector."""
+    """A stable 64-bit hash of each token: its code points, each times a
+    random weight for its place in the token, summed; in a few passes of C
+    over the tokens joined by spaces (a token holds no whitespace)."""
     import numpy as np
 
     if not tokens:
         return np.empty(0, dtype=np.uint64)
-    array = np.array(tokens)
-    width = array.dtype.itemsize // 4
-    points = array.view(np.uint32).reshape(len(tokens), width).astype(np.uint64)
-    return points @ _weights()[:width]  # type: ignore[no-any-return]
+    points = np.frombuffer(" ".join(tokens).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    spaces = points == ord(" ")
+    starts = np.concatenate(([0], np.flatnonzero(spaces) + 1))
+    weights = _weights()  # the last one 0: a space's place is -1
+    place = np.minimum(np.arange(len(points)) - starts[np.cumsum(spaces)], len(weights) - 2)
+    return np.add.reduceat(points * weights[place], starts)  # type: ignore[no-any-return]
 
 
 def _day(date: str) -> int | None:
