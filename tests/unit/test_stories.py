@@ -114,7 +114,9 @@ def test_same_stories_in_one_batch_or_many() -> None:
     last = late.pop()
     replaced = Index.memory()
     replaced.apply(root_of, stat, [*late, last])
-    replaced.apply(root_of, {**stat, last.path: (2, 2)}, [last._replace(digest="changed"), *(p for p in prepared if p.path.endswith("-original.md"))])
+    replaced.apply(
+        root_of, {**stat, last.path: (2, 2)}, [last._replace(digest="changed"), *(p for p in prepared if p.path.endswith("-original.md"))]
+    )
     assert _stories(replaced) == found
     assert len(set(found.values())) == 3
     one_by_one.close()
