@@ -98,6 +98,36 @@ def prepare(path: str, known_hash: str | None, where: Documents | str | None = N
     data dir, read through that process's :func:`documents`). ``Indexed``
     is None when it is unchanged (same hash) or holds no article; the note
     says which."""
+    return with_marks([_read(path, known_hash, where, data)])[0]
+
+
+def prepare_many(paths: list[str], known_hashes: list[str | None], where: Documents | str | None = None) -> list[Prepared]:
+    """:func:`prepare` of several articles (a worker's share), their story
+    marks made together (numpy's calls cost as much for one as for many)."""
+    return with_marks([_read(path, known, where) for path, known in zip(paths, known_hashes, strict=True)])
+
+
+def prepare_given(given: list[tuple[str, bytes]], where: Documents | str | None = None) -> list[Prepared]:
+    """:func:`prepare` of articles whose bytes are given (items just stored), their marks made together."""
+    return with_marks([_read(path, None, where, data) for path, data in given])
+
+
+def with_marks(prepared: list[Prepared]) -> list[Prepared]:
+    """These articles with their story marks (:func:`reader.stories.marks_many`)."""
+    if os.environ.get("READER_BENCH_NO_STORIES"):
+        return prepared
+    texts = [(p.indexed.article.date, p.indexed.body_norm, p.indexed.title_norm) for p in prepared if p.indexed is not None]
+    made = iter(stories.marks_many(texts) if texts else ())
+    return [
+        p
+        if (i := p.indexed) is None
+        else Prepared(p.path, Indexed(i.article, i.hash, i.title_norm, i.body_norm, i.meta_norm, next(made)), p.digest, p.note)
+        for p in prepared
+    ]
+
+
+def _read(path: str, known_hash: str | None, where: Documents | str | None, data: bytes | None = None) -> Prepared:
+    """:func:`prepare` but the marks."""
     found = where if isinstance(where, Documents) else documents(where)
     if data is None:
         try:
@@ -113,8 +143,7 @@ def prepare(path: str, known_hash: str | None, where: Documents | str | None = N
         return Prepared(path, None, digest, str(error))
     article = reading.with_full_text(loaded.article, found)  # a kept full text is the body
     title, body, meta = normalise(article)
-    marks = None if os.environ.get("READER_BENCH_NO_STORIES") else stories.marks(article.date, body, title)
-    return Prepared(path, Indexed(article, text_digest(article), title, body, meta, marks), digest, loaded.note)
+    return Prepared(path, Indexed(article, text_digest(article), title, body, meta), digest, loaded.note)
 
 
 def text_digest(article: Article) -> str:

@@ -23,6 +23,7 @@ statements on one match): the words are what tell those apart
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -32,7 +33,8 @@ from reader.text import lemmas
 if TYPE_CHECKING:
     import numpy as np
 
-VERSION = "stories-6"  # 5: write-ups apart, by their names and words; 6: a story within STORY_DAYS and STORY_MEMBERS
+VERSION = "stories-7"  # 5: write-ups apart, by their names and words; 6: a story within STORY_DAYS and STORY_MEMBERS,
+# 7: a band key stored with its span of days (of 7) in one integer
 WINDOW_DAYS = 3  # 72 hours, in days: dates are days
 LEAD_WORDS = 60  # words of the body a copy is compared on
 SHINGLE = 3
@@ -40,6 +42,11 @@ PERMS = 48  # hashes of a signature
 ROWS = 2  # signature values a band key is made of
 BANDS = 16  # band keys an article is found by: a copy with J=0.3 is found 4 times in 5, J=0.5 99 times in 100
 COPY_CONTAINMENT = 0.55  # of the shorter lead's shingles in the other's
+MARKS_AT_ONCE = 128  # leads a numpy pass makes the marks of (48 x 128 x 58 values: 2.8 MB)
+# Band keys are stored under a span of days: the seven days a copy may be in are in one span or two (7 at least).
+# 7, not 28: fewer articles of other days found to be read and told apart (at 30,000: 8 µs an article, not 20).
+SPAN_DAYS = 7
+SPAN_BITS = 47  # a stored key: its span (16 bits, wrapping after the year 5000) above the band key's low 47 bits
 COPY_MIN_SHINGLES = 8  # shingles in common, at least: two headlines alone are not a copy
 # Write-ups apart (told_apart), chosen on the bench's corpus, where related events
 # sharing names reached 0.22 of their words in common and write-ups of one event 0.32.
@@ -50,6 +57,9 @@ WORDS_JACCARD = 0.25  # of the two articles' words (normal forms of four letters
 WORD_LETTERS = 4
 
 
+EMPTY_LEAD = b"\xff" * (4 * PERMS)  # the signature of a lead of no words
+
+
 @dataclass(frozen=True, slots=True)
 class Marks:
     """What grouping needs of one article, made once when it is indexed."""
@@ -57,19 +67,31 @@ class Marks:
     day: int | None  # the date's ordinal; None: undated (grouped with nothing)
     lead: bytes  # PERMS uint32: MinHash of the lead's shingles
     lead_size: int  # distinct shingles in the lead
-    keys: tuple[int, ...] = ()  # its band keys (made with it, in the worker: see band_keys)
+    keys: tuple[int, ...] = ()  # its band keys as stored, under the span of days of its date (see stored_keys)
+    near: tuple[int, ...] = ()  # its band keys under the other span the days of its copies reach, if one does
 
 
-def band_keys(lead: bytes) -> tuple[int, ...]:
-    """Band keys of a lead's signature (signed 64-bit, as SQLite keeps them)."""
+def stored_keys(lead: bytes, day: int) -> tuple[int, ...]:
+    """An article's band keys as stored (as :attr:`Marks.keys` has them)."""
     import numpy as np
 
-    bands = np.frombuffer(lead, dtype=np.uint32)[: BANDS * ROWS].reshape(BANDS, ROWS).astype(np.uint64)
-    keys: np.ndarray = np.zeros(len(bands), dtype=np.uint64)
-    for column in range(ROWS):
-        keys = keys * np.uint64(0x100000001B3) + bands[:, column]
-    keys = keys * np.uint64(64) + np.arange(len(bands), dtype=np.uint64)  # each band its own key space
-    return tuple(keys.view(np.int64).tolist())
+    return tuple(
+        _stored(np.frombuffer(lead, dtype=np.uint32)[None, :].astype(np.uint64), np.array([day // SPAN_DAYS], dtype=np.int64))[0].tolist()
+    )
+
+
+def _stored(signatures: np.ndarray, spans: np.ndarray) -> np.ndarray:
+    """The band keys of signatures (one a row, uint64) as stored under these
+    spans of days: signed 64-bit (as SQLite keeps them), the span in the high
+    bits (an article's keys sit together in the key table)."""
+    import numpy as np
+
+    keys = signatures[:, 0 : BANDS * ROWS : ROWS]
+    for column in range(1, ROWS):
+        keys = keys * np.uint64(0x100000001B3) + signatures[:, column : BANDS * ROWS : ROWS]
+    keys = keys * np.uint64(64) + np.arange(BANDS, dtype=np.uint64)  # each band its own key space
+    high = (spans.astype(np.uint64) & np.uint64(0xFFFF)) << np.uint64(SPAN_BITS)
+    return np.bitwise_or(np.bitwise_and(keys, np.uint64((1 << SPAN_BITS) - 1)), high[:, None]).view(np.int64)
 
 
 @cache
@@ -84,30 +106,28 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
 
 @cache
 def _weights() -> np.ndarray:
+    """One weight a place in a word (folding may lengthen a word of MAX_WORD: room for four times that, the
+    first MAX_WORD as they were), and a 0 for the space after it."""
     import numpy as np
 
-    return np.random.Generator(np.random.PCG64(7)).integers(1, 2**62, size=lemmas.MAX_WORD, dtype=np.uint64) | np.uint64(1)
+    weights = np.random.Generator(np.random.PCG64(7)).integers(1, 2**62, size=4 * lemmas.MAX_WORD, dtype=np.uint64) | np.uint64(1)
+    return np.concatenate((weights, np.zeros(1, dtype=np.uint64)))
 
 
 def _token_hashes(tokens: list[str]) -> np.ndarray:
-    """A stable 64-bit hash of each token, in one pass of C: the tokens as
-    a fixed-width array of code points, times a random vector."""
+    """A stable 64-bit hash of each token: its code points, each times a
+    random weight for its place in the token, summed; in a few passes of C
+    over the tokens joined by spaces (a token holds no whitespace)."""
     import numpy as np
 
     if not tokens:
         return np.empty(0, dtype=np.uint64)
-    array = np.array(tokens)
-    width = array.dtype.itemsize // 4
-    points = array.view(np.uint32).reshape(len(tokens), width).astype(np.uint64)
-    return points @ _weights()[:width]  # type: ignore[no-any-return]
-
-
-def _minhash(values: np.ndarray) -> bytes:
-    import numpy as np
-
-    a, b = _permutations()
-    hashed = (a[:, None] * values[None, :] + b[:, None]) >> np.uint64(32)  # multiply-shift, mod 2**64
-    return hashed.min(axis=1).astype(np.uint32).tobytes()
+    points = np.frombuffer(" ".join(tokens).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    spaces = points == ord(" ")
+    starts = np.concatenate(([0], np.flatnonzero(spaces) + 1))
+    weights = _weights()  # the last one 0: a space's place is -1
+    place = np.minimum(np.arange(len(points)) - starts[np.cumsum(spaces)], len(weights) - 2)
+    return np.add.reduceat(points * weights[place], starts)  # type: ignore[no-any-return]
 
 
 def _day(date: str) -> int | None:
@@ -119,18 +139,59 @@ def _day(date: str) -> int | None:
 
 def marks(date: str, body_norm: str, title_norm: str) -> Marks:
     """An article's marks from its date and normal forms (as indexed)."""
+    return marks_many([(date, body_norm, title_norm)])[0]
+
+
+def marks_many(texts: Sequence[tuple[str, str, str]]) -> list[Marks]:
+    """The marks of several articles ((date, body, title), the normal forms as
+    indexed), made together: numpy's calls cost as much for one lead as for
+    a hundred, so a worker makes those of its share at once."""
+    out: list[Marks] = []
+    for start in range(0, len(texts), MARKS_AT_ONCE):
+        out += _marks_of(texts[start : start + MARKS_AT_ONCE])
+    return out
+
+
+def _marks_of(texts: Sequence[tuple[str, str, str]]) -> list[Marks]:
     import numpy as np
 
-    tokens = body_norm.split(maxsplit=LEAD_WORDS)[:LEAD_WORDS] or title_norm.split()
-    lead = _token_hashes(tokens)
-    if len(lead) >= SHINGLE:
-        lead = (lead[:-2] * np.uint64(0x9E3779B1) + lead[1:-1]) * np.uint64(0x85EBCA77) + lead[2:]
-    size = len(set(lead.tolist()))  # the minimum needs no distinct values, the size does
-    day = _day(date)
-    if not size:
-        return Marks(day, b"\xff" * (4 * PERMS), 0)
-    signature = _minhash(lead)
-    return Marks(day, signature, size, band_keys(signature) if day is not None else ())
+    leads = [body.split(maxsplit=LEAD_WORDS)[:LEAD_WORDS] or title.split() for _, body, title in texts]
+    days = [_day(date) for date, _, _ in texts]
+    words = np.fromiter(map(len, leads), dtype=np.intp, count=len(leads))
+    hashes = _token_hashes([w for lead in leads for w in lead])
+    if not len(hashes):
+        return [Marks(day, EMPTY_LEAD, 0) for day in days]
+    # A lead's values: its word 3-shingles, or its words when it has fewer than three.
+    padded = np.concatenate((hashes, np.zeros(SHINGLE - 1, dtype=np.uint64)))
+    shingles = (padded[:-2] * np.uint64(0x9E3779B1) + padded[1:-1]) * np.uint64(0x85EBCA77) + padded[2:]
+    values = np.where(np.repeat(words, words) >= SHINGLE, shingles, hashes)
+    sizes = np.where(words >= SHINGLE, words - (SHINGLE - 1), words)
+    # One row a lead, a short one filled up with its own last value (neither its least hash nor its distinct
+    # values change; a lead of no words gets any, and is told by its size).
+    columns = np.minimum(np.arange(int(sizes.max()))[None, :], np.maximum(sizes, 1)[:, None] - 1)
+    table = values[np.minimum((np.cumsum(words) - words)[:, None] + columns, len(values) - 1)]
+    ordered = np.sort(table, axis=1)
+    distinct = np.where(sizes > 0, 1 + np.count_nonzero(ordered[:, 1:] != ordered[:, :-1], axis=1), 0).tolist()
+    a, b = _permutations()
+    hashed = a[:, None, None] * table[None, :, :]  # multiply-shift, mod 2**64
+    hashed += b[:, None, None]
+    signatures = hashed.min(axis=2).T >> np.uint64(32)  # the least hash of each permutation, its high half
+    leads_bytes = signatures.astype(np.uint32)
+    dated = np.array([day or 0 for day in days], dtype=np.int64)
+    spans = dated // SPAN_DAYS
+    before, after = (dated - WINDOW_DAYS) // SPAN_DAYS, (dated + WINDOW_DAYS) // SPAN_DAYS
+    other = np.where(before != spans, before, after)  # the span a copy's day may be in besides its own, if any
+    keys, near, crossing = _stored(signatures, spans).tolist(), _stored(signatures, other).tolist(), (other != spans).tolist()
+    return [
+        (
+            Marks(day, leads_bytes[n].tobytes(), size, tuple(keys[n]), tuple(near[n]) if crossing[n] else ())
+            if day is not None
+            else Marks(day, leads_bytes[n].tobytes(), size)
+        )
+        if size
+        else Marks(day, EMPTY_LEAD, 0)
+        for n, (day, size) in enumerate(zip(days, distinct, strict=True))
+    ]
 
 
 def _containment(a: Marks, b: Marks) -> tuple[float, float]:

@@ -17,7 +17,7 @@ from reader.background import append_log
 from reader.feeds.fetch import Response
 from reader.feeds.run import Feed, FeedResult, store_answer
 from reader.feeds.write import Shelf
-from reader.indexing import ITEMS, Known, Prepared, documents, leave_with_parent, prepare, reading_pool
+from reader.indexing import ITEMS, Known, Prepared, documents, leave_with_parent, prepare_given, reading_pool
 from reader.store.items import Items
 
 # What storing and reading a feed's items imports when it first needs it
@@ -64,7 +64,8 @@ def store_and_read(feed: Feed, response: Response, protected_ids: frozenset[str]
     result = store_answer(feed, response, shelf(data_dir), protected_ids, on_written=lambda *item: written.append(item))
     if len(written) > SHARE:
         return Written(result, [], [path for path, _, _ in written])
-    return Written(result, [Read(path, known, prepare(path, None, data_dir, data)) for path, data, known in written], [])
+    read = prepare_given([(path, data) for path, data, _ in written], data_dir)
+    return Written(result, [Read(path, known, one) for (path, _, known), one in zip(written, read, strict=True)], [])
 
 
 def read_written(paths: list[str], data_dir: str) -> list[Read]:
@@ -72,13 +73,10 @@ def read_written(paths: list[str], data_dir: str) -> list[Read]:
     and stamp of the very bytes read. One gone since is left out: the
     index's own listing says what is there."""
     items = documents(data_dir).items
-    read = []
-    for path in paths:
-        found = items.data_known(os.path.basename(path)[:16]) if items is not None else None
-        if found is not None:
-            data, known = found
-            read.append(Read(path, known, prepare(path, None, data_dir, data)))
-    return read
+    found = [(path, items.data_known(os.path.basename(path)[:16]) if items is not None else None) for path in paths]
+    there = [(path, data, known) for path, one in found if one is not None for data, known in (one,)]
+    read = prepare_given([(path, data) for path, data, _ in there], data_dir)
+    return [Read(path, known, one) for (path, _, known), one in zip(there, read, strict=True)]
 
 
 class StoringPool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
@@ -137,11 +138,15 @@ class Refresher:
         rest = [p for p in todo if p not in usable]
         hashes = [known[p].hash if p in known else None for p in rest]
         chunk = max(1, min(64, len(rest) // 8))  # every worker gets a share of a small batch too
-        read = iter(
-            executor.map(indexing.prepare, rest, hashes, [str(self.session.data_dir)] * len(rest), chunksize=chunk)
+        paths = [rest[i : i + chunk] for i in range(0, len(rest), chunk)]
+        known_hashes = [hashes[i : i + chunk] for i in range(0, len(rest), chunk)]
+        where = [str(self.session.data_dir) if executor else self.session.documents] * len(paths)
+        shares = (
+            executor.map(indexing.prepare_many, paths, known_hashes, where)
             if executor
-            else map(indexing.prepare, rest, hashes, [self.session.documents] * len(rest))
+            else map(indexing.prepare_many, paths, known_hashes, where)
         )
+        read = itertools.chain.from_iterable(shares)  # a share's articles are read together, their marks made at once
         results = (prepared[p][1] if p in usable else next(read) for p in todo)  # in the order of todo: a root's files together
         batch: list[Prepared] = []
         touched: list[str] = []

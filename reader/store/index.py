@@ -238,8 +238,10 @@ class Index(MentionTables, stories.Stories, Db):
         """Write one batch in one transaction. ``indexed``: (path, article or
         None when unloadable, hash, note); ``root_of``: each path's root.
         Returns the count of such writes (see :meth:`applied`), this one's."""
+        indexed = list(indexed)
         with self.write() as tx:
             count = _count_applied(tx)
+            batch = stories.Batch(tx, [item.marks for _, item, _, _ in indexed if item is not None])
             for path in removed:
                 self._drop_file(tx, path)
             for path in touched:
@@ -258,7 +260,7 @@ class Index(MentionTables, stories.Stories, Db):
                     continue
                 if row is not None:
                     self._drop_row(tx, path, row[0])
-                rowid = None if item is None else self._insert(tx, root_of[path], item)
+                rowid = None if item is None else self._insert(tx, batch, root_of[path], item)
                 size, mtime = stat[path]
                 tx.execute("INSERT INTO files VALUES (?,?,?,?,?,?,?)", (path, root_of[path], size, mtime, digest, rowid, note))
         return count
@@ -302,7 +304,7 @@ class Index(MentionTables, stories.Stories, Db):
                 if _count_applied(tx, by=0) == applied:
                     tx.execute("INSERT OR REPLACE INTO meta VALUES ('items_in_line', ?)", (value,))
 
-    def _insert(self, tx: sqlite3.Connection, root: str, item: Indexed) -> int:
+    def _insert(self, tx: sqlite3.Connection, batch: stories.Batch, root: str, item: Indexed) -> int:
         a = item.article
         tags_key = "\x1f" + "\x1f".join(_tag_keys(a.tags)) + "\x1f"
         cursor = tx.execute(
@@ -327,7 +329,7 @@ class Index(MentionTables, stories.Stories, Db):
         rowid = int(cursor.lastrowid or 0)
         tx.execute("INSERT INTO bodies(rowid, body) VALUES (?,?)", (rowid, a.body))
         tx.execute("INSERT INTO fts(rowid, title, body, meta) VALUES (?,?,?,?)", (rowid, item.title_norm, item.body_norm, item.meta_norm))
-        stories.join(tx, rowid, a.id, item.marks)
+        stories.join(tx, batch, rowid, a.id, item.marks)
         return rowid
 
     def _drop_file(self, tx: sqlite3.Connection, path: str) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from reader.stories import NAMED_DAYS, NAMED_SHARED, WINDOW_DAYS, Marks, band_keys, names_agree, same_event, told_apart
+from reader.stories import NAMED_DAYS, NAMED_SHARED, WINDOW_DAYS, Marks, names_agree, same_event, stored_keys, told_apart
 from reader.stories import words as words_of
 from reader.text import lemmas
 
@@ -25,12 +25,11 @@ if TYPE_CHECKING:
 SCHEMA = """
 -- Stories (reader.stories, reader.store.stories): one event from many sources.
 CREATE TABLE story_marks(rowid INTEGER PRIMARY KEY, day INTEGER, lead BLOB NOT NULL, lead_size INTEGER NOT NULL);
--- Its span of days first: an article's keys sit together, and a batch of one week's news touches few pages
--- (keyed by the random key first, 500 articles rewrote most of the table's pages: 2.5 times the cost at 10,000).
--- A span of days (SPAN_DAYS), not the day: the days a copy may be in are in one span or two, one look-up of
--- each key in each, not seven.
-CREATE TABLE story_keys(span INTEGER NOT NULL, key INTEGER NOT NULL, rowid INTEGER NOT NULL,
-                        PRIMARY KEY(span, key, rowid)) WITHOUT ROWID;
+-- A band key with its span of days in its high bits (reader.stories.stored_keys): an article's keys sit
+-- together, and a batch of one week's news touches few pages (keyed by the random key first, 500 articles
+-- rewrote most of the table's pages: 2.5 times the cost at 10,000). One column, so that a batch's keys are
+-- looked up in one statement (Batch).
+CREATE TABLE story_keys(key INTEGER NOT NULL, rowid INTEGER NOT NULL, PRIMARY KEY(key, rowid)) WITHOUT ROWID;
 -- how: 0 a copy (the leads), 1 told apart (names and words, known once the names are extracted).
 CREATE TABLE story_links(a INTEGER NOT NULL, b INTEGER NOT NULL, how INTEGER NOT NULL, PRIMARY KEY(a, b, how)) WITHOUT ROWID;
 -- Each article's story: its id (the earliest article's id) and its first article's rowid.
@@ -38,8 +37,10 @@ CREATE TABLE story_of(rowid INTEGER PRIMARY KEY, story TEXT NOT NULL, first INTE
 CREATE INDEX story_members ON story_of(story);
 """
 
-_CANDIDATES = "SELECT DISTINCT rowid FROM story_keys WHERE span IN ({spans}) AND key IN ({keys})"  # the key table alone: most find none
-SPAN_DAYS = 28  # the days a copy may be in (seven) are in one span three times in four, in two else
+# The key rows of a batch's keys (a JSON array), each key looked up in the table's order (CROSS JOIN: json_each
+# first; left to itself, the planner scanned the key table for each).
+_LOOKUP = "SELECT k.key, k.rowid FROM json_each(?) j CROSS JOIN story_keys k ON k.key = j.value"
+_KEYS = "INSERT OR IGNORE INTO story_keys SELECT value, ? FROM json_each(?)"  # an article's key rows: one statement
 # A story is one event: its articles within STORY_DAYS of each other, and at most STORY_MEMBERS of them. Links
 # are pairwise, so without these a chain of look-alikes (a daily briefing that opens the same way every day)
 # would join for months into one story, hiding news, and every join would rename all of its members.
@@ -65,36 +66,56 @@ class StoryRow:
     date: str
 
 
-def _span(day: int) -> int:
-    """The span of days a day is in."""
-    return day // SPAN_DAYS
-
-
 def _marks(row: Sequence[object]) -> Marks:
     day, lead, lead_size = row
     return Marks(day, bytes(lead), int(lead_size))  # type: ignore[arg-type, call-overload]
 
 
-def join(tx: sqlite3.Connection, rowid: int, article_id: str, marks: Marks | None) -> None:
+class Batch:
+    """The articles a batch (one transaction) may join: its articles' keys are
+    looked up at once before any is written (one statement: a look-up an
+    article, 16 or 32 B-tree probes, cost 60-90 µs of the writer's time at
+    10,000 articles), and its own articles are found as each is joined."""
+
+    def __init__(self, tx: sqlite3.Connection, marks: Sequence[Marks | None]) -> None:
+        wanted = sorted({k for m in marks if m is not None for k in (*m.keys, *m.near)})
+        self._before: dict[int, list[int]] = {}  # stored key: the articles indexed before the batch
+        for key, rowid in tx.execute(_LOOKUP, (_ids(wanted),)) if wanted else ():
+            self._before.setdefault(int(key), []).append(int(rowid))
+        self._now: dict[int, list[int]] = {}  # stored key: the batch's articles joined so far
+        self._joined: set[int] = set()  # the batch's articles (a rowid of one dropped may be given again)
+
+    def candidates(self, marks: Marks) -> list[int]:
+        """The articles sharing a band key with these marks in the days their copies may be in."""
+        wanted = (*marks.keys, *marks.near)
+        found = {r for key in self._before.keys() & wanted for r in self._before[key] if r not in self._joined}
+        found.update(r for key in self._now.keys() & wanted for r in self._now[key])
+        return sorted(found)
+
+    def joined(self, rowid: int, keys: Sequence[int] = ()) -> None:
+        self._joined.add(rowid)
+        for key in keys:
+            self._now.setdefault(key, []).append(rowid)
+
+
+def join(tx: sqlite3.Connection, batch: Batch, rowid: int, article_id: str, marks: Marks | None) -> None:
     """An article just inserted joins the stories it reports one event with, or starts one."""
     tx.execute("INSERT INTO story_of VALUES (?,?,?)", (rowid, article_id, rowid))
+    batch.joined(rowid)
     if marks is None:
         return
     tx.execute("INSERT INTO story_marks VALUES (?,?,?,?)", (rowid, marks.day, marks.lead, marks.lead_size))
-    keys = marks.keys
-    if not keys or marks.day is None:
+    if not marks.keys:  # undated, or no words
         return
-    spans = sorted({_span(marks.day - WINDOW_DAYS), _span(marks.day + WINDOW_DAYS)})
-    found = [
-        int(r[0]) for r in tx.execute(_CANDIDATES.format(spans=",".join("?" * len(spans)), keys=",".join("?" * len(keys))), (*spans, *keys))
-    ]
+    found = batch.candidates(marks)
     marked = (
         tx.execute("SELECT rowid, day, lead, lead_size FROM story_marks WHERE rowid IN (SELECT value FROM json_each(?))", (_ids(found),))
         if found
         else ()
     )
     linked = [int(r[0]) for r in marked if same_event(marks, _marks(r[1:]))]
-    tx.executemany("INSERT OR IGNORE INTO story_keys VALUES (?,?,?)", [(_span(marks.day), k, rowid) for k in keys])
+    tx.execute(_KEYS, (rowid, _ids(marks.keys)))
+    batch.joined(rowid, marks.keys)
     _link(tx, rowid, linked, COPY)
 
 
@@ -151,8 +172,8 @@ def _link(tx: sqlite3.Connection, rowid: int, linked: Sequence[int], how: int) -
 
 
 def _ids(rowids: Sequence[int]) -> str:
-    """Rowids as one JSON parameter (``json_each``): no limit on how many."""
-    return "[" + ",".join(str(int(r)) for r in rowids) + "]"
+    """Rowids (or keys) as one JSON parameter (``json_each``): no limit on how many."""
+    return "[" + ",".join(map(str, rowids)) + "]"
 
 
 def _days(tx: sqlite3.Connection, rowids: Sequence[int]) -> list[int]:
@@ -177,8 +198,8 @@ def leave(tx: sqlite3.Connection, rowid: int) -> None:
     marks = tx.execute("SELECT day, lead, lead_size FROM story_marks WHERE rowid=?", (rowid,)).fetchone()
     if marks is not None and marks[0] is not None:
         day, lead, size = marks
-        keys = band_keys(bytes(lead)) if size else ()
-        tx.executemany("DELETE FROM story_keys WHERE span=? AND key=? AND rowid=?", [(_span(day), k, rowid) for k in keys])
+        keys = stored_keys(bytes(lead), int(day)) if size else ()
+        tx.executemany("DELETE FROM story_keys WHERE key=? AND rowid=?", [(k, rowid) for k in keys])
     tx.execute("DELETE FROM story_marks WHERE rowid=?", (rowid,))
     tx.execute("DELETE FROM story_links WHERE a=?", (rowid,))
     tx.execute("DELETE FROM story_links WHERE b=?", (rowid,))
@@ -205,11 +226,13 @@ def _split(tx: sqlite3.Connection, story: str) -> None:
 
 def _name(tx: sqlite3.Connection, members: Sequence[int]) -> None:
     """Members of one story named after the earliest of them."""
-    ids = _ids(members)
     first = tx.execute(
-        "SELECT id, rowid FROM articles WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY date, at, id, rowid LIMIT 1", (ids,)
+        "SELECT id, rowid FROM articles WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY date, at, id, rowid LIMIT 1",
+        (_ids(members),),
     ).fetchone()
-    tx.execute("UPDATE story_of SET story=?, first=? WHERE rowid IN (SELECT value FROM json_each(?))", (first[0], first[1], ids))
+    # A row a statement: an UPDATE that may change several rows opens a statement journal, and that makes FTS5
+    # write out the batch's pending terms (10-30 ms a rename in a batch of 500, and one segment more to merge).
+    tx.executemany("UPDATE story_of SET story=?, first=? WHERE rowid=?", [(first[0], first[1], m) for m in members])
 
 
 class Stories:

@@ -87,6 +87,42 @@ def test_same_stories_whatever_the_order(tmp_path: Path) -> None:
     assert len(set(found[0].values())) == 3
 
 
+def _stories(index: Index) -> dict[str, str]:
+    rowids = list(index.ordered())
+    ids = dict(zip(rowids, (index.article(r).id for r in rowids), strict=True))  # type: ignore[union-attr]
+    return {ids[r]: s for r, s in index.story_ids(rowids).items()}
+
+
+def test_same_stories_in_one_batch_or_many() -> None:
+    """A batch's articles find each other as well as those indexed before it
+    (looked up at once, before the batch is written), and an article
+    replaced inside a batch joins as it would have in one of its own."""
+    paths = sorted(str(p) for p in STORIES.glob("*.md"))
+    prepared = [indexing.prepare(p, None) for p in paths]
+    root_of, stat = {p: str(STORIES) for p in paths}, {p: (1, 1) for p in paths}
+    one_by_one = Index.memory()
+    for item in prepared:
+        one_by_one.apply(root_of, stat, [item])
+    found = _stories(one_by_one)
+    for order in (prepared, prepared[::-1]):
+        at_once = Index.memory()
+        at_once.apply(root_of, stat, list(order))
+        assert _stories(at_once) == found
+        at_once.close()
+    # The last article in again, changed (dropped, and its rowid given again), with articles of both stories after it.
+    late = [p for p in prepared if not p.path.endswith("-original.md")]
+    last = late.pop()
+    replaced = Index.memory()
+    replaced.apply(root_of, stat, [*late, last])
+    replaced.apply(
+        root_of, {**stat, last.path: (2, 2)}, [last._replace(digest="changed"), *(p for p in prepared if p.path.endswith("-original.md"))]
+    )
+    assert _stories(replaced) == found
+    assert len(set(found.values())) == 3
+    one_by_one.close()
+    replaced.close()
+
+
 def test_an_article_leaving_splits_or_renames_its_story(grouped: tuple[Library, Path]) -> None:
     library, folder = grouped
     (folder / f"{BELTA}-cut.md").unlink()  # the earliest by id: the story is named after the next
