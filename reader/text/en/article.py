@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from reader.text.en import context
 from reader.text.en.spans import CAPITALISED, EDGE, Covered, dotted_abbreviation, has_org_head, normal_form, sentence_start
 from reader.text.en.words import LOC_HEADS, NOT_NAMES, ORG_HEADS, PERSONAL_TITLES, TITLES, countries
 from reader.text.mentions import Mention
@@ -24,6 +25,8 @@ def mend(text: str, mentions: list[Mention], events: list[Mention]) -> list[Ment
     _upper_case_names(text, mentions)
     mentions = _acronyms(text, mentions)
     _located(text, mentions)
+    context.teams(text, mentions)
+    context.places(text, mentions)
     if events:
         taken = Covered(events)
         mentions = [m for m in mentions if not taken.overlaps(m.start, m.end)]
@@ -296,6 +299,12 @@ def _acronyms(text: str, mentions: list[Mention]) -> list[Mention]:
     known = countries()
     for m in mentions:
         if m.kind != "ORG" and _ACRONYM.fullmatch(m.text) and m.text not in known and not _in_capitals(text, m.start):
+            if (
+                m.kind == "LOC"
+                and _DATELINE_PLACE.fullmatch(text, text.rfind("\n", 0, m.start) + 1, m.end)
+                and _DATELINE_END.match(text, m.end)
+            ):
+                continue  # «AKRON , Ohio 1996-08-23», «KHAN YOUNIS, GAZA —»: a dateline's place
             m.kind = "ORG"
     covered = Covered(mentions)
     added = []
@@ -309,6 +318,8 @@ def _acronyms(text: str, mentions: list[Mention]) -> list[Mention]:
 
 
 _ROMAN = re.compile(r"[IVXLCDM]+")
+_DATELINE_PLACE = re.compile(r"[A-Z][A-Z .,'-]*")  # a line's start in capitals, up to the place
+_DATELINE_END = re.compile(r" ?[,—–(]| -| \d{4}-\d\d-\d\d")  # then a comma, a dash or a date
 
 
 _ACRONYM = re.compile(r"[A-Z]{3,6}")
