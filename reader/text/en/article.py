@@ -16,6 +16,7 @@ def mend(text: str, mentions: list[Mention], events: list[Mention]) -> list[Ment
     mentions = _extend_of(text, mentions)
     mentions = _datelines(text, mentions)
     mentions = _initials(text, mentions)
+    context.sides(text, mentions)
     mentions = _teams(text, mentions)
     mentions = _table_teams(text, mentions)
     mentions += _missed_organisations(text, mentions)

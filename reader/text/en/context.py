@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from reader.text.en.words import countries
+from reader.text.en.words import countries, first_names
 from reader.text.mentions import Mention
 
 # «losing to Tulsa 63-7», «Lausanne 2-1 (1-0)»: a score right after the name (not a date, «1996-08-30»).
@@ -17,8 +17,22 @@ _PLAYED_FOR = re.compile(
 # «North Melbourne player Michael Gaudion», «Leeds striker Tony Yeboah».
 _ROLE_AFTER = re.compile(
     r"(?:['’]s?)? (?:player|players|coach|captain|striker|strikers|midfielder|defender|goalkeeper|forward|winger|pitcher|"
-    r"quarterback|fans|supporters|manager)\b"
+    r"quarterback|manager)\b"
 )
+
+
+def sides(text: str, mentions: list[Mention]) -> None:
+    """A one-word «person» before a player's role («Leeds striker», «Barcelona
+    coach») is a team, an organisation, wherever it is named (and so a side
+    of «Leeds beat Wimbledon»)."""
+    found = {
+        m.normal
+        for m in mentions
+        if m.kind == "PER" and " " not in m.normal and m.normal not in first_names() and _ROLE_AFTER.match(text, m.end)
+    }
+    for m in mentions:
+        if m.kind == "PER" and m.normal in found:
+            m.kind = "ORG"
 
 
 def teams(text: str, mentions: list[Mention]) -> None:
