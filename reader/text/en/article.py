@@ -28,6 +28,8 @@ def mend(text: str, mentions: list[Mention], events: list[Mention]) -> list[Ment
     _located(text, mentions)
     context.teams(text, mentions)
     context.places(text, mentions)
+    context.people(text, mentions)
+    context.named_teams(mentions)
     if events:
         taken = Covered(events)
         mentions = [m for m in mentions if not taken.overlaps(m.start, m.end)]

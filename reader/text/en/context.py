@@ -1,10 +1,11 @@
-"""A name's kind read from the words around it: a town that plays is a team."""
+"""A name's kind read from the words around it: a town that plays is a team, a name one is born in a place."""
 
 from __future__ import annotations
 
 import re
 
-from reader.text.en.words import countries, first_names
+from reader.text.en.spans import SIDES, has_org_head
+from reader.text.en.words import countries, english_words, first_names, regions
 from reader.text.mentions import Mention
 
 # «losing to Tulsa 63-7», «Lausanne 2-1 (1-0)»: a score right after the name (not a date, «1996-08-30»).
@@ -57,12 +58,52 @@ _ENDS = re.compile(r"\s*(?:[,.;:)]|and\b|$)")
 
 
 def places(text: str, mentions: list[Mention]) -> None:
-    """An «organisation» the words before call a place, one that is no English word and has no organisation's head."""
-    from reader.text.en.spans import has_org_head
-    from reader.text.en.words import english_words
-
+    """An «organisation» that the words before call a place («born in Satu Mare», «the village of Mece», «between
+    Caernarfon and») is one, unless it is an English word, in capitals or has an organisation's head («born in
+    Congress», «near the BBC» stay)."""
     for m in mentions:
         if m.kind != "ORG" or m.normal.isupper() or has_org_head(m.normal) or m.normal.lower() in english_words():
             continue
         if _PLACED.search(text, max(0, m.start - 24), m.start) and _ENDS.match(text, m.end):
             m.kind = "LOC"
+
+
+_STATE_AFTER = re.compile(r" \( ?([A-Z][\w.]*(?: [A-Z][\w.]*){0,2}) ?\)")
+
+
+def people(text: str, mentions: list[Mention]) -> None:
+    """«Cedric Pioline ( France )»: a first name and a surname the model took
+    for an organisation, followed by a state in brackets as in results, is a
+    person."""
+    states = countries()
+    for m in mentions:
+        words = m.normal.split()
+        if m.kind != "ORG" or not 2 <= len(words) <= 3 or words[0] not in first_names() or has_org_head(m.normal):
+            continue
+        found = _STATE_AFTER.match(text, m.end)
+        if found and found.group(1) in states:
+            m.kind = "PER"
+
+
+# Plural nouns that end the names of places, not of teams: «Colorado Springs», «Golan Heights».
+_PLACE_PLURALS = frozenset({
+    "springs", "heights", "rapids", "plains", "gardens", "lakes", "flats", "sands", "woods", "meadows", "keys", "highlands",
+    "lowlands", "marshes", "downs", "fields", "wells", "mills", "narrows", "glades", "forks", "shoals", "cliffs", "territories",
+    "states", "emirates", "provinces", "regions", "lands", "isles", "hills", "islands", "mountains", "falls", "docks",
+})  # fmt: skip
+
+
+def named_teams(mentions: list[Mention]) -> None:
+    """«Pittsburgh Pirates», «Boston Bruins»: a place and a plural noun name a
+    team, whether the model read a place or a person (the place named alone
+    in the article, or a region)."""
+    places = {m.normal for m in mentions if m.kind == "LOC"} | regions()
+    for m in mentions:
+        words = m.normal.split()
+        if m.kind not in ("LOC", "PER") or len(words) < 2:
+            continue
+        last = words[-1]
+        plural = last[:1].isupper() and last.endswith("s") and last.lower() not in _PLACE_PLURALS
+        place = " ".join(words[:-1])
+        if plural and last[:-1].lower() in english_words() and place in places and place not in SIDES:
+            m.kind = "ORG"

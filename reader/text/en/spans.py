@@ -149,14 +149,14 @@ def _event(surface: str) -> bool:
 _EVENTS_OF = frozenset({"battle", "siege", "treaty", "war", "campaign", "massacre", "invasion", "revolution", "raid", "uprising", "sack"})
 
 
-_SIDES = frozenset({"North", "South", "East", "West", "Left", "Right"})
+SIDES = frozenset({"North", "South", "East", "West", "Left", "Right"})
 
 
 def has_org_head(surface: str) -> bool:
     """«… University», «… Records»; «Academy of Sciences», «Bank of England»: an organisation's head noun last or before «of»."""
     words = surface.split()
     if len(words) >= 2 and words[-1].lower() in ORG_HEADS and words[-1][:1].isupper():
-        return not all(w in _SIDES for w in words[:-1])  # «West Bank», «Left Bank»: a place
+        return not all(w in SIDES for w in words[:-1])  # «West Bank», «Left Bank»: a place
     return any(w.lower() in ORG_HEADS and w[:1].isupper() and following == "of" for w, following in pairwise(words))
 
 
