@@ -30,6 +30,7 @@ def mend(text: str, mentions: list[Mention], events: list[Mention]) -> list[Ment
     context.places(text, mentions)
     context.people(text, mentions)
     context.named_teams(mentions)
+    mentions = context.titles(text, mentions)
     if events:
         taken = Covered(events)
         mentions = [m for m in mentions if not taken.overlaps(m.start, m.end)]

@@ -107,3 +107,31 @@ def named_teams(mentions: list[Mention]) -> None:
         place = " ".join(words[:-1])
         if plural and last[:-1].lower() in english_words() and place in places and place not in SIDES:
             m.kind = "ORG"
+
+
+# A short title in quotes: «" Anarchy in Tokyo "», «“Santa Through the Back Door”».
+_QUOTED = re.compile(r"[\"“]\s?([A-Z][^\"“”\n]{2,60}?)\s?[\"”]")
+_SMALL = frozenset({"a", "an", "the", "of", "in", "on", "to", "for", "and", "or", "at", "by", "with", "from", "is", "my", "your"})
+
+
+def titles(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A name inside a title in quotes (two words or more, each capitalised but
+    the small ones, one of which stands between them) is a work's, no name:
+    «" Anarchy in Tokyo "», «" Sisters of Heresy "»; a quote that says
+    something («" We will go to Moscow , " he said») has words in lower case."""
+    spans = []
+    for found in _QUOTED.finditer(text):
+        words = found.group(1).split()
+        inner = [w for w in words[1:-1] if w in _SMALL]
+        if len(words) >= 2 and inner and all(w[:1].isupper() or w in _SMALL or not w[:1].isalpha() for w in words):
+            spans.append(found.span(1))
+    if not spans:
+        return mentions
+    return [m for m in mentions if not any(_in_title(m, a, b) for a, b in spans)]
+
+
+def _in_title(m: Mention, start: int, end: int) -> bool:
+    """Inside the title; a name that is the whole quote stays if it has an organisation's head («" Bank of England "»)."""
+    if (m.start, m.end) == (start, end):
+        return not has_org_head(m.normal)
+    return start <= m.start and m.end <= end
