@@ -135,3 +135,28 @@ def _in_title(m: Mention, start: int, end: int) -> bool:
     if (m.start, m.end) == (start, end):
         return not has_org_head(m.normal)
     return start <= m.start and m.end <= end
+
+
+_INDEFINITE = re.compile(r"(?<![\w.-])(?:a|an) $")
+_FUNCTION = frozenset({"of", "and", "for", "the", "&", "in", "on"})
+
+
+def kinds_of_things(text: str, mentions: list[Mention]) -> list[Mention]:
+    """«a Specialist Group of …», «an Air Division ,», «a Technology Centre
+    which»: English words after «a» or «an», not followed by the noun they
+    qualify («a Labour Party official», «a U.S. Senator» stay), say what
+    kind of thing something is and name none."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    def common(m: Mention) -> bool:
+        if " " not in m.normal or not _INDEFINITE.search(text, max(0, m.start - 4), m.start):
+            return False
+        if not all(w.lower() in english_words() or w in _FUNCTION for w in m.normal.split()):
+            return False
+        following = _NEXT_WORD.match(text, m.end)
+        return following is None or following.group(1) in STOP_WORDS
+
+    return [m for m in mentions if not common(m)]
+
+
+_NEXT_WORD = re.compile(r" ([A-Za-z]+)")
