@@ -164,6 +164,11 @@ _DEGREE = re.compile(r"(?:[A-Z][a-z]{0,2}\.){2,}")
 _CODE = re.compile(r"[=<>{}$^~`|\\]|\([^)]*$")
 
 
+# Heads of places that never head a team's name (not «… City», «… Town», «… County», «… Forest»: «Manchester City»,
+# «Ipswich Town», «Derby County», «Nottingham Forest»), nor a church's, a hall's, a port's or a school district's.
+_SITE_HEADS = LOC_HEADS - {"city", "town", "county", "forest", "church", "cathedral", "hall", "port", "mall", "gym", "district"}
+
+
 def _mention(text: str, start: int, end: int, kind: str) -> Mention | None:
     surface = text[start:end]
     if sum(c.isalpha() for c in surface) < 2 or not any(c.isupper() for c in surface) or surface in PERSONAL_TITLES:
@@ -176,6 +181,8 @@ def _mention(text: str, start: int, end: int, kind: str) -> Mention | None:
         kind = "ORG"
     elif kind == "PER" and len(words := surface.split()) >= 2 and words[-1].lower() in LOC_HEADS:
         kind = "LOC"  # «Lincoln Park», «Clarence Dock»: a place named after someone
+    elif kind == "ORG" and len(words := surface.split()) >= 2 and words[-1].lower() in _SITE_HEADS and words[-1][:1].isupper():
+        kind = "LOC"  # «Forbes Field», «Salisbury Dock», «Capitol Hill»: a place, not those who run it
     return Mention(kind, start, end, surface, normal_form(surface))
 
 
