@@ -7,7 +7,7 @@ from collections import Counter
 
 from reader.text.en import context
 from reader.text.en.spans import CAPITALISED, EDGE, Covered, dotted_abbreviation, has_org_head, normal_form, sentence_start
-from reader.text.en.words import LOC_HEADS, NOT_NAMES, ORG_HEADS, PERSONAL_TITLES, TITLES, countries
+from reader.text.en.words import LOC_HEADS, NOT_NAMES, ORG_HEADS, PERSONAL_TITLES, TITLES, countries, first_names, regions
 from reader.text.mentions import Mention
 
 
@@ -296,6 +296,8 @@ def _located(text: str, mentions: list[Mention]) -> None:
     for m in mentions:
         if m.kind == "PER" and " " not in m.normal and m.normal not in surnames and _LOCATIVE.search(text, max(0, m.start - 20), m.start):
             m.kind = "LOC"
+        elif m.kind == "PER" and m.normal in regions() and m.normal not in surnames and m.normal.split()[0] not in first_names():
+            m.kind = "LOC"  # «Ilocos Norte», «Washington» alone: a region the model took for a person
 
 
 def _acronyms(text: str, mentions: list[Mention]) -> list[Mention]:
