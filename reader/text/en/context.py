@@ -8,8 +8,8 @@ from reader.text.en.spans import SIDES, has_org_head
 from reader.text.en.words import countries, english_words, first_names, regions
 from reader.text.mentions import Mention
 
-# «losing to Tulsa 63-7», «Lausanne 2-1 (1-0)»: a score right after the name (not a date, «1996-08-30»).
-_SCORE_AFTER = re.compile(r"(?:['’]s?)? \(?\d{1,3}-\d{1,3}\b(?!-)")
+# «losing to Tulsa 63-7», «Lausanne 2-1 (1-0)», «Norwich City drew 1-1»: a score after the name (not a date, «1996-08-30»).
+_SCORE_AFTER = re.compile(r"(?:['’]s?)?(?: (?:won|lost|drew|led|trailed))? \(?\d{1,3}-\d{1,3}\b(?!-)")
 # «played 26 games for Lausanne», «coached North Melbourne», «losing to Tulsa».
 _PLAYED_FOR = re.compile(
     r"\b(?:(?:play|plays|played|playing|sign|signs|signed|signing|score|scores|scored|scoring|games|appearances|goals)"
@@ -23,14 +23,11 @@ _ROLE_AFTER = re.compile(
 
 
 def sides(text: str, mentions: list[Mention]) -> None:
-    """A one-word «person» before a player's role («Leeds striker», «Barcelona
+    """A one-word «person» named before a player's role («Leeds striker», «Barcelona
     coach») is a team, an organisation, wherever it is named (and so a side
     of «Leeds beat Wimbledon»)."""
-    found = {
-        m.normal
-        for m in mentions
-        if m.kind == "PER" and " " not in m.normal and m.normal not in first_names() and _ROLE_AFTER.match(text, m.end)
-    }
+    names = {m.normal for m in mentions if m.kind == "PER" and " " not in m.normal and m.normal not in first_names()}
+    found = {name for name in names if re.search(r"\b" + re.escape(name) + _ROLE_AFTER.pattern, text)}
     for m in mentions:
         if m.kind == "PER" and m.normal in found:
             m.kind = "ORG"
