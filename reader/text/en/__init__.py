@@ -51,6 +51,23 @@ or organisations:
   work, an event or a product, is no name, nor is any name found inside it;
 - a one-word «person» after «in», «near», «to», «from» or «village of»
   that no full name in the article explains is a place («born in Reading»);
+- a town or a region that plays, scores or is coached («played 26 games
+  for Lausanne», «losing to Tulsa 63-7», «Norwich City drew 1-1», «North
+  Melbourne player …») is a team, and so is a lone «person» named before a
+  player's role («Leeds striker»), or a place and a plural noun («Boston
+  Bruins»); a first name and a surname followed by a state in brackets
+  («Cedric Pioline ( France )») is a person (:mod:`reader.text.en.context`);
+- an «organisation» the words before call a place («born in Satu Mare»,
+  «the village of Mece», «north of Whitebirk»; not after «in» or «at»
+  alone), or ending in a place's head («Forbes Field», «Capitol Hill»; not
+  «… City», «… Town», «… County», «… Forest», which name teams, nor a
+  church), is a place; so is a region the model took for a person
+  («Reading», «Ilocos Norte»), «West Bank» though it ends in «Bank», and a
+  dateline's place in capitals («AKRON , Ohio») whatever the abbreviations
+  rule says;
+- a name inside a short title in quotes («" Anarchy in Tokyo "») is a
+  work's, and English words after «a» or «an» that qualify no noun after
+  them («a Specialist Group of …») name a kind of thing: neither is a name;
 - a capitalised word before a lone surname where no other name is («Jan 10
   - Joe Biden», read by the model as part of a date) is the first name;
 - a lone surname («Biden») joins the full name met in the same article
