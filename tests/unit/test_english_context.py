@@ -56,6 +56,11 @@ def test_a_person_with_a_state_in_brackets_is_a_person() -> None:
     assert ("ORG", "Deutsche Bank") in found("Deutsche Bank ( Germany ) raised its forecast on Friday.")
 
 
+def test_a_person_whose_birth_follows_is_a_person() -> None:
+    got = found("Candace Savage (born 1949) is a Canadian writer. Born in Peace River country, she grew up in Alberta.")
+    assert ("PER", "Candace Savage") in got and ("ORG", "Candace Savage") not in got
+
+
 def test_a_place_and_a_plural_noun_is_a_team() -> None:
     text = (
         "Bill Cowley played 13 seasons in the National Hockey League for the St. Louis Eagles and Boston Bruins. "

@@ -66,19 +66,22 @@ def places(text: str, mentions: list[Mention]) -> None:
 
 
 _STATE_AFTER = re.compile(r" \( ?([A-Z][\w.]*(?: [A-Z][\w.]*){0,2}) ?\)")
+# «Candace Savage (born 1949)», «John Smith, 45,»: a person's birth or age after the name.
+_AGE_AFTER = re.compile(r" ?\((?:born|b\.) | ?, \d{2}, ")
 
 
 def people(text: str, mentions: list[Mention]) -> None:
-    """«Cedric Pioline ( France )»: a first name and a surname the model took
-    for an organisation, followed by a state in brackets as in results, is a
-    person."""
+    """A first name and a surname the model took for an organisation is a
+    person when a state in brackets follows as in results («Cedric Pioline
+    ( France )») or the person's birth or age («Candace Savage (born 1949)»,
+    «John Smith, 45,»)."""
     states = countries()
     for m in mentions:
         words = m.normal.split()
         if m.kind != "ORG" or not 2 <= len(words) <= 3 or words[0] not in first_names() or has_org_head(m.normal):
             continue
         found = _STATE_AFTER.match(text, m.end)
-        if found and found.group(1) in states:
+        if (found and found.group(1) in states) or _AGE_AFTER.match(text, m.end):
             m.kind = "PER"
 
 
