@@ -103,3 +103,10 @@ def test_a_region_the_model_took_for_a_person_is_a_place() -> None:
     # The surname of a person named in full stays a person.
     got = found("George Washington crossed the Delaware. Washington then marched on Trenton.")
     assert ("PER", "George Washington") in got and ("LOC", "Washington") not in got
+
+
+def test_a_place_and_a_clubs_abbreviation_is_a_club() -> None:
+    entities = en.extract("Teams from outside Montreal played at the home venue of the Montreal HC in 1893.")
+    assert [(e.kind, e.normal, len(e.mentions)) for e in entities] == [("LOC", "Montreal", 1), ("ORG", "Montreal HC", 1)]
+    assert ("ORG", "Sunderland A.F.C.") in found("In Redcar he met Sunderland A.F.C. footballer Dave Buchanan.")
+    assert ("LOC", "Montreal") in found("The Victorias were a hockey club based in Montreal, Quebec.")

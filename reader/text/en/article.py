@@ -32,6 +32,7 @@ def mend(text: str, mentions: list[Mention], events: list[Mention]) -> list[Ment
     context.named_teams(mentions)
     mentions = context.titles(text, mentions)
     mentions = context.kinds_of_things(text, mentions)
+    mentions = context.clubs(text, mentions)
     if events:
         taken = Covered(events)
         mentions = [m for m in mentions if not taken.overlaps(m.start, m.end)]

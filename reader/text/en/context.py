@@ -160,3 +160,21 @@ def kinds_of_things(text: str, mentions: list[Mention]) -> list[Mention]:
 
 
 _NEXT_WORD = re.compile(r" ([A-Za-z]+)")
+
+
+_CLUB = re.compile(r" (?:FC|F\.C\.|AFC|A\.F\.C\.|HC|SC|CF|RFC|BC|CC)(?![\w.])")
+
+
+def clubs(text: str, mentions: list[Mention]) -> list[Mention]:
+    """«Montreal HC», «Sunderland A.F.C.»: a place and a club's abbreviation name a club, one organisation."""
+    out: list[Mention] = []
+    for m in mentions:
+        club = _CLUB.match(text, m.end) if m.kind in ("LOC", "ORG") else None
+        if out and out[-1].end > m.start:
+            continue  # the abbreviation, taken into the club before it
+        if club:
+            m.kind, m.end = "ORG", club.end()
+            m.text = text[m.start : m.end]
+            m.normal = m.normal + club.group()
+        out.append(m)
+    return out
