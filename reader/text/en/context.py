@@ -168,12 +168,13 @@ _CLUB = re.compile(r" (?:FC|F\.C\.|AFC|A\.F\.C\.|HC|SC|CF|RFC|BC|CC)(?![\w.])")
 def clubs(text: str, mentions: list[Mention]) -> list[Mention]:
     """«Montreal HC», «Sunderland A.F.C.»: a place and a club's abbreviation name a club, one organisation."""
     out: list[Mention] = []
+    taken = -1  # where the last club's abbreviation ends
     for m in mentions:
-        club = _CLUB.match(text, m.end) if m.kind in ("LOC", "ORG") else None
-        if out and out[-1].end > m.start:
+        if m.start < taken:
             continue  # the abbreviation, taken into the club before it
+        club = _CLUB.match(text, m.end) if m.kind in ("LOC", "ORG") else None
         if club:
-            m.kind, m.end = "ORG", club.end()
+            m.kind, m.end, taken = "ORG", club.end(), club.end()
             m.text = text[m.start : m.end]
             m.normal = m.normal + club.group()
         out.append(m)
