@@ -55,8 +55,10 @@ or organisations:
   for Lausanne», «losing to Tulsa 63-7», «Norwich City drew 1-1», «North
   Melbourne player …») is a team, and so is a lone «person» named before a
   player's role («Leeds striker»), or a place and a plural noun («Boston
-  Bruins»); a first name and a surname followed by a state in brackets
-  («Cedric Pioline ( France )») is a person (:mod:`reader.text.en.context`);
+  Bruins»), or a place and a club's abbreviation («Montreal HC»); a first
+  name and a surname the model took for an organisation is a person when a
+  state in brackets («Cedric Pioline ( France )»), a birth or an age
+  follows («Candace Savage (born 1949)») (:mod:`reader.text.en.context`);
 - an «organisation» the words before call a place («born in Satu Mare»,
   «the village of Mece», «north of Whitebirk»; not after «in» or «at»
   alone), or ending in a place's head («Forbes Field», «Capitol Hill»; not

@@ -1,4 +1,4 @@
-"""A name's kind read from the words around it: a town that plays is a team, a name one is born in a place."""
+"""A name's kind told by the words around it: «played for Lausanne» a team, «born in Satu Mare» a place, «" Anarchy in Tokyo "» no name."""
 
 from __future__ import annotations
 
