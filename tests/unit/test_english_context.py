@@ -25,6 +25,12 @@ def test_a_lone_person_before_a_players_role_is_a_team() -> None:
     got = found("Leeds striker Tony Yeboah scored twice as Leeds beat Wimbledon 2-0 at Elland Road.")
     assert {("ORG", "Leeds"), ("ORG", "Wimbledon"), ("PER", "Tony Yeboah")} <= got
     assert ("PER", "Leeds") not in got
+    got = found("Manchester United manager Alex Ferguson said Eric Cantona would play.")
+    assert {("ORG", "Manchester United"), ("PER", "Alex Ferguson")} <= got
+
+
+def test_a_score_between_the_match_verb_and_the_side() -> None:
+    assert ("ORG", "Southampton") in found("Everton drew 1-1 with Southampton on Saturday.")
 
 
 def test_an_organisation_one_is_born_in_is_a_place() -> None:

@@ -344,7 +344,7 @@ def _states(mentions: list[Mention]) -> None:
 
 # Verbs of a match between two sides: «Leeds beat Arsenal», «Essex v Kent».
 MATCH = re.compile(
-    r" (?:beat|beats|defeated|defeat|drew with|draw with|drew|lost to|lose to|v|vs|vs\.|versus|edged|thrashed|overcame|routed|held) "
+    r" (?:beat|beats|defeated|defeat|(?:drew|draw)(?: \d{1,3}-\d{1,3})? with|drew|(?:lost|lose)(?: \d{1,3}-\d{1,3})? to|v|vs|vs\.|versus|edged|thrashed|overcame|routed|held) "
 )
 
 

@@ -23,10 +23,11 @@ _ROLE_AFTER = re.compile(
 
 
 def sides(text: str, mentions: list[Mention]) -> None:
-    """A one-word «person» named before a player's role («Leeds striker», «Barcelona
-    coach») is a team, an organisation, wherever it is named (and so a side
-    of «Leeds beat Wimbledon»)."""
-    names = {m.normal for m in mentions if m.kind == "PER" and " " not in m.normal and m.normal not in first_names()}
+    """A «person» named before a player's role («Leeds striker», «Manchester
+    United manager») whose first word is no first name is a team, an
+    organisation, wherever it is named (and so a side of «Leeds beat
+    Wimbledon»)."""
+    names = {m.normal for m in mentions if m.kind == "PER" and m.normal.split()[0] not in first_names()}
     found = {name for name in names if re.search(r"\b" + re.escape(name) + _ROLE_AFTER.pattern, text)}
     for m in mentions:
         if m.kind == "PER" and m.normal in found:
