@@ -37,7 +37,7 @@ or organisations:
   a name followed by a score is a team, an organisation, even when it is
   also a city, and a name in brackets before a minute is a scorer;
 - two places on either side of a match verb («Leeds beat Arsenal», «Essex v
-  Kent») are teams;
+  Kent», «Everton drew 1-1 with Southampton») are teams;
 - a state's name (pycountry's ISO 3166 names and the usual short forms) is
   a place, whatever the model said: a national team is «Japan» the place,
   as CoNLL-2003 annotates it;
@@ -53,8 +53,8 @@ or organisations:
   that no full name in the article explains is a place («born in Reading»);
 - a town or a region that plays, scores or is coached («played 26 games
   for Lausanne», «losing to Tulsa 63-7», «Norwich City drew 1-1», «North
-  Melbourne player …») is a team, and so is a lone «person» named before a
-  player's role («Leeds striker»), or a place and a plural noun («Boston
+  Melbourne player …») is a team, and so is a «person» named before a
+  player's role («Leeds striker», «Manchester United manager»), or a place and a plural noun («Boston
   Bruins»), or a place and a club's abbreviation («Montreal HC»); a first
   name and a surname the model took for an organisation is a person when a
   state in brackets («Cedric Pioline ( France )»), a birth or an age
