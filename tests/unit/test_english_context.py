@@ -116,3 +116,12 @@ def test_a_place_and_a_clubs_abbreviation_is_a_club() -> None:
     assert [(e.kind, e.normal, len(e.mentions)) for e in entities] == [("LOC", "Montreal", 1), ("ORG", "Montreal HC", 1)]
     assert ("ORG", "Sunderland A.F.C.") in found("In Redcar he met Sunderland A.F.C. footballer Dave Buchanan.")
     assert ("LOC", "Montreal") in found("The Victorias were a hockey club based in Montreal, Quebec.")
+
+
+def test_a_score_is_no_part_of_a_name_and_a_person_who_beats_a_team_is_one() -> None:
+    got = found("Manchester United beat Arsenal 2-1 at Old Trafford on Saturday.")
+    assert ("ORG", "Arsenal") in got and not any("2-1" in normal for _, normal in got)
+    assert ("ORG", "Manchester United") in got
+    # People who beat each other, as in tennis, stay people.
+    got = found("Pete Sampras beat Goran Ivanisevic 6-3 6-4 in the final.")
+    assert {("PER", "Pete Sampras"), ("PER", "Goran Ivanisevic")} <= got

@@ -354,12 +354,15 @@ def _teams(text: str, mentions: list[Mention]) -> list[Mention]:
     other, as in tennis, stay people)."""
     added: list[Mention] = []
     for index, m in enumerate(mentions):
-        if m.kind == "PER":
-            continue
         after = MATCH.match(text, m.end)
         if after is None:
             continue
         following = mentions[index + 1] if index + 1 < len(mentions) else None
+        if m.kind == "PER":
+            # «Manchester United beat Arsenal»: a «person» with no first name before a team is one.
+            if following is not None and following.start == after.end() and following.kind == "ORG" and not _first_named(m):
+                m.kind = "ORG"
+            continue
         if following is not None and following.start == after.end():
             if following.kind != "PER":
                 for side in (m, following):
@@ -377,6 +380,11 @@ def _teams(text: str, mentions: list[Mention]) -> list[Mention]:
             m.kind = "ORG" if m.kind == "LOC" else m.kind
             added.append(Mention("ORG", start, start + len(surface), surface, normal_form(surface)))
     return sorted(mentions + added, key=lambda m: m.start) if added else mentions
+
+
+def _first_named(m: Mention) -> bool:
+    words = m.normal.split()
+    return len(words) < 2 or words[0] in first_names()
 
 
 def _one_kind(mentions: list[Mention]) -> None:

@@ -108,10 +108,10 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
         end = possessive.start()
         while end > start and text[end - 1] in EDGE:
             end -= 1
-    # A name ends on a capitalised word or a number: «Biden met» is «Biden».
+    # A name ends on a capitalised word or a number, not a score: «Biden met» is «Biden», «Arsenal 2-1» «Arsenal».
     while True:
         space = text.rfind(" ", start, end)
-        if space < 0 or not text[space + 1 : end][:1].islower():
+        if space < 0 or not (text[space + 1 : end][:1].islower() or _SCORE.fullmatch(text, space + 1, end)):
             break
         end = space
         while end > start and text[end - 1] in EDGE:
@@ -119,6 +119,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_SCORE = re.compile(r"\d{1,2}-\d{1,2}")
 _TITLE = re.compile(r"([A-Z][a-z]+)\.? (?=[A-Z])")
 
 
