@@ -10,7 +10,8 @@ or organisations:
 - words in lower case at a name's ends («Biden met», «v Kent») are not part
   of it, but for the particles of names («van Gogh»);
 - a leading «the» (and a sentence-initial «The») and a possessive «'s»
-  are not part of the name, nor is an «&» at either end;
+  are not part of the name, nor is an «&» at either end, nor a score
+  («Arsenal 2-1»);
 - one span of the model over two names is cut: at a comma («Grantham,
   Lincolnshire»; not before «Inc.» or «Jr.»), a spaced dash or slash
   («Chiang Mai - Bangkok»), and at «&» or «and» between two names of two
@@ -37,7 +38,9 @@ or organisations:
   a name followed by a score is a team, an organisation, even when it is
   also a city, and a name in brackets before a minute is a scorer;
 - two places on either side of a match verb («Leeds beat Arsenal», «Essex v
-  Kent», «Everton drew 1-1 with Southampton») are teams;
+  Kent», «Everton drew 1-1 with Southampton») are teams, and so is a
+  «person» with no first name who beats a team («Manchester United beat
+  Arsenal»);
 - a state's name (pycountry's ISO 3166 names and the usual short forms) is
   a place, whatever the model said: a national team is «Japan» the place,
   as CoNLL-2003 annotates it;
