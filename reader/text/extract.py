@@ -14,7 +14,7 @@ from collections.abc import Callable
 from reader.model import Entity, Extraction, Figure
 from reader.text import en, entities, figures, sentences
 
-VERSION = "extract-7"  # 5: sentence spans, for the figures said about a name; 6: surer English names, a date read by its own clause; 7: English names surer still
+VERSION = "extract-8"  # 5: sentence spans, for the figures said about a name; 6: surer English names, a date read by its own clause; 7: English names surer still; 8: English names typed by the words around them
 # Named entities are looked for in this much of an article: a news article
 # is a few thousand characters; a book-sized file would hold the model for
 # minutes. Figures are found everywhere.

@@ -10,7 +10,8 @@ or organisations:
 - words in lower case at a name's ends («Biden met», «v Kent») are not part
   of it, but for the particles of names («van Gogh»);
 - a leading «the» (and a sentence-initial «The») and a possessive «'s»
-  are not part of the name, nor is an «&» at either end;
+  are not part of the name, nor is an «&» at either end, nor a score
+  («Arsenal 2-1»);
 - one span of the model over two names is cut: at a comma («Grantham,
   Lincolnshire»; not before «Inc.» or «Jr.»), a spaced dash or slash
   («Chiang Mai - Bangkok»), and at «&» or «and» between two names of two
@@ -37,7 +38,9 @@ or organisations:
   a name followed by a score is a team, an organisation, even when it is
   also a city, and a name in brackets before a minute is a scorer;
 - two places on either side of a match verb («Leeds beat Arsenal», «Essex v
-  Kent») are teams;
+  Kent», «Everton drew 1-1 with Southampton») are teams, and so is a
+  «person» with no first name who beats a team («Manchester United beat
+  Arsenal»);
 - a state's name (pycountry's ISO 3166 names and the usual short forms) is
   a place, whatever the model said: a national team is «Japan» the place,
   as CoNLL-2003 annotates it;
@@ -51,6 +54,25 @@ or organisations:
   work, an event or a product, is no name, nor is any name found inside it;
 - a one-word «person» after «in», «near», «to», «from» or «village of»
   that no full name in the article explains is a place («born in Reading»);
+- a town or a region that plays, scores or is coached («played 26 games
+  for Lausanne», «losing to Tulsa 63-7», «Norwich City drew 1-1», «North
+  Melbourne player …») is a team, and so is a «person» named before a
+  player's role («Leeds striker», «Manchester United manager»), or a place and a plural noun («Boston
+  Bruins»), or a place and a club's abbreviation («Montreal HC»); a first
+  name and a surname the model took for an organisation is a person when a
+  state in brackets («Cedric Pioline ( France )»), a birth or an age
+  follows («Candace Savage (born 1949)») (:mod:`reader.text.en.context`);
+- an «organisation» the words before call a place («born in Satu Mare»,
+  «the village of Mece», «north of Whitebirk»; not after «in» or «at»
+  alone), or ending in a place's head («Forbes Field», «Capitol Hill»; not
+  «… City», «… Town», «… County», «… Forest», which name teams, nor a
+  church), is a place; so is a region the model took for a person
+  («Reading», «Ilocos Norte»), «West Bank» though it ends in «Bank», and a
+  dateline's place in capitals («AKRON , Ohio») whatever the abbreviations
+  rule says;
+- a name inside a short title in quotes («" Anarchy in Tokyo "») is a
+  work's, and English words after «a» or «an» that qualify no noun after
+  them («a Specialist Group of …») name a kind of thing: neither is a name;
 - a capitalised word before a lone surname where no other name is («Jan 10
   - Joe Biden», read by the model as part of a date) is the first name;
 - a lone surname («Biden») joins the full name met in the same article

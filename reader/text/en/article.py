@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from reader.text.en import context
 from reader.text.en.spans import CAPITALISED, EDGE, Covered, dotted_abbreviation, has_org_head, normal_form, sentence_start
-from reader.text.en.words import LOC_HEADS, NOT_NAMES, ORG_HEADS, PERSONAL_TITLES, TITLES, countries
+from reader.text.en.words import LOC_HEADS, NOT_NAMES, ORG_HEADS, PERSONAL_TITLES, TITLES, countries, first_names, regions
 from reader.text.mentions import Mention
 
 
@@ -15,6 +16,7 @@ def mend(text: str, mentions: list[Mention], events: list[Mention]) -> list[Ment
     mentions = _extend_of(text, mentions)
     mentions = _datelines(text, mentions)
     mentions = _initials(text, mentions)
+    context.sides(text, mentions)
     mentions = _teams(text, mentions)
     mentions = _table_teams(text, mentions)
     mentions += _missed_organisations(text, mentions)
@@ -24,6 +26,13 @@ def mend(text: str, mentions: list[Mention], events: list[Mention]) -> list[Ment
     _upper_case_names(text, mentions)
     mentions = _acronyms(text, mentions)
     _located(text, mentions)
+    context.teams(text, mentions)
+    context.places(text, mentions)
+    context.people(text, mentions)
+    context.named_teams(mentions)
+    mentions = context.titles(text, mentions)
+    mentions = context.kinds_of_things(text, mentions)
+    mentions = context.clubs(text, mentions)
     if events:
         taken = Covered(events)
         mentions = [m for m in mentions if not taken.overlaps(m.start, m.end)]
@@ -288,6 +297,8 @@ def _located(text: str, mentions: list[Mention]) -> None:
     for m in mentions:
         if m.kind == "PER" and " " not in m.normal and m.normal not in surnames and _LOCATIVE.search(text, max(0, m.start - 20), m.start):
             m.kind = "LOC"
+        elif m.kind == "PER" and m.normal in regions() and m.normal not in surnames and m.normal.split()[0] not in first_names():
+            m.kind = "LOC"  # «Ilocos Norte», «Washington» alone: a region the model took for a person
 
 
 def _acronyms(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -296,6 +307,12 @@ def _acronyms(text: str, mentions: list[Mention]) -> list[Mention]:
     known = countries()
     for m in mentions:
         if m.kind != "ORG" and _ACRONYM.fullmatch(m.text) and m.text not in known and not _in_capitals(text, m.start):
+            if (
+                m.kind == "LOC"
+                and _DATELINE_PLACE.fullmatch(text, text.rfind("\n", 0, m.start) + 1, m.end)
+                and _DATELINE_END.match(text, m.end)
+            ):
+                continue  # «AKRON , Ohio 1996-08-23», «KHAN YOUNIS, GAZA —»: a dateline's place
             m.kind = "ORG"
     covered = Covered(mentions)
     added = []
@@ -309,6 +326,8 @@ def _acronyms(text: str, mentions: list[Mention]) -> list[Mention]:
 
 
 _ROMAN = re.compile(r"[IVXLCDM]+")
+_DATELINE_PLACE = re.compile(r"[A-Z][A-Z .,'-]*")  # a line's start in capitals, up to the place
+_DATELINE_END = re.compile(r" ?[,—–(]| -| \d{4}-\d\d-\d\d")  # then a comma, a dash or a date
 
 
 _ACRONYM = re.compile(r"[A-Z]{3,6}")
@@ -325,7 +344,7 @@ def _states(mentions: list[Mention]) -> None:
 
 # Verbs of a match between two sides: «Leeds beat Arsenal», «Essex v Kent».
 MATCH = re.compile(
-    r" (?:beat|beats|defeated|defeat|drew with|draw with|drew|lost to|lose to|v|vs|vs\.|versus|edged|thrashed|overcame|routed|held) "
+    r" (?:beat|beats|defeated|defeat|(?:drew|draw)(?: \d{1,3}-\d{1,3})? with|drew|(?:lost|lose)(?: \d{1,3}-\d{1,3})? to|v|vs|vs\.|versus|edged|thrashed|overcame|routed|held) "
 )
 
 
@@ -335,12 +354,15 @@ def _teams(text: str, mentions: list[Mention]) -> list[Mention]:
     other, as in tennis, stay people)."""
     added: list[Mention] = []
     for index, m in enumerate(mentions):
-        if m.kind == "PER":
-            continue
         after = MATCH.match(text, m.end)
         if after is None:
             continue
         following = mentions[index + 1] if index + 1 < len(mentions) else None
+        if m.kind == "PER":
+            # «Manchester United beat Arsenal»: a «person» with no first name before a team is one.
+            if following is not None and following.start == after.end() and following.kind == "ORG" and not _first_named(m):
+                m.kind = "ORG"
+            continue
         if following is not None and following.start == after.end():
             if following.kind != "PER":
                 for side in (m, following):
@@ -358,6 +380,11 @@ def _teams(text: str, mentions: list[Mention]) -> list[Mention]:
             m.kind = "ORG" if m.kind == "LOC" else m.kind
             added.append(Mention("ORG", start, start + len(surface), surface, normal_form(surface)))
     return sorted(mentions + added, key=lambda m: m.start) if added else mentions
+
+
+def _first_named(m: Mention) -> bool:
+    words = m.normal.split()
+    return len(words) < 2 or words[0] in first_names()
 
 
 def _one_kind(mentions: list[Mention]) -> None:

@@ -108,10 +108,10 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
         end = possessive.start()
         while end > start and text[end - 1] in EDGE:
             end -= 1
-    # A name ends on a capitalised word or a number: «Biden met» is «Biden».
+    # A name ends on a capitalised word or a number, not a score: «Biden met» is «Biden», «Arsenal 2-1» «Arsenal».
     while True:
         space = text.rfind(" ", start, end)
-        if space < 0 or not text[space + 1 : end][:1].islower():
+        if space < 0 or not (text[space + 1 : end][:1].islower() or _SCORE.fullmatch(text, space + 1, end)):
             break
         end = space
         while end > start and text[end - 1] in EDGE:
@@ -119,6 +119,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_SCORE = re.compile(r"\d{1,2}-\d{1,2}")
 _TITLE = re.compile(r"([A-Z][a-z]+)\.? (?=[A-Z])")
 
 
@@ -149,16 +150,24 @@ def _event(surface: str) -> bool:
 _EVENTS_OF = frozenset({"battle", "siege", "treaty", "war", "campaign", "massacre", "invasion", "revolution", "raid", "uprising", "sack"})
 
 
+SIDES = frozenset({"North", "South", "East", "West", "Left", "Right"})
+
+
 def has_org_head(surface: str) -> bool:
     """«… University», «… Records»; «Academy of Sciences», «Bank of England»: an organisation's head noun last or before «of»."""
     words = surface.split()
     if len(words) >= 2 and words[-1].lower() in ORG_HEADS and words[-1][:1].isupper():
-        return True
+        return not all(w in SIDES for w in words[:-1])  # «West Bank», «Left Bank»: a place
     return any(w.lower() in ORG_HEADS and w[:1].isupper() and following == "of" for w, following in pairwise(words))
 
 
 _DEGREE = re.compile(r"(?:[A-Z][a-z]{0,2}\.){2,}")
 _CODE = re.compile(r"[=<>{}$^~`|\\]|\([^)]*$")
+
+
+# Heads of places that never head a team's name (not «… City», «… Town», «… County», «… Forest»: «Manchester City»,
+# «Ipswich Town», «Derby County», «Nottingham Forest»), nor a church's, a hall's, a port's or a school district's.
+_SITE_HEADS = LOC_HEADS - {"city", "town", "county", "forest", "church", "cathedral", "hall", "port", "mall", "gym", "district"}
 
 
 def _mention(text: str, start: int, end: int, kind: str) -> Mention | None:
@@ -173,6 +182,8 @@ def _mention(text: str, start: int, end: int, kind: str) -> Mention | None:
         kind = "ORG"
     elif kind == "PER" and len(words := surface.split()) >= 2 and words[-1].lower() in LOC_HEADS:
         kind = "LOC"  # «Lincoln Park», «Clarence Dock»: a place named after someone
+    elif kind == "ORG" and len(words := surface.split()) >= 2 and words[-1].lower() in _SITE_HEADS and words[-1][:1].isupper():
+        kind = "LOC"  # «Forbes Field», «Salisbury Dock», «Capitol Hill»: a place, not those who run it
     return Mention(kind, start, end, surface, normal_form(surface))
 
 
