@@ -33,8 +33,8 @@ from reader.text import lemmas
 if TYPE_CHECKING:
     import numpy as np
 
-VERSION = "stories-7"  # 5: write-ups apart, by their names and words; 6: a story within STORY_DAYS and STORY_MEMBERS,
-# 7: a band key stored with its span of days (of 7) in one integer
+VERSION = "stories-8"  # 5: write-ups apart, by their names and words; 6: a story within STORY_DAYS and STORY_MEMBERS,
+# 7: a band key stored with its span of days (of 7) in one integer, 8: new key rows staged (reader.store.stories)
 WINDOW_DAYS = 3  # 72 hours, in days: dates are days
 LEAD_WORDS = 60  # words of the body a copy is compared on
 SHINGLE = 3

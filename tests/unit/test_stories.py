@@ -123,6 +123,34 @@ def test_same_stories_in_one_batch_or_many() -> None:
     replaced.close()
 
 
+def test_staged_key_rows_are_found_moved_and_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """New key rows are staged and moved to the key table once there are
+    enough: the stories are the same whether they were moved or not, and an
+    article dropped takes its key rows from both tables."""
+    paths = sorted(str(p) for p in STORIES.glob("*.md"))
+    prepared = [indexing.prepare(p, None) for p in paths]
+    root_of, stat = {p: str(STORIES) for p in paths}, {p: (1, 1) for p in paths}
+    found, counts = [], []
+    for staged in (10**9, 1):  # never moved; moved at the start of every batch
+        monkeypatch.setattr(store_stories, "STAGED_ROWS", staged)
+        index = Index.memory()
+        for item in prepared:
+            index.apply(root_of, stat, [item])
+        found.append(_stories(index))
+        counts.append([index.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("story_keys", "story_keys_new")])
+        dropped = prepared[0].path
+        rowid = index.conn.execute("SELECT article FROM files WHERE path=?", (dropped,)).fetchone()[0]
+        index.apply(root_of, stat, [], removed=[dropped])
+        for table in ("story_keys", "story_keys_new"):
+            assert index.conn.execute(f"SELECT count(*) FROM {table} WHERE rowid=?", (rowid,)).fetchone()[0] == 0
+        index.close()
+    assert found[0] == found[1]
+    assert len(set(found[0].values())) == 3
+    assert counts[0][0] == 0 < counts[0][1]  # all staged
+    assert 0 < counts[1][1] <= 16 < counts[1][0]  # the last article's rows staged, the others moved
+    assert sum(counts[0]) == sum(counts[1])
+
+
 def test_an_article_leaving_splits_or_renames_its_story(grouped: tuple[Library, Path]) -> None:
     library, folder = grouped
     (folder / f"{BELTA}-cut.md").unlink()  # the earliest by id: the story is named after the next
