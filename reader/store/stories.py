@@ -49,8 +49,8 @@ _LOOKUP = (
     " UNION ALL SELECT k.key, k.rowid FROM json_each(?1) j CROSS JOIN story_keys_new k ON k.key = j.value"
 )
 _KEYS = "INSERT OR IGNORE INTO story_keys_new SELECT value, ? FROM json_each(?)"  # an article's key rows: one statement
-# Staged key rows moved at once (16 an article: 4,096 articles). Measured on the key table alone at 100,000 articles
-# of seven years, batches of 500: 20.1 s of CPU written directly, 13.9 s staged (15.1 with a quarter or 4 times this).
+# Staged key rows moved at once (16 an article: 4,096 articles). At 100,000 articles of seven years, the index's
+# writer alone: 62-71 s of CPU with the rows written to the key table, 55-59 s staged (see docs/stories.md).
 STAGED_ROWS = 65_536
 # A story is one event: its articles within STORY_DAYS of each other, and at most STORY_MEMBERS of them. Links
 # are pairwise, so without these a chain of look-alikes (a daily briefing that opens the same way every day)
