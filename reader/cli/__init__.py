@@ -165,10 +165,11 @@ def log_crash(data_dir: Path | None) -> Path:
 def _launch(given: Globals, paths: list[Path], err: Console) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("the reader needs a terminal; without one, use a command such as `reader list` or `reader search WORDS`")
-    with Library(data_dir=given.data_dir) as registry:
-        for path in paths if not registry.readonly else []:
-            if registry.add_source(path):
-                say(err, f"reader: added {path.absolute()} to the library's sources")
+    if paths:  # opened once more only to add them: the app's own opening comes next
+        with Library(data_dir=given.data_dir) as registry:
+            for path in paths if not registry.readonly else []:
+                if registry.add_source(path):
+                    say(err, f"reader: added {path.absolute()} to the library's sources")
     library = Library(paths or given.library or None, given.data_dir)
     from reader.ui.app import run
 
