@@ -19,7 +19,6 @@ from reader.library import Library
 from reader.model import Article, Extraction, Found, Spans
 from reader.ui import keys
 from reader.ui.article_list import ArticleList
-from reader.ui.dialogs import LinksScreen, NoteScreen
 from reader.ui.entity_sidebar import EntitySidebar
 from reader.ui.following import Following
 from reader.ui.footer import ReaderFooter
@@ -396,6 +395,8 @@ class MainScreen(Following):
             if url:
                 self.open_link(url)
 
+        from reader.ui.dialogs import LinksScreen  # the dialogs: imported when first shown, not before the first paint
+
         self.app.push_screen(LinksScreen(choices), chosen)
 
     # -- full text ----------------------------------------------------------
@@ -491,5 +492,7 @@ class MainScreen(Following):
                     self.query_one(ArticleList).forget_rows()
 
                 self.jobs.after(self.library.set_note(article.id, note), saved)
+
+        from reader.ui.dialogs import NoteScreen
 
         self.app.push_screen(NoteScreen(article.title, self.library.note_of(article.id)), save)
