@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import gc
 import os
 import sys
 import traceback
@@ -128,6 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for path in given.library:
                 if not path.exists():
                     raise ReaderError(f"{path}: no such file or folder")
+            gc.enable()  # off while starting (reader/__main__.py); the app turns it on after its first paint
             return _run(args, given, err)
         return _launch(given, _launch_paths(rest), err)
     except UsageError as error:

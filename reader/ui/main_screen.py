@@ -7,6 +7,7 @@ work (refresh, search, extraction, fetch) runs as jobs on worker threads
 
 from __future__ import annotations
 
+import gc
 from array import array
 
 from rich.text import Text
@@ -102,6 +103,7 @@ class MainScreen(Following):
             self.notify(line, timeout=12)
         for warning in self.library.warnings:
             self.notify(warning, severity="warning", timeout=8)
+        self.call_after_refresh(gc.enable)  # off while starting (reader/__main__.py)
         self.call_after_refresh(self.refresh_library)  # the first paint comes first
         self.call_after_refresh(self.jobs.load_models)
         self.call_after_refresh(self._watch)
