@@ -29,6 +29,7 @@ LATER = (
     "reader.text.en",
     "reader.text.entities",
     "rich.progress",  # a command's progress bar
+    "tomllib",  # a config file read (the app without one)
     "reader.ui.dialogs",  # the dialogs, the picker, the pages: when first shown
     "reader.ui.entity_page",
     "reader.ui.trends",
@@ -39,7 +40,9 @@ START = """
 import sys
 from pathlib import Path
 import reader.cli, reader.ui.app
+from reader import config
 from reader.library import Library
+config.load(Path(sys.argv[2]) / "no-config.toml", set())
 with Library([Path(sys.argv[1])], Path(sys.argv[2])) as library:  # what the first paint asks
     library.view_names()
     library.rows(library.newest(200) or [])
