@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,11 +40,15 @@ def load(path: Path, binding_ids: set[str] | None) -> Config:
     ``binding_ids``: the app's, to check ``[keys]`` against (None: the
     keys are not read, as on the command line)."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return Config()
     except (OSError, UnicodeDecodeError) as error:
         return Config(problem=f"{path}: cannot be read ({error}); default keys are used")
+    import tomllib  # with a config file only: not before the first paint of the app without one
+
+    try:
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         return Config(problem=f"{path}: not valid TOML ({error}); default keys are used")
     browser = raw.get("browser", "")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -18,16 +19,16 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-import frontmatter
-import yaml
-from frontmatter.default_handlers import YAMLHandler
 
 from reader.model import UNDATED, Article, ReaderError, Rendered, Warning_
 from reader.sanitize import clean_line, clean_text, legacy_codec
 from reader.text.lang import detect
 from reader.text.markdown import render
+
+if TYPE_CHECKING:
+    from frontmatter.default_handlers import BaseHandler
 
 SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
@@ -194,8 +195,11 @@ def _from_markdown(path: Path, text: str, notes: list[str], rendered: list[Rende
     meta: dict[str, object] = {}
     body = text
     if text.startswith("---"):
+        import frontmatter
+        import yaml
+
         try:
-            post = frontmatter.loads(text, handler=_FRONT_MATTER)
+            post = frontmatter.loads(text, handler=_front_matter())
             meta, body = dict(post.metadata), post.content
         except yaml.constructor.ConstructorError:
             notes.append("front matter refused: it has a YAML tag")
@@ -249,18 +253,23 @@ _JSON_STRING = r'"(?:[^"\\\x00-\x1f\x85\u2028\u2029]|\\["\\/bfnrt]|\\u[0-9a-fA-F
 _SIMPLE_FRONT_MATTER = re.compile(rf"(?:[A-Za-z_][A-Za-z0-9_-]*: (?:{_JSON_STRING}|\[(?:{_JSON_STRING}(?:, {_JSON_STRING})*)?\])\n)*")
 
 
-class _FrontMatter(YAMLHandler):
-    """YAML front matter; the simple kind every feed item has is read as
-    the JSON it also is, ten times faster than PyYAML's safe loader."""
+@functools.cache
+def _front_matter() -> BaseHandler:
+    """The front matter's reader, made on the first file read (python-frontmatter
+    and PyYAML are not imported before the app's first paint, 30 ms)."""
+    from frontmatter.default_handlers import YAMLHandler
 
-    def load(self, fm: str, **kwargs: object) -> dict[str, object]:
-        block = fm.strip("\n") + "\n"
-        if _SIMPLE_FRONT_MATTER.fullmatch(block):
-            return {key: json.loads(value) for key, value in (line.split(": ", 1) for line in block.splitlines())}
-        return super().load(fm, **kwargs)  # type: ignore[no-any-return]
+    class FrontMatter(YAMLHandler):
+        """YAML front matter; the simple kind every feed item has is read as
+        the JSON it also is, ten times faster than PyYAML's safe loader."""
 
+        def load(self, fm: str, **kwargs: object) -> dict[str, object]:
+            block = fm.strip("\n") + "\n"
+            if _SIMPLE_FRONT_MATTER.fullmatch(block):
+                return {key: json.loads(value) for key, value in (line.split(": ", 1) for line in block.splitlines())}
+            return super().load(fm, **kwargs)  # type: ignore[no-any-return]
 
-_FRONT_MATTER = _FrontMatter()
+    return FrontMatter()
 
 
 def front_and_body(text: str) -> tuple[str, str]:

@@ -12,7 +12,6 @@ from rich.style import Style
 from rich.text import Text
 
 from reader.model import Article, Extraction, Rendered
-from reader.text.figures import format_value
 
 # Mid-tone colours that read on dark and light backgrounds, each kind with a
 # second cue besides colour (underline, bold, italic, reverse).
@@ -80,6 +79,8 @@ def meta_line(article: Article) -> Text:
 
 def figure_value(value: object, unit: str) -> str:
     """A figure's value as the sidebar and the CLI both show it."""
+    from reader.text.figures import format_value  # the figures' code: not imported before the app's first paint
+
     return format_value(value, unit)
 
 

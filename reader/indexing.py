@@ -12,10 +12,8 @@ import functools
 import os
 import signal
 import sqlite3
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from reader import corpus, reading, stories
 from reader.background import exit_with_parent
@@ -23,6 +21,9 @@ from reader.feeds.write import ITEM_FILE
 from reader.model import Article
 from reader.store import Indexed, normalise
 from reader.store.items import Items
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 Known = tuple[int, int]  # a file's size and mtime (ns), an item's size and stamp, when it was read
 
@@ -153,6 +154,9 @@ def text_digest(article: Article) -> str:
 
 def reading_pool(workers: int = 2) -> ProcessPoolExecutor:
     """Worker processes spawned anew: nothing of this process is copied."""
+    from concurrent.futures import ProcessPoolExecutor  # multiprocessing: imported by a refresh, not the app's start
+    from multiprocessing import get_context
+
     return ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=leave_with_parent)
 
 

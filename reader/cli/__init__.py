@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import gc
 import os
 import sys
 import traceback
@@ -128,6 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for path in given.library:
                 if not path.exists():
                     raise ReaderError(f"{path}: no such file or folder")
+            gc.enable()  # off while starting (reader/__main__.py); the app turns it on after its first paint
             return _run(args, given, err)
         return _launch(given, _launch_paths(rest), err)
     except UsageError as error:
@@ -165,10 +167,11 @@ def log_crash(data_dir: Path | None) -> Path:
 def _launch(given: Globals, paths: list[Path], err: Console) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("the reader needs a terminal; without one, use a command such as `reader list` or `reader search WORDS`")
-    with Library(data_dir=given.data_dir) as registry:
-        for path in paths if not registry.readonly else []:
-            if registry.add_source(path):
-                say(err, f"reader: added {path.absolute()} to the library's sources")
+    if paths:  # opened once more only to add them: the app's own opening comes next
+        with Library(data_dir=given.data_dir) as registry:
+            for path in paths if not registry.readonly else []:
+                if registry.add_source(path):
+                    say(err, f"reader: added {path.absolute()} to the library's sources")
     library = Library(paths or given.library or None, given.data_dir)
     from reader.ui.app import run
 

@@ -9,14 +9,17 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
 from reader.library import Library
 from reader.model import ReaderError, RefreshReport, Warning_, summarise
 from reader.sanitize import clean_line
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 PIPED_WIDTH = 10_000  # columns of standard output when it is not a terminal
 
@@ -54,6 +57,8 @@ def warn(err: Console, message: str) -> None:
 
 
 def progress_bar(err: Console) -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn  # not for the app's start (15 ms)
+
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True)
 
 

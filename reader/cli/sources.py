@@ -5,15 +5,18 @@ from __future__ import annotations
 import argparse
 import contextlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.progress import Progress, TaskID
 from rich.text import Text
 
 from reader import config
 from reader.cli.common import Command, UsageError, plural, print_json, progress_bar, refresh_with_bar, say, stdout, tell_notes, warn
 from reader.library import Library
 from reader.model import Alert, FeedUnavailable, ReaderError, Removed
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 
 def _sources(library: Library, args: argparse.Namespace, err: Console) -> int:

@@ -61,8 +61,6 @@ def _move_items(feeds: Path, items: Items) -> int:
 
 
 def _move_full_texts(folder: Path, items: Items) -> int:
-    from reader import fulltext  # the HTTP client and the extractor, for a data dir of an older reader only
-
     moved = 0
     for entry in _entries(folder):
         path = Path(entry.path)
@@ -73,6 +71,8 @@ def _move_full_texts(folder: Path, items: Items) -> int:
             article = corpus.load(path, data).article
         except (OSError, corpus.ArticleError):
             continue  # not one of ours: left where it is
+        from reader import fulltext  # the HTTP client and the extractor: imported for a data dir of an older reader only
+
         moved += items.keep_full_text(article.id, fulltext.fetched_of(data), data, replace=False)
         _remove([path])
     _remove_leftovers(folder)

@@ -6,9 +6,8 @@ import itertools
 import os
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import TypedDict, Unpack
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from reader import corpus, indexing
 from reader.background import Said, in_background
@@ -17,6 +16,9 @@ from reader.library.session import Session
 from reader.library.sources import Sources
 from reader.model import RefreshReport, Warning_, is_disk_full
 from reader.store import FileState
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 BATCH = 500  # files a transaction (a feed's folder: at least, the batch ends where the folder does)
 MAX_BATCH = 2_000  # a feed's folder at most (a feed lists fewer items)

@@ -82,7 +82,9 @@ class Sources:
         """What is in view, as (kind, name): the paths asked for, else the sources."""
         if self.paths is not None:
             return [("folder" if p.is_dir() else "file", p.name or str(p)) for p in self.paths]
-        return [(source.kind, source.name) for source, *_ in self.listed()]
+        return [(source.kind, source.name) for source in self.session.state.sources()] or [
+            ("folder", SEEDS_NAME)
+        ]  # as listed, without each feed's folder
 
     def resolve(self, name: str) -> str | None:
         """The root a source's name or location (an ``in:`` value) names."""

@@ -77,6 +77,7 @@ _FILTERS = {
     "is:read": "a.id IN (SELECT id FROM state.reads)",
     "is:unread": "a.id NOT IN (SELECT id FROM state.reads)",
 }
+NEWEST_WALK = 4  # :meth:`Index.newest` walks the date index this many times the rows wanted, then asks the roots' index
 _RANKED = "SELECT rowid, bm25(fts, 10.0, 1.0, 3.0) AS score FROM fts WHERE fts MATCH ? ORDER BY score"
 
 
@@ -415,10 +416,25 @@ class Index(MentionTables, stories.Stories, Db):
         return array("q", map(int, str(text).split(","))) if text else array("q")
 
     def newest(self, limit: int, roots: Sequence[str] | None) -> array[int]:
-        """The first ``limit`` rowids of :meth:`ordered` (in ``roots``, when given)."""
-        where = f"WHERE root IN ({','.join('?' * len(roots))})" if roots is not None else ""
-        sql = f"SELECT rowid FROM articles {where} ORDER BY date DESC, at DESC, rowid DESC LIMIT ?"
-        return array("q", (int(r[0]) for r in self._rows(sql, [*(roots or ()), limit])))  # type: ignore[call-overload]
+        """The first ``limit`` rowids of :meth:`ordered` (in ``roots``, when given): down the date index, each
+        row's root checked, for ``NEWEST_WALK`` times ``limit`` rows at most (the library's scope holds nearly
+        every article: 0.3 ms at 100,000, where SQLite's plan sorts every row of the roots' index, 90 ms),
+        then through the roots' index (a scope few of the newest are in: a folder opened alone)."""
+        order, walk = "ORDER BY date DESC, at DESC, rowid DESC", limit * (NEWEST_WALK if roots is not None else 1)
+        found, wanted, walked = array("q"), set(roots or ()), 0
+        with self.lock:
+            rows = self.conn.execute(f"SELECT rowid, root FROM articles {order} LIMIT ?", [walk])
+            for rowid, root in rows:
+                walked += 1
+                if roots is None or root in wanted:
+                    found.append(rowid)
+                    if len(found) == limit:
+                        break
+            rows.close()  # a walk cut short holds no read snapshot
+        if len(found) == limit or walked < walk or roots is None:  # enough, or every article walked
+            return found
+        sql = f"SELECT rowid FROM articles WHERE root IN ({','.join('?' * len(roots))}) {order} LIMIT ?"
+        return array("q", (int(r[0]) for r in self._rows(sql, [*roots, limit])))  # type: ignore[call-overload]
 
     def rows(self, rowids: Sequence[int]) -> dict[int, ListRow]:
         """List rows for these rowids, with their bookmark and read flags."""

@@ -12,7 +12,6 @@ import json
 from collections.abc import Callable
 
 from reader.model import Entity, Extraction, Figure
-from reader.text import en, entities, figures, sentences
 
 VERSION = "extract-8"  # 5: sentence spans, for the figures said about a name; 6: surer English names, a date read by its own clause; 7: English names surer still; 8: English names typed by the words around them
 # Named entities are looked for in this much of an article: a news article
@@ -21,11 +20,38 @@ VERSION = "extract-8"  # 5: sentence spans, for the figures said about a name; 6
 MAX_ENTITY_CHARS = 30_000
 
 EntityExtractor = Callable[[str], list[Entity]]
-# Each extractor loads its model on first use, in the process that runs it
-# (the background workers): an English model is never loaded for a library
-# with no English article.
-ENTITY_EXTRACTORS: dict[str, EntityExtractor] = {"ru": entities.extract, "en": en.extract}
-MODEL_LOADERS: dict[str, Callable[[], None]] = {"ru": entities.load, "en": en.load}
+
+
+# The extractors' code is imported where they run (the background workers),
+# not by the app's start; each loads its model on first use, in the process
+# that runs it: an English model is never loaded for a library with no
+# English article.
+def _russian(text: str) -> list[Entity]:
+    from reader.text import entities
+
+    return entities.extract(text)
+
+
+def _english(text: str) -> list[Entity]:
+    from reader.text import en
+
+    return en.extract(text)
+
+
+def _load_russian() -> None:
+    from reader.text import entities
+
+    entities.load()
+
+
+def _load_english() -> None:
+    from reader.text import en
+
+    en.load()
+
+
+ENTITY_EXTRACTORS: dict[str, EntityExtractor] = {"ru": _russian, "en": _english}
+MODEL_LOADERS: dict[str, Callable[[], None]] = {"ru": _load_russian, "en": _load_english}
 
 
 def has_entities(lang: str) -> bool:
@@ -34,6 +60,8 @@ def has_entities(lang: str) -> bool:
 
 
 def extract(text: str, lang: str, date: str) -> Extraction:
+    from reader.text import figures, sentences
+
     found = ENTITY_EXTRACTORS.get(lang)
     head = text[:MAX_ENTITY_CHARS]
     return Extraction(tuple(found(head)) if found else (), tuple(figures.extract(text, date)), sentences.spans(head) if found else ())
@@ -41,6 +69,8 @@ def extract(text: str, lang: str, date: str) -> Extraction:
 
 def load_models(lang: str = "ru") -> None:
     """Load what extraction needs, so the first article does not wait."""
+    from reader.text import figures
+
     if lang in MODEL_LOADERS:
         MODEL_LOADERS[lang]()
     figures.extract("1 %", "")

@@ -16,7 +16,6 @@ from reader import config, resources
 from reader.library import Library
 from reader.ui import commands
 from reader.ui.article_list import ArticleList
-from reader.ui.dialogs import HelpScreen
 from reader.ui.entity_sidebar import EntitySidebar
 from reader.ui.main_screen import MainScreen
 from reader.ui.reading_pane import ReadingPane
@@ -105,6 +104,8 @@ class ReaderApp(App[None]):
         return self.get_key_display(Binding(key, ""))
 
     def action_help(self) -> None:
+        from reader.ui.dialogs import HelpScreen  # the dialogs: imported when first shown, not before the first paint
+
         if isinstance(self.screen, HelpScreen):
             return
         keymap = self.keys_in_use

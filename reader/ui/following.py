@@ -8,12 +8,8 @@ from textual.widgets import Input
 from reader.library import Library
 from reader.model import Article, ReaderError, SavedSearch, summarise
 from reader.ui.article_list import ArticleList
-from reader.ui.dialogs import SaveSearchScreen
-from reader.ui.entity_page import EntityPageScreen
 from reader.ui.jobs import Alerted, Fetched, Jobs, SourcesCounted
 from reader.ui.messages import EntityPageWanted
-from reader.ui.sources import SourcesScreen
-from reader.ui.trends import TrendsScreen
 
 
 class Following(Screen[None]):
@@ -155,6 +151,9 @@ class Following(Screen[None]):
                     search.value = f'in:"{name}"' if name else ""
                 self.query_one(ArticleList).focus()
 
+        # The picker, the dialogs and the pages are imported when first shown, not before the first paint.
+        from reader.ui.sources import SourcesScreen
+
         if not isinstance(self.app.screen, SourcesScreen):
             self.app.push_screen(SourcesScreen(message.sources, message.searches, message.by_story), chosen)
 
@@ -179,14 +178,20 @@ class Following(Screen[None]):
             if mute:
                 self.jobs.after(change, lambda _: self.run_search(keep=True))
 
+        from reader.ui.dialogs import SaveSearchScreen
+
         self.app.push_screen(SaveSearchScreen(query), save)
 
     # -- entity pages and trends ----------------------------------------------
 
     def on_entity_page_wanted(self, message: EntityPageWanted) -> None:
+        from reader.ui.entity_page import EntityPageScreen
+
         self.app.push_screen(EntityPageScreen(self.library, message.name, message.kind), self._read_from_page)
 
     def action_trends(self) -> None:
+        from reader.ui.trends import TrendsScreen
+
         self.app.push_screen(TrendsScreen(self.library), self._read_from_page)
 
     def _read_from_page(self, rowid: int | None) -> None:

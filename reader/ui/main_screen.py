@@ -7,6 +7,7 @@ work (refresh, search, extraction, fetch) runs as jobs on worker threads
 
 from __future__ import annotations
 
+import gc
 from array import array
 
 from rich.text import Text
@@ -19,7 +20,6 @@ from reader.library import Library
 from reader.model import Article, Extraction, Found, Spans
 from reader.ui import keys
 from reader.ui.article_list import ArticleList
-from reader.ui.dialogs import LinksScreen, NoteScreen
 from reader.ui.entity_sidebar import EntitySidebar
 from reader.ui.following import Following
 from reader.ui.footer import ReaderFooter
@@ -103,6 +103,7 @@ class MainScreen(Following):
             self.notify(line, timeout=12)
         for warning in self.library.warnings:
             self.notify(warning, severity="warning", timeout=8)
+        self.call_after_refresh(gc.enable)  # off while starting (reader/__main__.py)
         self.call_after_refresh(self.refresh_library)  # the first paint comes first
         self.call_after_refresh(self.jobs.load_models)
         self.call_after_refresh(self._watch)
@@ -396,6 +397,8 @@ class MainScreen(Following):
             if url:
                 self.open_link(url)
 
+        from reader.ui.dialogs import LinksScreen  # the dialogs: imported when first shown, not before the first paint
+
         self.app.push_screen(LinksScreen(choices), chosen)
 
     # -- full text ----------------------------------------------------------
@@ -491,5 +494,7 @@ class MainScreen(Following):
                     self.query_one(ArticleList).forget_rows()
 
                 self.jobs.after(self.library.set_note(article.id, note), saved)
+
+        from reader.ui.dialogs import NoteScreen
 
         self.app.push_screen(NoteScreen(article.title, self.library.note_of(article.id)), save)
