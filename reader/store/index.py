@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import sqlite3
 from array import array
@@ -16,7 +15,8 @@ from reader import stories as grouping
 from reader.model import Article, ListRow
 from reader.store import stories
 from reader.store.db import Db, FileLock, connect, copy_into, open_checked, remove_db, retry_locked, run_script, transaction
-from reader.store.mentions import MENTIONS_SCHEMA, MentionTables, NameRow
+from reader.store.extractions import Extractions
+from reader.store.mentions import MENTIONS_SCHEMA, MentionTables
 from reader.text import lemmas
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ def _place_of(path: Path) -> str:
     return str(path.parent.absolute())
 
 
-class Index(MentionTables, stories.Stories, Db):
+class Index(Extractions, MentionTables, stories.Stories, Db):
     """``index.db``: articles of every source, full-text index, entity cache."""
 
     @classmethod
@@ -480,48 +480,6 @@ class Index(MentionTables, stories.Stories, Db):
     def language_counts(self) -> dict[str, int]:
         return {str(lang): int(n) for lang, n in self._rows("SELECT lang, count(*) FROM articles GROUP BY lang")}  # type: ignore[call-overload]
 
-    # -- entities -----------------------------------------------------------
-
-    def cached_extraction(self, digest: str, version: str) -> str | None:
-        rows = self._rows("SELECT data FROM extractions WHERE hash=? AND version=?", (digest, version))
-        return str(rows[0][0]) if rows else None
-
-    def to_extract(self, version: str, limit: int, part: int = 0, parts: int = 1) -> list[int]:
-        """Rowids still to extract; ``part`` of ``parts`` splits the work
-        between processes without overlap."""
-        rows = self._rows(
-            "SELECT rowid FROM articles WHERE extracted IS NOT ? AND rowid % ? = ? ORDER BY rowid LIMIT ?", (version, parts, part, limit)
-        )
-        return [int(r[0]) for r in rows]  # type: ignore[call-overload]
-
-    def pending_extraction(self, version: str) -> int:
-        return self._int("SELECT count(*) FROM articles WHERE extracted IS NOT ?", (version,))
-
-    def failed_extractions(self, version: str, roots: Sequence[str] | None = None) -> dict[str, int]:
-        """How many articles of each root the extractor failed on."""
-        sql = "SELECT a.root, count(*) FROM articles a JOIN extraction_failures f ON f.hash=a.hash AND f.version=? GROUP BY a.root"
-        counts = {str(r): int(n) for r, n in self._rows(sql, (version,))}  # type: ignore[call-overload]
-        return counts if roots is None else {r: n for r, n in counts.items() if r in roots}
-
-    def store_extractions(
-        self, version: str, items: Iterable[tuple[str, str, str, Sequence[NameRow]]], failures: Iterable[tuple[str, str]] = ()
-    ) -> None:
-        """(text hash, extraction JSON, entity tokens, names) for each text,
-        and (text hash, error) for each text the extractor raised on; every
-        article with that text is marked done."""
-        with self.write() as tx:
-            for digest, data, tokens, names in items:
-                tx.execute("INSERT OR REPLACE INTO extractions VALUES (?,?,?)", (digest, version, data))
-                for rowid, date in tx.execute("SELECT rowid, date FROM articles WHERE hash=?", (digest,)).fetchall():
-                    tx.execute("DELETE FROM efts WHERE rowid=?", (rowid,))
-                    tx.execute("INSERT INTO efts(rowid, ents) VALUES (?,?)", (rowid, tokens))
-                    self._write_mentions(tx, rowid, _day(date), names)
-                    stories.join_named(tx, rowid)
-                tx.execute("UPDATE articles SET extracted=? WHERE hash=?", (version, digest))
-            for digest, error in failures:
-                tx.execute("INSERT OR REPLACE INTO extraction_failures VALUES (?,?,?)", (digest, version, error))
-                tx.execute("UPDATE articles SET extracted=? WHERE hash=?", (version, digest))
-
 
 def _tag_keys(tags: Sequence[str]) -> dict[str, None]:
     """What ``tag:`` finds an article by: each tag, and each folder of a
@@ -548,11 +506,3 @@ def _count_applied(tx: sqlite3.Connection, by: int = 1) -> int:
 def _list_row(r: Sequence[Any]) -> ListRow:
     story, others, sources = str(r[8] or r[1]), int(r[9] or 0), int(r[10] or 1)
     return ListRow(int(r[0]), r[1], r[2], r[3], r[4], r[5], bool(r[6]), bool(r[7]), story=story, others=others, sources=sources)
-
-
-def _day(date: str) -> int:
-    """An article's date as a day number (0: none)."""
-    try:
-        return dt.date.fromisoformat(date[:10]).toordinal()
-    except ValueError:
-        return 0
