@@ -36,17 +36,17 @@ from reader.model import word_count
 
 # Tokens of a class or id that name what an element is, not how it looks.
 _ROLE_WORDS = {
-    "caption": r"caption|credit|bildunterschrift|image-?desc|img-?desc|photo-?desc",
-    "related": r"related|read-?more|more-?(?:articles|news|stories|posts|from)|recommend|link-?list|linkbox|see-?also|also-?read|further-?reading|popular|trending",
+    "caption": r"caption|credit|bildunterschrift|image-?desc|img-?desc|photo-?desc|(?:^|[-_])dida(?:scalia)?(?:$|[-_])",
+    "related": r"related|read-?more|more-?(?:articles|news|stories|posts|from)|recommend|link-?list|linkbox|see-?also|also-?read|further-?reading|popular|trending|sidebar",
     "promo": r"newsletter|subscri|sign-?up|promo|donat|(?:^|[-_])cta(?:$|[-_])",
     "social": r"share|sharing|social|sharedaddy|(?:^|[-_])sd-|follow-?us|rating",
     "author": r"author-?(?:bio|box|info|profile)|about-?(?:the-?)?author|byline",
-    "navigation": r"breadcrumb|back-?link|pagination|pager",
+    "navigation": r"breadcrumb|back-?link|pagination|pager|(?:^|[-_])toc(?:$|[-_])|table-?of-?contents",
 }
 _ROLE = re.compile("|".join(f"(?:{words})" for words in _ROLE_WORDS.values()), re.IGNORECASE)
 # A comment section is named as one (the article's own container may say "comments-open").
 _COMMENTS = re.compile(
-    r"^(?:[\w-]*[-_])?(?:comments?|kommentare?|commentaires?|comentarios?)(?:[-_](?:list|section|area|wrapper|container|item|block|box))?$"
+    r"^(?:[\w-]*[-_])?(?:comments?|kommentare?|commentaires?|comentarios?)(?:[-_](?:list|section|area|wrapper|container|item|block|box|form|add|reply))?$"
     r"|^commentlist$|^disqus|^respond$",
     re.IGNORECASE,
 )
@@ -57,6 +57,7 @@ _SECTION_TAGS = {"div", "section", "aside", "ol", "ul", "li", "dl", "footer"}  #
 _CODE_TAGS = {"pre", "code"}
 _ROLE_ATTRIBUTE = {"complementary", "contentinfo", "navigation"}
 _KEEP_TAGS = {"html", "body", "main", "article"}
+_UNSHOWN_TAGS = {"template"}  # markup a script fills in, never shown as it stands
 # A named block is taken out when it is small (a caption, a share bar) or
 # mostly links (a related box); one holding a large share of the page's text
 # is the article, whatever its class says. Comments may be long, not most of the page.
@@ -102,6 +103,9 @@ def prune_page(tree: Any) -> None:
     doomed = []
     for element in tree.iter():
         if not isinstance(element.tag, str) or element.tag in _KEEP_TAGS or element.tag in _CODE_TAGS:
+            continue
+        if element.tag in _UNSHOWN_TAGS:
+            doomed.append(element)
             continue
         kind = _named(element)
         if not kind or any(ancestor.tag in _CODE_TAGS for ancestor in element.iterancestors()):
