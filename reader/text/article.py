@@ -156,7 +156,10 @@ _CALL = re.compile(
     r"download (?:the|our) [\w ]{0,30}app|\bsupport (?:our|us)\b|(?:click|tap) here|"
     r"abonnier|jetzt (?:bestellen|registrieren|anmelden)|folgen sie uns|hier klicken|"
     r"abonnez-vous|inscrivez-vous|suivez-nous|suscr[ií]bete|s[ií]guenos|assine|inscreva-se|iscriviti|seguici|abbonati|"
-    r"подписывайтесь|подпишитесь|"
+    r"подписывайтесь|подпишитесь|\bsubscri(?:bers?|ption)\b|paywall|bezahlschranke|unterstütz\w* (?:uns|unser)|"
+    r"affiliate|\bprovision (?:erh|bekomm)|eine provision\b|earn (?:a )?(?:small )?commission|"
+    r"last (?:modified|updated)|zuletzt (?:geändert|aktualisiert)|letzte änderung|dernière mise à jour|"
+    r"creative commons|\bcc[- ]by\b|licensed under|lizenziert unter|"
     r"©|\bcopyright\b|all rights reserved|alle rechte vorbehalten|tous droits réservés|derechos reservados|все права защищены|"
     r"^\W*(?:tags?|topics?|filed under|categories|kategorien|themen|schlagw[öo]rter|abgelegt unter|mots-cl[ée]s|cat[ée]gories|etiquetas|temas|теги|рубрик[аи])\s*:",
     re.IGNORECASE,
@@ -173,16 +176,32 @@ _PROMPT_WORDS = 40
 # Anywhere: a line that credits a picture ("Photo: …", "Foto: dpa", "© AFP", "… /Getty Images").
 _CREDIT = re.compile(
     r"^\W*(?:photo|foto|image|picture|bild|credits?|crédits?|créditos?|imagen|фото)s?(?:\s+(?:photos?|fotos?|images?))?\s*[:/©]|^\W*©|^\W*\((?:photo|foto|bild)\b|"
-    r"getty images|\bap photo\b|photograph:|shutterstock|\bistock\b|picture alliance",
+    r"getty images|\bap photo\b|photograph:|shutterstock|\bistock\b|picture alliance|"
+    # a numbered figure's caption: "Abbildung 4: …", "Fig. 2.", "Figure 3 –"
+    r"^\W*(?:abbildung|abb\.|figure|fig\.|grafik|illustration|figura|рис\.|рисунок)\s*\d+[a-z]?\s*[:.–—-]",
     re.IGNORECASE,
 )
 # Anywhere: a block that is only the label of an advertisement or says the story goes on after one.
 _AD = re.compile(
     r"^\W*(?:advertisement|advertising|sponsored|anzeige|werbung|publicidad|publicité|pubblicità|реклама)\W*$|"
-    r"^\W*(?:story|article|text) continues (?:below|after)|^\W*continue reading (?:below|after)",
+    r"^\W*(?:story|article|text) continues (?:below|after)|^\W*continue reading (?:below|after)|"
+    # a label before an advertisement ("ANZEIGE - …", "Advertisement: …") or a note on affiliate links
+    r"^\W*(?:advertisement|anzeige|werbung|publicidad|publicité|pubblicità|реклама)\s*[-–—:,|]|affiliate[- ]?links?",
     re.IGNORECASE,
 )
 _CREDIT_WORDS = 20
+# After the article: a short line that offers more of the site ("Weitere Themen", "More from …", "Lesen Sie auch").
+_MORE = re.compile(
+    r"^\W*(?:weitere|mehr (?:zum|zu|aus|von|über)|das könnte|lesen sie (?:auch|mehr)|more (?:from|on|about|stories|news|articles)|"
+    r"related|other (?:stories|articles|news)|see also|read (?:more|also)|also read|you (?:may|might) also|"
+    r"plus de|à lire|lire aussi|más (?:noticias|de)|leer más|leggi anche|altri articoli|читайте также|другие (?:новости|статьи))",
+    re.IGNORECASE,
+)
+# After the article: a line of an address to write or call ("E-Mail: …@…", "Tel.: +49 …").
+_CONTACT = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b(?:tel|telefon|telephone|phone|fax|mobil|mobile|tél|téléphone|teléfono|telefone|телефон|тел)\b\.?\s*:?\s*[+(\d]",
+    re.IGNORECASE,
+)
 # Before the article's first paragraph: a byline, a date, a reading time.
 _META = re.compile(
     r"^(?:by|von|par|por|di|от)\s+\w|\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}:\d{2}\b|"
@@ -252,6 +271,11 @@ def _is_call(element: Any) -> bool:
     return _within(text, _CALL_WORDS) and bool(_CALL.search(text))
 
 
+def _is_contact(element: Any) -> bool:
+    text = _text(element)
+    return _within(text, _CALL_WORDS) and bool(_CONTACT.search(text))
+
+
 def _is_credit(element: Any) -> bool:
     text = _text(element)
     return element.tag == "p" and _within(text, _CREDIT_WORDS) and bool(_CREDIT.search(text) or _AD.search(text))
@@ -268,7 +292,7 @@ def _scrap(element: Any) -> bool:
     if element.tag == "head":
         return True
     text = _text(element)
-    return element.tag == "p" and _within(text, _TRAILING_WORDS - 1) and not _SENTENCE_END.search(text)
+    return element.tag in ("p", "quote") and _within(text, _TRAILING_WORDS - 1) and not _SENTENCE_END.search(text)
 
 
 def prune_text(body: Any, url: str | None = None) -> None:
@@ -297,12 +321,17 @@ def prune_text(body: Any, url: str | None = None) -> None:
     paragraphs = [index for index, block in enumerate(blocks) if block.tag == "p" and word_count(_text(block)) >= _PARAGRAPH_WORDS]
     first = paragraphs[0] if paragraphs else len(blocks)
     doomed.update(id(block) for block in blocks[:first] if paragraphs and _is_meta(block))
+    trailing = []
     for index in range(len(blocks) - 1, first, -1):
         block = blocks[index]
-        if id(block) in doomed or _is_call(block):
+        if id(block) in doomed or _is_call(block) or _is_contact(block) or (_scrap(block) and _MORE.search(_text(block))):
             doomed.add(id(block))
         elif not _scrap(block):
             break
+        trailing.append(block)
+    # short lines around addresses to write or call (names, offices, "Contact:") are a contact box
+    if 3 * sum(map(_is_contact, trailing)) >= len(trailing):
+        doomed.update(map(id, trailing))
     # and a heading left with nothing after it
     for block in reversed(blocks):
         if id(block) not in doomed:
