@@ -57,6 +57,8 @@ _SECTION_TAGS = {"div", "section", "aside", "ol", "ul", "li", "dl", "footer"}  #
 _CODE_TAGS = {"pre", "code"}
 _ROLE_ATTRIBUTE = {"complementary", "contentinfo", "navigation"}
 _KEEP_TAGS = {"html", "body", "main", "article"}
+_LIST_TAGS = {"ul", "ol", "li", "dl", "nav", "menu"}
+_LEAD_WORDS = 8
 _UNSHOWN_TAGS = {"template"}  # markup a script fills in, never shown as it stands
 # A named block is taken out when it is small (a caption, a share bar) or
 # mostly links (a related box); one holding a large share of the page's text
@@ -85,7 +87,9 @@ def _named_by(names: str, section: bool) -> str:
     tokens = [token for token in names.split() if not _MODIFIER.match(token)]
     if section and any(_COMMENTS.search(token) for token in tokens):
         return "comments"
-    return "boilerplate" if any(_ROLE.search(token) for token in tokens) else ""
+    if any(_ROLE.search(token) for token in tokens):
+        return "boilerplate"
+    return "teaser" if "teaser" in names.lower() else ""
 
 
 def _holds_article(element: Any) -> bool:
@@ -110,6 +114,10 @@ def prune_page(tree: Any) -> None:
         kind = _named(element)
         if not kind or any(ancestor.tag in _CODE_TAGS for ancestor in element.iterancestors()):
             continue
+        if kind == "teaser":
+            if _is_lead(element):
+                _unname(element, "teaser")
+            continue
         length = _text_length(element)
         if kind == "comments":
             keep = length > _MAX_COMMENTS_SHARE * total or _holds_article(element)
@@ -122,6 +130,20 @@ def prune_page(tree: Any) -> None:
     for element in doomed:
         if _attached(element, tree):
             _drop(element)
+
+
+def _is_lead(element: Any) -> bool:
+    """A block named a teaser that is the article's lead, not a teaser of other
+    pages: sentences, no links (trafilatura drops every teaser)."""
+    return element.tag not in _LIST_TAGS and element.find(".//a") is None and word_count(" ".join(element.itertext())) >= _LEAD_WORDS
+
+
+def _unname(element: Any, word: str) -> None:
+    """Take out of an element's class and id the tokens that hold a word."""
+    for attribute in ("class", "id"):
+        value = element.get(attribute)
+        if value and word in value.lower():
+            element.set(attribute, " ".join(token for token in value.split() if word not in token.lower()))
 
 
 def _attached(element: Any, root: Any) -> bool:
