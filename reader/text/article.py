@@ -41,7 +41,7 @@ _ROLE_WORDS = {
     "promo": r"newsletter|subscri|sign-?up|promo|donat|(?:^|[-_])cta(?:$|[-_])",
     "social": r"share|sharing|social|sharedaddy|(?:^|[-_])sd-|follow-?us|rating",
     "author": r"author-?(?:bio|box|info|profile)|about-?(?:the-?)?author|byline",
-    "navigation": r"breadcrumb|back-?link|pagination|pager|(?:^|[-_])toc(?:$|[-_])|table-?of-?contents",
+    "navigation": r"breadcrumb|back-?link|pagination|pager",
 }
 _ROLE = re.compile("|".join(f"(?:{words})" for words in _ROLE_WORDS.values()), re.IGNORECASE)
 # A comment section is named as one (the article's own container may say "comments-open").
@@ -178,9 +178,7 @@ _CALL = re.compile(
     r"download (?:the|our) [\w ]{0,30}app|\bsupport (?:our|us)\b|(?:click|tap) here|"
     r"abonnier|jetzt (?:bestellen|registrieren|anmelden)|folgen sie uns|hier klicken|"
     r"abonnez-vous|inscrivez-vous|suivez-nous|suscr[ií]bete|s[ií]guenos|assine|inscreva-se|iscriviti|seguici|abbonati|"
-    r"подписывайтесь|подпишитесь|\bsubscri(?:bers?|ption)\b|paywall|bezahlschranke|unterstütz\w* (?:uns|unser)|"
-    r"affiliate|\bprovision (?:erh|bekomm)|eine provision\b|earn (?:a )?(?:small )?commission|"
-    r"last (?:modified|updated)|zuletzt (?:geändert|aktualisiert)|letzte änderung|dernière mise à jour|"
+    r"подписывайтесь|подпишитесь|\bsubscri(?:bers?|ption)\b|"
     r"creative commons|\bcc[- ]by\b|licensed under|lizenziert unter|"
     r"©|\bcopyright\b|all rights reserved|alle rechte vorbehalten|tous droits réservés|derechos reservados|все права защищены|"
     r"^\W*(?:tags?|topics?|filed under|categories|kategorien|themen|schlagw[öo]rter|abgelegt unter|mots-cl[ée]s|cat[ée]gories|etiquetas|temas|теги|рубрик[аи])\s*:",
@@ -207,8 +205,8 @@ _CREDIT = re.compile(
 _AD = re.compile(
     r"^\W*(?:advertisement|advertising|sponsored|anzeige|werbung|publicidad|publicité|pubblicità|реклама)\W*$|"
     r"^\W*(?:story|article|text) continues (?:below|after)|^\W*continue reading (?:below|after)|"
-    # a label before an advertisement ("ANZEIGE - …", "Advertisement: …") or a note on affiliate links
-    r"^\W*(?:advertisement|anzeige|werbung|publicidad|publicité|pubblicità|реклама)\s*[-–—:,|]|affiliate[- ]?links?",
+    # a label before an advertisement ("ANZEIGE - …", "Advertisement: …", "Anzeige, enthält …")
+    r"^\W*(?:advertisement|anzeige|werbung|publicidad|publicité|pubblicità|реклама)\s*[-–—:,|]",
     re.IGNORECASE,
 )
 _CREDIT_WORDS = 20
