@@ -7,13 +7,17 @@ out by structure, in two passes:
 
 - on the page, before trafilatura: elements whose tag, role, class or id
   says what they are (a figure's caption, a related-links box, a newsletter
-  box, an author box, comments), unless they hold much of the page's text;
+  box, an author box, a sidebar, comments and their form, a template),
+  unless they hold much of the page's text; a lead named a teaser (prose,
+  no links) is kept from trafilatura, which drops every teaser;
 - on the text trafilatura found: blocks that are only links to the same
   site (a teaser, a list of other articles) with their heading; prompts to
-  subscribe or follow, picture credits and advertisement labels anywhere;
-  bylines and dates before the article's first paragraph; calls to action,
-  copyright lines and a bare heading trailing its last. A short line that
-  is no sentence is kept: as often as not it is the article's.
+  subscribe or follow, picture credits, numbered figure captions and
+  advertisement labels anywhere; bylines and dates before the article's
+  first paragraph; calls to action, copyright and licence lines, addresses
+  to write or call, lines offering more of the site and a bare heading
+  trailing its last. A short line that is no sentence is kept (as often as
+  not it is the article's) unless it stands among addresses: a contact box.
 
 A pass that would leave less than a full text's worth of words is undone.
 
@@ -178,8 +182,8 @@ _CALL = re.compile(
     r"download (?:the|our) [\w ]{0,30}app|\bsupport (?:our|us)\b|(?:click|tap) here|"
     r"abonnier|jetzt (?:bestellen|registrieren|anmelden)|folgen sie uns|hier klicken|"
     r"abonnez-vous|inscrivez-vous|suivez-nous|suscr[ií]bete|s[ií]guenos|assine|inscreva-se|iscriviti|seguici|abbonati|"
-    r"подписывайтесь|подпишитесь|\bsubscri(?:bers?|ption)\b|"
-    r"creative commons|\bcc[- ]by\b|licensed under|lizenziert unter|"
+    r"подписывайтесь|подпишитесь|already a subscriber|subscribers (?:also )?(?:receive|get|enjoy)|\b(?:start|get|buy) (?:a|your) subscription|"
+    r"creative commons|\bcc[- ]by\b|"
     r"©|\bcopyright\b|all rights reserved|alle rechte vorbehalten|tous droits réservés|derechos reservados|все права защищены|"
     r"^\W*(?:tags?|topics?|filed under|categories|kategorien|themen|schlagw[öo]rter|abgelegt unter|mots-cl[ée]s|cat[ée]gories|etiquetas|temas|теги|рубрик[аи])\s*:",
     re.IGNORECASE,

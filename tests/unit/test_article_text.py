@@ -205,6 +205,8 @@ def test_subscription_prompts_and_licence_lines_trailing_the_article_go():
         "<p>Unless stated otherwise, the content of this site is licensed under CC BY 4.0.</p>"
     )
     assert got.endswith("The company declined to comment.")
+    news = "The service now has 200 million subscribers, and the software is licensed under the GPL."
+    assert news in pruned(f"<p>{LONG}</p><p>{news}</p>"), "a last sentence about subscribers or a licence is the article's"
 
 
 def test_a_contact_box_trailing_the_article_goes_with_its_names_and_labels():
