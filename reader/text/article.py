@@ -8,8 +8,7 @@ out by structure, in two passes:
 - on the page, before trafilatura: elements whose tag, role, class or id
   says what they are (a figure's caption, a related-links box, a newsletter
   box, an author box, a sidebar, comments and their form, a template),
-  unless they hold much of the page's text; a lead named a teaser (prose,
-  no links) is kept from trafilatura, which drops every teaser;
+  unless they hold much of the page's text;
 - on the text trafilatura found: blocks that are only links to the same
   site (a teaser, a list of other articles) with their heading; prompts to
   subscribe or follow, picture credits, numbered figure captions and
@@ -20,6 +19,10 @@ out by structure, in two passes:
   not it is the article's) unless it stands among addresses: a contact box.
 
 A pass that would leave less than a full text's worth of words is undone.
+The article's lead, when the page names one after its headline ("teaser",
+"intro", "standfirst"…: a few lines of prose, no links) and trafilatura
+left it out (it drops every teaser, and often finds the body in a block
+the lead is not in), is put back before the first paragraph.
 
 Lengths count words between spaces, and characters in scripts without
 spaces (:func:`reader.model.word_count`). The page's own line breaks and
@@ -61,8 +64,6 @@ _SECTION_TAGS = {"div", "section", "aside", "ol", "ul", "li", "dl", "footer"}  #
 _CODE_TAGS = {"pre", "code"}
 _ROLE_ATTRIBUTE = {"complementary", "contentinfo", "navigation"}
 _KEEP_TAGS = {"html", "body", "main", "article"}
-_LIST_TAGS = {"ul", "ol", "li", "dl", "nav", "menu"}
-_LEAD_WORDS = 8
 _UNSHOWN_TAGS = {"template"}  # markup a script fills in, never shown as it stands
 # A named block is taken out when it is small (a caption, a share bar) or
 # mostly links (a related box); one holding a large share of the page's text
@@ -91,9 +92,7 @@ def _named_by(names: str, section: bool) -> str:
     tokens = [token for token in names.split() if not _MODIFIER.match(token)]
     if section and any(_COMMENTS.search(token) for token in tokens):
         return "comments"
-    if any(_ROLE.search(token) for token in tokens):
-        return "boilerplate"
-    return "teaser" if "teaser" in names.lower() else ""
+    return "boilerplate" if any(_ROLE.search(token) for token in tokens) else ""
 
 
 def _holds_article(element: Any) -> bool:
@@ -118,10 +117,6 @@ def prune_page(tree: Any) -> None:
         kind = _named(element)
         if not kind or any(ancestor.tag in _CODE_TAGS for ancestor in element.iterancestors()):
             continue
-        if kind == "teaser":
-            if _is_lead(element):
-                _unname(element, "teaser")
-            continue
         length = _text_length(element)
         if kind == "comments":
             keep = length > _MAX_COMMENTS_SHARE * total or _holds_article(element)
@@ -134,20 +129,6 @@ def prune_page(tree: Any) -> None:
     for element in doomed:
         if _attached(element, tree):
             _drop(element)
-
-
-def _is_lead(element: Any) -> bool:
-    """A block named a teaser that is the article's lead, not a teaser of other
-    pages: sentences, no links (trafilatura drops every teaser)."""
-    return element.tag not in _LIST_TAGS and element.find(".//a") is None and word_count(" ".join(element.itertext())) >= _LEAD_WORDS
-
-
-def _unname(element: Any, word: str) -> None:
-    """Take out of an element's class and id the tokens that hold a word."""
-    for attribute in ("class", "id"):
-        value = element.get(attribute)
-        if value and word in value.lower():
-            element.set(attribute, " ".join(token for token in value.split() if word not in token.lower()))
 
 
 def _attached(element: Any, root: Any) -> bool:
@@ -400,6 +381,7 @@ def main_markdown(html: bytes | str, url: str | None = None, enough: int = 0) ->
         return ""
     pruned = deepcopy(tree)
     prune_page(pruned)
+    lead = _lead(pruned)
     body = _body(pruned, url)
     if enough and _words(body) < enough:
         whole = _body(tree, url)
@@ -410,7 +392,59 @@ def main_markdown(html: bytes | str, url: str | None = None, enough: int = 0) ->
     prune_text(body, url)
     if enough and _words(body) < enough <= _words(kept):
         body = kept
+    if lead:
+        _put_lead(body, *lead)
     return _markdown(body)
+
+
+# A block named as the article's lead ("teaser-text", "article__intro", "standfirst", itemprop=description).
+_LEAD_NAME = re.compile(r"teaser|intro|lead|standfirst|abstract|preface|summary|description|chapeau|vorspann", re.IGNORECASE)
+_NOT_LEAD = re.compile(r"cookie|consent|newsletter|author|comment|caption|image|photo|video|media|product", re.IGNORECASE)
+_LEAD_WORDS = 8
+_LEAD_MAX_WORDS = 120
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_OUTSIDE_TAGS = {"footer", "nav", "aside", "form"}
+_LEAD_TAGS = {"div", "p", "section", "header", "span"}
+
+
+def _lead(tree: Any) -> tuple[str, str] | None:
+    """The page's lead, if it names one after its headline: (the lead, the
+    page's text from it on), both with spaces folded."""
+    headline = tree.find(".//h1")
+    seen = headline is None
+    for element in tree.iter():
+        if element is headline:
+            seen = True
+        if not seen or not isinstance(element.tag, str) or element.tag not in _LEAD_TAGS:
+            continue
+        names = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if not (_LEAD_NAME.search(names) or element.get("itemprop") == "description") or _NOT_LEAD.search(names):
+            continue
+        text = " ".join(" ".join(element.itertext()).split())
+        if (
+            _LEAD_WORDS <= word_count(text) <= _LEAD_MAX_WORDS
+            and element.find(".//a") is None
+            and next(element.iter(*_HEADINGS), None) is None
+            and not any(ancestor.tag in _OUTSIDE_TAGS for ancestor in element.iterancestors())
+            and not any(_LEAD_NAME.search(f"{inner.get('class') or ''} {inner.get('id') or ''}") for inner in element.iterdescendants())
+        ):
+            page = " ".join(" ".join(tree.itertext()).split())
+            return text, page[page.find(text) :]
+    return None
+
+
+def _put_lead(body: Any, lead: str, after: str) -> None:
+    """Put a lead the text left out before its first paragraph, when the page has it before that paragraph."""
+    from lxml import etree
+
+    paragraphs = [" ".join(_text(block).split()) for block in body if block.tag == "p"]
+    found = " ".join(" ".join(body.itertext()).split())
+    if not paragraphs or lead[:200] in found or paragraphs[0][:100] not in after:
+        return
+    at = 1 if len(body) and body[0].tag == "head" else 0
+    paragraph = etree.Element("p")
+    paragraph.text = lead
+    body.insert(at, paragraph)
 
 
 def _body(tree: Any, url: str | None) -> Any:

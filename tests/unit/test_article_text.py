@@ -283,13 +283,44 @@ def test_a_box_named_for_what_it_is_goes(box: str):
     assert "BOX" not in got and LONG in got
 
 
-def test_a_lead_named_a_teaser_is_kept_from_trafilatura_and_a_teaser_of_links_is_not():
-    tree = lxml.html.fromstring(
-        "<html><body><div class='teaser-text'><p>LEAD The three towns will build one barrier.</p></div>"
-        "<div class='teaser'><a href='/a'>Millford budget</a></div><ul class='blue_teaser_tabs'><li>Newest</li><li>Popular</li></ul></body></html>"
+def lead_page(before: str, after: str = "") -> str:
+    body = "".join(f"<p>{LONG} ({n})</p>" for n in range(4))
+    return (
+        "<html><body><div class='news-single'><h1>River towns share one barrier</h1>"
+        f"{before}<div class='news-text-wrap'>{body}{after}</div></div></body></html>"
     )
-    article.prune_page(tree)
-    assert [element.get("class") for element in tree.iter("div", "ul")] == ["", "teaser", "blue_teaser_tabs"]
+
+
+LEAD = "The three towns on the lower Aldern will build one flood barrier together and share its cost."
+
+
+def test_a_lead_that_trafilatura_leaves_out_is_put_before_the_first_paragraph():
+    import trafilatura
+
+    html = lead_page(f"<div class='teaser-text'><p>{LEAD}</p></div>")
+    assert LEAD not in (trafilatura.extract(html) or ""), "trafilatura drops a teaser (else this tests nothing)"
+    text = article.main_markdown(html, URL)
+    assert text.startswith(LEAD) and text.count(LEAD) == 1 and f"{LONG} (0)" in text
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        f"<div class='teaser'><a href='/a'>{LEAD}</a></div>",  # a teaser of another page: a link
+        f"<div class='cookiebar__intro'><p>{LEAD}</p></div>",  # named for something else too
+        "<div class='teaser-text'><p>Short.</p></div>",  # a line, not a lead
+    ],
+)
+def test_what_is_no_lead_is_not_put_before_the_text(before: str):
+    text = article.main_markdown(lead_page(before), URL)
+    assert text.startswith(f"{LONG} (0)") and "Short." not in text and LEAD not in text
+
+
+def test_a_lead_the_text_holds_or_that_comes_after_its_paragraphs_stays_where_it_is():
+    text = article.main_markdown(lead_page(f"<p class='lead'>{LEAD}</p>"), URL)
+    assert text.startswith(LEAD) and text.count(LEAD) == 1
+    text = article.main_markdown(lead_page("", after=f"<div class='teaser-text'><p>{LEAD}</p></div>"), URL)
+    assert text.startswith(f"{LONG} (0)")
 
 
 def test_a_comment_in_code_is_code():
