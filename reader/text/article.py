@@ -19,10 +19,10 @@ out by structure, in two passes:
   not it is the article's) unless it stands among addresses: a contact box.
 
 A pass that would leave less than a full text's worth of words is undone.
-The article's lead, when the page names one after its headline ("teaser",
-"intro", "standfirst"…: a few lines of prose, no links) and trafilatura
-left it out (it drops every teaser, and often finds the body in a block
-the lead is not in), is put back before the first paragraph.
+The article's lead, when the page names one ("teaser", "intro",
+"standfirst"…: a few lines of prose, no links) just before the text's first
+paragraph and trafilatura left it out (it drops every teaser, and often
+finds the body in a block the lead is not in), is put back before it.
 
 Lengths count words between spaces, and characters in scripts without
 spaces (:func:`reader.model.word_count`). The page's own line breaks and
@@ -407,16 +407,10 @@ _OUTSIDE_TAGS = {"footer", "nav", "aside", "form"}
 _LEAD_TAGS = {"div", "p", "section", "header", "span"}
 
 
-def _lead(tree: Any) -> tuple[str, str] | None:
-    """The page's lead, if it names one after its headline: (the lead, the
-    page's text from it on), both with spaces folded."""
-    headline = tree.find(".//h1")
-    seen = headline is None
-    for element in tree.iter():
-        if element is headline:
-            seen = True
-        if not seen or not isinstance(element.tag, str) or element.tag not in _LEAD_TAGS:
-            continue
+def _lead(tree: Any) -> tuple[str, list[str]] | None:
+    """The page's text and the blocks in it named as a lead, in order, with spaces folded."""
+    leads = []
+    for element in tree.iter(*_LEAD_TAGS):
         names = f"{element.get('class') or ''} {element.get('id') or ''}"
         if not (_LEAD_NAME.search(names) or element.get("itemprop") == "description") or _NOT_LEAD.search(names):
             continue
@@ -428,22 +422,24 @@ def _lead(tree: Any) -> tuple[str, str] | None:
             and not any(ancestor.tag in _OUTSIDE_TAGS for ancestor in element.iterancestors())
             and not any(_LEAD_NAME.search(f"{inner.get('class') or ''} {inner.get('id') or ''}") for inner in element.iterdescendants())
         ):
-            page = " ".join(" ".join(tree.itertext()).split())
-            return text, page[page.find(text) :]
-    return None
+            leads.append(text)
+    return (" ".join(" ".join(tree.itertext()).split()), leads) if leads else None
 
 
-def _put_lead(body: Any, lead: str, after: str) -> None:
-    """Put a lead the text left out before its first paragraph, when the page has it before that paragraph."""
+def _put_lead(body: Any, page: str, leads: list[str]) -> None:
+    """Put before the text's first paragraph the lead nearest before it on the
+    page, when the text left it out."""
     from lxml import etree
 
     paragraphs = [" ".join(_text(block).split()) for block in body if block.tag == "p"]
+    start = page.find(paragraphs[0][:100]) if paragraphs else -1
+    before = [lead for lead in leads if 0 <= page.find(lead) < start]
     found = " ".join(" ".join(body.itertext()).split())
-    if not paragraphs or lead[:200] in found or paragraphs[0][:100] not in after:
+    if not before or before[-1][:200] in found:
         return
     at = 1 if len(body) and body[0].tag == "head" else 0
     paragraph = etree.Element("p")
-    paragraph.text = lead
+    paragraph.text = before[-1]
     body.insert(at, paragraph)
 
 

@@ -319,6 +319,8 @@ def test_what_is_no_lead_is_not_put_before_the_text(before: str):
 def test_a_lead_the_text_holds_or_that_comes_after_its_paragraphs_stays_where_it_is():
     text = article.main_markdown(lead_page(f"<p class='lead'>{LEAD}</p>"), URL)
     assert text.startswith(LEAD) and text.count(LEAD) == 1
+    text = article.main_markdown(lead_page(f"<div class='intro'><blockquote>{LEAD}</blockquote></div>"), URL)
+    assert text.count(LEAD) == 1, "a lead the text holds as another kind of block is not said twice"
     text = article.main_markdown(lead_page("", after=f"<div class='teaser-text'><p>{LEAD}</p></div>"), URL)
     assert text.startswith(f"{LONG} (0)")
 
