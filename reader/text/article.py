@@ -376,15 +376,14 @@ def main_markdown(html: bytes | str, url: str | None = None, enough: int = 0) ->
 
     from trafilatura.utils import load_html  # heavy: only when a full text is asked for
 
-    tree = load_html(html)
-    if tree is None:
+    pruned = load_html(html)
+    if pruned is None:
         return ""
-    pruned = deepcopy(tree)
     prune_page(pruned)
     lead = _lead(pruned)
     body = _body(pruned, url)
-    if enough and _words(body) < enough:
-        whole = _body(tree, url)
+    if enough and _words(body) < enough:  # rare: the page is read again rather than copied every time
+        whole = _body(load_html(html), url)
         body = whole if _words(whole) > _words(body) else body
     if body is None:
         return ""
@@ -411,8 +410,11 @@ def _lead(tree: Any) -> tuple[str, list[str]] | None:
     """The page's text and the blocks in it named as a lead, in order, with spaces folded."""
     leads = []
     for element in tree.iter(*_LEAD_TAGS):
-        names = f"{element.get('class') or ''} {element.get('id') or ''}"
-        if not (_LEAD_NAME.search(names) or element.get("itemprop") == "description") or _NOT_LEAD.search(names):
+        attributes = element.attrib
+        if not attributes:
+            continue
+        names = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
+        if not _lead_named(names, attributes.get("itemprop") == "description"):
             continue
         text = " ".join(" ".join(element.itertext()).split())
         if (
@@ -424,6 +426,11 @@ def _lead(tree: Any) -> tuple[str, list[str]] | None:
         ):
             leads.append(text)
     return (" ".join(" ".join(tree.itertext()).split()), leads) if leads else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _lead_named(names: str, description: bool) -> bool:
+    return bool(description or _LEAD_NAME.search(names)) and not _NOT_LEAD.search(names)
 
 
 def _put_lead(body: Any, page: str, leads: list[str]) -> None:
