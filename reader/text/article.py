@@ -416,7 +416,7 @@ def _lead(tree: Any) -> tuple[str, list[str]] | None:
         names = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
         if not _lead_named(names, attributes.get("itemprop") == "description"):
             continue
-        text = " ".join(" ".join(element.itertext()).split())
+        text = _folded(element)
         if (
             _LEAD_WORDS <= word_count(text) <= _LEAD_MAX_WORDS
             and element.find(".//a") is None
@@ -425,7 +425,12 @@ def _lead(tree: Any) -> tuple[str, list[str]] | None:
             and not any(_LEAD_NAME.search(f"{inner.get('class') or ''} {inner.get('id') or ''}") for inner in element.iterdescendants())
         ):
             leads.append(text)
-    return (" ".join(" ".join(tree.itertext()).split()), leads) if leads else None
+    return (_folded(tree), leads) if leads else None
+
+
+def _folded(element: Any) -> str:
+    """An element's text with its pieces apart and spaces folded."""
+    return " ".join(" ".join(element.itertext()).split())
 
 
 @functools.lru_cache(maxsize=4096)
@@ -438,10 +443,10 @@ def _put_lead(body: Any, page: str, leads: list[str]) -> None:
     page, when the text left it out."""
     from lxml import etree
 
-    paragraphs = [" ".join(_text(block).split()) for block in body if block.tag == "p"]
+    paragraphs = [_folded(block) for block in body if block.tag == "p"]
     start = page.find(paragraphs[0][:100]) if paragraphs else -1
     before = [lead for lead in leads if 0 <= page.find(lead) < start]
-    found = " ".join(" ".join(body.itertext()).split())
+    found = _folded(body)
     if not before or before[-1][:200] in found:
         return
     at = 1 if len(body) and body[0].tag == "head" else 0
