@@ -130,15 +130,18 @@ def run_snippets(folder: Path, extractors: dict[str, Callable[[bytes, str | None
     expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
     counts = {name: [0, 0, 0] for name in extractors}
     answered = dict.fromkeys(extractors, 0)
+    cpu = dict.fromkeys(extractors, 0.0)
     for name_of_page, item in sorted(expected.items()):
         path = folder / "pages" / name_of_page
         data = path.read_bytes()
         html = gzip.decompress(data) if path.suffix == ".gz" else data
         for name, extract in extractors.items():
+            started = time.process_time()
             try:
                 text = _spaced(extract(html, item.get("url")))
             except Exception:
                 text = ""
+            cpu[name] += time.process_time() - started
             answered[name] += bool(text.strip())
             tally = counts[name]
             for snippet in item.get("with", []):
@@ -157,6 +160,7 @@ def run_snippets(folder: Path, extractors: dict[str, Callable[[bytes, str | None
             "fn": fn,
             "answered": answered[name],
             "pages": len(expected),
+            "cpu_seconds": cpu[name],
         }
     return out
 
@@ -180,7 +184,8 @@ def main(args: list[str]) -> int:
         for name, score in by_name.items():
             print(
                 f"{name:<18} precision {score['precision']:.3f}  recall {score['recall']:.3f}  F1 {score['f1']:.3f}  "
-                f"(tp {score['tp']}, fp {score['fp']}, fn {score['fn']}; answered {score['answered']} of {score['pages']} pages)"
+                f"(tp {score['tp']}, fp {score['fp']}, fn {score['fn']}; answered {score['answered']} of {score['pages']} pages; "
+                f"CPU {score['cpu_seconds']:.1f} s)"
             )
         return 0
     try:

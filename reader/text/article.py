@@ -7,15 +7,22 @@ out by structure, in two passes:
 
 - on the page, before trafilatura: elements whose tag, role, class or id
   says what they are (a figure's caption, a related-links box, a newsletter
-  box, an author box, comments), unless they hold much of the page's text;
+  box, an author box, a sidebar, comments and their form, a template),
+  unless they hold much of the page's text;
 - on the text trafilatura found: blocks that are only links to the same
   site (a teaser, a list of other articles) with their heading; prompts to
-  subscribe or follow, picture credits and advertisement labels anywhere;
-  bylines and dates before the article's first paragraph; calls to action,
-  copyright lines and a bare heading trailing its last. A short line that
-  is no sentence is kept: as often as not it is the article's.
+  subscribe or follow, picture credits, numbered figure captions and
+  advertisement labels anywhere; bylines and dates before the article's
+  first paragraph; calls to action, copyright and licence lines, addresses
+  to write or call, lines offering more of the site and a bare heading
+  trailing its last. A short line that is no sentence is kept (as often as
+  not it is the article's) unless it stands among addresses: a contact box.
 
 A pass that would leave less than a full text's worth of words is undone.
+The article's lead, when the page names one ("teaser", "intro",
+"standfirst"…: a few lines of prose, no links) just before the text's first
+paragraph and trafilatura left it out (it drops every teaser, and often
+finds the body in a block the lead is not in), is put back before it.
 
 Lengths count words between spaces, and characters in scripts without
 spaces (:func:`reader.model.word_count`). The page's own line breaks and
@@ -36,8 +43,8 @@ from reader.model import word_count
 
 # Tokens of a class or id that name what an element is, not how it looks.
 _ROLE_WORDS = {
-    "caption": r"caption|credit|bildunterschrift|image-?desc|img-?desc|photo-?desc",
-    "related": r"related|read-?more|more-?(?:articles|news|stories|posts|from)|recommend|link-?list|linkbox|see-?also|also-?read|further-?reading|popular|trending",
+    "caption": r"caption|credit|bildunterschrift|image-?desc|img-?desc|photo-?desc|(?:^|[-_])dida(?:scalia)?(?:$|[-_])",
+    "related": r"related|read-?more|more-?(?:articles|news|stories|posts|from)|recommend|link-?list|linkbox|see-?also|also-?read|further-?reading|popular|trending|sidebar",
     "promo": r"newsletter|subscri|sign-?up|promo|donat|(?:^|[-_])cta(?:$|[-_])",
     "social": r"share|sharing|social|sharedaddy|(?:^|[-_])sd-|follow-?us|rating",
     "author": r"author-?(?:bio|box|info|profile)|about-?(?:the-?)?author|byline",
@@ -46,7 +53,7 @@ _ROLE_WORDS = {
 _ROLE = re.compile("|".join(f"(?:{words})" for words in _ROLE_WORDS.values()), re.IGNORECASE)
 # A comment section is named as one (the article's own container may say "comments-open").
 _COMMENTS = re.compile(
-    r"^(?:[\w-]*[-_])?(?:comments?|kommentare?|commentaires?|comentarios?)(?:[-_](?:list|section|area|wrapper|container|item|block|box))?$"
+    r"^(?:[\w-]*[-_])?(?:comments?|kommentare?|commentaires?|comentarios?)(?:[-_](?:list|section|area|wrapper|container|item|block|box|form|add|reply))?$"
     r"|^commentlist$|^disqus|^respond$",
     re.IGNORECASE,
 )
@@ -57,6 +64,7 @@ _SECTION_TAGS = {"div", "section", "aside", "ol", "ul", "li", "dl", "footer"}  #
 _CODE_TAGS = {"pre", "code"}
 _ROLE_ATTRIBUTE = {"complementary", "contentinfo", "navigation"}
 _KEEP_TAGS = {"html", "body", "main", "article"}
+_UNSHOWN_TAGS = {"template"}  # markup a script fills in, never shown as it stands
 # A named block is taken out when it is small (a caption, a share bar) or
 # mostly links (a related box); one holding a large share of the page's text
 # is the article, whatever its class says. Comments may be long, not most of the page.
@@ -102,6 +110,9 @@ def prune_page(tree: Any) -> None:
     doomed = []
     for element in tree.iter():
         if not isinstance(element.tag, str) or element.tag in _KEEP_TAGS or element.tag in _CODE_TAGS:
+            continue
+        if element.tag in _UNSHOWN_TAGS:
+            doomed.append(element)
             continue
         kind = _named(element)
         if not kind or any(ancestor.tag in _CODE_TAGS for ancestor in element.iterancestors()):
@@ -152,7 +163,8 @@ _CALL = re.compile(
     r"download (?:the|our) [\w ]{0,30}app|\bsupport (?:our|us)\b|(?:click|tap) here|"
     r"abonnier|jetzt (?:bestellen|registrieren|anmelden)|folgen sie uns|hier klicken|"
     r"abonnez-vous|inscrivez-vous|suivez-nous|suscr[ií]bete|s[ií]guenos|assine|inscreva-se|iscriviti|seguici|abbonati|"
-    r"подписывайтесь|подпишитесь|"
+    r"подписывайтесь|подпишитесь|already a subscriber|subscribers (?:also )?(?:receive|get|enjoy)|\b(?:start|get|buy) (?:a|your) subscription|"
+    r"creative commons|\bcc[- ]by\b|"
     r"©|\bcopyright\b|all rights reserved|alle rechte vorbehalten|tous droits réservés|derechos reservados|все права защищены|"
     r"^\W*(?:tags?|topics?|filed under|categories|kategorien|themen|schlagw[öo]rter|abgelegt unter|mots-cl[ée]s|cat[ée]gories|etiquetas|temas|теги|рубрик[аи])\s*:",
     re.IGNORECASE,
@@ -169,16 +181,32 @@ _PROMPT_WORDS = 40
 # Anywhere: a line that credits a picture ("Photo: …", "Foto: dpa", "© AFP", "… /Getty Images").
 _CREDIT = re.compile(
     r"^\W*(?:photo|foto|image|picture|bild|credits?|crédits?|créditos?|imagen|фото)s?(?:\s+(?:photos?|fotos?|images?))?\s*[:/©]|^\W*©|^\W*\((?:photo|foto|bild)\b|"
-    r"getty images|\bap photo\b|photograph:|shutterstock|\bistock\b|picture alliance",
+    r"getty images|\bap photo\b|photograph:|shutterstock|\bistock\b|picture alliance|"
+    # a numbered figure's caption: "Abbildung 4: …", "Fig. 2.", "Figure 3 –"
+    r"^\W*(?:abbildung|abb\.|figure|fig\.|grafik|illustration|figura|рис\.|рисунок)\s*\d+[a-z]?\s*[:.–—-]",
     re.IGNORECASE,
 )
 # Anywhere: a block that is only the label of an advertisement or says the story goes on after one.
 _AD = re.compile(
     r"^\W*(?:advertisement|advertising|sponsored|anzeige|werbung|publicidad|publicité|pubblicità|реклама)\W*$|"
-    r"^\W*(?:story|article|text) continues (?:below|after)|^\W*continue reading (?:below|after)",
+    r"^\W*(?:story|article|text) continues (?:below|after)|^\W*continue reading (?:below|after)|"
+    # a label before an advertisement ("ANZEIGE - …", "Advertisement: …", "Anzeige, enthält …")
+    r"^\W*(?:advertisement|anzeige|werbung|publicidad|publicité|pubblicità|реклама)\s*[-–—:,|]",
     re.IGNORECASE,
 )
 _CREDIT_WORDS = 20
+# After the article: a short line that offers more of the site ("Weitere Themen", "More from …", "Lesen Sie auch").
+_MORE = re.compile(
+    r"^\W*(?:weitere|mehr (?:zum|zu|aus|von|über)|das könnte|lesen sie (?:auch|mehr)|more (?:from|on|about|stories|news|articles)|"
+    r"related|other (?:stories|articles|news)|see also|read (?:more|also)|also read|you (?:may|might) also|"
+    r"plus de|à lire|lire aussi|más (?:noticias|de)|leer más|leggi anche|altri articoli|читайте также|другие (?:новости|статьи))",
+    re.IGNORECASE,
+)
+# After the article: a line of an address to write or call ("E-Mail: …@…", "Tel.: +49 …").
+_CONTACT = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b(?:tel|telefon|telephone|phone|fax|mobil|mobile|tél|téléphone|teléfono|telefone|телефон|тел)\b\.?\s*:?\s*[+(\d]",
+    re.IGNORECASE,
+)
 # Before the article's first paragraph: a byline, a date, a reading time.
 _META = re.compile(
     r"^(?:by|von|par|por|di|от)\s+\w|\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}:\d{2}\b|"
@@ -248,6 +276,11 @@ def _is_call(element: Any) -> bool:
     return _within(text, _CALL_WORDS) and bool(_CALL.search(text))
 
 
+def _is_contact(element: Any) -> bool:
+    text = _text(element)
+    return _within(text, _CALL_WORDS) and bool(_CONTACT.search(text))
+
+
 def _is_credit(element: Any) -> bool:
     text = _text(element)
     return element.tag == "p" and _within(text, _CREDIT_WORDS) and bool(_CREDIT.search(text) or _AD.search(text))
@@ -264,7 +297,7 @@ def _scrap(element: Any) -> bool:
     if element.tag == "head":
         return True
     text = _text(element)
-    return element.tag == "p" and _within(text, _TRAILING_WORDS - 1) and not _SENTENCE_END.search(text)
+    return element.tag in ("p", "quote") and _within(text, _TRAILING_WORDS - 1) and not _SENTENCE_END.search(text)
 
 
 def prune_text(body: Any, url: str | None = None) -> None:
@@ -293,12 +326,17 @@ def prune_text(body: Any, url: str | None = None) -> None:
     paragraphs = [index for index, block in enumerate(blocks) if block.tag == "p" and word_count(_text(block)) >= _PARAGRAPH_WORDS]
     first = paragraphs[0] if paragraphs else len(blocks)
     doomed.update(id(block) for block in blocks[:first] if paragraphs and _is_meta(block))
+    trailing = []
     for index in range(len(blocks) - 1, first, -1):
         block = blocks[index]
-        if id(block) in doomed or _is_call(block):
+        if id(block) in doomed or _is_call(block) or _is_contact(block) or (_scrap(block) and _MORE.search(_text(block))):
             doomed.add(id(block))
         elif not _scrap(block):
             break
+        trailing.append(block)
+    # short lines around addresses to write or call (names, offices, "Contact:") are a contact box
+    if 3 * sum(map(_is_contact, trailing)) >= len(trailing):
+        doomed.update(map(id, trailing))
     # and a heading left with nothing after it
     for block in reversed(blocks):
         if id(block) not in doomed:
@@ -338,14 +376,14 @@ def main_markdown(html: bytes | str, url: str | None = None, enough: int = 0) ->
 
     from trafilatura.utils import load_html  # heavy: only when a full text is asked for
 
-    tree = load_html(html)
-    if tree is None:
+    pruned = load_html(html)
+    if pruned is None:
         return ""
-    pruned = deepcopy(tree)
     prune_page(pruned)
+    lead = _lead(pruned)
     body = _body(pruned, url)
-    if enough and _words(body) < enough:
-        whole = _body(tree, url)
+    if enough and _words(body) < enough:  # rare: the page is read again rather than copied every time
+        whole = _body(load_html(html), url)
         body = whole if _words(whole) > _words(body) else body
     if body is None:
         return ""
@@ -353,7 +391,68 @@ def main_markdown(html: bytes | str, url: str | None = None, enough: int = 0) ->
     prune_text(body, url)
     if enough and _words(body) < enough <= _words(kept):
         body = kept
+    if lead:
+        _put_lead(body, *lead)
     return _markdown(body)
+
+
+# A block named as the article's lead ("teaser-text", "article__intro", "standfirst", itemprop=description).
+_LEAD_NAME = re.compile(r"teaser|intro|lead|standfirst|abstract|preface|summary|description|chapeau|vorspann", re.IGNORECASE)
+_NOT_LEAD = re.compile(r"cookie|consent|newsletter|author|comment|caption|image|photo|video|media|product", re.IGNORECASE)
+_LEAD_WORDS = 8
+_LEAD_MAX_WORDS = 120
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_OUTSIDE_TAGS = {"footer", "nav", "aside", "form"}
+_LEAD_TAGS = {"div", "p", "section", "header", "span"}
+
+
+def _lead(tree: Any) -> tuple[str, list[str]] | None:
+    """The page's text and the blocks in it named as a lead, in order, with spaces folded."""
+    leads = []
+    for element in tree.iter(*_LEAD_TAGS):
+        attributes = element.attrib
+        if not attributes:
+            continue
+        names = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
+        if not _lead_named(names, attributes.get("itemprop") == "description"):
+            continue
+        text = _folded(element)
+        if (
+            _LEAD_WORDS <= word_count(text) <= _LEAD_MAX_WORDS
+            and element.find(".//a") is None
+            and next(element.iter(*_HEADINGS), None) is None
+            and not any(ancestor.tag in _OUTSIDE_TAGS for ancestor in element.iterancestors())
+            and not any(_LEAD_NAME.search(f"{inner.get('class') or ''} {inner.get('id') or ''}") for inner in element.iterdescendants())
+        ):
+            leads.append(text)
+    return (_folded(tree), leads) if leads else None
+
+
+def _folded(element: Any) -> str:
+    """An element's text with its pieces apart and spaces folded."""
+    return " ".join(" ".join(element.itertext()).split())
+
+
+@functools.lru_cache(maxsize=4096)
+def _lead_named(names: str, description: bool) -> bool:
+    return bool(description or _LEAD_NAME.search(names)) and not _NOT_LEAD.search(names)
+
+
+def _put_lead(body: Any, page: str, leads: list[str]) -> None:
+    """Put before the text's first paragraph the lead nearest before it on the
+    page, when the text left it out."""
+    from lxml import etree
+
+    paragraphs = [_folded(block) for block in body if block.tag == "p"]
+    start = page.find(paragraphs[0][:100]) if paragraphs else -1
+    before = [lead for lead in leads if 0 <= page.find(lead) < start]
+    found = _folded(body)
+    if not before or before[-1][:200] in found:
+        return
+    at = 1 if len(body) and body[0].tag == "head" else 0
+    paragraph = etree.Element("p")
+    paragraph.text = before[-1]
+    body.insert(at, paragraph)
 
 
 def _body(tree: Any, url: str | None) -> Any:

@@ -56,6 +56,33 @@ def test_an_english_news_page_keeps_the_story_and_loses_what_is_around_it():
         assert boilerplate not in text, boilerplate
 
 
+def test_a_german_news_page_keeps_its_lead_and_loses_contacts_labels_and_prompts():
+    html = (PAGES / "boilerplate_de.html").read_bytes()
+    url = "https://schneekunde.example/news/drohnen"
+    import trafilatura
+
+    alone = trafilatura.extract(html, url=url, include_comments=False, include_links=True, output_format="markdown") or ""
+    _, text = fulltext.main_text(html, url)
+    lead = "misst die Schneedecke im Hochtal seit diesem Winter"
+    assert lead not in alone, "trafilatura alone drops a lead named a teaser (else the page tests nothing)"
+    for paragraph in (lead, "Bisher stiegen zwei Mitarbeitende", "graben die Fachleute weiterhin selbst", "wo sie wirklich etwas bringt"):
+        assert paragraph in text, paragraph
+    kept_alone = (
+        "Abbildung 2: Karte",
+        "ANZEIGE",
+        "Weitere aktuelle Themen",
+        "Kontakt:",
+        "Dr. Anna Beispiel",
+        "anna.beispiel@",
+        "+49 8821",
+        "kommentieren zu können",
+        "noch keine Bilder",
+    )
+    assert all(boilerplate in alone for boilerplate in kept_alone)
+    for boilerplate in (*kept_alone, "Grafik der Schneehöhen", "Skischulen", "Lawinenwinter"):
+        assert boilerplate not in text, boilerplate
+
+
 def test_a_japanese_page_loses_its_teasers_and_is_still_text_enough():
     html = (PAGES / "boilerplate_ja.html").read_bytes()
     _, text = fulltext.main_text(html, "https://tani-shimbun.example/news/2026/barrier")
@@ -171,6 +198,46 @@ def test_bylines_and_dates_before_the_article_and_credits_and_ad_labels_anywhere
     assert got == f"{LONG} {LONG} Again."
 
 
+def test_subscription_prompts_and_licence_lines_trailing_the_article_go():
+    got = pruned(
+        f"<p>{LONG}</p><p>The company declined to comment.</p>"
+        "<p>If you are already a subscriber, you can log in for immediate access to this story.</p>"
+        "<p>Unless stated otherwise, the content of this site is licensed under CC BY 4.0.</p>"
+    )
+    assert got.endswith("The company declined to comment.")
+    news = "The service now has 200 million subscribers, and the software is licensed under the GPL."
+    assert news in pruned(f"<p>{LONG}</p><p>{news}</p>"), "a last sentence about subscribers or a licence is the article's"
+
+
+def test_a_contact_box_trailing_the_article_goes_with_its_names_and_labels():
+    box = (
+        "<p>Pressekontakt:</p><p>Dr. Anna Beispiel</p><quote>Institut für Schneekunde, Hauptstraße 7, 82467 Garmisch</quote>"
+        "<p>Tel.: +49 8821 555 0199</p><p>Fax: (08821) 555 0198</p><p>E-Mail: presse@schneekunde.example</p>"
+    )
+    assert pruned(f"<p>{LONG}</p><p>The company declined to comment.</p>{box}").endswith("The company declined to comment.")
+
+
+def test_short_lines_with_one_address_among_them_stay_and_the_address_goes():
+    facts = ["Length: 2.44 metres", "Weight: 186 grams", "Rings: nine, steel", "Handle: EVA", "Price: 159.90 euros", "Maker: Abu Garcia"]
+    got = pruned(f"<p>{LONG}</p>" + "".join(f"<p>{fact}</p>" for fact in facts) + "<p>Orders: shop@abu-garcia.example</p>")
+    assert all(fact in got for fact in facts) and "shop@" not in got
+
+
+def test_a_line_offering_more_of_the_site_after_the_article_goes():
+    got = pruned(f"<p>{LONG}</p><p>The company declined to comment.</p><p>Weitere aktuelle Themen aus der Arbeitswelt</p>")
+    assert got.endswith("The company declined to comment.")
+    assert "More rain" in pruned(f"<p>{LONG}</p><p>More rain is forecast for the weekend</p>"), "only what offers more of the site"
+
+
+def test_numbered_figure_captions_and_advertisement_labels_go_anywhere():
+    got = pruned(
+        f"<p>{LONG}</p><p>Abbildung 4: klassische Schwachschicht.</p><p>Fig. 2. The narrows below Easterby</p>"
+        f"<p>ANZEIGE - Heute mal ausgehen? Wie wäre es mit:</p><p>Anzeige, enthält Affiliate Links</p><p>{LONG} Again.</p>"
+        "<p>Figure skating returns to the valley in 2027.</p>"
+    )
+    assert got == f"{LONG} {LONG} Again. Figure skating returns to the valley in 2027."
+
+
 def test_short_lines_at_the_end_are_the_articles_and_a_call_after_them_is_not():
     facts = ["Length: 2.44 metres", "Weight: 186 grams", "Rings: nine, steel", "Handle: EVA", "Price: 159.90 euros", "Maker: Abu Garcia"]
     got = pruned(f"<p>{LONG}</p>" + "".join(f"<p>{fact}</p>" for fact in facts) + "<p>Follow us on Instagram</p>")
@@ -205,11 +272,57 @@ def page_after(body: str) -> str:
         "<nav class='breadcrumb'>BOX Home › News</nav>",
         "<aside role='complementary'>BOX Most read</aside>",
         f"<section id='comments'><div class='comment-item'><p>BOX {LONG}</p></div></section>",
+        "<div id='kb-comments-add'><p>BOX You must be logged in to comment.</p></div>",
+        "<div class='dida'>BOX Grafico conta femmine con cuccioli 2019</div>",
+        "<div class='sidebar-container'><p>BOX Compare 250 lenders and save</p></div>",
+        "<template><p>BOX {{#images}} No pictures yet: add the first!</p></template>",
     ],
 )
 def test_a_box_named_for_what_it_is_goes(box: str):
     got = page_after(f"<article><p>{LONG}</p>{box}<p>{LONG}</p><p>{LONG}</p></article>")
     assert "BOX" not in got and LONG in got
+
+
+def lead_page(before: str, after: str = "") -> str:
+    body = "".join(f"<p>{LONG} ({n})</p>" for n in range(4))
+    return (
+        "<html><body><div class='news-single'><h1>River towns share one barrier</h1>"
+        f"{before}<div class='news-text-wrap'>{body}{after}</div></div></body></html>"
+    )
+
+
+LEAD = "The three towns on the lower Aldern will build one flood barrier together and share its cost."
+
+
+def test_a_lead_that_trafilatura_leaves_out_is_put_before_the_first_paragraph():
+    import trafilatura
+
+    html = lead_page(f"<div class='teaser-text'><p>{LEAD}</p></div>")
+    assert LEAD not in (trafilatura.extract(html) or ""), "trafilatura drops a teaser (else this tests nothing)"
+    text = article.main_markdown(html, URL)
+    assert text.startswith(LEAD) and text.count(LEAD) == 1 and f"{LONG} (0)" in text
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        f"<div class='teaser'><a href='/a'>{LEAD}</a></div>",  # a teaser of another page: a link
+        f"<div class='cookiebar__intro'><p>{LEAD}</p></div>",  # named for something else too
+        "<div class='teaser-text'><p>Short.</p></div>",  # a line, not a lead
+    ],
+)
+def test_what_is_no_lead_is_not_put_before_the_text(before: str):
+    text = article.main_markdown(lead_page(before), URL)
+    assert text.startswith(f"{LONG} (0)") and "Short." not in text and LEAD not in text
+
+
+def test_a_lead_the_text_holds_or_that_comes_after_its_paragraphs_stays_where_it_is():
+    text = article.main_markdown(lead_page(f"<p class='lead'>{LEAD}</p>"), URL)
+    assert text.startswith(LEAD) and text.count(LEAD) == 1
+    text = article.main_markdown(lead_page(f"<div class='intro'><blockquote>{LEAD}</blockquote></div>"), URL)
+    assert text.count(LEAD) == 1, "a lead the text holds as another kind of block is not said twice"
+    text = article.main_markdown(lead_page("", after=f"<div class='teaser-text'><p>{LEAD}</p></div>"), URL)
+    assert text.startswith(f"{LONG} (0)")
 
 
 def test_a_comment_in_code_is_code():

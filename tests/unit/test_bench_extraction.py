@@ -83,6 +83,7 @@ def test_snippets_of_trafilatura_evaluation_are_scored_beside_trafilatura(tmp_pa
         assert (score["tp"], score["fn"]) == (1, 1)
         assert score["recall"] == 0.5
         assert (score["answered"], score["pages"]) == (1, 1)
+        assert score["cpu_seconds"] > 0
     done = subprocess.run([sys.executable, "-m", "reader.bench", "extract", str(tmp_path)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert "trafilatura alone" in done.stdout and "F1" in done.stdout and "answered 1 of 1 pages" in done.stdout
+    assert "trafilatura alone" in done.stdout and "F1" in done.stdout and "answered 1 of 1 pages" in done.stdout and "CPU" in done.stdout
