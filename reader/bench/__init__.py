@@ -43,7 +43,7 @@ TAGS = (
     "транспорт",
     "сельское хозяйство",
 )
-FACTRU_CANDIDATES = (Path("../shared/eval/factru"), Path(__file__).resolve().parents[2] / "shared" / "eval" / "factru")
+FACTRU_CANDIDATES = (Path("../shared/eval/factru"), Path(__file__).resolve().parents[3] / "shared" / "eval" / "factru")
 
 
 def factru_dir(given: Path | None = None) -> Path | None:
